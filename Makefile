@@ -1,0 +1,47 @@
+# `make run` — the demo on http://127.0.0.1:8000 ; `make test` — the whole test suite.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+# What the tests need from Debian: a Japanese font for PDFs, pdftotext/pdffonts, a browser, xgettext for the catalogue check.
+DEB_TEST_PACKAGES := fonts-noto-cjk poppler-utils chromium gettext
+HOST ?= 127.0.0.1
+PORT ?= 8000
+SUBSCRIBERS ?= 500
+
+.PHONY: install run test system-deps clean messages
+
+$(VENV)/.installed: requirements.lock
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required"'
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --disable-pip-version-check -r requirements.lock
+	@touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo --if-empty --subscribers $(SUBSCRIBERS)
+	@echo "MCTV: open http://$(HOST):$(PORT)/ and log in with one of the accounts above."
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+system-deps:
+	@missing=""; for p in $(DEB_TEST_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	else \
+	  echo "WARNING: Debian packages missing:$$missing (not root: tests that need them are skipped)"; \
+	fi
+
+test: install system-deps
+	@DATABASE_URL="$$($(PY) tests/select_database.py)" $(PY) -m pytest $(PYTEST_ARGS)
+
+# Re-extract the Japanese catalogue after changing user-facing strings (needs Debian's gettext).
+messages: install
+	$(PY) manage.py makemessages --locale ja --no-obsolete --ignore .venv --ignore 'tests/*' --ignore 'bench/*'
+	$(PY) manage.py compilemessages --locale ja --ignore .venv
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -1,0 +1,29 @@
+"""The deployed shape (docker-compose, gunicorn): secure cookies, HSTS, whitenoise.
+
+DATABASE_URL and SECRET_KEY have no defaults here; ``manage.py check --deploy``
+reports nothing with these settings (tests/test_settings.py).
+"""
+
+import os
+
+os.environ.setdefault("DEBUG", "0")
+
+from .base import *  # noqa: E402,F403
+from .base import env  # noqa: E402
+
+DATABASES = {"default": env.db("DATABASE_URL")}
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True

@@ -1,0 +1,39 @@
+"""Project-level views: the landing page, health check, and error pages that log refusals."""
+
+import logging
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.views import defaults
+
+security_log = logging.getLogger("mctv.security")
+
+
+@login_required
+def home(request):
+    if request.user.is_contractor:
+        return redirect("portal:home")
+    if request.user.is_office_staff:
+        return redirect("subscribers:list")
+    raise PermissionDenied
+
+
+def healthz(request):
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def _who(request) -> str:
+    user = getattr(request, "user", None)
+    return user.get_username() if user is not None and user.is_authenticated else "anonymous"
+
+
+def permission_denied(request, exception=None):
+    security_log.warning("403 %s %s user=%s", request.method, request.path, _who(request))
+    return defaults.permission_denied(request, exception, template_name="403.html")
+
+
+def page_not_found(request, exception=None):
+    security_log.info("404 %s %s user=%s", request.method, request.path, _who(request))
+    return defaults.page_not_found(request, exception, template_name="404.html")

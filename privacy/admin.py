@@ -1,0 +1,219 @@
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.utils.translation import gettext_lazy as _
+
+from simple_history.admin import SimpleHistoryAdmin
+
+from .forms import ItemsField
+from .models import (
+    AccessLog,
+    ConfidentialityAgreement,
+    Contractor,
+    Department,
+    ExceptionalProvision,
+    Provision,
+    ProvisionStop,
+    User,
+    WorkKind,
+    WorkOrder,
+)
+from .selectors import provisions_visible_to, work_orders_visible_to
+from .roles import STAFF_ROLES, Role
+
+
+class DepartmentAdminForm(forms.ModelForm):
+    class Meta:
+        model = Department
+        fields = "__all__"
+
+    def clean_responsible_officer(self):
+        officer = self.cleaned_data["responsible_officer"]
+        if officer and not officer.groups.filter(name=Role.OFFICER).exists():
+            raise forms.ValidationError(_("The responsible officer must be in the officer role."))
+        return officer
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    form = DepartmentAdminForm
+    list_display = ["code", "name", "responsible_officer"]
+    search_fields = ["code", "name"]
+    autocomplete_fields = ["responsible_officer"]
+
+
+class UserAdminForm(UserChangeForm):
+    class Meta(UserChangeForm.Meta):
+        model = User
+
+    def clean(self):
+        cleaned = super().clean()
+        groups = {g.name for g in cleaned.get("groups") or []}
+        if groups & set(STAFF_ROLES) and not cleaned.get("department"):
+            self.add_error("department", _("Office staff must belong to a department."))
+        if Role.CONTRACTOR in groups and groups & set(STAFF_ROLES):
+            self.add_error("groups", _("A contractor account cannot also hold an office role."))
+        if (Role.CONTRACTOR in groups) != bool(cleaned.get("contractor")):
+            self.add_error("contractor", _("A contractor account is in the contractor role and names its contractor."))
+        return cleaned
+
+
+class UserAdminCreationForm(AdminUserCreationForm):
+    class Meta(AdminUserCreationForm.Meta):
+        model = User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    form = UserAdminForm
+    add_form = UserAdminCreationForm
+    list_display = ["username", "last_name", "first_name", "department", "is_active", "is_superuser"]
+    list_filter = ["department", "groups", "is_active", "is_superuser"]
+    fieldsets = [
+        *BaseUserAdmin.fieldsets[:2],
+        (_("Department or contractor"), {"fields": ["department", "contractor"]}),
+        *BaseUserAdmin.fieldsets[2:],
+    ]
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(admin.ModelAdmin):
+    """Read-only: the log is append-only in the database as well."""
+
+    list_display = ["at", "user", "action", "subscriber_number", "path"]
+    list_filter = ["action", "at"]
+    search_fields = ["subscriber_number", "user__username"]
+    date_hierarchy = "at"
+    list_select_related = ["user"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ItemsAdminForm(forms.ModelForm):
+    """The JSON lists of data items edited as checkboxes."""
+
+    item_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.item_fields:
+            field = self.fields[name]
+            self.fields[name] = ItemsField(label=field.label, required=False, help_text=field.help_text)
+
+
+class AgreementAdminForm(ItemsAdminForm):
+    item_fields = ("items",)
+
+    class Meta:
+        model = ConfidentialityAgreement
+        fields = "__all__"
+
+
+class AgreementInline(admin.StackedInline):
+    model = ConfidentialityAgreement
+    form = AgreementAdminForm
+    extra = 0
+
+
+@admin.register(Contractor)
+class ContractorAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "representative", "phone", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "representative", "contact_person"]
+    inlines = [AgreementInline]
+
+
+@admin.register(ConfidentialityAgreement)
+class AgreementAdmin(SimpleHistoryAdmin):
+    form = AgreementAdminForm
+    list_display = ["contractor", "reference", "signed_on", "expires_on", "terminated_on"]
+    list_filter = ["contractor", "expires_on"]
+    search_fields = ["reference", "contractor__name"]
+
+
+class WorkKindAdminForm(ItemsAdminForm):
+    item_fields = ("default_items",)
+
+    class Meta:
+        model = WorkKind
+        fields = "__all__"
+
+
+@admin.register(WorkKind)
+class WorkKindAdmin(admin.ModelAdmin):
+    form = WorkKindAdminForm
+    list_display = ["code", "name", "is_active"]
+
+
+@admin.register(WorkOrder)
+class WorkOrderAdmin(SimpleHistoryAdmin):
+    """Read-only here: work orders are created and closed through the staff pages, which check the scope."""
+
+    list_display = ["number", "subscriber", "contractor", "kind", "scheduled_on", "access_until", "status"]
+    list_filter = ["status", "kind", "contractor"]
+    search_fields = ["number", "subscriber__number"]
+    list_select_related = ["subscriber", "contractor", "kind"]
+
+    def get_queryset(self, request):
+        return work_orders_visible_to(request.user).select_related("subscriber", "contractor", "kind")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Provision)
+class ProvisionAdmin(ReadOnlyAdmin):
+    """Read-only: the log is append-only in the database as well."""
+
+    list_display = ["at", "subscriber_number", "recipient_name", "method", "basis", "purpose", "caused_by"]
+    list_filter = ["method", "basis", "contractor", "at"]
+    search_fields = ["subscriber_number", "recipient_name", "purpose"]
+    date_hierarchy = "at"
+    list_select_related = ["caused_by"]
+
+    def get_queryset(self, request):
+        return provisions_visible_to(request.user).select_related("caused_by")
+
+
+@admin.register(ExceptionalProvision)
+class ExceptionalProvisionAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
+    """Decided in the staff pages (officer approval); shown here for the record."""
+
+    list_display = ["created_at", "subscriber", "recipient_name", "basis", "status", "requested_by", "decided_by"]
+    list_filter = ["status", "basis"]
+
+
+@admin.register(ProvisionStop)
+class ProvisionStopAdmin(SimpleHistoryAdmin):
+    list_display = ["subscriber", "scope", "since", "until", "recorded_by"]
+    list_filter = ["scope"]
+    search_fields = ["subscriber__number"]
+    raw_id_fields = ["subscriber"]
+    readonly_fields = ["recorded_by"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.recorded_by = request.user
+        super().save_model(request, obj, form, change)

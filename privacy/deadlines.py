@@ -1,0 +1,45 @@
+"""Reply deadlines under the Japanese way of counting days (DESIGN.md "Deadlines").
+
+The day of receipt is not counted (初日不算入) and a period of N days ends at the
+end of the Nth day. The office is closed on Saturdays, Sundays, national holidays
+(the maintained ``holidays`` calendar, not a hand-typed list) and 29 Dec – 3 Jan;
+the due date a clerk works to is the last open day on or before the period's end.
+Everything that needs a due date calls ``due_date``; nothing else counts days.
+"""
+
+from datetime import date, timedelta
+from functools import lru_cache
+
+import holidays
+
+# 年末年始: the city's offices are closed from 29 December to 3 January.
+YEAR_END_CLOSURE = {(12, 29), (12, 30), (12, 31), (1, 1), (1, 2), (1, 3)}
+
+
+@lru_cache(maxsize=64)
+def _national_holidays(year: int) -> frozenset[date]:
+    return frozenset(holidays.country_holidays("JP", years=year))
+
+
+def is_office_closed(day: date) -> bool:
+    return day.weekday() >= 5 or (day.month, day.day) in YEAR_END_CLOSURE or day in _national_holidays(day.year)
+
+
+def last_open_day_on_or_before(day: date) -> date:
+    while is_office_closed(day):
+        day -= timedelta(days=1)
+    return day
+
+
+def due_date(received: date, days: int) -> date:
+    """The last open day on or before the end of a ``days``-day period starting the day after ``received``."""
+    if days < 1:
+        raise ValueError("a period has at least one day")
+    return last_open_day_on_or_before(received + timedelta(days=days))
+
+
+def open_days_between(start: date, end: date) -> int:
+    """Open days after ``start`` up to and including ``end`` (negative when ``end`` is before ``start``)."""
+    if end < start:
+        return -open_days_between(end, start)
+    return sum(1 for n in range(1, (end - start).days + 1) if not is_office_closed(start + timedelta(days=n)))

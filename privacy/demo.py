@@ -1,0 +1,51 @@
+"""Demo contractors with agreements and live work orders, and their portal accounts."""
+
+from datetime import date, timedelta
+
+from django.contrib.auth.models import Group
+
+from privacy.models import ConfidentialityAgreement, Contractor, User, WorkKind
+from privacy.roles import Role
+from privacy.services.work_orders import work_order_create
+from subscribers.models import Subscriber
+
+DEMO_CONTRACTORS = [
+    # username, company, items its agreement allows, kinds of work it does
+    ("contractor", "三沢電設株式会社", ["number", "name", "reading", "address", "phone", "services"],
+     ["new_connection", "in_home", "repair"]),
+    ("contractor2", "北奥羽ケーブル工業株式会社", ["number", "name", "address", "phone"], ["removal", "inspection"]),
+]
+
+
+def seed_demo_contractors(*, password: str, today: date, admin: User, orders_each: int = 5) -> list[tuple[str, str, str]]:
+    accounts = []
+    subscribers = list(Subscriber.objects.active().order_by("number")[: orders_each * len(DEMO_CONTRACTORS)])
+    for index, (username, name, items, kinds) in enumerate(DEMO_CONTRACTORS):
+        contractor, created = Contractor.objects.get_or_create(
+            name=name,
+            defaults={"address": "青森県三沢市中央町2丁目8-1", "representative": "代表取締役 三沢一郎",
+                      "contact_person": "工事課 八戸次郎", "phone": f"017655{1000 + index:04d}"},
+        )
+        if created:
+            ConfidentialityAgreement.objects.create(
+                contractor=contractor, reference=f"MCTV-{today.year}-{index + 1:03d}", signed_on=today - timedelta(days=60),
+                expires_on=today + timedelta(days=305), items=items, clause_safety_measures=True,
+                clause_no_use_beyond_contract=True, clause_return_or_destroy=True,
+            )
+            for offset, subscriber in enumerate(subscribers[index::len(DEMO_CONTRACTORS)]):
+                kind = WorkKind.objects.get(code=kinds[offset % len(kinds)])
+                work_order_create(
+                    subscriber=subscriber, contractor=contractor, kind=kind, scheduled_on=today + timedelta(days=offset),
+                    access_from=today - timedelta(days=1), access_until=today + timedelta(days=offset + 7),
+                    items=[i for i in kind.default_items if i in items], user=admin,
+                )
+        user, _created = User.objects.get_or_create(username=username)
+        user.last_name, user.first_name, user.contractor, user.department = "工事", f"担当{index + 1}", contractor, None
+        user.set_password(password)
+        user.save()
+        user.groups.set([Group.objects.get(name=Role.CONTRACTOR)])
+        accounts.append((username, password, f"{Role.CONTRACTOR.label}（{name}）"))
+    return accounts
+
+
+

@@ -1,0 +1,185 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from subscribers.models import Subscriber
+from subscribers.normalize import normalize_text
+
+from .data_items import DataItem
+from .models import EXCEPTIONAL_BASES, AccessLog, ConfidentialityAgreement, Contractor, WorkKind, WorkOrder
+from .models.disclosures import Basis, Method
+
+
+class AccessLogFilterForm(forms.Form):
+    subscriber_number = forms.CharField(label=_("subscriber number"), required=False, max_length=20)
+    user = forms.ModelChoiceField(label=_("who"), queryset=get_user_model().objects.order_by("username"), required=False)
+    action = forms.ChoiceField(label=_("what"), choices=[("", "---------"), *AccessLog.Action.choices], required=False)
+    date_from = forms.DateField(label=_("from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean_subscriber_number(self):
+        return normalize_text(self.cleaned_data["subscriber_number"])
+
+
+class ItemsField(forms.MultipleChoiceField):
+    """The §1 data items as checkboxes."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("choices", DataItem.choices)
+        super().__init__(**kwargs)
+
+
+class ContractorForm(forms.ModelForm):
+    class Meta:
+        model = Contractor
+        fields = ["name", "address", "representative", "contact_person", "phone", "email", "is_active"]
+
+
+class AgreementForm(forms.ModelForm):
+    items = ItemsField(label=_("data items it may receive"))
+
+    class Meta:
+        model = ConfidentialityAgreement
+        fields = [
+            "reference", "signed_on", "expires_on", "terminated_on", "items", "redelegation_allowed",
+            "clause_safety_measures", "clause_no_use_beyond_contract", "clause_return_or_destroy", "note",
+        ]
+        widgets = {
+            "signed_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "expires_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "terminated_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "note": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class WorkOrderForm(forms.Form):
+    subscriber_number = forms.CharField(label=_("subscriber number"), max_length=20)
+    contractor = forms.ModelChoiceField(label=_("contractor"), queryset=Contractor.objects.filter(is_active=True))
+    kind = forms.ModelChoiceField(label=_("kind of work"), queryset=WorkKind.objects.filter(is_active=True))
+    scheduled_on = forms.DateField(label=_("scheduled on"), widget=DATE)
+    access_from = forms.DateField(label=_("portal access from"), widget=DATE)
+    access_until = forms.DateField(label=_("portal access until"), widget=DATE)
+    items = ItemsField(
+        label=_("items disclosed"), required=False,
+        help_text=_("Leave empty for what the kind of work needs; tick fewer to narrow it."),
+    )
+    note = forms.CharField(label=_("note for the contractor"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_subscriber_number(self):
+        number = normalize_text(self.cleaned_data["subscriber_number"])
+        subscriber = Subscriber.objects.visible_to(self.user).filter(number=number).first()
+        if subscriber is None:
+            raise forms.ValidationError(_("No subscriber has this number."))
+        self.cleaned_data["subscriber"] = subscriber
+        return number
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("access_from") and cleaned.get("access_until") and cleaned["access_until"] < cleaned["access_from"]:
+            self.add_error("access_until", _("The access window must end on or after its start."))
+        return cleaned
+
+
+class WorkOrderEditForm(forms.ModelForm):
+    items = ItemsField(label=_("items disclosed"))
+
+    class Meta:
+        model = WorkOrder
+        fields = ["scheduled_on", "access_from", "access_until", "items", "note"]
+        widgets = {"scheduled_on": DATE, "access_from": DATE, "access_until": DATE,
+                   "note": forms.Textarea(attrs={"rows": 3})}
+
+
+class WorkOrderCloseForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=[("closed", _("Work completed")), ("cancelled", _("Work cancelled"))]
+    )
+    sheet_disposition = forms.ChoiceField(label=_("paper work sheets"), choices=WorkOrder.SheetDisposition.choices)
+    sheet_disposition_on = forms.DateField(label=_("sheets returned or destroyed on"), required=False, widget=DATE)
+
+
+class ProvisionFilterForm(forms.Form):
+    subscriber_number = forms.CharField(label=_("subscriber number"), required=False, max_length=20)
+    contractor = forms.ModelChoiceField(label=_("contractor"), queryset=Contractor.objects.all(), required=False)
+    recipient = forms.CharField(label=_("recipient"), required=False, max_length=100)
+    method = forms.ChoiceField(label=_("method"), choices=[("", "---------"), *Method.choices], required=False)
+    basis = forms.ChoiceField(label=_("legal basis"), choices=[("", "---------"), *Basis.choices], required=False)
+    date_from = forms.DateField(label=_("from"), required=False, widget=DATE)
+    date_to = forms.DateField(label=_("until"), required=False, widget=DATE)
+
+    def filter(self, qs):
+        if not self.is_valid():
+            return qs
+        data = self.cleaned_data
+        if data["subscriber_number"]:
+            qs = qs.filter(subscriber_number=normalize_text(data["subscriber_number"]))
+        if data["contractor"]:
+            qs = qs.filter(contractor=data["contractor"])
+        if data["recipient"]:
+            qs = qs.filter(recipient_name__icontains=normalize_text(data["recipient"]))
+        if data["method"]:
+            qs = qs.filter(method=data["method"])
+        if data["basis"]:
+            qs = qs.filter(basis=data["basis"])
+        if data["date_from"]:
+            qs = qs.filter(at__date__gte=data["date_from"])
+        if data["date_to"]:
+            qs = qs.filter(at__date__lte=data["date_to"])
+        return qs
+
+
+# Provision made outside the system: not server access, which only the portal does.
+OFFLINE_METHODS = [(m.value, m.label) for m in Method if m != Method.SERVER_ACCESS]
+
+
+class ProvisionRecordForm(forms.Form):
+    work_order = forms.ModelChoiceField(
+        label=_("work order"), queryset=WorkOrder.objects.none(), required=False,
+        help_text=_("For basis (2): the contractor's open work order for this subscriber."),
+    )
+    recipient_name = forms.CharField(
+        label=_("recipient"), max_length=200, required=False, help_text=_("For the other bases: who receives the data.")
+    )
+    items = ItemsField(label=_("items provided"))
+    method = forms.ChoiceField(label=_("method"), choices=OFFLINE_METHODS)
+    basis = forms.ChoiceField(label=_("legal basis"), choices=Basis.choices)
+    purpose = forms.CharField(label=_("purpose"), max_length=200)
+    note = forms.CharField(label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("reason"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For bases (3)–(6): why consent cannot be asked, and the legal ground. An officer approves."),
+    )
+
+    def __init__(self, *args, subscriber, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["work_order"].queryset = WorkOrder.objects.open().filter(subscriber=subscriber).select_related(
+            "contractor", "kind"
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        basis = cleaned.get("basis")
+        if basis == Basis.CONTRACTED_WORK and not cleaned.get("work_order"):
+            self.add_error("work_order", _("Choose the work order."))
+        if basis and basis != Basis.CONTRACTED_WORK and not cleaned.get("recipient_name", "").strip():
+            self.add_error("recipient_name", _("Name the recipient."))
+        if basis in EXCEPTIONAL_BASES and not cleaned.get("reason", "").strip():
+            self.add_error("reason", _("Bases (3)–(6) need a written reason."))
+        return cleaned
+
+
+class ExceptionalDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=[("approve", _("Approve and provide")), ("reject", _("Reject"))],
+        widget=forms.RadioSelect,
+    )
+    decision_note = forms.CharField(label=_("decision note"), widget=forms.Textarea(attrs={"rows": 3}))

@@ -1,0 +1,46 @@
+"""The staff access log: who opened or exported whose record, what, when (§4(1), §4(2))."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from mctv.db import AppendOnlyModel
+
+
+class AccessLog(AppendOnlyModel):
+    """Append-only: Python refuses changes and a PostgreSQL trigger refuses UPDATE/DELETE."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("Opened the record")
+        HISTORY = "history", _("Opened the change history")
+        EXPORT = "export", _("Exported")
+
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("who"), on_delete=models.PROTECT, related_name="+"
+    )
+    # No database FK: the log outlives the subscriber's disposal and keeps only the number.
+    subscriber = models.ForeignKey(
+        "subscribers.Subscriber",
+        verbose_name=_("subscriber"),
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    subscriber_number = models.CharField(_("subscriber number"), max_length=20)
+    action = models.CharField(_("what"), max_length=20, choices=Action.choices)
+    path = models.CharField(_("page"), max_length=300, blank=True)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["subscriber", "at"], name="accesslog_subscriber_at"),
+            models.Index(fields=["user", "at"], name="accesslog_user_at"),
+        ]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} {self.get_action_display()} {self.subscriber_number}"

@@ -1,0 +1,215 @@
+"""Contractors (委託先・工事業者), their confidentiality agreements, kinds of work and work orders.
+
+Declaration §2(1), §4(3), §6(1); broadcaster rules ■18–■19.
+"""
+
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from mctv.db import TimeStampedModel
+
+
+def _items_field(verbose_name, **kwargs):
+    return models.JSONField(verbose_name, default=list, blank=True, help_text=_("Codes of §1 data items."), **kwargs)
+
+
+class Contractor(TimeStampedModel):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    address = models.CharField(_("address"), max_length=200)
+    representative = models.CharField(_("representative"), max_length=100)
+    contact_person = models.CharField(_("contact person"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=20)
+    email = models.EmailField(_("email"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("contractor")
+        verbose_name_plural = _("contractors")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def agreement_in_force(self, on: date | None = None):
+        on = on or timezone.localdate()
+        return self.agreements.in_force(on).order_by("-expires_on").first()
+
+
+class AgreementQuerySet(models.QuerySet):
+    def in_force(self, on: date):
+        return self.filter(signed_on__lte=on, expires_on__gte=on, terminated_on__isnull=True)
+
+
+class ConfidentialityAgreement(TimeStampedModel):
+    """機密保持に関する協定 (§4(3), ■19). Without one in force, nothing is provided to the contractor."""
+
+    contractor = models.ForeignKey(
+        Contractor, verbose_name=_("contractor"), on_delete=models.PROTECT, related_name="agreements"
+    )
+    reference = models.CharField(_("agreement reference"), max_length=50, help_text=_("e.g. the contract number"))
+    signed_on = models.DateField(_("signed on"))
+    expires_on = models.DateField(_("expires on"))
+    terminated_on = models.DateField(_("terminated on"), null=True, blank=True)
+    items = _items_field(_("data items it may receive"))
+    redelegation_allowed = models.BooleanField(_("re-delegation allowed"), default=False)
+    clause_safety_measures = models.BooleanField(_("clause: safety management measures"), default=False)
+    clause_no_use_beyond_contract = models.BooleanField(_("clause: no use beyond the contract"), default=False)
+    clause_return_or_destroy = models.BooleanField(_("clause: return or destruction at the end"), default=False)
+    note = models.TextField(_("note"), blank=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+    objects = AgreementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("confidentiality agreement")
+        verbose_name_plural = _("confidentiality agreements")
+        ordering = ["contractor", "-signed_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_on__gte=models.F("signed_on")),
+                name="agreement_expires_after_signing",
+                violation_error_message=_("The expiry date cannot be before the signing date."),
+            ),
+            # An agreement without the three clauses of ■19 is not a confidentiality agreement.
+            models.CheckConstraint(
+                condition=Q(clause_safety_measures=True, clause_no_use_beyond_contract=True, clause_return_or_destroy=True),
+                name="agreement_has_required_clauses",
+                violation_error_message=_(
+                    "The agreement must contain the clauses on safety measures, no use beyond the contract, "
+                    "and return or destruction."
+                ),
+            ),
+        ]
+        indexes = [models.Index(fields=["contractor", "expires_on"], name="agreement_contractor_expiry")]
+
+    def __str__(self):
+        return f"{self.contractor} {self.reference} ({self.signed_on}–{self.expires_on})"
+
+    def clean(self):
+        _refuse_unknown_items(self.items, "items")
+
+    def is_in_force(self, on: date) -> bool:
+        return self.signed_on <= on <= self.expires_on and self.terminated_on is None
+
+
+class WorkKind(TimeStampedModel):
+    """A kind of work and the data items it needs (§6(1)); editable in admin."""
+
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=50)
+    default_items = _items_field(_("items the work needs"))
+    is_active = models.BooleanField(_("active"), default=True)
+
+    def clean(self):
+        _refuse_unknown_items(self.default_items, "default_items")
+
+    class Meta:
+        verbose_name = _("kind of work")
+        verbose_name_plural = _("kinds of work")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+
+def _refuse_unknown_items(items, field: str) -> None:
+    from privacy.data_items import unknown_items
+
+    if not isinstance(items, list) or unknown_items(items):
+        raise ValidationError({field: _("An unknown data item was named.")})
+
+
+class WorkOrderQuerySet(models.QuerySet):
+    def live(self, on: date):
+        """Open, and inside its portal access window on ``on``."""
+        return self.filter(status=WorkOrder.Status.OPEN, access_from__lte=on, access_until__gte=on)
+
+    def open(self):
+        return self.filter(status=WorkOrder.Status.OPEN)
+
+
+class WorkOrderStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class SheetDisposition(models.TextChoices):
+    NONE_ISSUED = "none_issued", _("No paper sheet was issued")
+    RETURNED = "returned", _("Returned to the office")
+    DESTROYED = "destroyed", _("Destroyed by the contractor")
+
+
+class WorkOrder(TimeStampedModel):
+    """工事: what one contractor may see of one subscriber, and when (§6(1))."""
+
+    Status = WorkOrderStatus
+    SheetDisposition = SheetDisposition
+
+    number = models.CharField(_("work order number"), max_length=12, unique=True, editable=False)
+    subscriber = models.ForeignKey(
+        "subscribers.Subscriber", verbose_name=_("subscriber"), on_delete=models.CASCADE, related_name="work_orders"
+    )
+    contractor = models.ForeignKey(
+        Contractor, verbose_name=_("contractor"), on_delete=models.PROTECT, related_name="work_orders"
+    )
+    kind = models.ForeignKey(WorkKind, verbose_name=_("kind of work"), on_delete=models.PROTECT, related_name="+")
+    scheduled_on = models.DateField(_("scheduled on"))
+    access_from = models.DateField(_("portal access from"))
+    access_until = models.DateField(_("portal access until"))
+    items = _items_field(_("items disclosed"))
+    status = models.CharField(_("status"), max_length=10, choices=WorkOrderStatus.choices, default=WorkOrderStatus.OPEN)
+    note = models.TextField(_("note for the contractor"), blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("closed by"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )
+    sheet_disposition = models.CharField(
+        _("paper work sheets"), max_length=12, choices=SheetDisposition.choices, blank=True
+    )
+    sheet_disposition_on = models.DateField(_("sheets returned or destroyed on"), null=True, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+    objects = WorkOrderQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("work order")
+        verbose_name_plural = _("work orders")
+        ordering = ["-scheduled_on", "-number"]
+        permissions = [
+            ("close_workorder", _("Can close a work order")),
+            ("print_worksheet", _("Can print a work sheet (a paper provision)")),
+        ]
+        indexes = [
+            models.Index(fields=["contractor", "status", "access_until"], name="workorder_contractor_live"),
+            models.Index(fields=["status", "access_until"], name="workorder_status_until"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(access_until__gte=models.F("access_from")),
+                name="workorder_window_ordered",
+                violation_error_message=_("The access window must end on or after its start."),
+            ),
+            models.CheckConstraint(condition=Q(status__in=WorkOrderStatus.values), name="workorder_status_valid"),
+            models.CheckConstraint(
+                condition=Q(status="open") | (Q(closed_at__isnull=False) & ~Q(sheet_disposition="")),
+                name="workorder_closed_records_sheets",
+                violation_error_message=_("Closing a work order records what became of its paper sheets."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.number} {self.kind}"
+
+    def is_live(self, on: date) -> bool:
+        return self.status == WorkOrderStatus.OPEN and self.access_from <= on <= self.access_until

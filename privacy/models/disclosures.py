@@ -1,0 +1,205 @@
+"""Provision of personal data to anyone outside the office (提供記録, ■25) and what may stop it.
+
+Declaration §3, §6(2)–(3). Every provision passes the gate in
+``privacy.services.provision``; this module only holds the records.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from mctv.db import AppendOnlyModel, TimeStampedModel
+
+
+class Method(models.TextChoices):
+    """§6(2): the four ways data leaves the office."""
+
+    PAPER = "paper", _("Paper")
+    TRANSMISSION = "transmission", _("Electronic transmission")
+    MEDIA = "media", _("Electronic media")
+    SERVER_ACCESS = "server_access", _("Server access")
+
+
+class Basis(models.TextChoices):
+    """§3(1)–(6): the only grounds on which a third party receives data."""
+
+    CONSENT = "consent", _("(1) With the subscriber's consent")
+    CONTRACTED_WORK = "contracted_work", _("(2) Construction work ordered by MCTV")
+    VITAL_INTEREST = "vital_interest", _("(3) Protection of life, body or property")
+    PUBLIC_HEALTH = "public_health", _("(4) Public health or children's welfare")
+    PUBLIC_BODY = "public_body", _("(5) Cooperation with a state or local body")
+    LAW = "law", _("(6) Required by law")
+
+
+# Bases (3)–(6) are exceptions to consent: an officer approves each, with a written reason.
+EXCEPTIONAL_BASES = frozenset({Basis.VITAL_INTEREST, Basis.PUBLIC_HEALTH, Basis.PUBLIC_BODY, Basis.LAW})
+
+
+class Provision(AppendOnlyModel):
+    """One provision of one subscriber's data. Append-only: Python refuses changes, PostgreSQL too (trigger)."""
+
+    Method = Method
+    Basis = Basis
+
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    # No database FK to the subscriber: the record outlives the subscriber's disposal (it has its own retention).
+    subscriber = models.ForeignKey(
+        "subscribers.Subscriber", verbose_name=_("subscriber"), on_delete=models.DO_NOTHING, db_constraint=False,
+        related_name="provisions",
+    )
+    subscriber_number = models.CharField(_("subscriber number"), max_length=20)
+    contractor = models.ForeignKey(
+        "privacy.Contractor", verbose_name=_("contractor"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="provisions",
+    )
+    recipient_name = models.CharField(_("recipient"), max_length=200)
+    items = models.JSONField(_("items provided"), default=list)
+    method = models.CharField(_("method"), max_length=20, choices=Method.choices)
+    basis = models.CharField(_("legal basis"), max_length=20, choices=Basis.choices)
+    purpose = models.CharField(_("purpose"), max_length=200)
+    work_order = models.ForeignKey(
+        "privacy.WorkOrder", verbose_name=_("work order"), on_delete=models.DO_NOTHING, db_constraint=False,
+        null=True, blank=True, related_name="provisions",
+    )
+    approval = models.ForeignKey(
+        "privacy.ExceptionalProvision", verbose_name=_("approval"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="provisions",
+    )
+    caused_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("caused by"), on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("provision record")
+        verbose_name_plural = _("provision records")
+        ordering = ["-at", "-id"]
+        permissions = [("export_provision", _("Can export the provision log"))]
+        indexes = [
+            models.Index(fields=["subscriber", "at"], name="provision_subscriber_at"),
+            models.Index(fields=["contractor", "at"], name="provision_contractor_at"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(method__in=Method.values), name="provision_method_valid"),
+            models.CheckConstraint(condition=Q(basis__in=Basis.values), name="provision_basis_valid"),
+            models.CheckConstraint(
+                condition=~Q(basis__in=[b.value for b in EXCEPTIONAL_BASES]) | Q(approval__isnull=False),
+                name="provision_exception_approved",
+            ),
+            models.CheckConstraint(
+                condition=~Q(basis=Basis.CONTRACTED_WORK) | (Q(work_order__isnull=False) & Q(contractor__isnull=False)),
+                name="provision_contracted_work_has_order",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.subscriber_number} → {self.recipient_name}"
+
+
+class ProvisionStopScope(models.TextChoices):
+    CONTRACTORS = "contractors", _("Provision to contractors (§6(3))")
+    THIRD_PARTIES = "third_parties", _("Provision to third parties (§5)")
+
+
+class ProvisionStopQuerySet(models.QuerySet):
+    def in_force(self, at=None):
+        at = at or timezone.now()
+        return self.filter(Q(since__lte=at) & (Q(until__isnull=True) | Q(until__gt=at)))
+
+
+class ProvisionStop(TimeStampedModel):
+    """A subscriber's stop of provision in force: the gate refuses while it lasts.
+
+    Set by a decided subject request (a later capability) or by an officer in admin.
+    """
+
+    Scope = ProvisionStopScope
+
+    subscriber = models.ForeignKey(
+        "subscribers.Subscriber", verbose_name=_("subscriber"), on_delete=models.CASCADE, related_name="provision_stops"
+    )
+    scope = models.CharField(_("scope"), max_length=20, choices=ProvisionStopScope.choices)
+    since = models.DateTimeField(_("since"), default=timezone.now)
+    until = models.DateTimeField(_("until"), null=True, blank=True)
+    reason = models.TextField(_("reason"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+    objects = ProvisionStopQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("stop of provision")
+        verbose_name_plural = _("stops of provision")
+        ordering = ["-since"]
+        indexes = [models.Index(fields=["subscriber", "scope", "since"], name="provisionstop_lookup")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(until__isnull=True) | Q(until__gt=models.F("since")), name="provisionstop_until_after_since"
+            ),
+            models.CheckConstraint(condition=Q(scope__in=ProvisionStopScope.values), name="provisionstop_scope_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.subscriber} {self.get_scope_display()}"
+
+
+class ExceptionalProvisionStatus(models.TextChoices):
+    REQUESTED = "requested", _("Awaiting approval")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    PROVIDED = "provided", _("Provided")
+
+
+class ExceptionalProvision(TimeStampedModel):
+    """A provision on bases §3(3)–(6): a clerk requests, an officer approves with a written reason."""
+
+    Status = ExceptionalProvisionStatus
+
+    subscriber = models.ForeignKey(
+        "subscribers.Subscriber", verbose_name=_("subscriber"), on_delete=models.CASCADE,
+        related_name="exceptional_provisions",
+    )
+    recipient_name = models.CharField(_("recipient"), max_length=200)
+    items = models.JSONField(_("items to provide"), default=list)
+    method = models.CharField(_("method"), max_length=20, choices=Method.choices)
+    basis = models.CharField(_("legal basis"), max_length=20, choices=Basis.choices)
+    purpose = models.CharField(_("purpose"), max_length=200)
+    reason = models.TextField(_("reason"), help_text=_("Why the subscriber's consent cannot be asked, and the legal ground."))
+    status = models.CharField(
+        _("status"), max_length=10, choices=ExceptionalProvisionStatus.choices, default=ExceptionalProvisionStatus.REQUESTED
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("exceptional provision")
+        verbose_name_plural = _("exceptional provisions")
+        ordering = ["-created_at"]
+        permissions = [("approve_exceptionalprovision", _("Can approve an exceptional provision"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(basis__in=[b.value for b in EXCEPTIONAL_BASES]), name="exceptional_provision_basis"
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="exceptional_provision_has_reason"),
+            models.CheckConstraint(
+                condition=Q(status="requested") | (Q(decided_by__isnull=False) & Q(decided_at__isnull=False)),
+                name="exceptional_provision_decision_recorded",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.subscriber} → {self.recipient_name} ({self.get_status_display()})"

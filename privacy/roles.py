@@ -1,0 +1,32 @@
+"""Roles are Django groups; their permissions are granted by data migrations."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    CLERK = "clerk", _("Clerk")
+    OFFICER = "officer", _("Privacy officer")
+    AUDITOR = "auditor", _("Auditor")
+    CONTRACTOR = "contractor", _("Contractor")
+
+
+STAFF_ROLES = (Role.CLERK, Role.OFFICER, Role.AUDITOR)
+
+
+def grant_permissions(apps, role_permissions: dict[str, list[str]]) -> None:
+    """Create the groups and add ``app_label.codename`` permissions to them (used by migrations)."""
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for role, perms in role_permissions.items():
+        group, _created = Group.objects.get_or_create(name=role)
+        for perm in perms:
+            app_label, codename = perm.split(".")
+            group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))

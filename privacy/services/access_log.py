@@ -1,0 +1,22 @@
+"""Writing the staff access log: one row per subscriber whose data a staff user saw or took away."""
+
+from collections.abc import Iterable
+
+from privacy.models import AccessLog
+
+
+def access_log_record(*, user, subscribers: Iterable, action: str, path: str = "", detail: dict | None = None) -> int:
+    """Record that ``user`` did ``action`` to each of ``subscribers``; returns the number of rows written."""
+    rows = [
+        AccessLog(
+            user=user,
+            subscriber_id=subscriber.pk,
+            subscriber_number=subscriber.number,
+            action=action,
+            path=path[:300],
+            detail=detail or {},
+        )
+        for subscriber in subscribers
+    ]
+    AccessLog.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)

@@ -1,0 +1,68 @@
+"""Provision on bases §3(3)–(6): a clerk requests, an officer decides, the approval is recorded and used once."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from privacy.data_items import normalize_items, unknown_items
+from privacy.models import ExceptionalProvision, Provision
+
+from .provision import provision_record
+
+Status = ExceptionalProvision.Status
+
+TRANSITIONS = {
+    Status.REQUESTED: frozenset({Status.APPROVED, Status.REJECTED}),
+    Status.APPROVED: frozenset({Status.PROVIDED}),
+    Status.REJECTED: frozenset(),
+    Status.PROVIDED: frozenset(),
+}
+
+
+@transaction.atomic
+def exceptional_provision_request(
+    *, subscriber, recipient_name, items, method, basis, purpose, reason, user
+) -> ExceptionalProvision:
+    if unknown_items(items):
+        raise ValidationError({"items": _("An unknown data item was named.")})
+    request = ExceptionalProvision(
+        subscriber=subscriber, recipient_name=recipient_name.strip(), items=normalize_items(items), method=method,
+        basis=basis, purpose=purpose, reason=reason.strip(), requested_by=user,
+    )
+    request.full_clean()
+    request._history_user = user
+    request.save()
+    return request
+
+
+def _set_status(request: ExceptionalProvision, status: str, user, note: str = "") -> None:
+    if status not in TRANSITIONS[request.status]:
+        raise ValidationError(_("This request cannot move from “%(old)s” to “%(new)s”.") % {
+            "old": Status(request.status).label, "new": Status(status).label})
+    request.status = status
+    request._history_user = user
+    request._change_reason = note
+    request.save()
+
+
+@transaction.atomic
+def exceptional_provision_decide(*, request: ExceptionalProvision, approve: bool, user, note: str) -> Provision | None:
+    """An officer approves (and the data is provided and recorded at once) or rejects, with a written note."""
+    if not user.has_perm("privacy.approve_exceptionalprovision"):
+        raise PermissionDenied
+    if not note.strip():
+        raise ValidationError({"decision_note": _("Write the reason for the decision.")})
+    request = ExceptionalProvision.objects.select_for_update().get(pk=request.pk)
+    request.decided_by, request.decided_at, request.decision_note = user, timezone.now(), note.strip()
+    if not approve:
+        _set_status(request, Status.REJECTED, user, note)
+        return None
+    _set_status(request, Status.APPROVED, user, note)
+    provision = provision_record(
+        subscriber=request.subscriber, items=request.items, method=request.method, basis=request.basis,
+        purpose=request.purpose, user=user, recipient_name=request.recipient_name, approval=request,
+        note=request.reason,
+    )
+    _set_status(request, Status.PROVIDED, user)
+    return provision

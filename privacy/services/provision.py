@@ -1,0 +1,159 @@
+"""The one gate every provision of personal data passes (§3, §4(3), §6(1)–(3), ■25).
+
+``provision_check`` decides whether a recipient may receive given items of a
+given subscriber now; ``provision_record`` checks and writes the Provision row.
+Callers that hand the data over (portal pages, work-sheet PDFs, the staff
+form) do so inside the same transaction, so a record exists exactly when data
+left. Nothing else writes Provision rows.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from privacy.data_items import normalize_items, unknown_items
+from privacy.models import EXCEPTIONAL_BASES, Contractor, ExceptionalProvision, Provision, ProvisionStop, WorkOrder
+from privacy.models.disclosures import Basis, ProvisionStopScope
+
+
+class Refusal:
+    """Why the gate said no: a stable code (for logs and tests) and a message for staff."""
+
+    NO_ITEMS = "no_items", _("No data items were named.")
+    UNKNOWN_ITEM = "unknown_item", _("An unknown data item was named.")
+    NO_AGREEMENT = "no_agreement", _("The contractor has no confidentiality agreement in force.")
+    OUTSIDE_AGREEMENT = "outside_agreement", _("An item is outside the contractor's agreement.")
+    NO_WORK_ORDER = "no_work_order", _("Provision to a contractor needs one of its work orders.")
+    WORK_ORDER_MISMATCH = "work_order_mismatch", _("The work order is for another subscriber or contractor.")
+    WORK_ORDER_CLOSED = "work_order_closed", _("The work order is closed.")
+    OUTSIDE_WINDOW = "outside_window", _("The work order's access window is not open now.")
+    OUTSIDE_WORK_ORDER = "outside_work_order", _("An item is outside the work order.")
+    STOPPED = "stopped", _("The subscriber has stopped this provision.")
+    NEEDS_APPROVAL = "needs_approval", _("This basis needs an officer's approval.")
+    APPROVAL_MISMATCH = "approval_mismatch", _("The approval does not cover this provision.")
+    NO_RECIPIENT = "no_recipient", _("Name the recipient.")
+    WRONG_BASIS = "wrong_basis", _("A contractor receives data only for contracted work or with consent.")
+
+
+class ProvisionRefused(Exception):
+    def __init__(self, refusal: tuple[str, str]):
+        self.code, self.message = refusal
+        super().__init__(f"{self.code}: {self.message}")
+
+
+@dataclass(frozen=True)
+class ProvisionRequest:
+    subscriber: object
+    items: tuple[str, ...]
+    basis: str
+    contractor: Contractor | None = None
+    work_order: WorkOrder | None = None
+    recipient_name: str = ""
+    approval: ExceptionalProvision | None = None
+
+
+def provision_check(request: ProvisionRequest, *, at: datetime | None = None) -> None:
+    """Raise ProvisionRefused unless ``request`` may be provided at ``at`` (default: now)."""
+    at = at or timezone.now()
+    today = timezone.localdate(at)
+    items = set(request.items)
+    if not items:
+        raise ProvisionRefused(Refusal.NO_ITEMS)
+    if unknown_items(items):
+        raise ProvisionRefused(Refusal.UNKNOWN_ITEM)
+
+    if request.basis in EXCEPTIONAL_BASES:
+        # §3(3)–(6) override a stop: they are the cases where consent is not needed.
+        approval = request.approval
+        if approval is None or approval.status != ExceptionalProvision.Status.APPROVED:
+            raise ProvisionRefused(Refusal.NEEDS_APPROVAL)
+        if approval.subscriber_id != request.subscriber.pk or approval.basis != request.basis or not items <= set(
+            approval.items
+        ):
+            raise ProvisionRefused(Refusal.APPROVAL_MISMATCH)
+        return
+
+    contractor = request.contractor or (request.work_order.contractor if request.work_order else None)
+    scope = ProvisionStopScope.CONTRACTORS if contractor else ProvisionStopScope.THIRD_PARTIES
+    if ProvisionStop.objects.in_force(at).filter(subscriber=request.subscriber, scope=scope).exists():
+        raise ProvisionRefused(Refusal.STOPPED)
+
+    if contractor is None:
+        if not request.recipient_name.strip():
+            raise ProvisionRefused(Refusal.NO_RECIPIENT)
+        if request.basis != Basis.CONSENT:
+            raise ProvisionRefused(Refusal.WRONG_BASIS)
+        return
+
+    agreement = contractor.agreement_in_force(today)
+    if agreement is None or not contractor.is_active:
+        raise ProvisionRefused(Refusal.NO_AGREEMENT)
+    if not items <= set(agreement.items):
+        raise ProvisionRefused(Refusal.OUTSIDE_AGREEMENT)
+    if request.basis != Basis.CONTRACTED_WORK:
+        # A contractor is a recipient only for the work MCTV orders (§3(2)); consent to a contractor is (1).
+        if request.basis != Basis.CONSENT:
+            raise ProvisionRefused(Refusal.WRONG_BASIS)
+        return
+
+    order = request.work_order
+    if order is None:
+        raise ProvisionRefused(Refusal.NO_WORK_ORDER)
+    if order.contractor_id != contractor.pk or order.subscriber_id != request.subscriber.pk:
+        raise ProvisionRefused(Refusal.WORK_ORDER_MISMATCH)
+    if order.status != WorkOrder.Status.OPEN:
+        raise ProvisionRefused(Refusal.WORK_ORDER_CLOSED)
+    if not order.access_from <= today <= order.access_until:
+        raise ProvisionRefused(Refusal.OUTSIDE_WINDOW)
+    if not items <= set(order.items):
+        raise ProvisionRefused(Refusal.OUTSIDE_WORK_ORDER)
+
+
+@transaction.atomic
+def provision_record(
+    *,
+    subscriber,
+    items: Iterable[str],
+    method: str,
+    basis: str,
+    purpose: str,
+    user,
+    contractor: Contractor | None = None,
+    work_order: WorkOrder | None = None,
+    recipient_name: str = "",
+    approval: ExceptionalProvision | None = None,
+    note: str = "",
+) -> Provision:
+    """Check through the gate and write the Provision row; raises ProvisionRefused and writes nothing if refused."""
+    contractor = contractor or (work_order.contractor if work_order else None)
+    request = ProvisionRequest(
+        subscriber=subscriber,
+        items=tuple(normalize_items(items)) if not unknown_items(items) else tuple(items),
+        basis=basis,
+        contractor=contractor,
+        work_order=work_order,
+        recipient_name=recipient_name,
+        approval=approval,
+    )
+    provision_check(request)
+    provision = Provision(
+        subscriber=subscriber,
+        subscriber_number=subscriber.number,
+        contractor=contractor,
+        recipient_name=contractor.name if contractor else recipient_name.strip(),
+        items=list(request.items),
+        method=method,
+        basis=basis,
+        purpose=purpose,
+        work_order=work_order,
+        approval=approval,
+        caused_by=user,
+        note=note,
+    )
+    provision.full_clean()
+    provision.save()
+    return provision

@@ -1,0 +1,32 @@
+from datetime import date, datetime
+
+from django import template
+from django.utils import timezone
+
+from mctv.wareki import wareki as to_wareki
+from privacy.data_items import item_labels
+
+register = template.Library()
+
+
+@register.filter
+def wareki(value):
+    """令和8年11月22日 (for datetimes, the local date)."""
+    if isinstance(value, datetime):
+        value = timezone.localtime(value).date()
+    return to_wareki(value) if isinstance(value, date) else ""
+
+
+@register.filter
+def wareki_full(value):
+    """令和8年11月22日（2026年11月22日）: the era and the Western date together."""
+    if isinstance(value, datetime):
+        value = timezone.localtime(value).date()
+    if not isinstance(value, date):
+        return ""
+    return f"{to_wareki(value)}（{value.year}年{value.month}月{value.day}日）"
+
+
+@register.filter
+def items_display(items):
+    return "、".join(item_labels(items))

@@ -1,0 +1,87 @@
+"""Contractors and their confidentiality agreements (§4(3), ■19): staff pages."""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import CreateView, DetailView, ListView, UpdateView
+
+from privacy.forms import AgreementForm, ContractorForm
+from privacy.models import ConfidentialityAgreement, Contractor
+from privacy.selectors import work_orders_visible_to
+
+from .base import StaffPermissionMixin
+
+
+class ContractorListView(StaffPermissionMixin, ListView):
+    permission_required = "privacy.view_contractor"
+    template_name = "privacy/contractor_list.html"
+    context_object_name = "contractors"
+    queryset = Contractor.objects.prefetch_related("agreements")
+
+
+class ContractorDetailView(StaffPermissionMixin, DetailView):
+    permission_required = "privacy.view_contractor"
+    template_name = "privacy/contractor_detail.html"
+    context_object_name = "contractor"
+    model = Contractor
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["agreements"] = self.object.agreements.all()
+        context["work_orders"] = (
+            work_orders_visible_to(self.request.user).filter(contractor=self.object).select_related("subscriber", "kind")[:50]
+        )
+        return context
+
+
+class ContractorSaveMixin(StaffPermissionMixin):
+    model = Contractor
+    form_class = ContractorForm
+    template_name = "privacy/form.html"
+
+    def get_success_url(self):
+        messages.success(self.request, _("Saved the contractor."))
+        return reverse("privacy:contractor_detail", args=[self.object.pk])
+
+
+class ContractorCreateView(ContractorSaveMixin, CreateView):
+    permission_required = "privacy.add_contractor"
+    extra_context = {"title": _("Register a contractor")}
+
+
+class ContractorUpdateView(ContractorSaveMixin, UpdateView):
+    permission_required = "privacy.change_contractor"
+    extra_context = {"title": _("Edit contractor")}
+
+
+class AgreementSaveMixin(StaffPermissionMixin):
+    model = ConfidentialityAgreement
+    form_class = AgreementForm
+    template_name = "privacy/form.html"
+
+    def get_success_url(self):
+        messages.success(self.request, _("Saved the confidentiality agreement."))
+        return reverse("privacy:contractor_detail", args=[self.object.contractor_id])
+
+
+class AgreementCreateView(AgreementSaveMixin, CreateView):
+    permission_required = "privacy.add_confidentialityagreement"
+
+    def get_contractor(self):
+        return get_object_or_404(Contractor, pk=self.kwargs["contractor_pk"])
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = ConfidentialityAgreement(contractor=self.get_contractor())
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=_("Record a confidentiality agreement"), subject=self.get_contractor(), **kwargs)
+
+
+class AgreementUpdateView(AgreementSaveMixin, UpdateView):
+    permission_required = "privacy.change_confidentialityagreement"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=_("Edit the confidentiality agreement"), subject=self.object.contractor, **kwargs)

@@ -1,0 +1,162 @@
+"""Work orders: staff pages, and the printed work sheet (a paper provision through the gate)."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import DetailView, FormView, ListView
+
+from privacy.data_items import scoped_values
+from privacy.forms import WorkOrderCloseForm, WorkOrderEditForm, WorkOrderForm
+from privacy.models import Contractor, Provision, WorkOrder
+from privacy.portal import pdf_response, render_work_sheet
+from privacy.selectors import work_orders_visible_to
+from privacy.services.provision import ProvisionRefused, provision_record
+from privacy.services.work_orders import work_order_close, work_order_create, work_order_update
+from subscribers.models import Subscriber
+
+from .base import StaffPermissionMixin, add_service_error
+
+
+class WorkOrderObjectMixin:
+    def get_work_order(self) -> WorkOrder:
+        if not hasattr(self, "_work_order"):
+            self._work_order = get_object_or_404(
+                work_orders_visible_to(self.request.user).select_related("subscriber", "contractor", "kind"),
+                pk=self.kwargs["pk"],
+            )
+        return self._work_order
+
+
+class WorkOrderListView(StaffPermissionMixin, ListView):
+    permission_required = "privacy.view_workorder"
+    template_name = "privacy/work_order_list.html"
+    context_object_name = "work_orders"
+    paginate_by = 50
+
+    def get_queryset(self):
+        qs = work_orders_visible_to(self.request.user).select_related("subscriber", "contractor", "kind")
+        self.status = self.request.GET.get("status", "open")
+        self.contractor = self.request.GET.get("contractor", "")
+        if self.status in WorkOrder.Status.values:
+            qs = qs.filter(status=self.status)
+        if self.contractor.isdigit():
+            qs = qs.filter(contractor_id=int(self.contractor))
+        return qs
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            status=self.status, contractor=self.contractor, statuses=WorkOrder.Status.choices,
+            contractors=Contractor.objects.all(), **kwargs,
+        )
+
+
+class WorkOrderCreateView(StaffPermissionMixin, FormView):
+    permission_required = "privacy.add_workorder"
+    template_name = "privacy/form.html"
+    form_class = WorkOrderForm
+    extra_context = {"title": _("Register a work order")}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_initial(self):
+        subscriber = Subscriber.objects.visible_to(self.request.user).filter(pk=self.request.GET.get("subscriber") or 0)
+        return {"subscriber_number": subscriber[0].number} if subscriber else {}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            order = work_order_create(
+                subscriber=data["subscriber"], contractor=data["contractor"], kind=data["kind"],
+                scheduled_on=data["scheduled_on"], access_from=data["access_from"], access_until=data["access_until"],
+                items=data["items"], note=data["note"], user=self.request.user,
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Registered work order %(number)s.") % {"number": order.number})
+        return redirect("privacy:work_order_detail", pk=order.pk)
+
+
+class WorkOrderDetailView(StaffPermissionMixin, WorkOrderObjectMixin, DetailView):
+    permission_required = "privacy.view_workorder"
+    template_name = "privacy/work_order_detail.html"
+    context_object_name = "order"
+
+    def get_object(self, queryset=None):
+        return self.get_work_order()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # What the contractor sees: the staff user already may see the whole record.
+        context["values"] = scoped_values(self.object.subscriber, self.object.items)
+        context["provisions"] = self.object.provisions.select_related("caused_by")[:100]
+        return context
+
+
+class WorkOrderUpdateView(StaffPermissionMixin, WorkOrderObjectMixin, FormView):
+    permission_required = "privacy.change_workorder"
+    template_name = "privacy/form.html"
+    form_class = WorkOrderEditForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.get_work_order()}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=_("Edit work order"), subject=self.get_work_order(), **kwargs)
+
+    def form_valid(self, form):
+        try:
+            work_order_update(work_order=self.get_work_order(), user=self.request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Saved the work order."))
+        return redirect("privacy:work_order_detail", pk=self.get_work_order().pk)
+
+
+class WorkOrderCloseView(StaffPermissionMixin, WorkOrderObjectMixin, FormView):
+    permission_required = "privacy.close_workorder"
+    template_name = "privacy/form.html"
+    form_class = WorkOrderCloseForm
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=_("Close work order"), subject=self.get_work_order(), **kwargs)
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            work_order_close(
+                work_order=self.get_work_order(), user=self.request.user, cancelled=data["outcome"] == "cancelled",
+                sheet_disposition=data["sheet_disposition"], sheet_disposition_on=data["sheet_disposition_on"],
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Closed the work order; the portal no longer shows it."))
+        return redirect("privacy:work_order_detail", pk=self.get_work_order().pk)
+
+
+class WorkOrderSheetView(StaffPermissionMixin, WorkOrderObjectMixin, View):
+    """The office prints the work sheet to hand over: a paper provision, recorded through the gate."""
+
+    permission_required = "privacy.print_worksheet"
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        order = self.get_work_order()
+        with transaction.atomic():
+            try:
+                provision = provision_record(
+                    subscriber=order.subscriber, items=order.items, method=Provision.Method.PAPER,
+                    basis=Provision.Basis.CONTRACTED_WORK, purpose=f"{order.kind.name}（{order.number}）作業票",
+                    user=request.user, work_order=order,
+                )
+            except ProvisionRefused as refusal:
+                messages.error(request, refusal.message)
+                return redirect("privacy:work_order_detail", pk=order.pk)
+            pdf = render_work_sheet(order, provision)
+        return pdf_response(pdf, f"work-sheet-{order.number}.pdf")

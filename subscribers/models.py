@@ -1,0 +1,277 @@
+"""The subscriber registry (加入者台帳): declaration §1 names every item held here."""
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from mctv.db import TimeStampedModel
+
+from . import normalize
+from .fields import NormalizedCharField, NormalizedEmailField, PhoneNumberField, PostalCodeField, ReadingField
+from .japan import HOME_MUNICIPALITY, HOME_PREFECTURE, PREFECTURE_CHOICES
+
+
+class NumberSequence(models.Model):
+    """A named counter handed out under a row lock, so numbers never repeat across workers."""
+
+    name = models.CharField(_("name"), max_length=50, primary_key=True)
+    last_value = models.PositiveBigIntegerField(_("last value"), default=0)
+
+    class Meta:
+        verbose_name = _("number sequence")
+        verbose_name_plural = _("number sequences")
+
+    def __str__(self):
+        return f"{self.name}: {self.last_value}"
+
+    @classmethod
+    def reserve(cls, name: str, count: int = 1) -> range:
+        """Reserve ``count`` consecutive values and return them."""
+        with transaction.atomic():
+            cls.objects.get_or_create(name=name)
+            seq = cls.objects.select_for_update().get(name=name)
+            first = seq.last_value + 1
+            seq.last_value += count
+            seq.save(update_fields=["last_value"])
+        return range(first, first + count)
+
+
+SUBSCRIBER_NUMBER_SEQUENCE = "subscriber_number"
+
+
+def format_subscriber_number(value: int) -> str:
+    return f"{value:08d}"
+
+
+class SubscriberQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The one rule for which subscribers a staff path may show (the portal has its own, per work order)."""
+        if user.is_authenticated and user.is_active and user.has_perm("subscribers.view_subscriber"):
+            return self.all()
+        return self.none()
+
+    def search(self, query: str):
+        """One search box: name, reading, number, phone, address, email — width- and kana-insensitive."""
+        qs = self
+        for alternatives in normalize.search_terms(query):
+            term = Q()
+            for alternative in alternatives:
+                term |= Q(search_text__contains=alternative)
+            qs = qs.filter(term)
+        return qs
+
+    def active(self):
+        return self.filter(status=SubscriberStatus.ACTIVE)
+
+    def terminated(self):
+        return self.filter(status=SubscriberStatus.TERMINATED)
+
+
+class SubscriberStatus(models.TextChoices):
+    APPLIED = "applied", _("Applied")
+    ACTIVE = "active", _("Active")
+    SUSPENDED = "suspended", _("Suspended")
+    TERMINATED = "terminated", _("Terminated")
+
+
+class Sex(models.TextChoices):
+    MALE = "male", _("Male")
+    FEMALE = "female", _("Female")
+    OTHER = "other", _("Other")
+    NOT_STATED = "not_stated", _("Not stated")
+
+
+class Subscriber(TimeStampedModel):
+    Status = SubscriberStatus
+    Sex = Sex
+
+    number = models.CharField(_("subscriber number"), max_length=8, unique=True, editable=False)
+    family_name = NormalizedCharField(_("family name"), max_length=50)
+    given_name = NormalizedCharField(_("given name"), max_length=50)
+    family_name_kana = ReadingField(_("family name (reading)"), max_length=100)
+    given_name_kana = ReadingField(_("given name (reading)"), max_length=100)
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, default=Sex.NOT_STATED)
+    occupation = NormalizedCharField(_("occupation"), max_length=100, blank=True)
+    postal_code = PostalCodeField(_("postal code"))
+    prefecture = models.CharField(_("prefecture"), max_length=4, choices=PREFECTURE_CHOICES, default=HOME_PREFECTURE)
+    municipality = NormalizedCharField(_("municipality"), max_length=50, default=HOME_MUNICIPALITY)
+    street_address = NormalizedCharField(_("street and number"), max_length=100)
+    building = NormalizedCharField(_("building and room"), max_length=100, blank=True)
+    phone = PhoneNumberField(_("phone"), blank=True)
+    mobile_phone = PhoneNumberField(_("mobile phone"), blank=True)
+    email = NormalizedEmailField(_("email"), blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.APPLIED)
+    applied_on = models.DateField(_("applied on"), default=timezone.localdate)
+    activated_on = models.DateField(_("activated on"), null=True, blank=True)
+    suspended_on = models.DateField(_("suspended on"), null=True, blank=True)
+    terminated_on = models.DateField(_("terminated on"), null=True, blank=True)
+    # Folded copy of the searchable items (see normalize.search_key); derived, never edited.
+    search_text = models.TextField(editable=False, default="")
+
+    history = HistoricalRecords(excluded_fields=["search_text", "updated_at"])
+    objects = SubscriberQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("subscriber")
+        verbose_name_plural = _("subscribers")
+        ordering = ["number"]
+        permissions = [
+            ("export_subscriber", _("Can export subscriber data")),
+            ("change_subscriber_status", _("Can change a subscriber's status")),
+        ]
+        indexes = [
+            models.Index(fields=["status", "terminated_on"], name="subscriber_status_terminated"),
+            models.Index(fields=["family_name_kana", "given_name_kana"], name="subscriber_reading"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(number__regex=r"^[0-9]{8}$"), name="subscriber_number_8_digits"),
+            models.CheckConstraint(condition=Q(postal_code__regex=r"^[0-9]{7}$"), name="subscriber_postal_code_7_digits"),
+            models.CheckConstraint(condition=Q(phone__regex=r"^[0-9]*$"), name="subscriber_phone_digits"),
+            models.CheckConstraint(condition=Q(mobile_phone__regex=r"^[0-9]*$"), name="subscriber_mobile_phone_digits"),
+            models.CheckConstraint(
+                condition=~Q(family_name="") & ~Q(given_name="") & ~Q(family_name_kana="") & ~Q(given_name_kana=""),
+                name="subscriber_names_present",
+            ),
+            models.CheckConstraint(
+                condition=Q(family_name_kana__regex=normalize.KATAKANA_READING.pattern)
+                & Q(given_name_kana__regex=normalize.KATAKANA_READING.pattern),
+                name="subscriber_readings_katakana",
+            ),
+            models.CheckConstraint(condition=Q(status__in=SubscriberStatus.values), name="subscriber_status_valid"),
+            models.CheckConstraint(condition=Q(sex__in=Sex.values), name="subscriber_sex_valid"),
+            models.CheckConstraint(
+                condition=~Q(status="active") | Q(activated_on__isnull=False),
+                name="subscriber_active_has_date",
+                violation_error_message=_("An active subscriber needs an activation date."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="suspended") | Q(suspended_on__isnull=False),
+                name="subscriber_suspended_has_date",
+                violation_error_message=_("A suspended subscriber needs a suspension date."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="terminated") | Q(terminated_on__isnull=False),
+                name="subscriber_terminated_has_date",
+                violation_error_message=_("A terminated subscriber needs a termination date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(terminated_on__isnull=True) | Q(terminated_on__gte=models.F("applied_on")),
+                name="subscriber_terminated_after_applied",
+                violation_error_message=_("The termination date cannot be before the application date."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.number} {self.full_name}"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.family_name} {self.given_name}"
+
+    @property
+    def full_name_kana(self) -> str:
+        return f"{self.family_name_kana} {self.given_name_kana}"
+
+    @property
+    def address(self) -> str:
+        return " ".join(p for p in [self.prefecture + self.municipality + self.street_address, self.building] if p)
+
+    @property
+    def postal_code_display(self) -> str:
+        return normalize.format_postal_code(self.postal_code)
+
+    @property
+    def phone_display(self) -> str:
+        return normalize.format_phone(self.phone)
+
+    @property
+    def mobile_phone_display(self) -> str:
+        return normalize.format_phone(self.mobile_phone)
+
+    def clean(self):
+        today = timezone.localdate()
+        if self.birth_date and self.birth_date > today:
+            raise ValidationError({"birth_date": _("The birth date cannot be in the future.")})
+        if self.applied_on and self.applied_on > today:
+            raise ValidationError({"applied_on": _("The application date cannot be in the future.")})
+
+    def build_search_text(self) -> str:
+        """From the values as they will be stored (fields normalise in to_python), even when full_clean was skipped."""
+        stored = _Normalised(self)
+        parts = [
+            stored.number,
+            stored.family_name + stored.given_name,
+            stored.family_name_kana + stored.given_name_kana,
+            stored.phone,
+            stored.mobile_phone,
+            stored.postal_code,
+            stored.prefecture + stored.municipality + stored.street_address + stored.building,
+            stored.email,
+        ]
+        return "\x1f".join(normalize.search_key(p) for p in parts if p)
+
+    def save(self, *args, **kwargs):
+        self.search_text = self.build_search_text()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "search_text", "updated_at"}
+        super().save(*args, **kwargs)
+
+
+class Service(models.TextChoices):
+    TV = "tv", _("Television")
+    INTERNET = "internet", _("Internet")
+    PHONE = "phone", _("Telephone")
+
+
+class _Normalised:
+    """Read a model instance's field values as the database will store them."""
+
+    def __init__(self, instance):
+        self._instance = instance
+
+    def __getattr__(self, name):
+        value = getattr(self._instance, name)
+        field = self._instance._meta.get_field(name)
+        return field.to_python(value) if isinstance(value, str) else value
+
+
+class SubscriberService(TimeStampedModel):
+    """A contracted service; ending one keeps the row, so the history of contracts stays."""
+
+    Service = Service
+
+    subscriber = models.ForeignKey(
+        Subscriber, verbose_name=_("subscriber"), on_delete=models.CASCADE, related_name="services"
+    )
+    service = models.CharField(_("service"), max_length=10, choices=Service.choices)
+    started_on = models.DateField(_("started on"), default=timezone.localdate)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("contracted service")
+        verbose_name_plural = _("contracted services")
+        ordering = ["service", "started_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subscriber", "service"],
+                condition=Q(ended_on__isnull=True),
+                name="subscriber_one_open_service_per_kind",
+                violation_error_message=_("This service is already contracted."),
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="subscriber_service_ends_after_start",
+            ),
+            models.CheckConstraint(condition=Q(service__in=Service.values), name="subscriber_service_valid"),
+        ]
+
+    def __str__(self):
+        return self.get_service_display()
+

@@ -1,0 +1,99 @@
+"""Input normalisation for the registry: pure functions, used by model and form fields and by search.
+
+Everything is NFKC first, so full-width digits and letters become ASCII and
+half-width katakana becomes full-width; readings then fold hiragana to katakana.
+"""
+
+import re
+import unicodedata
+
+import jaconv
+import phonenumbers
+
+_SPACES = re.compile(r"\s+")
+_HYPHENS = re.compile(r"[-‐‑‒–—―−ｰ]")  # ASCII and typographic dashes (not the kana long-vowel mark ー)
+_NON_DIGITS = re.compile(r"\D")
+KATAKANA_READING = re.compile(r"^[\u30A1-\u30FA\u30FC-\u30FE]+$")
+POSTAL_CODE = re.compile(r"^[0-9]{7}$")
+MAX_SEARCH_TERMS = 8
+
+
+def nfkc(value: str) -> str:
+    # NUL never belongs in text, and PostgreSQL refuses it outright.
+    return unicodedata.normalize("NFKC", value).replace("\x00", "")
+
+
+def normalize_text(value: str) -> str:
+    """NFKC, with runs of white space (ideographic space included) folded to one space."""
+    return _SPACES.sub(" ", nfkc(value)).strip()
+
+
+def normalize_reading(value: str) -> str:
+    """A フリガナ: NFKC, hiragana to katakana, no spaces inside."""
+    return _SPACES.sub("", jaconv.hira2kata(nfkc(value)))
+
+
+def normalize_postal_code(value: str) -> str:
+    """``0330001``, ``033-0001`` and ``〒０３３－０００１`` all become ``0330001``."""
+    value = nfkc(value).replace("〒", "")
+    return _SPACES.sub("", _HYPHENS.sub("", value))
+
+
+def normalize_phone(value: str) -> str:
+    """Digits only; an international +81 prefix becomes the domestic leading 0."""
+    value = nfkc(value).strip()
+    if value.startswith("+81"):
+        value = "0" + value[3:]
+    return _NON_DIGITS.sub("", value)
+
+
+def normalize_email(value: str) -> str:
+    return nfkc(value).strip().lower()
+
+
+def format_postal_code(digits: str) -> str:
+    return f"{digits[:3]}-{digits[3:]}" if len(digits) == 7 else digits
+
+
+def format_phone(digits: str) -> str:
+    """Hyphenated by Japan's numbering plan (area codes vary in length): 0176-51-1349, 090-1234-5678."""
+    if not digits:
+        return ""
+    try:
+        number = phonenumbers.parse(digits, "JP")
+    except phonenumbers.NumberParseException:
+        return digits
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+
+
+def is_possible_phone(digits: str) -> bool:
+    # Japanese numbers dialled domestically are 10 digits (landline, 050, 0120) or 11 (mobile).
+    if not digits.startswith("0") or len(digits) not in (10, 11):
+        return False
+    try:
+        return phonenumbers.is_possible_number(phonenumbers.parse(digits, "JP"))
+    except phonenumbers.NumberParseException:
+        return False
+
+
+def search_key(value: str) -> str:
+    """The folded form both the stored search column and the query use: width, kana and case insensitive."""
+    return _SPACES.sub("", jaconv.hira2kata(nfkc(value)).casefold())
+
+
+def search_terms(query: str) -> list[list[str]]:
+    """Split a search box query into terms; each term lists the alternatives that may match it.
+
+    A term of digits and dashes (a phone or a house number) matches with or without its dashes.
+    """
+    terms = []
+    for raw in normalize_text(query).split(" ")[:MAX_SEARCH_TERMS]:
+        key = search_key(raw)
+        if not key:
+            continue
+        alternatives = [key]
+        undashed = _HYPHENS.sub("", key)
+        if undashed != key and undashed.isdigit():
+            alternatives.append(undashed)
+        terms.append(alternatives)
+    return terms

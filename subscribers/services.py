@@ -1,0 +1,116 @@
+"""Writes to the registry. Each runs in one transaction, so nothing is half-saved."""
+
+from collections.abc import Iterable
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import (
+    SUBSCRIBER_NUMBER_SEQUENCE,
+    NumberSequence,
+    Subscriber,
+    SubscriberService,
+    format_subscriber_number,
+)
+
+Status = Subscriber.Status
+
+# Which status may follow which; anything else is refused.
+STATUS_TRANSITIONS: dict[str, frozenset[str]] = {
+    Status.APPLIED: frozenset({Status.ACTIVE, Status.TERMINATED}),
+    Status.ACTIVE: frozenset({Status.SUSPENDED, Status.TERMINATED}),
+    Status.SUSPENDED: frozenset({Status.ACTIVE, Status.TERMINATED}),
+    Status.TERMINATED: frozenset(),
+}
+STATUS_DATE_FIELD = {
+    Status.ACTIVE: "activated_on",
+    Status.SUSPENDED: "suspended_on",
+    Status.TERMINATED: "terminated_on",
+}
+
+
+class StatusTransitionError(ValidationError):
+    pass
+
+
+def subscriber_next_numbers(count: int = 1) -> list[str]:
+    return [format_subscriber_number(n) for n in NumberSequence.reserve(SUBSCRIBER_NUMBER_SEQUENCE, count)]
+
+
+@transaction.atomic
+def subscriber_create(*, user, services: Iterable[str] = (), **fields) -> Subscriber:
+    subscriber = Subscriber(**fields)
+    subscriber.number = subscriber_next_numbers()[0]
+    subscriber.full_clean()
+    subscriber._history_user = user
+    subscriber._change_reason = _("Registered")
+    subscriber.save()
+    _sync_services(subscriber=subscriber, services=services, user=user, on_date=subscriber.applied_on)
+    return subscriber
+
+
+@transaction.atomic
+def subscriber_update(*, subscriber: Subscriber, user, services: Iterable[str] | None = None, **fields) -> Subscriber:
+    subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
+    if subscriber.status == Status.TERMINATED:
+        raise ValidationError(_("A terminated subscriber's record cannot be changed."), code="terminated")
+    for name, value in fields.items():
+        setattr(subscriber, name, value)
+    subscriber.full_clean()
+    subscriber._history_user = user
+    subscriber._change_reason = _("Edited")
+    subscriber.save()
+    if services is not None:
+        _sync_services(subscriber=subscriber, services=services, user=user, on_date=timezone.localdate())
+    return subscriber
+
+
+def subscriber_allowed_statuses(subscriber: Subscriber) -> frozenset[str]:
+    return STATUS_TRANSITIONS[subscriber.status]
+
+
+@transaction.atomic
+def subscriber_set_status(*, subscriber: Subscriber, status: str, on_date: date, user, reason: str = "") -> Subscriber:
+    """Move a subscriber through the status map; the history row records who, when, from, to and why."""
+    subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
+    if status not in STATUS_TRANSITIONS[subscriber.status]:
+        raise StatusTransitionError(
+            _("A subscriber cannot go from “%(old)s” to “%(new)s”.")
+            % {"old": Status(subscriber.status).label, "new": Status(status).label},
+            code="invalid_transition",
+        )
+    if on_date < subscriber.applied_on:
+        raise ValidationError({"on_date": _("The date cannot be before the application date.")})
+    if on_date > timezone.localdate():
+        # The status changes now, so its date cannot lie ahead.
+        raise ValidationError({"on_date": _("The date cannot be in the future.")})
+    if subscriber.status == Status.SUSPENDED:
+        subscriber.suspended_on = None  # the history keeps the suspension's dates
+    subscriber.status = status
+    setattr(subscriber, STATUS_DATE_FIELD[status], on_date)
+    subscriber.full_clean()
+    subscriber._history_user = user
+    subscriber._change_reason = reason or Status(status).label
+    subscriber.save()
+    if status == Status.TERMINATED:
+        # Termination ends every contracted service on the same day.
+        _sync_services(subscriber=subscriber, services=(), user=user, on_date=on_date)
+    return subscriber
+
+
+def _sync_services(*, subscriber: Subscriber, services: Iterable[str], user, on_date: date) -> None:
+    wanted = set(services)
+    open_services = {s.service: s for s in subscriber.services.filter(ended_on__isnull=True)}
+    for kind, row in open_services.items():
+        if kind not in wanted:
+            row.ended_on = max(on_date, row.started_on)
+            row._history_user = user
+            row.save()
+    for kind in sorted(wanted - open_services.keys()):
+        row = SubscriberService(subscriber=subscriber, service=kind, started_on=on_date)
+        row.full_clean()
+        row._history_user = user
+        row.save()

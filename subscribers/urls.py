@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "subscribers"
+urlpatterns = [
+    path("", views.SubscriberListView.as_view(), name="list"),
+    path("new/", views.SubscriberCreateView.as_view(), name="create"),
+    path("export.csv", views.SubscriberExportView.as_view(), name="export"),
+    path("<int:pk>/", views.SubscriberDetailView.as_view(), name="detail"),
+    path("<int:pk>/edit/", views.SubscriberUpdateView.as_view(), name="edit"),
+    path("<int:pk>/status/", views.SubscriberStatusView.as_view(), name="status"),
+    path("<int:pk>/history/", views.SubscriberHistoryView.as_view(), name="history"),
+]

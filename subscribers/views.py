@@ -1,0 +1,261 @@
+"""Staff pages of the registry. Thin: the form validates, a service writes, a selector decides visibility."""
+
+import csv
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.generic import DetailView, FormView, ListView, View
+
+from privacy.models import AccessLog
+from privacy.selectors import provisions_visible_to, work_orders_visible_to
+from privacy.services.access_log import access_log_record
+from privacy.views.base import StaffPermissionMixin, add_service_error
+
+from .forms import SUBSCRIBER_FIELDS, SubscriberForm, SubscriberStatusForm
+from .models import Subscriber, SubscriberService
+from .services import subscriber_create, subscriber_set_status, subscriber_update
+
+
+class SubscriberObjectMixin:
+    """Looks the subscriber up through the visibility selector: invisible means 404."""
+
+    def get_subscriber(self) -> Subscriber:
+        if not hasattr(self, "_subscriber"):
+            self._subscriber = get_object_or_404(Subscriber.objects.visible_to(self.request.user), pk=self.kwargs["pk"])
+        return self._subscriber
+
+
+class LoggedFormMixin(SubscriberObjectMixin):
+    """A form page shows the record, so opening it is logged like the detail page."""
+
+    def get(self, request, *args, **kwargs):
+        subscriber = self.get_subscriber()
+        if subscriber.status == Subscriber.Status.TERMINATED:
+            messages.error(request, _("A terminated subscriber's record cannot be changed."))
+            return redirect("subscribers:detail", pk=subscriber.pk)
+        access_log_record(user=request.user, subscribers=[subscriber], action=AccessLog.Action.VIEW, path=request.path)
+        return super().get(request, *args, **kwargs)
+
+
+def _searched(request):
+    query = request.GET.get("q", "").strip()
+    status = request.GET.get("status", "")
+    qs = Subscriber.objects.visible_to(request.user).search(query)
+    if status in Subscriber.Status.values:
+        qs = qs.filter(status=status)
+    return qs, query, status
+
+
+class SubscriberListView(StaffPermissionMixin, ListView):
+    permission_required = "subscribers.view_subscriber"
+    template_name = "subscribers/list.html"
+    context_object_name = "subscribers"
+
+    def get_paginate_by(self, queryset):
+        return settings.SUBSCRIBERS_PER_PAGE
+
+    def get_queryset(self):
+        qs, self.query, self.status = _searched(self.request)
+        if self.query:
+            qs = qs.order_by("family_name_kana", "given_name_kana", "number")
+        return qs.only(
+            "pk", "number", "family_name", "given_name", "family_name_kana", "given_name_kana",
+            "prefecture", "municipality", "street_address", "building", "phone", "mobile_phone", "status",
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(query=self.query, status=self.status, statuses=Subscriber.Status.choices)
+        return context
+
+
+class SubscriberDetailView(StaffPermissionMixin, SubscriberObjectMixin, DetailView):
+    permission_required = "subscribers.view_subscriber"
+    template_name = "subscribers/detail.html"
+    context_object_name = "subscriber"
+
+    def get_object(self, queryset=None):
+        subscriber = self.get_subscriber()
+        access_log_record(
+            user=self.request.user, subscribers=[subscriber], action=AccessLog.Action.VIEW, path=self.request.path
+        )
+        return subscriber
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context["services"] = self.object.services.all()
+        context["work_orders"] = work_orders_visible_to(user).filter(subscriber=self.object).select_related(
+            "subscriber", "contractor", "kind"
+        )
+        context["provisions"] = provisions_visible_to(user).filter(subscriber=self.object).select_related("caused_by")[:50]
+        return context
+
+
+@method_decorator(sensitive_post_parameters(*SUBSCRIBER_FIELDS), name="dispatch")
+class SubscriberCreateView(StaffPermissionMixin, FormView):
+    permission_required = "subscribers.add_subscriber"
+    template_name = "subscribers/form.html"
+    form_class = SubscriberForm
+
+    def form_valid(self, form):
+        data = dict(form.cleaned_data)
+        services = data.pop("services")
+        try:
+            subscriber = subscriber_create(user=self.request.user, services=services, **data)
+        except ValidationError as error:
+            add_service_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Registered subscriber %(number)s.") % {"number": subscriber.number})
+        return redirect("subscribers:detail", pk=subscriber.pk)
+
+
+@method_decorator(sensitive_post_parameters(*SUBSCRIBER_FIELDS), name="dispatch")
+class SubscriberUpdateView(StaffPermissionMixin, LoggedFormMixin, FormView):
+    permission_required = "subscribers.change_subscriber"
+    template_name = "subscribers/form.html"
+    form_class = SubscriberForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.get_subscriber()}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(subscriber=self.get_subscriber(), **kwargs)
+
+    def form_valid(self, form):
+        data = {name: form.cleaned_data[name] for name in SUBSCRIBER_FIELDS}
+        try:
+            subscriber = subscriber_update(
+                subscriber=self.get_subscriber(),
+                user=self.request.user,
+                services=form.cleaned_data["services"],
+                **data,
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Saved the changes."))
+        return redirect("subscribers:detail", pk=subscriber.pk)
+
+
+class SubscriberStatusView(StaffPermissionMixin, LoggedFormMixin, FormView):
+    permission_required = "subscribers.change_subscriber_status"
+    template_name = "subscribers/status_form.html"
+    form_class = SubscriberStatusForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "subscriber": self.get_subscriber()}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(subscriber=self.get_subscriber(), **kwargs)
+
+    def form_valid(self, form):
+        try:
+            subscriber_set_status(
+                subscriber=self.get_subscriber(),
+                status=form.cleaned_data["status"],
+                on_date=form.cleaned_data["on_date"],
+                reason=form.cleaned_data["reason"],
+                user=self.request.user,
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Changed the status."))
+        return redirect("subscribers:detail", pk=self.get_subscriber().pk)
+
+
+class SubscriberHistoryView(StaffPermissionMixin, SubscriberObjectMixin, DetailView):
+    permission_required = "subscribers.view_subscriber"
+    template_name = "subscribers/history.html"
+    context_object_name = "subscriber"
+
+    def get_object(self, queryset=None):
+        subscriber = self.get_subscriber()
+        access_log_record(
+            user=self.request.user, subscribers=[subscriber], action=AccessLog.Action.HISTORY, path=self.request.path
+        )
+        return subscriber
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["changes"] = _history_changes(self.object.history.select_related("history_user").order_by("history_date"))
+        context["service_changes"] = SubscriberService.history.filter(subscriber_id=self.object.pk).select_related(
+            "history_user"
+        ).order_by("-history_date")
+        return context
+
+
+def _history_changes(records) -> list[dict]:
+    """Each history row with the fields it changed, before and after (newest first)."""
+    changes, previous = [], None
+    for record in records:
+        diffs = []
+        if previous is not None:
+            delta = record.diff_against(previous)
+            for change in delta.changes:
+                field = Subscriber._meta.get_field(change.field)
+                labels = dict(field.flatchoices) if field.choices else {}
+                diffs.append(
+                    {
+                        "label": field.verbose_name,
+                        "old": labels.get(change.old, change.old),
+                        "new": labels.get(change.new, change.new),
+                    }
+                )
+        changes.append({"record": record, "diffs": diffs})
+        previous = record
+    return list(reversed(changes))
+
+
+class SubscriberExportView(StaffPermissionMixin, View):
+    """CSV of the current search, each exported subscriber written to the access log in the same transaction."""
+
+    permission_required = "subscribers.export_subscriber"
+    columns = [
+        "number", "family_name", "given_name", "family_name_kana", "given_name_kana", "postal_code",
+        "prefecture", "municipality", "street_address", "building", "phone", "mobile_phone", "email", "status",
+    ]
+
+    def get(self, request):
+        qs, query, status = _searched(request)
+        with transaction.atomic():
+            rows = list(qs.order_by("number"))
+            access_log_record(
+                user=request.user,
+                subscribers=rows,
+                action=AccessLog.Action.EXPORT,
+                path=request.get_full_path(),
+                detail={"query": query, "status": status, "count": len(rows)},
+            )
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        filename = f"subscribers-{timezone.localtime():%Y%m%d-%H%M}.csv"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        response.write("\ufeff")  # BOM, so spreadsheet software reads the Japanese correctly
+        writer = csv.writer(response)
+        writer.writerow([str(Subscriber._meta.get_field(c).verbose_name) for c in self.columns])
+        for subscriber in rows:
+            writer.writerow([csv_safe(self.cell(subscriber, c)) for c in self.columns])
+        return response
+
+    @staticmethod
+    def cell(subscriber: Subscriber, column: str) -> str:
+        if column == "status":
+            return subscriber.get_status_display()
+        if column in ("postal_code", "phone", "mobile_phone"):
+            return getattr(subscriber, f"{column}_display")
+        return getattr(subscriber, column)
+
+
+def csv_safe(value) -> str:
+    """A cell a spreadsheet will not run as a formula (CSV injection)."""
+    value = "" if value is None else str(value)
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

@@ -1,0 +1,119 @@
+import factory
+from django.utils import timezone
+from faker import Faker
+
+from privacy.models import ConfidentialityAgreement, Contractor, Department, User, WorkKind, WorkOrder
+from subscribers.models import Subscriber, SubscriberService
+
+PASSWORD = "correct-horse-battery-staple"
+_fake = Faker("ja_JP")
+
+
+class DepartmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Department
+        django_get_or_create = ["code"]
+
+    code = "catv"
+    name = "広報広聴課CATV情報室"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ["username"]
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    last_name = factory.Faker("last_name", locale="ja_JP")
+    first_name = factory.Faker("first_name", locale="ja_JP")
+    password = factory.django.Password(PASSWORD)
+
+
+def _name_pair():
+    return _fake.last_name_pair()
+
+
+class SubscriberFactory(factory.django.DjangoModelFactory):
+    """Rows straight into the table; numbers from 90000000 up so they never meet the service's sequence."""
+
+    class Meta:
+        model = Subscriber
+
+    class Params:
+        family = factory.LazyFunction(_name_pair)
+        given = factory.LazyFunction(lambda: _fake.first_name_male_pair())
+
+    number = factory.Sequence(lambda n: f"9{n:07d}")
+    family_name = factory.LazyAttribute(lambda o: o.family[0])
+    family_name_kana = factory.LazyAttribute(lambda o: o.family[1])
+    given_name = factory.LazyAttribute(lambda o: o.given[0])
+    given_name_kana = factory.LazyAttribute(lambda o: o.given[1])
+    sex = "male"
+    postal_code = "0330001"
+    prefecture = "青森県"
+    municipality = "三沢市"
+    street_address = factory.Sequence(lambda n: f"中央町{n % 4 + 1}丁目{n % 40 + 1}-{n % 9 + 1}")
+    phone = factory.Sequence(lambda n: f"017651{n % 10000:04d}")
+    status = Subscriber.Status.ACTIVE
+    applied_on = factory.LazyFunction(lambda: timezone.localdate() - timezone.timedelta(days=400))
+    activated_on = factory.LazyFunction(lambda: timezone.localdate() - timezone.timedelta(days=390))
+
+
+class SubscriberServiceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SubscriberService
+
+    subscriber = factory.SubFactory(SubscriberFactory)
+    service = SubscriberService.Service.TV
+    started_on = factory.LazyFunction(lambda: timezone.localdate() - timezone.timedelta(days=390))
+
+
+class ContractorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contractor
+
+    name = factory.Sequence(lambda n: f"三沢電設{n}株式会社")
+    address = "青森県三沢市中央町1丁目1-1"
+    representative = "代表 太郎"
+    phone = "0176-00-0000"
+
+
+ALL_ITEMS = ["number", "name", "reading", "address", "phone", "email", "birth_date", "sex", "occupation", "services"]
+
+
+class AgreementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ConfidentialityAgreement
+
+    contractor = factory.SubFactory(ContractorFactory)
+    reference = factory.Sequence(lambda n: f"MCTV-{n:04d}")
+    signed_on = factory.LazyFunction(lambda: timezone.localdate() - timezone.timedelta(days=100))
+    expires_on = factory.LazyFunction(lambda: timezone.localdate() + timezone.timedelta(days=265))
+    items = factory.LazyFunction(lambda: ["number", "name", "reading", "address", "phone", "services"])
+    clause_safety_measures = True
+    clause_no_use_beyond_contract = True
+    clause_return_or_destroy = True
+
+
+class WorkOrderFactory(factory.django.DjangoModelFactory):
+    """A live work order: its contractor has an agreement in force, today is inside the window."""
+
+    class Meta:
+        model = WorkOrder
+
+    number = factory.Sequence(lambda n: f"T{n:07d}")
+    subscriber = factory.SubFactory(SubscriberFactory)
+    contractor = factory.LazyFunction(lambda: AgreementFactory().contractor)
+    kind = factory.LazyFunction(lambda: WorkKind.objects.get(code="repair"))
+    scheduled_on = factory.LazyFunction(timezone.localdate)
+    access_from = factory.LazyFunction(lambda: timezone.localdate() - timezone.timedelta(days=1))
+    access_until = factory.LazyFunction(lambda: timezone.localdate() + timezone.timedelta(days=3))
+    items = factory.LazyFunction(lambda: ["number", "name", "address", "phone"])
+
+
+def contractor_user(contractor, username=None):
+    from django.contrib.auth.models import Group
+
+    user = UserFactory(username=username or f"c{contractor.pk}", contractor=contractor, last_name="工事", first_name="担当")
+    user.groups.add(Group.objects.get(name="contractor"))
+    return user

@@ -1,0 +1,89 @@
+"""Every staff view or export of a subscriber's record is logged; the log is append-only in the database."""
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+from django.urls import reverse
+
+from mctv.db import AppendOnlyError
+from privacy.models import AccessLog
+from tests.factories import SubscriberFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_opening_a_record_writes_who_whom_what_when(clerk_client, clerk):
+    subscriber = SubscriberFactory()
+
+    clerk_client.get(reverse("subscribers:detail", args=[subscriber.pk]))
+
+    entry = AccessLog.objects.get()
+    assert (entry.user, entry.subscriber_id, entry.subscriber_number) == (clerk, subscriber.pk, subscriber.number)
+    assert entry.action == AccessLog.Action.VIEW and entry.at is not None
+    assert entry.path == reverse("subscribers:detail", args=[subscriber.pk])
+
+
+def test_opening_the_history_is_logged_and_the_list_is_not(clerk_client):
+    subscriber = SubscriberFactory()
+    clerk_client.get(reverse("subscribers:list"))
+    clerk_client.get(reverse("subscribers:history", args=[subscriber.pk]))
+    assert list(AccessLog.objects.values_list("action", flat=True)) == [AccessLog.Action.HISTORY]
+
+
+def test_refused_requests_write_no_entry(client, auditor):
+    subscriber = SubscriberFactory()
+    client.force_login(auditor)
+    client.get(reverse("subscribers:edit", args=[subscriber.pk]))
+    client.force_login(UserFactory(username="no-role"))
+    client.get(reverse("subscribers:detail", args=[subscriber.pk]))
+    assert not AccessLog.objects.exists()
+
+
+def test_python_refuses_to_change_or_delete_entries(clerk_client):
+    subscriber = SubscriberFactory()
+    clerk_client.get(reverse("subscribers:detail", args=[subscriber.pk]))
+    entry = AccessLog.objects.get()
+    entry.action = AccessLog.Action.EXPORT
+    with pytest.raises(AppendOnlyError):
+        entry.save()
+    with pytest.raises(AppendOnlyError):
+        entry.delete()
+    with pytest.raises(AppendOnlyError):
+        AccessLog.objects.all().update(action="export")
+    with pytest.raises(AppendOnlyError):
+        AccessLog.objects.all().delete()
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    "sql",
+    ["UPDATE privacy_accesslog SET action = 'export'", "DELETE FROM privacy_accesslog"],
+)
+def test_the_database_refuses_update_and_delete(clerk_client, sql):
+    subscriber = SubscriberFactory()
+    clerk_client.get(reverse("subscribers:detail", args=[subscriber.pk]))
+
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql)
+
+    assert AccessLog.objects.get().action == AccessLog.Action.VIEW
+
+
+def test_access_log_is_read_only_in_admin(client, admin_user):
+    SubscriberFactory()
+    client.force_login(admin_user)
+    assert client.get(reverse("admin:privacy_accesslog_changelist")).status_code == 200
+    assert client.get(reverse("admin:privacy_accesslog_add")).status_code == 403
+    entry = AccessLog.objects.create(user=admin_user, subscriber_id=1, subscriber_number="1", action="view")
+    response = client.post(reverse("admin:privacy_accesslog_change", args=[entry.pk]), {"action": "export"})
+    assert response.status_code == 403
+    assert client.post(reverse("admin:privacy_accesslog_delete", args=[entry.pk]), {"post": "yes"}).status_code == 403
+    entry.refresh_from_db()
+    assert entry.action == "view"
+
+
+def test_log_entries_survive_the_subscribers_deletion(clerk_client):
+    subscriber = SubscriberFactory()
+    clerk_client.get(reverse("subscribers:detail", args=[subscriber.pk]))
+    number = subscriber.number
+    subscriber.delete()
+    assert AccessLog.objects.get().subscriber_number == number

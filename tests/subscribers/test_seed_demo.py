@@ -1,0 +1,62 @@
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from privacy.models import Department, User
+from privacy.selectors import work_orders_visible_to
+from subscribers.demo import DEMO_PASSWORD, build_subscribers
+from subscribers.models import Subscriber, SubscriberService
+from subscribers.normalize import KATAKANA_READING
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_creates_realistic_subscribers_and_the_demo_accounts(capsys):
+    call_command("seed_demo", subscribers=60, seed=7, force=True)
+
+    assert Subscriber.objects.count() == 60
+    for subscriber in Subscriber.objects.all():
+        subscriber.full_clean()  # every generated row passes the same validation as typed input
+        assert KATAKANA_READING.match(subscriber.family_name_kana)
+        assert (subscriber.prefecture, subscriber.municipality) == ("青森県", "三沢市")
+        assert subscriber.search_text == subscriber.build_search_text()
+    assert SubscriberService.objects.filter(subscriber__status="active", ended_on__isnull=True).exists()
+    assert Subscriber.history.count() == 60
+    roles = {u.username: set(u.groups.values_list("name", flat=True)) for u in User.objects.all()}
+    assert roles == {
+        "admin": set(), "officer": {"officer"}, "clerk": {"clerk"}, "auditor": {"auditor"},
+        "contractor": {"contractor"}, "contractor2": {"contractor"},
+    }
+    # Two contractors, each with an agreement in force and live work orders its portal account can open.
+    today = timezone.localdate()
+    for username in ["contractor", "contractor2"]:
+        user = User.objects.get(username=username)
+        assert user.contractor.agreement_in_force(today)
+        assert work_orders_visible_to(user).exists()
+    assert Department.objects.get().responsible_officer.username == "officer"
+    output = capsys.readouterr().out
+    assert "clerk" in output and DEMO_PASSWORD in output
+
+
+def test_demo_password_works_for_the_accounts():
+    call_command("seed_demo", subscribers=0, force=True)
+    assert User.objects.get(username="clerk").check_password(DEMO_PASSWORD)
+
+
+def test_if_empty_adds_no_subscribers_to_a_filled_registry():
+    call_command("seed_demo", subscribers=5, force=True)
+    call_command("seed_demo", subscribers=5, if_empty=True, force=True)
+    assert Subscriber.objects.count() == 5
+
+
+def test_same_seed_gives_the_same_people():
+    today = timezone.localdate()
+    first, _ = build_subscribers(5, seed=3, today=today)
+    second, _ = build_subscribers(5, seed=3, today=today)
+    assert [s.full_name for s in first] == [s.full_name for s in second]
+
+
+def test_refuses_to_reset_accounts_outside_debug_without_force():
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("seed_demo", subscribers=1)
+    assert not User.objects.exists()

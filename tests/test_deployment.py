@@ -1,0 +1,49 @@
+"""The production shape: docker-compose services name modules that exist; the image has Pango and a Japanese font."""
+
+import importlib
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+def test_compose_runs_postgres_redis_web_worker_and_beat():
+    assert set(COMPOSE["services"]) == {"postgres", "redis", "web", "worker", "beat"}
+
+
+def _command(service) -> str:
+    command = COMPOSE["services"][service]["command"]
+    return " ".join(command) if isinstance(command, list) else command
+
+
+@pytest.mark.parametrize("service", ["web", "worker", "beat"])
+def test_every_app_service_command_names_a_module_that_exists(service):
+    command = _command(service)
+    targets = re.findall(r"gunicorn (\S+):(\w+)", command) + [
+        (module, "celery_app") for module in re.findall(r"celery --app (\S+)", command)
+    ]
+    assert targets, f"{service} runs neither gunicorn nor celery: {command}"
+    for module_name, attribute in targets:
+        module = importlib.import_module(module_name)
+        assert hasattr(module, attribute), f"{module_name} has no {attribute}"
+    if "manage.py" in command:
+        assert (ROOT / "manage.py").exists()
+
+
+@pytest.mark.parametrize("service", ["web", "worker", "beat"])
+def test_app_services_use_production_settings_with_postgres_and_redis(service):
+    environment = COMPOSE["services"][service]["environment"]
+    assert environment["DJANGO_SETTINGS_MODULE"] == "mctv.settings.production"
+    assert importlib.util.find_spec(environment["DJANGO_SETTINGS_MODULE"])
+    assert environment["DATABASE_URL"].startswith("postgres://") and "@postgres:" in environment["DATABASE_URL"]
+    assert environment["CELERY_BROKER_URL"].startswith("redis://redis:")
+
+
+def test_image_installs_pango_and_a_japanese_font_and_serves_static_files():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "libpango-1.0-0" in dockerfile and "fonts-noto-cjk" in dockerfile
+    assert "collectstatic" in dockerfile and "requirements.lock" in dockerfile

@@ -1,0 +1,113 @@
+"""Settings that protect personal data (§4(2)): deploy checks, headers, sessions, passwords, lockout."""
+
+import os
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import time_machine
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import PASSWORD, UserFactory
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _run_manage(*args, **env):
+    clean = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL", "SECRET_KEY", "DEBUG"}}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_production_settings_pass_check_deploy_without_warnings():
+    result = _run_manage(
+        "check", "--deploy", "--fail-level", "WARNING",
+        DJANGO_SETTINGS_MODULE="mctv.settings.production",
+        SECRET_KEY="x" * 20 + "production-grade-secret-key-for-this-check-0123456789",
+        DATABASE_URL="sqlite:////tmp/mctv-check-deploy.sqlite3",
+        ALLOWED_HOSTS="catv.intra.example",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = _run_manage(
+        "check", DJANGO_SETTINGS_MODULE="mctv.settings.production", DATABASE_URL="sqlite:////tmp/x.sqlite3"
+    )
+    assert result.returncode != 0 and "SECRET_KEY" in result.stderr
+
+
+def test_demo_defaults_to_sqlite_and_eager_celery_without_configuration():
+    code = (
+        "import django; django.setup(); from django.conf import settings as s;"
+        "print(s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.DEBUG)"
+    )
+    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "CELERY_BROKER_URL", "SECRET_KEY", "DEBUG"}}
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env={**clean, "DJANGO_SETTINGS_MODULE": "mctv.settings.local"},
+        capture_output=True, text=True, timeout=60,
+    )
+    assert result.stdout.split() == ["django.db.backends.sqlite3", "True", "True"], result.stderr
+
+
+def test_japanese_is_the_default_language_and_tokyo_the_time_zone():
+    assert (settings.LANGUAGE_CODE, settings.TIME_ZONE, settings.USE_TZ) == ("ja", "Asia/Tokyo", True)
+
+
+@pytest.mark.django_db
+def test_pages_carry_csp_and_security_headers(client):
+    response = client.get(reverse("login"))
+    csp = response["Content-Security-Policy"]
+    assert "default-src 'self'" in csp and "script-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert "ログイン" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_passwords_are_hashed_with_argon2():
+    user = UserFactory()
+    assert user.password.startswith("argon2")
+
+
+@pytest.mark.django_db
+def test_idle_session_expires_after_thirty_minutes(client, clerk):
+    client.force_login(clerk)
+    list_url = reverse("subscribers:list")
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        assert client.get(list_url).status_code == 200
+        clock.shift(timedelta(minutes=29))
+        assert client.get(list_url).status_code == 200  # activity pushes the expiry forward
+        clock.shift(timedelta(minutes=29))
+        assert client.get(list_url).status_code == 200
+        clock.shift(timedelta(minutes=31))
+        response = client.get(list_url)
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+@pytest.mark.django_db
+def test_repeated_failed_logins_lock_the_account(client, clerk):
+    statuses = [
+        client.post(reverse("login"), {"username": "clerk", "password": "wrong-password"}).status_code
+        for _ in range(settings.AXES_FAILURE_LIMIT)
+    ]
+    assert statuses == [200] * (settings.AXES_FAILURE_LIMIT - 1) + [429]
+
+    response = client.post(reverse("login"), {"username": "clerk", "password": PASSWORD})
+
+    assert response.status_code == 429
+    assert "ロック" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_correct_password_logs_in_and_lands_on_the_registry(client, clerk):
+    response = client.post(reverse("login"), {"username": "clerk", "password": PASSWORD}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("subscribers:list")
