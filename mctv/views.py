@@ -16,6 +16,9 @@ def home(request):
     if request.user.is_contractor:
         return redirect("portal:home")
     if request.user.is_office_staff:
+        # The day starts with what is due: the request deadlines, when the user may see them.
+        if request.user.has_perm("privacy.view_subjectrequest"):
+            return redirect("privacy:dashboard")
         return redirect("subscribers:list")
     raise PermissionDenied
 

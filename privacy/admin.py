@@ -14,12 +14,16 @@ from .models import (
     Department,
     ExceptionalProvision,
     Provision,
+    DeadlineDigest,
     ProvisionStop,
+    RequestEvent,
+    RequestRule,
+    SubjectRequest,
     User,
     WorkKind,
     WorkOrder,
 )
-from .selectors import provisions_visible_to, work_orders_visible_to
+from .selectors import provisions_visible_to, requests_visible_to, work_orders_visible_to
 from .roles import STAFF_ROLES, Role
 
 
@@ -217,3 +221,58 @@ class ProvisionStopAdmin(SimpleHistoryAdmin):
         if not change:
             obj.recorded_by = request.user
         super().save_model(request, obj, form, change)
+
+
+@admin.register(RequestRule)
+class RequestRuleAdmin(SimpleHistoryAdmin):
+    """Days to reply and fee per kind of request: configuration, never literals in code."""
+
+    list_display = ["kind", "days", "fee_yen"]
+    list_editable = ["days", "fee_yen"]
+
+    def has_add_permission(self, request):
+        return False  # one row per kind, created by migration
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class RequestEventInline(admin.TabularInline):
+    model = RequestEvent
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = ["at", "actor", "action", "from_status", "to_status", "note"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SubjectRequest)
+class SubjectRequestAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
+    """Handled in the staff pages (transition map, officer decision); shown here for the record."""
+
+    list_display = ["number", "kind", "subscriber", "received_on", "due_on", "status", "decision"]
+    list_filter = ["status", "kind", "decision", "department"]
+    search_fields = ["number", "subscriber__number"]
+    date_hierarchy = "received_on"
+    list_select_related = ["subscriber"]
+    inlines = [RequestEventInline]
+
+    def get_queryset(self, request):
+        return requests_visible_to(request.user).select_related("subscriber")
+
+
+@admin.register(RequestEvent)
+class RequestEventAdmin(ReadOnlyAdmin):
+    list_display = ["at", "request", "actor", "action", "from_status", "to_status"]
+    list_filter = ["action"]
+    search_fields = ["request__number"]
+
+
+@admin.register(DeadlineDigest)
+class DeadlineDigestAdmin(ReadOnlyAdmin):
+    list_display = ["sent_on", "department", "request_count"]
+    list_filter = ["department"]

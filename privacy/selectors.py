@@ -33,3 +33,46 @@ def provisions_visible_to(user):
     if user.is_authenticated and user.is_active and not user.is_contractor and user.has_perm("privacy.view_provision"):
         return Provision.objects.all()
     return Provision.objects.none()
+
+
+# §2(2): the purposes the declaration states (the purposes issue moves these into the database).
+STATED_PURPOSES = (
+    "加入申込、工事の施行、料金請求や収納業務のため。",
+    "加入者に対し、施設の業務に関しての通知等を行うため。",
+    "加入者の個人情報の集計、分析を行い、個人が識別、特定できないように加工した統計資料を作成し、"
+    "サービスの向上及び新規サービスの開発等を行うため。",
+)
+
+
+def disclosure_contents(subscriber, user) -> dict:
+    """Everything held about ``subscriber`` (■30): every data item, services, purposes, provision records.
+
+    Built from the selectors the staff pages use, so a disclosure shows what the office sees.
+    """
+    from privacy.data_items import ALL_ITEMS, scoped_values
+    from subscribers.models import Subscriber
+
+    subscriber = Subscriber.objects.visible_to(user).get(pk=subscriber.pk)
+    return {
+        "subscriber": subscriber,
+        "as_of": timezone.localdate(),
+        "items": scoped_values(subscriber, ALL_ITEMS),
+        "services": list(subscriber.services.order_by("started_on", "service")),
+        "purposes": list(STATED_PURPOSES),
+        "provisions": list(provisions_visible_to(user).filter(subscriber=subscriber).order_by("at", "id")),
+    }
+
+
+def requests_visible_to(user):
+    """Subscribers' requests: office staff with the permission see them all; contractors never."""
+    from privacy.models import SubjectRequest
+
+    if user.is_authenticated and user.is_active and not user.is_contractor and user.has_perm(
+        "privacy.view_subjectrequest"
+    ):
+        return SubjectRequest.objects.all()
+    return SubjectRequest.objects.none()
+
+
+def provision_stops_in_force(subscriber):
+    return ProvisionStop.objects.in_force().filter(subscriber=subscriber).select_related("request")

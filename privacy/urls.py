@@ -1,9 +1,15 @@
 from django.urls import path
 
-from .views import access_log, contractors, provisions, work_orders
+from .views import access_log, contractors, provisions, requests, work_orders
 
 app_name = "privacy"
 urlpatterns = [
+    path("dashboard/", requests.DashboardView.as_view(), name="dashboard"),
+    path("requests/", requests.RequestListView.as_view(), name="request_list"),
+    path("requests/new/", requests.RequestReceiveView.as_view(), name="request_create"),
+    path("requests/<int:pk>/", requests.RequestDetailView.as_view(), name="request_detail"),
+    path("requests/<int:pk>/<slug:action>/", requests.RequestActionView.as_view(), name="request_action"),
+    path("requests/<int:pk>/letters/<str:letter>", requests.RequestLetterView.as_view(), name="request_letter"),
     path("audit/access-log/", access_log.AccessLogListView.as_view(), name="access_log"),
     path("contractors/", contractors.ContractorListView.as_view(), name="contractor_list"),
     path("contractors/new/", contractors.ContractorCreateView.as_view(), name="contractor_create"),

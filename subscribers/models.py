@@ -109,6 +109,10 @@ class Subscriber(TimeStampedModel):
     activated_on = models.DateField(_("activated on"), null=True, blank=True)
     suspended_on = models.DateField(_("suspended on"), null=True, blank=True)
     terminated_on = models.DateField(_("terminated on"), null=True, blank=True)
+    # Set by a decided request for suspension of use (§5): bulk uses by purpose leave the subscriber out.
+    use_suspended_on = models.DateField(_("use suspended since"), null=True, blank=True)
+    # Set when the personal data was erased (a request or the retention purge); the row keeps only its number.
+    erased_on = models.DateField(_("personal data erased on"), null=True, blank=True)
     # Folded copy of the searchable items (see normalize.search_key); derived, never edited.
     search_text = models.TextField(editable=False, default="")
 

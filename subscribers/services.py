@@ -53,7 +53,9 @@ def subscriber_create(*, user, services: Iterable[str] = (), **fields) -> Subscr
 
 
 @transaction.atomic
-def subscriber_update(*, subscriber: Subscriber, user, services: Iterable[str] | None = None, **fields) -> Subscriber:
+def subscriber_update(
+    *, subscriber: Subscriber, user, services: Iterable[str] | None = None, change_reason: str = "", **fields
+) -> Subscriber:
     subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
     if subscriber.status == Status.TERMINATED:
         raise ValidationError(_("A terminated subscriber's record cannot be changed."), code="terminated")
@@ -61,7 +63,7 @@ def subscriber_update(*, subscriber: Subscriber, user, services: Iterable[str] |
         setattr(subscriber, name, value)
     subscriber.full_clean()
     subscriber._history_user = user
-    subscriber._change_reason = _("Edited")
+    subscriber._change_reason = change_reason or _("Edited")
     subscriber.save()
     if services is not None:
         _sync_services(subscriber=subscriber, services=services, user=user, on_date=timezone.localdate())
@@ -114,3 +116,58 @@ def _sync_services(*, subscriber: Subscriber, services: Iterable[str], user, on_
         row.full_clean()
         row._history_user = user
         row.save()
+
+
+# What an erased record keeps in place of personal data: values the constraints accept and no one can be read from.
+ERASED_VALUES = {
+    "family_name": "消去済",
+    "given_name": "消去済",
+    "family_name_kana": "ショウキョズミ",
+    "given_name_kana": "ショウキョズミ",
+    "birth_date": None,
+    "sex": Subscriber.Sex.NOT_STATED,
+    "occupation": "",
+    "postal_code": "0000000",
+    "street_address": "消去済",
+    "building": "",
+    "phone": "",
+    "mobile_phone": "",
+    "email": "",
+}
+
+
+@transaction.atomic
+def subscriber_erase(*, subscriber: Subscriber, user, reason: str, on_date: date | None = None) -> Subscriber:
+    """Erase a subscriber's personal data, keeping the row and its number for the records that name it.
+
+    Used by a decided erasure request and by the retention purge. The change history, which holds every
+    earlier value, goes too; one history row remains, recording who erased and why.
+    """
+    on_date = on_date or timezone.localdate()
+    subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
+    if subscriber.erased_on:
+        return subscriber  # idempotent: a second run finds nothing left to erase
+    if subscriber.status != Status.TERMINATED:
+        subscriber.status, subscriber.terminated_on = Status.TERMINATED, max(on_date, subscriber.applied_on)
+        _sync_services(subscriber=subscriber, services=(), user=user, on_date=subscriber.terminated_on)
+    for name, value in ERASED_VALUES.items():
+        setattr(subscriber, name, value)
+    subscriber.use_suspended_on = None
+    subscriber.erased_on = on_date
+    subscriber.history.all().delete()
+    subscriber._history_user = user
+    subscriber._change_reason = reason
+    subscriber.save()
+    return subscriber
+
+
+@transaction.atomic
+def subscriber_suspend_use(*, subscriber: Subscriber, user, reason: str, on_date: date | None = None) -> Subscriber:
+    """Suspension of use (§5): from now on, bulk uses by purpose leave the subscriber out."""
+    subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
+    if subscriber.use_suspended_on is None:
+        subscriber.use_suspended_on = on_date or timezone.localdate()
+        subscriber._history_user = user
+        subscriber._change_reason = reason
+        subscriber.save()
+    return subscriber

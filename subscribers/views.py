@@ -15,8 +15,14 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import DetailView, FormView, ListView, View
 
 from privacy.models import AccessLog
-from privacy.selectors import provisions_visible_to, work_orders_visible_to
+from privacy.selectors import (
+    provision_stops_in_force,
+    provisions_visible_to,
+    requests_visible_to,
+    work_orders_visible_to,
+)
 from privacy.services.access_log import access_log_record
+from privacy.services.requests import request_apply_edit
 from privacy.views.base import StaffPermissionMixin, add_service_error
 
 from .forms import SUBSCRIBER_FIELDS, SubscriberForm, SubscriberStatusForm
@@ -97,6 +103,8 @@ class SubscriberDetailView(StaffPermissionMixin, SubscriberObjectMixin, DetailVi
             "subscriber", "contractor", "kind"
         )
         context["provisions"] = provisions_visible_to(user).filter(subscriber=self.object).select_related("caused_by")[:50]
+        context["stops"] = provision_stops_in_force(self.object)
+        context["requests"] = requests_visible_to(user).filter(subscriber=self.object).order_by("-received_on", "-number")
         return context
 
 
@@ -127,18 +135,33 @@ class SubscriberUpdateView(StaffPermissionMixin, LoggedFormMixin, FormView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": self.get_subscriber()}
 
+    def get_subject_request(self):
+        """A correction, addition or deletion request this edit carries out (``?request=<id>``), if any."""
+        pk = self.request.GET.get("request", "")
+        if not pk.isdigit():
+            return None
+        return get_object_or_404(requests_visible_to(self.request.user), pk=pk, subscriber=self.get_subscriber())
+
     def get_context_data(self, **kwargs):
-        return super().get_context_data(subscriber=self.get_subscriber(), **kwargs)
+        return super().get_context_data(
+            subscriber=self.get_subscriber(), subject_request=self.get_subject_request(), **kwargs
+        )
 
     def form_valid(self, form):
         data = {name: form.cleaned_data[name] for name in SUBSCRIBER_FIELDS}
+        subject_request = self.get_subject_request()
         try:
-            subscriber = subscriber_update(
-                subscriber=self.get_subscriber(),
-                user=self.request.user,
-                services=form.cleaned_data["services"],
-                **data,
-            )
+            if subject_request is not None:
+                subscriber = request_apply_edit(
+                    request=subject_request, user=self.request.user, services=form.cleaned_data["services"], **data
+                )
+            else:
+                subscriber = subscriber_update(
+                    subscriber=self.get_subscriber(),
+                    user=self.request.user,
+                    services=form.cleaned_data["services"],
+                    **data,
+                )
         except ValidationError as error:
             add_service_error(form, error)
             return self.form_invalid(form)

@@ -94,7 +94,13 @@ class _Worker:
 
 
 @pytest.fixture
-def celery_worker(transactional_db):
+def celery_worker_env() -> dict:
+    """Extra environment for the worker subprocess; a test overrides this fixture to add some."""
+    return {}
+
+
+@pytest.fixture
+def celery_worker(transactional_db, celery_worker_env):
     """A real ``celery worker`` subprocess on CELERY_TEST_BROKER_URL, using this test run's database.
 
     The test process sends over the same Redis; tasks see only committed rows, hence ``transactional_db``.
@@ -120,6 +126,7 @@ def celery_worker(transactional_db):
         "DATABASE_URL": database_url,
         "CELERY_BROKER_URL": broker,
         "CELERY_RESULT_BACKEND": broker,
+        **celery_worker_env,
     }
     root = Path(__file__).resolve().parent.parent
     process = subprocess.Popen(
@@ -144,9 +151,13 @@ def celery_worker(transactional_db):
 
 def _reconfigure(app, **conf):
     """Point the Celery app elsewhere, dropping the connection pools and backend it has already cached."""
+    from kombu import pools
+
     app.conf.update(conf)
     if app._pool is not None:
         app._pool.force_close_all()
         app._pool = None
+    # kombu keeps one pool per broker URL process-wide: a closed one would be handed back to the next worker test.
+    pools.reset()
     app.amqp._producer_pool = None
     app._local.__dict__.pop("backend", None)  # Celery keeps the result backend per thread

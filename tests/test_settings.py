@@ -108,6 +108,6 @@ def test_repeated_failed_logins_lock_the_account(client, clerk):
 
 
 @pytest.mark.django_db
-def test_correct_password_logs_in_and_lands_on_the_registry(client, clerk):
+def test_correct_password_logs_in_and_lands_on_the_deadline_dashboard(client, clerk):
     response = client.post(reverse("login"), {"username": "clerk", "password": PASSWORD}, follow=True)
-    assert response.redirect_chain[-1][0] == reverse("subscribers:list")
+    assert response.redirect_chain[-1][0] == reverse("privacy:dashboard")

@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -170,8 +171,13 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# The daily jobs of later capabilities are added here, in one place.
-CELERY_BEAT_SCHEDULE: dict = {}
+# The daily jobs, in one place.
+CELERY_BEAT_SCHEDULE: dict = {
+    "deadline-digests": {
+        "task": "privacy.send_deadline_digests",
+        "schedule": crontab(hour=7, minute=30),
+    },
+}
 
 SUBSCRIBERS_PER_PAGE = env.int("SUBSCRIBERS_PER_PAGE", default=25)
 

@@ -9,6 +9,10 @@ from .base import *  # noqa: E402,F403
 
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# A worker subprocess cannot share the test's in-memory outbox: the worker tests point it at files instead.
+if os.environ.get("MCTV_TEST_EMAIL_DIR"):
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = os.environ["MCTV_TEST_EMAIL_DIR"]
 # Serve static files from the finders (no collectstatic before tests); the browser tests load the CSS.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True

@@ -328,7 +328,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='exceptionalprovision',
-            constraint=models.CheckConstraint(condition=models.Q(('basis__in', ['public_body', 'public_health', 'law', 'vital_interest'])), name='exceptional_provision_basis'),
+            constraint=models.CheckConstraint(condition=models.Q(('basis__in', ['vital_interest', 'public_health', 'public_body', 'law'])), name='exceptional_provision_basis'),
         ),
         migrations.AddConstraint(
             model_name='exceptionalprovision',
@@ -388,7 +388,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='provision',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('basis__in', ['public_body', 'public_health', 'law', 'vital_interest']), _negated=True), ('approval__isnull', False), _connector='OR'), name='provision_exception_approved'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('basis__in', ['vital_interest', 'public_health', 'public_body', 'law']), _negated=True), ('approval__isnull', False), _connector='OR'), name='provision_exception_approved'),
         ),
         migrations.AddConstraint(
             model_name='provision',

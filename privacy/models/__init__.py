@@ -1,6 +1,7 @@
 from .access import AccessLog
 from .contractors import ConfidentialityAgreement, Contractor, WorkKind, WorkOrder
 from .disclosures import EXCEPTIONAL_BASES, ExceptionalProvision, Provision, ProvisionStop
+from .requests import DeadlineDigest, RequestEvent, RequestKind, RequestRule, SubjectRequest
 from .staff import Department, User
 
 __all__ = [
@@ -8,10 +9,15 @@ __all__ = [
     "AccessLog",
     "ConfidentialityAgreement",
     "Contractor",
+    "DeadlineDigest",
     "Department",
     "ExceptionalProvision",
     "Provision",
     "ProvisionStop",
+    "RequestEvent",
+    "RequestKind",
+    "RequestRule",
+    "SubjectRequest",
     "User",
     "WorkKind",
     "WorkOrder",

@@ -36,6 +36,8 @@ class Basis(models.TextChoices):
 
 # Bases (3)–(6) are exceptions to consent: an officer approves each, with a written reason.
 EXCEPTIONAL_BASES = frozenset({Basis.VITAL_INTEREST, Basis.PUBLIC_HEALTH, Basis.PUBLIC_BODY, Basis.LAW})
+# The same in the declaration's order: a set's order changes between runs, and constraints must not.
+EXCEPTIONAL_BASIS_VALUES = [b.value for b in Basis if b in EXCEPTIONAL_BASES]
 
 
 class Provision(AppendOnlyModel):
@@ -86,7 +88,7 @@ class Provision(AppendOnlyModel):
             models.CheckConstraint(condition=Q(method__in=Method.values), name="provision_method_valid"),
             models.CheckConstraint(condition=Q(basis__in=Basis.values), name="provision_basis_valid"),
             models.CheckConstraint(
-                condition=~Q(basis__in=[b.value for b in EXCEPTIONAL_BASES]) | Q(approval__isnull=False),
+                condition=~Q(basis__in=EXCEPTIONAL_BASIS_VALUES) | Q(approval__isnull=False),
                 name="provision_exception_approved",
             ),
             models.CheckConstraint(
@@ -127,6 +129,10 @@ class ProvisionStop(TimeStampedModel):
     reason = models.TextField(_("reason"))
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    request = models.ForeignKey(
+        "privacy.SubjectRequest", verbose_name=_("request"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="provision_stops", help_text=_("The subscriber's request whose decision set this stop."),
     )
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
@@ -192,7 +198,7 @@ class ExceptionalProvision(TimeStampedModel):
         permissions = [("approve_exceptionalprovision", _("Can approve an exceptional provision"))]
         constraints = [
             models.CheckConstraint(
-                condition=Q(basis__in=[b.value for b in EXCEPTIONAL_BASES]), name="exceptional_provision_basis"
+                condition=Q(basis__in=EXCEPTIONAL_BASIS_VALUES), name="exceptional_provision_basis"
             ),
             models.CheckConstraint(condition=~Q(reason=""), name="exceptional_provision_has_reason"),
             models.CheckConstraint(

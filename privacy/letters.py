@@ -1,0 +1,107 @@
+"""The letters a request produces (WeasyPrint, A4, Japanese): decision, extension notice, disclosure.
+
+Each takes the request and renders from recorded facts only; the disclosure also exists as CSV and JSON
+for a requester who asks for an electronic copy (■30(1)).
+"""
+
+import csv
+import io
+import json
+
+from django.utils import timezone
+
+from privacy.data_items import item_labels
+from privacy.models import SubjectRequest
+from privacy.models.requests import RequestKind
+from privacy.pdf import render_pdf
+from privacy.selectors import disclosure_contents
+from subscribers.views import csv_safe
+
+Decision = SubjectRequest.Decision
+
+DECISION_TEXT = {
+    Decision.FULL: "請求のとおり応じることとしました（全部）。",
+    Decision.PARTIAL: "請求の一部に応じることとしました（一部）。",
+    Decision.NONE: "請求に応じないこととしました。",
+}
+EFFECT_TEXT = {
+    RequestKind.STOP_CONTRACTORS: "決定の日から、工事業者への情報提供を停止しました（宣言 6(3)）。",
+    RequestKind.STOP_THIRD_PARTY: "決定の日から、第三者への提供を停止しました。",
+    RequestKind.SUSPENSION: "決定の日から、個人情報の利用を停止しました。",
+    RequestKind.ERASURE: "決定の日に、保有する個人情報を消去しました。",
+    RequestKind.DISCLOSURE: "保有個人情報開示書を同封します。",
+    RequestKind.PURPOSE_NOTICE: "利用目的は、同封の「個人情報の保護に関する宣言」2(2)のとおりです。",
+}
+
+
+def _context(request: SubjectRequest, letter: str) -> dict:
+    return {"request": request, "issued_on": timezone.localdate(), "letter_number": f"三沢CATV第{request.number}-{letter}号"}
+
+
+def decision_letter_pdf(request: SubjectRequest) -> bytes:
+    """決定通知書: addressee, request, decision, reasons, appeal, contact window."""
+    effect = EFFECT_TEXT.get(request.kind) if request.decision == Decision.FULL else ""
+    if request.kind in (RequestKind.DISCLOSURE,) and request.decision == Decision.PARTIAL:
+        effect = "開示する部分について、保有個人情報開示書を同封します。"
+    if request.events.filter(action="record_edited").exists():
+        effect = "請求に基づき、加入者台帳を訂正しました。"
+    return render_pdf("pdf/request_decision.html", {
+        **_context(request, "1"),
+        "title": f"{request.get_kind_display()}請求に対する決定通知書",
+        "decision_text": DECISION_TEXT[request.decision],
+        "effect_text": effect,
+    })
+
+
+def extension_notice_pdf(request: SubjectRequest) -> bytes:
+    return render_pdf("pdf/request_extension.html", _context(request, "2"))
+
+
+def disclosure_pdf(request: SubjectRequest, user) -> bytes:
+    return render_pdf("pdf/disclosure.html", {
+        **_context(request, "3"), "contents": disclosure_contents(request.subscriber, user),
+    })
+
+
+def disclosure_data(request: SubjectRequest, user) -> dict:
+    """The disclosure as plain data, for the electronic copy."""
+    contents = disclosure_contents(request.subscriber, user)
+    return {
+        "request": request.number,
+        "as_of": contents["as_of"].isoformat(),
+        "items": {label: value for _code, label, value in contents["items"]},
+        "services": [
+            {"service": str(s.get_service_display()), "started_on": s.started_on.isoformat(),
+             "ended_on": s.ended_on.isoformat() if s.ended_on else None}
+            for s in contents["services"]
+        ],
+        "purposes": contents["purposes"],
+        "provisions": [
+            {"at": timezone.localtime(p.at).isoformat(timespec="seconds"), "recipient": p.recipient_name,
+             "items": item_labels(p.items), "method": str(p.get_method_display()),
+             "basis": str(p.get_basis_display()), "purpose": p.purpose}
+            for p in contents["provisions"]
+        ],
+    }
+
+
+def disclosure_json(request: SubjectRequest, user) -> str:
+    return json.dumps(disclosure_data(request, user), ensure_ascii=False, indent=2)
+
+
+def disclosure_csv(request: SubjectRequest, user) -> str:
+    """One CSV: section, label, value rows, readable in a spreadsheet."""
+    data = disclosure_data(request, user)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["区分", "項目", "内容"])
+    for label, value in data["items"].items():
+        writer.writerow(["個人情報", label, csv_safe(value)])
+    for s in data["services"]:
+        writer.writerow(["契約サービス", s["service"], f"{s['started_on']}〜{s['ended_on'] or ''}"])
+    for purpose in data["purposes"]:
+        writer.writerow(["利用目的", "", purpose])
+    for p in data["provisions"]:
+        writer.writerow(["提供記録", p["at"], csv_safe(f"{p['recipient']} / {'、'.join(p['items'])} / {p['method']} / "
+                                            f"{p['basis']} / {p['purpose']}")])
+    return "\ufeff" + out.getvalue()

@@ -1,0 +1,72 @@
+"""The daily deadline digest: each department's officers learn what is due soon and what is overdue."""
+
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from privacy.deadlines import is_office_closed
+from privacy.models import DeadlineDigest, Department, SubjectRequest, User
+from privacy.roles import Role
+
+DIGEST_OPEN_DAYS = 5
+
+
+def nth_open_day_after(start: date, n: int) -> date:
+    day, counted = start, 0
+    while counted < n:
+        day += timedelta(days=1)
+        if not is_office_closed(day):
+            counted += 1
+    return day
+
+
+def digest_requests(department: Department, today: date) -> tuple[list, list]:
+    """(overdue, due within 5 open days) of the department's open requests."""
+    open_requests = SubjectRequest.objects.filter(department=department).select_related("subscriber").by_due_date()
+    overdue = list(open_requests.overdue(today))
+    due_soon = list(open_requests.due_within(today, nth_open_day_after(today, DIGEST_OPEN_DAYS)))
+    return overdue, due_soon
+
+
+def department_officers(department: Department) -> list[str]:
+    officers = User.objects.filter(is_active=True, department=department, groups__name=Role.OFFICER)
+    emails = {u.email for u in officers if u.email}
+    if department.responsible_officer and department.responsible_officer.is_active and department.responsible_officer.email:
+        emails.add(department.responsible_officer.email)
+    return sorted(emails)
+
+
+def deadline_digest_send(*, department: Department, today: date) -> DeadlineDigest | None:
+    """Send the department's digest for ``today`` unless it went already or there is nothing to tell."""
+    overdue, due_soon = digest_requests(department, today)
+    recipients = department_officers(department)
+    if not (overdue or due_soon) or not recipients:
+        return None
+    try:
+        with transaction.atomic():
+            # The row first: a second run the same day (a retry, a second beat) finds it and sends nothing.
+            digest = DeadlineDigest.objects.create(
+                department=department, sent_on=today, recipients=recipients, request_count=len(overdue) + len(due_soon)
+            )
+            context = {"department": department, "today": today, "overdue": overdue, "due_soon": due_soon,
+                       "open_days": DIGEST_OPEN_DAYS}
+            send_mail(
+                subject=_("[MCTV] Request deadlines: %(overdue)d overdue, %(soon)d due soon")
+                % {"overdue": len(overdue), "soon": len(due_soon)},
+                message=render_to_string("privacy/email/deadline_digest.txt", context),
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                recipient_list=recipients,
+            )
+    except IntegrityError:
+        return None
+    return digest
+
+
+def deadline_digest_send_all(*, today: date | None = None) -> int:
+    today = today or timezone.localdate()
+    return sum(deadline_digest_send(department=d, today=today) is not None for d in Department.objects.all())

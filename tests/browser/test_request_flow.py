@@ -1,0 +1,94 @@
+"""A subscriber asks the office to stop giving their data to contractors; the contractor's portal then shows nothing.
+
+Three people in one real chromium, one browser context each: the clerk at the counter, the officer who
+decides, and the contractor whose portal loses the subscriber.
+"""
+
+import re
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from privacy.models import ProvisionStop, SubjectRequest
+from tests.factories import PASSWORD, SubscriberFactory, WorkOrderFactory, contractor_user
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.usefixtures("transactional_db", "django_db_serialized_rollback"),
+]
+
+
+def logged_in_page(browser: Browser, live_server, username: str) -> Page:
+    from tests.browser.conftest import OFFICE_VIEWPORT, TIMEOUT_MS
+
+    context = browser.new_context(base_url=live_server.url, viewport=OFFICE_VIEWPORT, locale="ja-JP",
+                                  timezone_id="Asia/Tokyo")
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    page.goto("/accounts/login/")
+    page.get_by_label("ユーザー名").fill(username)
+    page.get_by_label("パスワード").fill(PASSWORD)
+    page.get_by_role("button", name="ログイン").click()
+    page.wait_for_load_state()
+    return page
+
+
+def action_form(page: Page, heading: str):
+    return page.get_by_role("form", name=heading)
+
+
+def test_a_decided_stop_request_takes_the_subscriber_out_of_the_contractors_portal(
+    browser: Browser, live_server, clerk, officer
+):
+    # Given a subscriber with a live work order, which the contractor can open in its portal
+    subscriber = SubscriberFactory(family_name="停止", given_name="希望")
+    order = WorkOrderFactory(subscriber=subscriber, items=["number", "name", "address"])
+    company = contractor_user(order.contractor, "denko")
+    portal = logged_in_page(browser, live_server, company.username)
+    expect(portal.get_by_role("link", name=order.number)).to_be_visible()
+
+    # When the clerk records the subscriber's request at the counter, from the subscriber's page
+    counter = logged_in_page(browser, live_server, clerk.username)
+    counter.goto(f"/subscribers/{subscriber.pk}/")
+    counter.get_by_role("link", name="請求の受付").click()
+    expect(counter.get_by_label("加入者番号")).to_have_value(subscriber.number)
+    counter.get_by_label("請求の種類").select_option(label="工事業者への情報提供の停止")
+    counter.get_by_label("受付方法").select_option(label="窓口")
+    counter.get_by_label("請求の内容").fill("工事業者に自分の情報を渡さないでほしい")
+    counter.get_by_role("button", name="保存").click()
+
+    # Then the request page shows it, not yet identity-checked, with a due date
+    expect(counter).to_have_url(re.compile(r"/requests/\d+/$"))
+    request = SubjectRequest.objects.get()
+    expect(counter.get_by_role("heading", level=1)).to_contain_text(request.number)
+    expect(counter.get_by_role("note")).to_contain_text("本人確認")
+
+    # When the clerk records the identity check and starts the review
+    verify = action_form(counter, "本人確認の記録")
+    verify.get_by_label("本人確認書類").select_option(label="運転免許証")
+    verify.get_by_role("button", name="保存").click()
+    action_form(counter, "審査の開始").get_by_role("button", name="保存").click()
+    expect(counter.get_by_role("status")).to_be_visible()
+    # and the clerk is not offered the decision
+    expect(action_form(counter, "決定（個人情報保護責任者）")).to_have_count(0)
+
+    # When the officer finds it on the dashboard and decides it in full
+    desk = logged_in_page(browser, live_server, officer.username)
+    expect(desk).to_have_url(re.compile(r"/dashboard/$"))
+    desk.get_by_role("link", name=request.number).click()
+    decide = action_form(desk, "決定（個人情報保護責任者）")
+    decide.get_by_label("全部").check()
+    decide.get_by_role("button", name="保存").click()
+
+    # Then the stop is in force and the subscriber's page carries a banner
+    expect(desk.get_by_role("status")).to_be_visible()
+    assert ProvisionStop.objects.get().request_id == request.pk
+    desk.goto(f"/subscribers/{subscriber.pk}/")
+    expect(desk.get_by_role("note").filter(has_text="停止")).to_be_visible()
+
+    # and the contractor's portal no longer lists or opens the work order
+    portal.reload()
+    expect(portal.get_by_role("link", name=order.number)).to_have_count(0)
+    response = portal.goto(f"/portal/work-orders/{order.pk}/")
+    assert response is not None and response.status == 404
+    expect(portal.locator("main")).not_to_contain_text("停止 希望")

@@ -1,0 +1,107 @@
+"""The daily deadline digest: officers of the department learn what is overdue and due within 5 open days."""
+
+from datetime import date, timedelta
+
+import pytest
+import time_machine
+from django.core import mail
+from django.utils import timezone
+
+from privacy.models import DeadlineDigest, SubjectRequest
+from privacy.services import requests as svc
+from privacy.services.digest import deadline_digest_send_all, nth_open_day_after
+from privacy.tasks import send_deadline_digests
+from tests.factories import DepartmentFactory, SubscriberFactory, UserFactory
+
+# Fri 20 Nov 2026: the next five open days are Tue 24 – Mon 30 Nov (the 23rd is a holiday).
+FRIDAY = date(2026, 11, 20)
+
+
+def _receive(user, received_on, kind="disclosure"):
+    return svc.request_receive(subscriber=SubscriberFactory(), kind=kind, received_on=received_on, channel="mail",
+                               details="開示", user=user)
+
+
+@pytest.fixture
+def officer_with_mail(officer):
+    officer.email = "officer@city.misawa.example"
+    officer.save()
+    return officer
+
+
+@pytest.fixture
+def three_requests(clerk):
+    """Overdue, due in 5 open days, and due much later."""
+    with time_machine.travel(FRIDAY, tick=False):
+        overdue = _receive(clerk, FRIDAY - timedelta(days=30))
+        soon = _receive(clerk, date(2026, 11, 15))  # 15 days → Mon 30 Nov
+        later = _receive(clerk, FRIDAY)
+    return overdue, soon, later
+
+
+def test_five_open_days_skip_the_weekend_and_the_holiday():
+    assert nth_open_day_after(FRIDAY, 5) == date(2026, 11, 30)
+
+
+@pytest.mark.django_db
+def test_the_digest_lists_overdue_and_due_soon_to_the_departments_officers_once_a_day(
+    officer_with_mail, three_requests
+):
+    overdue, soon, later = three_requests
+    assert soon.due_on == date(2026, 11, 30)
+
+    sent = deadline_digest_send_all(today=FRIDAY)
+    again = deadline_digest_send_all(today=FRIDAY)
+
+    assert (sent, again) == (1, 0)
+    (message,) = mail.outbox
+    assert message.to == ["officer@city.misawa.example"]
+    assert overdue.number in message.body and soon.number in message.body and later.number not in message.body
+    assert "期限超過" in message.subject or "1" in message.subject
+    # numbers only: no subscriber's name travels by e-mail
+    assert overdue.subscriber.family_name not in message.body
+    assert DeadlineDigest.objects.get().request_count == 2
+
+
+@pytest.mark.django_db
+def test_other_departments_and_closed_requests_are_left_out(officer_with_mail, clerk, three_requests):
+    overdue, soon, _later = three_requests
+    svc.request_withdraw(request=overdue, user=clerk, note="取下げ")
+    elsewhere = DepartmentFactory(code="tax", name="税務課")
+    UserFactory(username="tax-officer", email="tax@city.misawa.example", department=elsewhere)
+
+    deadline_digest_send_all(today=FRIDAY)
+
+    (message,) = mail.outbox
+    assert overdue.number not in message.body and soon.number in message.body
+    assert message.to == ["officer@city.misawa.example"]
+
+
+@pytest.fixture
+def celery_worker_env(tmp_path):
+    return {"MCTV_TEST_EMAIL_DIR": str(tmp_path / "mail")}
+
+
+@pytest.mark.celery_worker
+# The worker sees committed rows only; serialized rollback restores the roles the flush removes.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_beat_task_runs_on_a_real_worker_over_redis_and_sends_mail(
+    celery_worker, celery_worker_env, officer_with_mail, three_requests
+):
+    from pathlib import Path
+
+    from django.conf import settings
+
+    assert settings.CELERY_BEAT_SCHEDULE["deadline-digests"]["task"] == send_deadline_digests.name
+
+    result = send_deadline_digests.delay(FRIDAY.isoformat())
+
+    assert result.get(timeout=30) == 1
+    files = list(Path(celery_worker_env["MCTV_TEST_EMAIL_DIR"]).glob("*.log"))
+    assert len(files) == 1
+    body = files[0].read_text()
+    assert "officer@city.misawa.example" in body and three_requests[0].number in body
+    assert DeadlineDigest.objects.filter(sent_on=FRIDAY).count() == 1
+    # a second delivery of the same day's task (acks_late redelivery, a second beat) sends nothing more
+    assert send_deadline_digests.delay(FRIDAY.isoformat()).get(timeout=30) == 0
+    assert len(list(Path(celery_worker_env["MCTV_TEST_EMAIL_DIR"]).glob("*.log"))) == 1

@@ -1,0 +1,471 @@
+"""Subscribers' requests: intake, the clock, the transition map, the officer's decision and what it changes."""
+
+import itertools
+import json
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from privacy.deadlines import due_date
+from privacy.letters import decision_letter_pdf, disclosure_pdf, extension_notice_pdf
+from privacy.models import AccessLog, Provision, ProvisionStop, RequestEvent, RequestRule, SubjectRequest
+from privacy.services import requests as svc
+from privacy.services.provision import ProvisionRefused, provision_record
+from subscribers.models import Subscriber
+from tests.factories import SubscriberFactory, SubscriberServiceFactory, WorkOrderFactory, contractor_user
+from tests.pdf import assert_japanese_font_embedded, needs_poppler, pdf_text
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate
+S = SubjectRequest.Status
+
+
+def receive(user, subscriber=None, kind="disclosure", received_on=None, **kwargs):
+    return svc.request_receive(
+        subscriber=subscriber or SubscriberFactory(), kind=kind, received_on=received_on or TODAY(), channel="counter",
+        details=kwargs.pop("details", "保有する個人情報の全部"), user=user, **kwargs,
+    )
+
+
+def to_review(request, user):
+    request = svc.request_verify_identity(request=request, method="drivers_licence", user=user)
+    return svc.request_start_review(request=request, user=user)
+
+
+# --- intake and the clock -------------------------------------------------------------------------------
+
+
+def test_receiving_sets_number_due_date_department_and_the_addressee(clerk):
+    # Given correction requests are configured with 10 days
+    RequestRule.objects.filter(kind="correction").update(days=10)
+    subscriber = SubscriberFactory(family_name="山田", given_name="太郎")
+
+    request = receive(clerk, subscriber, kind="correction", received_on=TODAY() - timedelta(days=2))
+
+    assert request.number.startswith("R") and request.status == S.RECEIVED
+    assert request.days == 10 and request.due_on == due_date(request.received_on, 10)
+    assert request.department == clerk.department
+    assert (request.requester_name, request.requester_postal_code) == ("山田 太郎", subscriber.postal_code)
+    assert not request.identity_verified
+    event = request.events.get()
+    assert (event.action, event.actor) == ("received", clerk)
+
+
+def test_an_agents_request_is_addressed_to_the_agent(clerk):
+    request = receive(clerk, by_agent=True, agent_name="弁護士 佐藤一郎", agent_relation="委任による代理人",
+                      agent_address="青森県八戸市内丸1-1-1")
+    assert (request.requester_name, request.requester_address) == ("弁護士 佐藤一郎", "青森県八戸市内丸1-1-1")
+
+
+def test_a_future_receipt_date_is_refused(clerk):
+    with pytest.raises(ValidationError) as error:
+        receive(clerk, received_on=TODAY() + timedelta(days=1))
+    assert "received_on" in error.value.error_dict
+    assert not SubjectRequest.objects.exists()
+
+
+def test_the_fee_comes_from_the_configuration(clerk):
+    RequestRule.objects.filter(kind="disclosure").update(fee_yen=300)
+    request = receive(clerk)
+    assert request.fee_yen == 300
+    svc.request_record_fee(request=request, paid_on=TODAY(), user=clerk)
+    request.refresh_from_db()
+    assert request.fee_paid_on == TODAY()
+
+
+def test_a_pause_stops_the_clock_and_moves_the_due_date_by_the_paused_days(clerk):
+    request = receive(clerk, received_on=TODAY() - timedelta(days=10))
+    original_due = request.due_on
+
+    svc.request_pause(request=request, user=clerk, note="訂正後の内容を照会", on=TODAY() - timedelta(days=7))
+    request = svc.request_resume(request=request, user=clerk, on=TODAY())
+
+    assert request.status == S.RECEIVED  # back where it was
+    assert request.paused_days == 7
+    assert request.due_on == due_date(request.received_on, 15 + 7) and request.due_on > original_due
+
+
+def test_an_extension_is_granted_once_by_up_to_30_days_with_a_reason(clerk):
+    request = receive(clerk)
+    with pytest.raises(ValidationError):
+        svc.request_extend(request=request, days=31, reason="資料が膨大", user=clerk)
+    with pytest.raises(ValidationError):
+        svc.request_extend(request=request, days=10, reason=" ", user=clerk)
+
+    request = svc.request_extend(request=request, days=30, reason="対象の提供記録が膨大なため", user=clerk)
+
+    assert request.due_on == due_date(request.received_on, 45)
+    with pytest.raises(ValidationError):
+        svc.request_extend(request=request, days=1, reason="再延長", user=clerk)
+    assert request.events.filter(action="extended").count() == 1
+
+
+def test_the_database_refuses_an_extension_over_30_days_or_without_a_reason(clerk):
+    request = receive(clerk)
+    for changes in ({"extension_days": 31, "extension_reason": "x"}, {"extension_days": 5, "extension_reason": ""}):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            SubjectRequest.objects.filter(pk=request.pk).update(**changes)
+
+
+# --- the transition map ---------------------------------------------------------------------------------
+
+# The map the issue asks for, written out independently of the code.
+EXPECTED_MOVES = {
+    S.RECEIVED: {S.IDENTITY_VERIFIED, S.PAUSED, S.WITHDRAWN},
+    S.IDENTITY_VERIFIED: {S.UNDER_REVIEW, S.PAUSED, S.WITHDRAWN},
+    S.UNDER_REVIEW: {S.DECIDED, S.PAUSED, S.WITHDRAWN},
+    S.PAUSED: {S.RECEIVED, S.IDENTITY_VERIFIED, S.UNDER_REVIEW, S.WITHDRAWN},
+    S.DECIDED: {S.REPLIED},
+    S.REPLIED: {S.CLOSED},
+    S.WITHDRAWN: {S.CLOSED},
+    S.CLOSED: set(),
+}
+
+
+@pytest.mark.parametrize(("before", "after"), list(itertools.product(S.values, S.values)))
+def test_every_move_is_allowed_or_refused_as_the_map_says(clerk, before, after):
+    request = receive(clerk)
+    SubjectRequest.objects.filter(pk=request.pk).update(status=before)
+    request.refresh_from_db()
+    events_before = RequestEvent.objects.count()
+
+    if after in EXPECTED_MOVES[before]:
+        svc._move(request, after, clerk, action="test")
+        request.refresh_from_db()
+        assert request.status == after
+        event = RequestEvent.objects.latest("id")
+        assert (event.from_status, event.to_status, event.actor) == (before, after, clerk)
+    else:
+        with pytest.raises(svc.RequestTransitionError):
+            svc._move(request, after, clerk, action="test")
+        request.refresh_from_db()
+        assert request.status == before and RequestEvent.objects.count() == events_before
+
+
+def test_the_whole_way_writes_an_audit_row_per_move(clerk, officer):
+    request = to_review(receive(clerk), clerk)
+    svc.request_decide(request=request, decision="full", reasons="", user=officer)
+    svc.request_record_reply(request=request, replied_on=TODAY(), method="mail", user=clerk)
+    request = svc.request_close(request=request, user=clerk)
+
+    moves = list(request.events.exclude(to_status="").values_list("from_status", "to_status", "actor__username"))
+    assert moves == [
+        ("received", "identity_verified", "clerk"), ("identity_verified", "under_review", "clerk"),
+        ("under_review", "decided", "officer"), ("decided", "replied", "clerk"), ("replied", "closed", "clerk"),
+    ]
+    assert request.replied_in_time is True
+
+
+def test_request_events_are_append_only_in_the_database(clerk):
+    from django.db import DatabaseError, connection
+
+    receive(clerk)
+    if connection.vendor != "postgresql":
+        pytest.skip("the trigger is PostgreSQL's")
+    for sql in ("UPDATE privacy_requestevent SET note = 'x'", "DELETE FROM privacy_requestevent"):
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql)
+    assert RequestEvent.objects.count() == 1
+
+
+# --- the decision ---------------------------------------------------------------------------------------
+
+
+def test_only_an_officer_decides(clerk):
+    request = to_review(receive(clerk), clerk)
+    with pytest.raises(PermissionDenied):
+        svc.request_decide(request=request, decision="full", reasons="", user=clerk)
+    request.refresh_from_db()
+    assert request.status == S.UNDER_REVIEW
+
+
+@pytest.mark.parametrize("decision", ["partial", "none"])
+def test_reasons_are_required_unless_granted_in_full(clerk, officer, decision):
+    request = to_review(receive(clerk), clerk)
+    with pytest.raises(ValidationError) as error:
+        svc.request_decide(request=request, decision=decision, reasons="  ", user=officer)
+    assert "reasons" in error.value.error_dict
+    request.refresh_from_db()
+    assert request.status == S.UNDER_REVIEW and request.decision == ""
+
+
+def test_a_refused_stop_must_say_why_there_is_no_legitimate_reason(clerk, officer):
+    request = to_review(receive(clerk, kind="stop_contractors"), clerk)
+    with pytest.raises(ValidationError) as error:
+        svc.request_decide(request=request, decision="none", reasons="", user=officer)
+    assert "正当な理由" in str(error.value.error_dict["reasons"][0].message) or error.value.error_dict["reasons"]
+    svc.request_decide(request=request, decision="none", reasons="工事の施工に不可欠であり、正当な理由がないため", user=officer)
+    assert not ProvisionStop.objects.exists()
+
+
+def test_the_database_refuses_a_refusal_without_reasons(clerk, officer):
+    request = to_review(receive(clerk), clerk)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SubjectRequest.objects.filter(pk=request.pk).update(
+            decision="none", decided_by=officer, decided_at=timezone.now(), decision_reasons=""
+        )
+
+
+def test_a_stop_of_provision_to_contractors_takes_effect_everywhere_at_once(client, clerk, officer):
+    # Given a live work order whose contractor can open the subscriber in the portal
+    order = WorkOrderFactory()
+    company = contractor_user(order.contractor, "denko")
+    client.force_login(company)
+    assert client.get(reverse("portal:work_order", args=[order.pk])).status_code == 200
+    provisions_before = Provision.objects.count()
+
+    # When the subscriber's stop request is decided in full
+    request = to_review(receive(clerk, order.subscriber, kind="stop_contractors"), clerk)
+    svc.request_decide(request=request, decision="full", reasons="", user=officer)
+
+    # Then the stop is in force, linked to the request
+    stop = ProvisionStop.objects.get()
+    assert (stop.scope, stop.request, stop.recorded_by) == ("contractors", request, officer)
+    # and the portal lists and shows nothing of the subscriber, and the sheet refuses
+    assert order.number not in client.get(reverse("portal:home")).content.decode()
+    assert client.get(reverse("portal:work_order", args=[order.pk])).status_code == 404
+    assert client.get(reverse("portal:work_sheet", args=[order.pk])).status_code == 404
+    # and the gate refuses the office's paper sheet too
+    with pytest.raises(ProvisionRefused):
+        provision_record(subscriber=order.subscriber, items=order.items, method="paper", basis="contracted_work",
+                         purpose="修理", user=clerk, work_order=order)
+    assert Provision.objects.count() == provisions_before
+    # and the staff see a banner on the subscriber
+    client.force_login(clerk)
+    page = client.get(reverse("subscribers:detail", args=[order.subscriber.pk])).content.decode()
+    assert 'class="banner"' in page and request.number in page
+
+
+def test_a_stop_of_third_party_provision_leaves_approved_exceptions_possible(clerk, officer):
+    subscriber = SubscriberFactory()
+    request = to_review(receive(clerk, subscriber, kind="stop_third_party"), clerk)
+    svc.request_decide(request=request, decision="full", reasons="", user=officer)
+
+    with pytest.raises(ProvisionRefused):
+        provision_record(subscriber=subscriber, items=["name"], method="paper", basis="consent", purpose="x",
+                         user=clerk, recipient_name="某社")
+    from privacy.services.exceptional import exceptional_provision_decide, exceptional_provision_request
+
+    exceptional = exceptional_provision_request(
+        subscriber=subscriber, recipient_name="三沢警察署", items=["name"], method="paper", basis="law",
+        purpose="照会回答", reason="刑事訴訟法第197条第2項", user=clerk,
+    )
+    assert exceptional_provision_decide(request=exceptional, approve=True, user=officer, note="確認済")
+
+
+def test_suspension_of_use_flags_the_subscriber(clerk, officer):
+    subscriber = SubscriberFactory()
+    request = to_review(receive(clerk, subscriber, kind="suspension"), clerk)
+    svc.request_decide(request=request, decision="full", reasons="", user=officer)
+    subscriber.refresh_from_db()
+    assert subscriber.use_suspended_on == TODAY()
+    assert subscriber.history.latest().history_change_reason.startswith(f"請求 {request.number}") or \
+        request.number in subscriber.history.latest().history_change_reason
+
+
+def test_erasure_erases_the_personal_data_and_its_history_but_keeps_the_number(clerk, officer):
+    subscriber = SubscriberFactory(family_name="消之", given_name="花子", email="erase-me@example.jp",
+                                   phone="0176111111", birth_date=timezone.datetime(1980, 1, 2).date())
+    SubscriberServiceFactory(subscriber=subscriber)
+    subscriber.occupation = "教員"
+    subscriber.save()
+    request = to_review(receive(clerk, subscriber, kind="erasure"), clerk)
+
+    svc.request_decide(request=request, decision="full", reasons="", user=officer)
+
+    subscriber.refresh_from_db()
+    assert subscriber.erased_on == TODAY() and subscriber.status == "terminated"
+    stored = json.dumps([list(row) for row in Subscriber.objects.filter(pk=subscriber.pk).values_list()],
+                        default=str, ensure_ascii=False)
+    history = json.dumps(list(subscriber.history.values()), default=str, ensure_ascii=False)
+    for value in ["消之", "花子", "erase-me@example.jp", "0176111111", "1980-01-02", "教員"]:
+        assert value not in stored and value not in history, value
+    assert subscriber.history.count() == 1  # only the erasure itself, naming the request
+    assert not subscriber.services.filter(ended_on__isnull=True).exists()
+    # the letter still reaches the requester
+    request.refresh_from_db()
+    assert request.requester_name == "消之 花子"
+
+
+def test_a_correction_is_applied_through_the_registrys_edit_and_the_history_names_the_request(
+    client, clerk, officer
+):
+    subscriber = SubscriberFactory(family_name="斎藤", family=("斎藤", "サイトウ"))
+    request = to_review(receive(clerk, subscriber, kind="correction", details="姓を「齋藤」に訂正"), clerk)
+    client.force_login(clerk)
+    edit = reverse("subscribers:edit", args=[subscriber.pk]) + f"?request={request.pk}"
+    form = {
+        "family_name": "齋藤", "given_name": subscriber.given_name, "family_name_kana": "サイトウ",
+        "given_name_kana": subscriber.given_name_kana, "sex": "male", "postal_code": "0330001",
+        "prefecture": "青森県", "municipality": "三沢市", "street_address": subscriber.street_address,
+        "phone": subscriber.phone,
+    }
+
+    # Before a decision the record cannot be changed under the request
+    response = client.post(edit, form)
+    assert response.status_code == 200
+    subscriber.refresh_from_db()
+    assert subscriber.family_name == "斎藤"
+
+    # After the officer grants it, the edit goes through and names the request
+    svc.request_decide(request=request, decision="full", reasons="", user=officer)
+    assert client.post(edit, form).status_code == 302
+    subscriber.refresh_from_db()
+    latest = subscriber.history.latest()
+    assert subscriber.family_name == "齋藤" and request.number in latest.history_change_reason
+    assert request.events.get(action="record_edited").parameters["history_id"] == str(latest.history_id)
+
+
+def test_a_reply_records_method_date_and_whether_it_was_in_time(clerk, officer):
+    request = to_review(receive(clerk, received_on=TODAY() - timedelta(days=40)), clerk)
+    svc.request_decide(request=request, decision="full", reasons="", user=officer)
+    request = svc.request_record_reply(request=request, replied_on=TODAY(), method="mail", user=clerk)
+    assert request.replied_in_time is False and request.status == S.REPLIED
+
+
+# --- letters ---------------------------------------------------------------------------------------------
+
+
+@needs_poppler
+def test_the_decision_letter_is_japanese_with_reasons_appeal_contact_and_both_calendars(clerk, officer):
+    subscriber = SubscriberFactory(family_name="山田", given_name="太郎")
+    request = to_review(receive(clerk, subscriber, kind="stop_contractors"), clerk)
+    svc.request_decide(request=request, decision="none", reasons="施工中の工事に必要であり正当な理由がないため", user=officer)
+    request.refresh_from_db()
+
+    pdf = decision_letter_pdf(request)
+
+    text = pdf_text(pdf).replace(" ", "")
+    assert "山田太郎様" in text and "決定通知書" in text and request.number in text
+    assert "請求に応じないこととしました" in text
+    assert "施工中の工事に必要であり正当な理由がないため" in text
+    assert "審査請求" in text and "0176-51-1349" in text
+    today = TODAY()
+    assert f"令和{today.year - 2018}年{today.month}月{today.day}日" in text and f"{today.year}年{today.month}月" in text
+    assert_japanese_font_embedded(pdf)
+
+
+@needs_poppler
+def test_the_extension_notice_states_the_new_due_date_and_reason(clerk):
+    request = svc.request_extend(request=receive(clerk), days=20, reason="対象記録の確認に時間を要するため", user=clerk)
+    text = pdf_text(extension_notice_pdf(request)).replace(" ", "")
+    assert "決定期間延長通知書" in text and "20日" in text and "対象記録の確認に時間を要するため" in text
+
+
+@needs_poppler
+def test_the_disclosure_holds_every_item_services_purposes_and_the_provision_records(clerk, officer):
+    order = WorkOrderFactory(subscriber=SubscriberFactory(family_name="開示", given_name="一郎",
+                                                          email="kaiji@example.jp", occupation="農業"))
+    SubscriberServiceFactory(subscriber=order.subscriber)
+    provision_record(subscriber=order.subscriber, items=order.items, method="server_access",
+                     basis="contracted_work", purpose="修理（W1）", user=clerk, work_order=order)
+    request = to_review(receive(clerk, order.subscriber, kind="disclosure"), clerk)
+    svc.request_decide(request=request, decision="full", reasons="", user=officer)
+    request.refresh_from_db()
+
+    text = "".join(pdf_text(disclosure_pdf(request, clerk)).split())
+
+    for value in ["開示一郎", "kaiji@example.jp", "農業", "テレビ", order.contractor.name, "修理（W1）", "統計資料"]:
+        assert value in text, value
+
+
+def test_the_electronic_copy_is_recorded_as_handed_over_and_access_logged(client, clerk, officer):
+    subscriber = SubscriberFactory(occupation="=HYPERLINK(1)")
+    request = to_review(receive(clerk, subscriber, kind="disclosure"), clerk)
+    svc.request_decide(request=request, decision="partial", reasons="第三者の情報を含む部分を除く", user=officer)
+    client.force_login(clerk)
+
+    as_json = client.get(reverse("privacy:request_letter", args=[request.pk, "disclosure.json"]))
+    as_csv = client.get(reverse("privacy:request_letter", args=[request.pk, "disclosure.csv"]))
+
+    data = json.loads(as_json.content)
+    assert data["request"] == request.number and data["items"]["加入者番号"] == subscriber.number
+    assert "'=HYPERLINK(1)" in as_csv.content.decode("utf-8-sig")  # no formula runs in a spreadsheet
+    assert request.events.filter(action="disclosure_handed_over").count() == 2
+    assert AccessLog.objects.filter(action="export", subscriber_number=subscriber.number).count() == 2
+
+
+def test_no_disclosure_before_a_decision_granting_it(client, clerk):
+    request = receive(clerk, kind="disclosure")
+    client.force_login(clerk)
+    assert client.get(reverse("privacy:request_letter", args=[request.pk, "disclosure.pdf"])).status_code == 403
+    assert not request.events.filter(action="disclosure_handed_over").exists()
+
+
+# --- staff pages -----------------------------------------------------------------------------------------
+
+
+def test_the_dashboard_lists_open_requests_overdue_first_with_their_urgency(clerk_client, clerk):
+    overdue = receive(clerk, received_on=TODAY() - timedelta(days=40))
+    fresh = receive(clerk)
+    closed = receive(clerk, received_on=TODAY() - timedelta(days=60))
+    svc.request_withdraw(request=closed, user=clerk, note="電話で取下げ")
+
+    response = clerk_client.get(reverse("privacy:dashboard"))
+
+    rows = response.context["rows"]
+    assert [r["request"] for r in rows] == [overdue, fresh]
+    assert rows[0]["urgency"] == "overdue"
+    html = response.content.decode()
+    assert html.index(overdue.number) < html.index(fresh.number)
+    assert "due-overdue" in html and closed.number not in html
+
+
+@pytest.mark.parametrize(("days_left", "urgency"), [(12, "ok"), (10, "ok"), (9, "under10"), (5, "under10"),
+                                                    (4, "under5"), (0, "under5"), (-1, "overdue")])
+def test_urgency_bands(days_left, urgency):
+    request = SubjectRequest(due_on=TODAY() + timedelta(days=days_left))
+    assert request.urgency(TODAY()) == urgency
+
+
+def test_a_clerk_records_a_request_through_the_form_and_bad_input_is_kept(clerk_client):
+    subscriber = SubscriberFactory()
+    url = reverse("privacy:request_create")
+    form = {"subscriber_number": subscriber.number, "kind": "stop_contractors", "received_on": TODAY().isoformat(),
+            "channel": "counter", "details": "工事業者への提供をやめてほしい", "by_agent": "on"}
+
+    response = clerk_client.post(url, form)  # an agent, but nameless
+    assert response.status_code == 200 and not SubjectRequest.objects.exists()
+    assert response.context["form"].errors["agent_name"]
+    assert "工事業者への提供をやめてほしい" in response.content.decode()
+
+    response = clerk_client.post(url, {**form, "by_agent": ""})
+    request = SubjectRequest.objects.get()
+    assert response["Location"] == reverse("privacy:request_detail", args=[request.pk])
+
+
+def test_the_decide_action_is_an_officers_and_errors_keep_the_page(client, clerk, officer):
+    request = to_review(receive(clerk), clerk)
+    url = reverse("privacy:request_action", args=[request.pk, "decide"])
+    client.force_login(clerk)
+    assert client.post(url, {"decide-decision": "full"}).status_code == 403
+    assert "decide" not in client.get(reverse("privacy:request_detail", args=[request.pk])).context["forms"]
+
+    client.force_login(officer)
+    response = client.post(url, {"decide-decision": "none", "decide-reasons": ""})
+    assert response.status_code == 200 and response.context["forms"]["decide"].errors["reasons"]
+    request.refresh_from_db()
+    assert request.status == S.UNDER_REVIEW
+
+    client.post(url, {"decide-decision": "none", "decide-reasons": "対象の情報を保有していないため"})
+    request.refresh_from_db()
+    assert (request.status, request.decision, request.decided_by) == (S.DECIDED, "none", officer)
+
+
+def test_an_auditor_reads_requests_but_acts_on_none(client, auditor, clerk):
+    request = receive(clerk)
+    client.force_login(auditor)
+    assert client.get(reverse("privacy:request_detail", args=[request.pk])).context["forms"] == {}
+    url = reverse("privacy:request_action", args=[request.pk, "verify"])
+    assert client.post(url, {"verify-identity_method": "passport"}).status_code == 403
+    assert client.get(reverse("privacy:request_create")).status_code == 403
+
+
+def test_contractors_never_see_requests(client, contractor_user, clerk):
+    request = receive(clerk)
+    client.force_login(contractor_user)
+    assert client.get(reverse("privacy:request_detail", args=[request.pk])).status_code == 302  # to the portal
