@@ -49,3 +49,31 @@ def seed_demo_contractors(*, password: str, today: date, admin: User, orders_eac
 
 
 
+
+
+# (kind, days ago received, how far it has gone, what the subscriber asked)
+DEMO_REQUESTS = [
+    ("disclosure", 20, "under_review", "保有している個人情報と提供記録の開示"),
+    ("correction", 12, "identity_verified", "転居に伴う住所の訂正"),
+    ("stop_contractors", 6, "received", "工事業者への情報提供の停止"),
+    ("suspension", 2, "received", "お知らせ送付への利用の停止"),
+]
+
+
+def seed_demo_requests(*, today: date) -> int:
+    """A few open requests at different distances from their due dates, so the dashboard has something to show."""
+    from privacy.models import SubjectRequest
+    from privacy.services.requests import request_receive, request_start_review, request_verify_identity
+
+    if SubjectRequest.objects.exists():
+        return 0
+    clerk = User.objects.get(username="clerk")
+    subscribers = list(Subscriber.objects.active().order_by("-number")[: len(DEMO_REQUESTS)])
+    for (kind, days_ago, reached, details), subscriber in zip(DEMO_REQUESTS, subscribers):
+        request = request_receive(subscriber=subscriber, kind=kind, received_on=today - timedelta(days=days_ago),
+                                  channel="counter", details=details, user=clerk)
+        if reached in ("identity_verified", "under_review"):
+            request = request_verify_identity(request=request, method="drivers_licence", user=clerk)
+        if reached == "under_review":
+            request_start_review(request=request, user=clerk)
+    return len(subscribers)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from faker import Faker
 from simple_history.utils import bulk_create_with_history
 
-from privacy.demo import seed_demo_contractors
+from privacy.demo import seed_demo_contractors, seed_demo_requests
 from privacy.models import Department, User
 from privacy.roles import Role
 
@@ -141,4 +141,5 @@ def seed_demo(*, subscribers: int, seed: int, today: date, batch_size: int = 200
             bulk_create_with_history(service_rows, SubscriberService, batch_size=batch_size, default_user=admin)
         created += chunk
     accounts += seed_demo_contractors(password=DEMO_PASSWORD, today=today, admin=admin)
+    seed_demo_requests(today=today)
     return DemoResult(accounts=accounts, subscribers_created=created)

@@ -2,7 +2,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from privacy.models import Department, User
+from privacy.models import Department, SubjectRequest, User
 from privacy.selectors import work_orders_visible_to
 from subscribers.demo import DEMO_PASSWORD, build_subscribers
 from subscribers.models import Subscriber, SubscriberService
@@ -34,6 +34,9 @@ def test_seed_demo_creates_realistic_subscribers_and_the_demo_accounts(capsys):
         assert user.contractor.agreement_in_force(today)
         assert work_orders_visible_to(user).exists()
     assert Department.objects.get().responsible_officer.username == "officer"
+    # Open requests at different stages, so the officer's dashboard has something to show.
+    assert SubjectRequest.objects.open().count() == 4
+    assert set(SubjectRequest.objects.values_list("status", flat=True)) == {"received", "identity_verified", "under_review"}
     output = capsys.readouterr().out
     assert "clerk" in output and DEMO_PASSWORD in output
 
