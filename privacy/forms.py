@@ -209,7 +209,8 @@ class RequestReceiveForm(forms.Form):
     agent_name = forms.CharField(label=_("agent's name"), max_length=100, required=False)
     agent_relation = forms.CharField(label=_("agent's standing"), max_length=100, required=False,
                                      help_text=_("e.g. legal representative, attorney"))
-    agent_address = forms.CharField(label=_("agent's address"), max_length=200, required=False)
+    agent_postal_code = SubjectRequest._meta.get_field("agent_postal_code").formfield(required=False)
+    agent_address = forms.CharField(label=_("agent's address"), max_length=300, required=False)
     agent_phone = forms.CharField(label=_("agent's phone"), max_length=20, required=False)
 
     def __init__(self, *args, user, **kwargs):
@@ -228,7 +229,7 @@ class RequestReceiveForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("by_agent"):
-            for name in ("agent_name", "agent_relation"):
+            for name in ("agent_name", "agent_relation", "agent_postal_code", "agent_address"):
                 if not cleaned.get(name, "").strip():
                     self.add_error(name, _("Required for a request made by an agent."))
         return cleaned
@@ -256,6 +257,8 @@ class ExtendForm(forms.Form):
 class DecideForm(forms.Form):
     decision = forms.ChoiceField(label=_("decision"), choices=SubjectRequest.Decision.choices,
                                  widget=forms.RadioSelect)
+    withheld_items = ItemsField(label=_("items not disclosed"), required=False,
+                                help_text=_("For a disclosure in part: the items left out."))
     reasons = forms.CharField(
         label=_("reasons"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Required unless granted in full. For a stop of provision refused: why there is no legitimate "

@@ -59,13 +59,14 @@ def extension_notice_pdf(request: SubjectRequest) -> bytes:
 
 def disclosure_pdf(request: SubjectRequest, user) -> bytes:
     return render_pdf("pdf/disclosure.html", {
-        **_context(request, "3"), "contents": disclosure_contents(request.subscriber, user),
+        **_context(request, "3"),
+        "contents": disclosure_contents(request.subscriber, user, withheld_items=request.withheld_items),
     })
 
 
 def disclosure_data(request: SubjectRequest, user) -> dict:
     """The disclosure as plain data, for the electronic copy."""
-    contents = disclosure_contents(request.subscriber, user)
+    contents = disclosure_contents(request.subscriber, user, withheld_items=request.withheld_items)
     return {
         "request": request.number,
         "as_of": contents["as_of"].isoformat(),

@@ -21,7 +21,7 @@ def work_orders_visible_to(user, *, at=None):
         )
         return (
             WorkOrder.objects.live(timezone.localdate(at))
-            .filter(contractor_id=user.contractor_id, contractor__is_active=True)
+            .filter(contractor_id=user.contractor_id, contractor__is_active=True, subscriber__erased_on__isnull=True)
             .exclude(Exists(stopped))
         )
     if user.has_perm("privacy.view_workorder"):
@@ -44,19 +44,24 @@ STATED_PURPOSES = (
 )
 
 
-def disclosure_contents(subscriber, user) -> dict:
+def disclosure_contents(subscriber, user, *, withheld_items=()) -> dict:
     """Everything held about ``subscriber`` (■30): every data item, services, purposes, provision records.
 
     Built from the selectors the staff pages use, so a disclosure shows what the office sees.
     """
+    from django.core.exceptions import PermissionDenied
+
     from privacy.data_items import ALL_ITEMS, scoped_values
     from subscribers.models import Subscriber
 
-    subscriber = Subscriber.objects.visible_to(user).get(pk=subscriber.pk)
+    subscriber = Subscriber.objects.visible_to(user).filter(pk=subscriber.pk).first()
+    if subscriber is None:
+        raise PermissionDenied
+    disclosed = [code for code in ALL_ITEMS if code not in set(withheld_items)]
     return {
         "subscriber": subscriber,
         "as_of": timezone.localdate(),
-        "items": scoped_values(subscriber, ALL_ITEMS),
+        "items": scoped_values(subscriber, disclosed),
         "services": list(subscriber.services.order_by("started_on", "service")),
         "purposes": list(STATED_PURPOSES),
         "provisions": list(provisions_visible_to(user).filter(subscriber=subscriber).order_by("at", "id")),

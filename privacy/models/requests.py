@@ -16,6 +16,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from mctv.db import AppendOnlyModel, TimeStampedModel
+from subscribers.fields import PostalCodeField
 
 
 class RequestKind(models.TextChoices):
@@ -112,11 +113,15 @@ class SubjectRequestQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)
 
+    def running(self):
+        """Open and with the clock running: a paused request's due date moves when it resumes."""
+        return self.open().exclude(status=RequestStatus.PAUSED)
+
     def overdue(self, today: date):
-        return self.open().filter(due_on__lt=today)
+        return self.running().filter(due_on__lt=today)
 
     def due_within(self, today: date, last_day: date):
-        return self.open().filter(due_on__gte=today, due_on__lte=last_day)
+        return self.running().filter(due_on__gte=today, due_on__lte=last_day)
 
     def by_due_date(self):
         return self.order_by("due_on", "received_on", "number")
@@ -146,12 +151,13 @@ class SubjectRequest(TimeStampedModel):
     agent_relation = models.CharField(
         _("agent's standing"), max_length=100, blank=True, help_text=_("e.g. legal representative, attorney")
     )
-    agent_address = models.CharField(_("agent's address"), max_length=200, blank=True)
+    agent_postal_code = PostalCodeField(_("agent's postal code"), blank=True)
+    agent_address = models.CharField(_("agent's address"), max_length=300, blank=True)
     agent_phone = models.CharField(_("agent's phone"), max_length=20, blank=True)
     # The addressee of the letters, as at receipt: the letters still reach the requester after an erasure.
     requester_name = models.CharField(_("requester's name"), max_length=100)
     requester_postal_code = models.CharField(_("requester's postal code"), max_length=7)
-    requester_address = models.CharField(_("requester's address"), max_length=200)
+    requester_address = models.CharField(_("requester's address"), max_length=300)
     details = models.TextField(_("what is requested"), help_text=_("e.g. which items to correct and how"))
     reason = models.TextField(_("the requester's reason"), blank=True)
     # ■34: who the requester is, checked before anything is disclosed or changed.
@@ -179,6 +185,8 @@ class SubjectRequest(TimeStampedModel):
 
     decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices, blank=True)
     decision_reasons = models.TextField(_("reasons"), blank=True)
+    withheld_items = models.JSONField(_("items not disclosed"), default=list, blank=True,
+                                      help_text=_("A disclosure in part leaves these data items out."))
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("decided by"), on_delete=models.PROTECT, null=True, blank=True,
         related_name="+",
@@ -243,7 +251,9 @@ class SubjectRequest(TimeStampedModel):
         return (self.due_on - (today or timezone.localdate())).days
 
     def urgency(self, today: date | None = None) -> str:
-        """For the dashboard: ``overdue``, ``under5``, ``under10`` or ``ok`` (10 days or more)."""
+        """For the dashboard: ``paused``, ``overdue``, ``under5``, ``under10`` or ``ok`` (10 days or more)."""
+        if self.status == RequestStatus.PAUSED:
+            return "paused"
         left = self.days_left(today)
         if left < 0:
             return "overdue"

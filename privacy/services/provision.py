@@ -36,6 +36,7 @@ class Refusal:
     NEEDS_APPROVAL = "needs_approval", _("This basis needs an officer's approval.")
     APPROVAL_MISMATCH = "approval_mismatch", _("The approval does not cover this provision.")
     NO_RECIPIENT = "no_recipient", _("Name the recipient.")
+    ERASED = "erased", _("The subscriber's personal data has been erased.")
     WRONG_BASIS = "wrong_basis", _("A contractor receives data only for contracted work or with consent.")
 
 
@@ -65,6 +66,8 @@ def provision_check(request: ProvisionRequest, *, at: datetime | None = None) ->
         raise ProvisionRefused(Refusal.NO_ITEMS)
     if unknown_items(items):
         raise ProvisionRefused(Refusal.UNKNOWN_ITEM)
+    if request.subscriber.erased_on:
+        raise ProvisionRefused(Refusal.ERASED)
 
     if request.basis in EXCEPTIONAL_BASES:
         # §3(3)–(6) override a stop: they are the cases where consent is not needed.

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from privacy.data_items import normalize_items
 from privacy.deadlines import due_date
 from privacy.models import ProvisionStop, RequestEvent, RequestRule, SubjectRequest
 from privacy.models.disclosures import ProvisionStopScope
@@ -34,6 +35,9 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     Status.WITHDRAWN: frozenset({Status.CLOSED}),
     Status.CLOSED: frozenset(),
 }
+
+# Stopping, suspending or erasing is done or not: "in part" would leave the requester unsure what happens.
+ALL_OR_NOTHING_KINDS = frozenset({*STOP_KINDS, RequestKind.SUSPENSION, RequestKind.ERASURE})
 
 STOP_SCOPE = {
     RequestKind.STOP_CONTRACTORS: ProvisionStopScope.CONTRACTORS,
@@ -90,11 +94,20 @@ def allowed_moves(request: SubjectRequest) -> frozenset[str]:
     return TRANSITIONS[request.status]
 
 
+def _require_status(request: SubjectRequest, *statuses: str) -> None:
+    """Each step starts from where the workflow says: a pause, say, is not a way round the identity check."""
+    if request.status not in statuses:
+        raise RequestTransitionError(
+            _("This cannot be done while the request is “%(status)s”.") % {"status": Status(request.status).label},
+            code="wrong_status",
+        )
+
+
 @transaction.atomic
 def request_receive(
     *, subscriber: Subscriber, kind: str, received_on: date, channel: str, details: str, user, reason: str = "",
-    by_agent: bool = False, agent_name: str = "", agent_relation: str = "", agent_address: str = "",
-    agent_phone: str = "",
+    by_agent: bool = False, agent_name: str = "", agent_relation: str = "", agent_postal_code: str = "",
+    agent_address: str = "", agent_phone: str = "",
 ) -> SubjectRequest:
     if received_on > timezone.localdate():
         raise ValidationError({"received_on": _("The date of receipt cannot be in the future.")})
@@ -102,21 +115,26 @@ def request_receive(
         raise ValidationError(_("Your account belongs to no department; an administrator must set one."))
     if subscriber.erased_on:
         raise ValidationError(_("This subscriber's personal data has been erased."))
+    if by_agent and not (agent_name.strip() and agent_postal_code and agent_address.strip()):
+        raise ValidationError(_("A request by an agent needs the agent's name, postal code and address."))
     rule = request_rule(kind)
     (value,) = NumberSequence.reserve(REQUEST_SEQUENCE)
     request = SubjectRequest(
         number=f"R{value:07d}", subscriber=subscriber, department_id=user.department_id, kind=kind,
         received_on=received_on, channel=channel, details=details.strip(), reason=reason.strip(), by_agent=by_agent,
         agent_name=agent_name.strip() if by_agent else "", agent_relation=agent_relation.strip() if by_agent else "",
+        agent_postal_code=agent_postal_code if by_agent else "",
         agent_address=agent_address.strip() if by_agent else "", agent_phone=agent_phone.strip() if by_agent else "",
-        requester_name=agent_name.strip() if by_agent and agent_name.strip() else subscriber.full_name,
-        requester_postal_code=subscriber.postal_code,
-        requester_address=agent_address.strip() if by_agent and agent_address.strip() else subscriber.address,
+        # The letters go to whoever made the request: the agent, or the subscriber at the registered address.
+        requester_name=agent_name.strip() if by_agent else subscriber.full_name,
+        requester_postal_code=agent_postal_code if by_agent else subscriber.postal_code,
+        requester_address=agent_address.strip() if by_agent else subscriber.address,
         days=rule.days, fee_yen=rule.fee_yen, received_by=user,
     )
     _recompute_due(request)
     _save(request, user, "received")
-    _event(request, user, "received", note=request.details, days=request.days, due_on=request.due_on)
+    # No free text in the append-only event: an erasure or the retention purge must be able to remove it.
+    _event(request, user, "received", days=request.days, due_on=request.due_on)
     return request
 
 
@@ -124,6 +142,7 @@ def request_receive(
 def request_verify_identity(*, request: SubjectRequest, method: str, note: str = "", user) -> SubjectRequest:
     """■34: the requester (or agent) proved who they are; recorded with how, by whom, when."""
     request = _locked(request)
+    _require_status(request, Status.RECEIVED)
     if not method:
         raise ValidationError({"identity_method": _("Choose how the identity was checked.")})
     if method == SubjectRequest.IdentityMethod.OTHER and not note.strip():
@@ -137,6 +156,7 @@ def request_verify_identity(*, request: SubjectRequest, method: str, note: str =
 @transaction.atomic
 def request_start_review(*, request: SubjectRequest, user) -> SubjectRequest:
     request = _locked(request)
+    _require_status(request, Status.IDENTITY_VERIFIED)
     _move(request, Status.UNDER_REVIEW, user, action="review_started")
     return request
 
@@ -145,6 +165,7 @@ def request_start_review(*, request: SubjectRequest, user) -> SubjectRequest:
 def request_pause(*, request: SubjectRequest, user, note: str, on: date | None = None) -> SubjectRequest:
     """Waiting for the requester (clarification): the clock stops from ``on``."""
     request = _locked(request)
+    _require_status(request, Status.RECEIVED, Status.IDENTITY_VERIFIED, Status.UNDER_REVIEW)
     if not note.strip():
         raise ValidationError({"note": _("Say what the requester was asked for.")})
     request.paused_on, request.paused_from = on or timezone.localdate(), request.status
@@ -174,10 +195,12 @@ def request_resume(*, request: SubjectRequest, user, note: str = "", on: date | 
 def request_extend(*, request: SubjectRequest, days: int, reason: str, user) -> SubjectRequest:
     """Once, by up to 30 days, with a reason; the requester is sent an extension notice (letter)."""
     request = _locked(request)
-    if not request.is_open or request.status == Status.DECIDED:
+    if request.status not in (Status.RECEIVED, Status.IDENTITY_VERIFIED, Status.UNDER_REVIEW):
         raise ValidationError(_("Only a request still awaiting its decision can be extended."))
     if request.extension_days:
         raise ValidationError(_("The deadline has already been extended once."))
+    if timezone.localdate() > request.due_on:
+        raise ValidationError(_("The deadline has passed: an extension must be notified before it ends."))
     if not 1 <= days <= MAX_EXTENSION_DAYS:
         raise ValidationError({"days": _("Extend by 1 to 30 days.")})
     if not reason.strip():
@@ -191,20 +214,31 @@ def request_extend(*, request: SubjectRequest, days: int, reason: str, user) -> 
 
 
 @transaction.atomic
-def request_decide(*, request: SubjectRequest, decision: str, reasons: str, user) -> SubjectRequest:
+def request_decide(
+    *, request: SubjectRequest, decision: str, reasons: str, user, withheld_items=()
+) -> SubjectRequest:
     """Only an officer decides (§6(4), ■33); a decision in full takes effect in the same transaction."""
     if not user.has_perm("privacy.decide_subjectrequest"):
         raise PermissionDenied
     request = _locked(request)
+    _require_status(request, Status.UNDER_REVIEW)
+    if not request.identity_verified:
+        raise ValidationError(_("The requester's identity has not been verified."))
     reasons = reasons.strip()
     if decision not in Decision.values:
         raise ValidationError({"decision": _("Choose the decision.")})
+    if decision == Decision.PARTIAL and request.kind in ALL_OR_NOTHING_KINDS:
+        raise ValidationError({"decision": _("This kind of request is granted in full or not at all.")})
     if decision != Decision.FULL and not reasons:
         if request.kind in STOP_KINDS:
             message = _("Explain why the request has no legitimate reason, so the provision is not stopped.")
         else:
             message = _("Give the reasons when the request is not granted in full.")
         raise ValidationError({"reasons": message})
+    withheld = normalize_items(withheld_items) if decision == Decision.PARTIAL else []
+    if request.kind == RequestKind.DISCLOSURE and decision == Decision.PARTIAL and not withheld:
+        raise ValidationError({"withheld_items": _("Choose the items that are not disclosed.")})
+    request.withheld_items = withheld
     request.decision, request.decision_reasons = decision, reasons
     request.decided_by, request.decided_at = user, timezone.now()
     _move(request, Status.DECIDED, user, action="decided", note=reasons, decision=decision)
@@ -254,6 +288,9 @@ def request_apply_edit(*, request: SubjectRequest, user, services=None, **fields
 def request_record_reply(*, request: SubjectRequest, replied_on: date, method: str, user) -> SubjectRequest:
     """The decision letter left (method, date); the request then shows whether it was in time."""
     request = _locked(request)
+    if (request.kind in EDIT_KINDS and request.decision in (Decision.FULL, Decision.PARTIAL)
+            and not request.events.filter(action="record_edited").exists()):
+        raise ValidationError(_("Change the record as decided before replying."))
     if replied_on > timezone.localdate():
         raise ValidationError({"replied_on": _("The reply date cannot be in the future.")})
     if request.decided_at and replied_on < timezone.localdate(request.decided_at):

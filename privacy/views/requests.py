@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.decorators import method_decorator
@@ -124,7 +124,8 @@ ACTIONS = {
                                                                    reason=d["reason"]),
                "privacy.change_subjectrequest", gettext_lazy("Extended. Send the extension notice to the requester.")),
     "decide": (DecideForm, lambda r, u, d: service.request_decide(request=r, user=u, decision=d["decision"],
-                                                                   reasons=d["reasons"]),
+                                                                   reasons=d["reasons"],
+                                                                   withheld_items=d["withheld_items"]),
                "privacy.decide_subjectrequest", gettext_lazy("Recorded the decision.")),
     "reply": (ReplyForm, lambda r, u, d: service.request_record_reply(request=r, user=u, replied_on=d["replied_on"],
                                                                        method=d["reply_method"]),
@@ -162,7 +163,11 @@ class RequestDetailView(StaffPermissionMixin, RequestObjectMixin, DetailView):
     context_object_name = "req"
 
     def get_object(self, queryset=None):
-        return self.get_request_object()
+        req = self.get_request_object()
+        # The request file holds the subscriber's (or agent's) personal data: opening it is logged.
+        access_log_record(user=self.request.user, subscribers=[req.subscriber], action=AccessLog.Action.VIEW,
+                          path=self.request.path, detail={"request": req.number})
+        return req
 
     def get_context_data(self, **kwargs):
         req, user = self.object, self.request.user
@@ -191,6 +196,10 @@ class RequestActionView(StaffPermissionMixin, RequestObjectMixin, View):
 
     def post(self, request, pk, action):
         req = self.get_request_object()
+        if action not in _available_actions(req, request.user):
+            # A stale page or a double click: say so, change nothing.
+            messages.error(request, _("This step is not possible at this stage of the request."))
+            return redirect("privacy:request_detail", pk=req.pk)
         form_class, call, _perm, done = ACTIONS[action]
         form = form_class(request.POST, prefix=action)
         if form.is_valid():
@@ -210,25 +219,36 @@ class RequestActionView(StaffPermissionMixin, RequestObjectMixin, View):
 
 
 class RequestLetterView(StaffPermissionMixin, RequestObjectMixin, View):
-    """The letters as PDF: decision (決定通知書), extension notice, disclosure (and its electronic copies)."""
+    """The letters as PDF: the decision (決定通知書) and the extension notice. Printing one is logged."""
 
     permission_required = "privacy.view_subjectrequest"
+    letters = {
+        "decision": (lambda r: bool(r.decision), letters.decision_letter_pdf),
+        "extension": (lambda r: bool(r.extension_days), letters.extension_notice_pdf),
+    }
 
     def get(self, request, pk, letter):
         req = self.get_request_object()
-        if letter == "decision" and req.decision:
-            return pdf_response(letters.decision_letter_pdf(req), f"decision-{req.number}.pdf")
-        if letter == "extension" and req.extension_days:
-            return pdf_response(letters.extension_notice_pdf(req), f"extension-{req.number}.pdf")
-        if letter in ("disclosure.pdf", "disclosure.csv", "disclosure.json"):
-            return self.disclosure(req, letter.rsplit(".", 1)[1])
-        raise PermissionDenied(_("This letter does not exist for the request yet."))
+        exists, render = self.letters.get(letter, (lambda r: False, None))
+        if not exists(req):
+            raise Http404
+        access_log_record(user=request.user, subscribers=[req.subscriber], action=AccessLog.Action.EXPORT,
+                          path=request.path, detail={"letter": letter, "request": req.number})
+        return pdf_response(render(req), f"{letter}-{req.number}.pdf")
 
-    def disclosure(self, req: SubjectRequest, form: str):
+
+class RequestDisclosureView(StaffPermissionMixin, RequestObjectMixin, View):
+    """Hand over the disclosed data (PDF, or CSV/JSON for an electronic copy): a POST, recorded and logged."""
+
+    permission_required = "privacy.change_subjectrequest"
+    http_method_names = ["post"]
+
+    def post(self, request, pk, form):
+        req = self.get_request_object()
+        if form not in ("pdf", "csv", "json"):
+            raise Http404
         if req.kind != RequestKind.DISCLOSURE or req.decision not in ("full", "partial"):
             raise PermissionDenied(_("Only a disclosure request granted in full or in part is disclosed."))
-        if not self.request.user.has_perm("privacy.change_subjectrequest"):
-            raise PermissionDenied
         with transaction.atomic():
             # Handing the data over is recorded on the request and, like any export, in the access log.
             service.request_record_handover(request=req, user=self.request.user, form=form)

@@ -57,7 +57,7 @@ def test_the_digest_lists_overdue_and_due_soon_to_the_departments_officers_once_
     (message,) = mail.outbox
     assert message.to == ["officer@city.misawa.example"]
     assert overdue.number in message.body and soon.number in message.body and later.number not in message.body
-    assert "期限超過" in message.subject or "1" in message.subject
+    assert "1" in message.subject and "期限" in message.subject
     # numbers only: no subscriber's name travels by e-mail
     assert overdue.subscriber.family_name not in message.body
     assert DeadlineDigest.objects.get().request_count == 2
@@ -65,16 +65,25 @@ def test_the_digest_lists_overdue_and_due_soon_to_the_departments_officers_once_
 
 @pytest.mark.django_db
 def test_other_departments_and_closed_requests_are_left_out(officer_with_mail, clerk, three_requests):
+    from django.contrib.auth.models import Group
+
     overdue, soon, _later = three_requests
     svc.request_withdraw(request=overdue, user=clerk, note="取下げ")
+    # Given another department with its own officer and its own overdue request
     elsewhere = DepartmentFactory(code="tax", name="税務課")
-    UserFactory(username="tax-officer", email="tax@city.misawa.example", department=elsewhere)
+    tax_officer = UserFactory(username="tax-officer", email="tax@city.misawa.example", department=elsewhere)
+    tax_officer.groups.add(Group.objects.get(name="officer"))
+    tax_clerk = UserFactory(username="tax-clerk", department=elsewhere)
+    with time_machine.travel(FRIDAY, tick=False):
+        theirs = _receive(tax_clerk, FRIDAY - timedelta(days=30))
 
     deadline_digest_send_all(today=FRIDAY)
 
-    (message,) = mail.outbox
-    assert overdue.number not in message.body and soon.number in message.body
-    assert message.to == ["officer@city.misawa.example"]
+    # Then each department's officers get their own requests only, and the withdrawn one is left out
+    by_recipient = {tuple(m.to): m.body for m in mail.outbox}
+    ours, tax = by_recipient[("officer@city.misawa.example",)], by_recipient[("tax@city.misawa.example",)]
+    assert soon.number in ours and overdue.number not in ours and theirs.number not in ours
+    assert theirs.number in tax and soon.number not in tax
 
 
 @pytest.fixture

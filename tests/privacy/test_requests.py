@@ -57,8 +57,16 @@ def test_receiving_sets_number_due_date_department_and_the_addressee(clerk):
 
 def test_an_agents_request_is_addressed_to_the_agent(clerk):
     request = receive(clerk, by_agent=True, agent_name="弁護士 佐藤一郎", agent_relation="委任による代理人",
-                      agent_address="青森県八戸市内丸1-1-1")
-    assert (request.requester_name, request.requester_address) == ("弁護士 佐藤一郎", "青森県八戸市内丸1-1-1")
+                      agent_postal_code="0318686", agent_address="青森県八戸市内丸1-1-1")
+    assert (request.requester_name, request.requester_postal_code, request.requester_address) == (
+        "弁護士 佐藤一郎", "0318686", "青森県八戸市内丸1-1-1"
+    )
+
+
+def test_an_agents_request_without_the_agents_address_is_refused(clerk):
+    with pytest.raises(ValidationError):
+        receive(clerk, by_agent=True, agent_name="弁護士 佐藤一郎", agent_relation="委任による代理人")
+    assert not SubjectRequest.objects.exists()
 
 
 def test_a_future_receipt_date_is_refused(clerk):
@@ -197,7 +205,7 @@ def test_a_refused_stop_must_say_why_there_is_no_legitimate_reason(clerk, office
     request = to_review(receive(clerk, kind="stop_contractors"), clerk)
     with pytest.raises(ValidationError) as error:
         svc.request_decide(request=request, decision="none", reasons="", user=officer)
-    assert "正当な理由" in str(error.value.error_dict["reasons"][0].message) or error.value.error_dict["reasons"]
+    assert "正当な理由" in error.value.error_dict["reasons"][0].messages[0]
     svc.request_decide(request=request, decision="none", reasons="工事の施工に不可欠であり、正当な理由がないため", user=officer)
     assert not ProvisionStop.objects.exists()
 
@@ -376,24 +384,128 @@ def test_the_disclosure_holds_every_item_services_purposes_and_the_provision_rec
 def test_the_electronic_copy_is_recorded_as_handed_over_and_access_logged(client, clerk, officer):
     subscriber = SubscriberFactory(occupation="=HYPERLINK(1)")
     request = to_review(receive(clerk, subscriber, kind="disclosure"), clerk)
-    svc.request_decide(request=request, decision="partial", reasons="第三者の情報を含む部分を除く", user=officer)
+    svc.request_decide(request=request, decision="partial", reasons="職業欄は第三者の情報を含むため", user=officer,
+                       withheld_items=["occupation"])
     client.force_login(clerk)
 
-    as_json = client.get(reverse("privacy:request_letter", args=[request.pk, "disclosure.json"]))
-    as_csv = client.get(reverse("privacy:request_letter", args=[request.pk, "disclosure.csv"]))
+    as_json = client.post(reverse("privacy:request_disclosure", args=[request.pk, "json"]))
+    as_csv = client.post(reverse("privacy:request_disclosure", args=[request.pk, "csv"]))
 
     data = json.loads(as_json.content)
     assert data["request"] == request.number and data["items"]["加入者番号"] == subscriber.number
-    assert "'=HYPERLINK(1)" in as_csv.content.decode("utf-8-sig")  # no formula runs in a spreadsheet
+    assert "職業" not in data["items"]  # withheld by the partial decision
+    assert "HYPERLINK" not in as_csv.content.decode("utf-8-sig")
     assert request.events.filter(action="disclosure_handed_over").count() == 2
     assert AccessLog.objects.filter(action="export", subscriber_number=subscriber.number).count() == 2
 
 
-def test_no_disclosure_before_a_decision_granting_it(client, clerk):
+def test_no_disclosure_before_a_decision_granting_it_and_never_by_a_mere_get(client, clerk, officer):
     request = receive(clerk, kind="disclosure")
     client.force_login(clerk)
-    assert client.get(reverse("privacy:request_letter", args=[request.pk, "disclosure.pdf"])).status_code == 403
+    url = reverse("privacy:request_disclosure", args=[request.pk, "pdf"])
+    assert client.post(url).status_code == 403
+    request = to_review(request, clerk)
+    svc.request_decide(request=request, decision="full", reasons="", user=officer)
+    assert client.get(url).status_code == 405  # a link or an <img> elsewhere cannot hand data over
     assert not request.events.filter(action="disclosure_handed_over").exists()
+    assert client.get(reverse("privacy:request_letter", args=[request.pk, "nonsense"])).status_code == 404
+
+
+def test_the_csv_copy_neutralises_formulas(client, clerk, officer):
+    subscriber = SubscriberFactory(occupation="=HYPERLINK(1)")
+    request = to_review(receive(clerk, subscriber, kind="disclosure"), clerk)
+    svc.request_decide(request=request, decision="full", reasons="", user=officer)
+    client.force_login(clerk)
+    body = client.post(reverse("privacy:request_disclosure", args=[request.pk, "csv"])).content.decode("utf-8-sig")
+    assert "'=HYPERLINK(1)" in body
+
+
+def test_a_partial_disclosure_names_what_it_withholds(clerk, officer):
+    request = to_review(receive(clerk, kind="disclosure"), clerk)
+    with pytest.raises(ValidationError) as error:
+        svc.request_decide(request=request, decision="partial", reasons="一部不開示", user=officer)
+    assert "withheld_items" in error.value.error_dict
+
+
+@pytest.mark.parametrize("kind", ["stop_contractors", "stop_third_party", "suspension", "erasure"])
+def test_stops_suspensions_and_erasures_are_granted_in_full_or_not_at_all(clerk, officer, kind):
+    request = to_review(receive(clerk, kind=kind), clerk)
+    with pytest.raises(ValidationError) as error:
+        svc.request_decide(request=request, decision="partial", reasons="一部", user=officer)
+    assert "decision" in error.value.error_dict
+    assert not ProvisionStop.objects.exists()
+
+
+def test_a_pause_is_no_way_round_the_identity_check(client, clerk, officer):
+    # Given a request paused before anyone checked the requester's identity
+    request = svc.request_pause(request=receive(clerk), user=clerk, note="書類の追加を依頼")
+
+    # When a clerk posts "start the review", or tries the service directly
+    client.force_login(clerk)
+    response = client.post(reverse("privacy:request_action", args=[request.pk, "review"]))
+    with pytest.raises(ValidationError):
+        svc.request_start_review(request=request, user=clerk)
+
+    # Then nothing moved
+    assert response.status_code == 302
+    request.refresh_from_db()
+    assert request.status == S.PAUSED and not request.identity_verified
+
+
+def test_no_decision_without_a_verified_identity(clerk, officer):
+    request = receive(clerk)
+    SubjectRequest.objects.filter(pk=request.pk).update(status=S.UNDER_REVIEW)
+    with pytest.raises(ValidationError):
+        svc.request_decide(request=request, decision="full", reasons="", user=officer)
+    request.refresh_from_db()
+    assert request.decision == ""
+
+
+def test_a_paused_request_is_neither_due_nor_overdue_while_its_clock_stands(clerk):
+    request = receive(clerk, received_on=TODAY() - timedelta(days=30))
+    assert SubjectRequest.objects.overdue(TODAY()).filter(pk=request.pk).exists()
+    request = svc.request_pause(request=request, user=clerk, note="照会中")
+    assert not SubjectRequest.objects.overdue(TODAY()).exists()
+    assert request.urgency(TODAY()) == "paused"
+
+
+def test_an_extension_must_come_before_the_deadline_passes(clerk):
+    request = receive(clerk, received_on=TODAY() - timedelta(days=60))
+    with pytest.raises(ValidationError):
+        svc.request_extend(request=request, days=30, reason="遅れたため", user=clerk)
+    request.refresh_from_db()
+    assert request.extension_days == 0
+
+
+def test_a_granted_correction_cannot_be_replied_to_before_the_record_is_changed(clerk, officer):
+    request = to_review(receive(clerk, kind="correction", details="電話番号の訂正"), clerk)
+    svc.request_decide(request=request, decision="full", reasons="", user=officer)
+    with pytest.raises(ValidationError):
+        svc.request_record_reply(request=request, replied_on=TODAY(), method="mail", user=clerk)
+    request.refresh_from_db()
+    assert request.status == S.DECIDED
+
+
+def test_an_erased_subscriber_is_refused_by_the_gate_and_gone_from_the_portal(client, clerk, officer):
+    order = WorkOrderFactory()
+    request = to_review(receive(clerk, order.subscriber, kind="erasure"), clerk)
+    svc.request_decide(request=request, decision="full", reasons="", user=officer)
+    with pytest.raises(ProvisionRefused):
+        provision_record(subscriber=Subscriber.objects.get(pk=order.subscriber_id), items=["number"],
+                         method="paper", basis="contracted_work", purpose="修理", user=clerk, work_order=order)
+    client.force_login(contractor_user(order.contractor, "denko"))
+    assert client.get(reverse("portal:work_order", args=[order.pk])).status_code == 404
+
+
+def test_opening_a_request_and_printing_its_letter_are_access_logged(client, clerk, officer):
+    request = to_review(receive(clerk), clerk)
+    svc.request_decide(request=request, decision="full", reasons="", user=officer)
+    client.force_login(clerk)
+    client.get(reverse("privacy:request_detail", args=[request.pk]))
+    client.get(reverse("privacy:request_letter", args=[request.pk, "decision"]))
+    assert list(AccessLog.objects.order_by("id").values_list("action", "subscriber_number")) == [
+        ("view", request.subscriber.number), ("export", request.subscriber.number),
+    ]
 
 
 # --- staff pages -----------------------------------------------------------------------------------------
@@ -466,6 +578,15 @@ def test_an_auditor_reads_requests_but_acts_on_none(client, auditor, clerk):
 
 
 def test_contractors_never_see_requests(client, contractor_user, clerk):
+    from privacy.selectors import requests_visible_to
+
     request = receive(clerk)
+    # even a contractor account wrongly given the permission sees nothing
+    from django.contrib.auth.models import Permission
+
+    contractor_user.user_permissions.add(Permission.objects.get(codename="view_subjectrequest"))
+    contractor_user = type(contractor_user).objects.get(pk=contractor_user.pk)
+    assert contractor_user.has_perm("privacy.view_subjectrequest")
+    assert not requests_visible_to(contractor_user).exists()
     client.force_login(contractor_user)
     assert client.get(reverse("privacy:request_detail", args=[request.pk])).status_code == 302  # to the portal
