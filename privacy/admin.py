@@ -9,13 +9,18 @@ from simple_history.admin import SimpleHistoryAdmin
 from .forms import ItemsField
 from .models import (
     AccessLog,
+    BulkUse,
     ConfidentialityAgreement,
+    Consent,
     Contractor,
     Department,
     ExceptionalProvision,
+    PolicyAnnouncement,
+    PolicyVersion,
     Provision,
     DeadlineDigest,
     ProvisionStop,
+    Purpose,
     RequestEvent,
     RequestRule,
     SubjectRequest,
@@ -276,3 +281,55 @@ class RequestEventAdmin(ReadOnlyAdmin):
 class DeadlineDigestAdmin(ReadOnlyAdmin):
     list_display = ["sent_on", "department", "request_count"]
     list_filter = ["department"]
+
+
+class PurposeAdminForm(ItemsAdminForm):
+    item_fields = ("items",)
+
+    class Meta:
+        model = Purpose
+        fields = "__all__"
+
+
+@admin.register(Purpose)
+class PurposeAdmin(SimpleHistoryAdmin):
+    """Purposes of use. A purpose the declaration does not state reaches only consenting subscribers."""
+
+    form = PurposeAdminForm
+    list_display = ["code", "title", "stated_in_declaration", "since", "until"]
+    list_filter = ["stated_in_declaration"]
+    search_fields = ["code", "title"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # end a purpose with "until"; consents and uses keep pointing at it
+
+
+class PolicyAnnouncementInline(admin.TabularInline):
+    model = PolicyAnnouncement
+    extra = 1
+
+
+@admin.register(PolicyVersion)
+class PolicyVersionAdmin(SimpleHistoryAdmin):
+    list_display = ["version", "effective_on"]
+    inlines = [PolicyAnnouncementInline]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Consent)
+class ConsentAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
+    """Recorded and withdrawn in the staff pages; never overwritten."""
+
+    list_display = ["subscriber", "purpose", "given_on", "method", "withdrawn_on"]
+    list_filter = ["purpose", "method"]
+    search_fields = ["subscriber__number"]
+    list_select_related = ["subscriber", "purpose"]
+
+
+@admin.register(BulkUse)
+class BulkUseAdmin(ReadOnlyAdmin):
+    list_display = ["at", "user", "purpose", "kind", "count"]
+    list_filter = ["purpose", "kind"]
+    date_hierarchy = "at"

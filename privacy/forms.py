@@ -11,7 +11,9 @@ from .models import (
     EXCEPTIONAL_BASES,
     AccessLog,
     ConfidentialityAgreement,
+    Consent,
     Contractor,
+    Purpose,
     SubjectRequest,
     WorkKind,
     WorkOrder,
@@ -301,3 +303,36 @@ class RequestFilterForm(forms.Form):
         if data["subscriber_number"]:
             qs = qs.filter(subscriber__number=normalize_text(data["subscriber_number"]))
         return qs
+
+
+class BulkUseFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("status"), required=False,
+                               choices=[("", _("All but terminated")), *[
+                                   (v, l) for v, l in Subscriber.Status.choices if v != "terminated"]])
+    district = forms.CharField(label=_("district (町名)"), required=False, max_length=50)
+
+    def clean_district(self):
+        return normalize_text(self.cleaned_data["district"])
+
+
+class ConsentForm(forms.Form):
+    purpose = forms.ModelChoiceField(
+        label=_("purpose"), queryset=Purpose.objects.filter(stated_in_declaration=False),
+        help_text=_("Only purposes the declaration does not state need consent."),
+    )
+    user_told = forms.CharField(label=_("who uses the data (as told)"), max_length=200)
+    use_told = forms.CharField(label=_("for what (as told)"), widget=forms.Textarea(attrs={"rows": 2}))
+    method = forms.ChoiceField(label=_("how consent was given"), choices=Consent.Method.choices)
+    given_on = forms.DateField(label=_("given on"), widget=DATE)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["given_on"].initial = timezone.localdate()
+
+
+class ConsentWithdrawForm(forms.Form):
+    withdrawn_on = forms.DateField(label=_("withdrawn on"), widget=DATE)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["withdrawn_on"].initial = timezone.localdate()

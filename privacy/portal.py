@@ -23,7 +23,7 @@ from privacy.services.provision import ProvisionRefused, provision_record
 security_log = logging.getLogger("mctv.security")
 
 # Paths a contractor account may reach besides the portal.
-CONTRACTOR_ALLOWED_PREFIXES = ("/portal/", "/accounts/logout/", "/static/")
+CONTRACTOR_ALLOWED_PREFIXES = ("/portal/", "/accounts/logout/", "/static/", "/privacy/")
 
 
 class ContractorConfinementMiddleware:

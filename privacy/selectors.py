@@ -81,3 +81,25 @@ def requests_visible_to(user):
 
 def provision_stops_in_force(subscriber):
     return ProvisionStop.objects.in_force().filter(subscriber=subscriber).select_related("request")
+
+
+def subscribers_usable_for(purpose, *, on=None):
+    """The one rule for who may be used for ``purpose`` (§2(2)–(3)); every bulk use calls it.
+
+    A stated purpose covers every subscriber, any other only those whose consent is in force; nobody
+    whose use was suspended by a request, nobody erased, and former subscribers only where the purpose
+    says so (statistics over the years). Staff paths combine it with ``Subscriber.objects.visible_to``.
+    """
+    from privacy.models import Consent
+    from subscribers.models import Subscriber
+
+    on = on or timezone.localdate()
+    if not purpose.is_in_force(on):
+        return Subscriber.objects.none()
+    qs = Subscriber.objects.filter(erased_on__isnull=True, use_suspended_on__isnull=True)
+    if not purpose.covers_former_subscribers:
+        qs = qs.exclude(status=Subscriber.Status.TERMINATED)
+    if purpose.stated_in_declaration:
+        return qs
+    consented = Consent.objects.in_force(on).filter(subscriber=OuterRef("pk"), purpose=purpose)
+    return qs.filter(Exists(consented))

@@ -1,9 +1,17 @@
 from django.urls import path
 
-from .views import access_log, contractors, provisions, requests, work_orders
+from .views import access_log, contractors, provisions, purposes, requests, work_orders
 
 app_name = "privacy"
 urlpatterns = [
+    path("privacy/", purposes.PublicPrivacyView.as_view(), name="public_privacy"),
+    path("purposes/", purposes.PurposeListView.as_view(), name="purpose_list"),
+    path("purposes/<slug:code>/export.csv", purposes.PurposeExportView.as_view(), name="purpose_export"),
+    path("purposes/<slug:code>/labels.pdf", purposes.PurposeLabelsView.as_view(), name="purpose_labels"),
+    path("subscribers/<int:pk>/consents/new/", purposes.ConsentCreateView.as_view(), name="consent_create"),
+    path("consents/<int:pk>/withdraw/", purposes.ConsentWithdrawView.as_view(), name="consent_withdraw"),
+    path("statistics/", purposes.StatisticsView.as_view(), name="statistics"),
+    path("statistics.csv", purposes.StatisticsCsvView.as_view(), name="statistics_csv"),
     path("dashboard/", requests.DashboardView.as_view(), name="dashboard"),
     path("requests/", requests.RequestListView.as_view(), name="request_list"),
     path("requests/new/", requests.RequestReceiveView.as_view(), name="request_create"),

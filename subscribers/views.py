@@ -104,6 +104,7 @@ class SubscriberDetailView(StaffPermissionMixin, SubscriberObjectMixin, DetailVi
         )
         context["provisions"] = provisions_visible_to(user).filter(subscriber=self.object).select_related("caused_by")[:50]
         context["stops"] = provision_stops_in_force(self.object)
+        context["consents"] = self.object.consents.select_related("purpose", "policy_version")
         context["requests"] = requests_visible_to(user).filter(subscriber=self.object).order_by("-received_on", "-number")
         return context
 

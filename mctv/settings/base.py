@@ -180,6 +180,8 @@ CELERY_BEAT_SCHEDULE: dict = {
 }
 
 SUBSCRIBERS_PER_PAGE = env.int("SUBSCRIBERS_PER_PAGE", default=25)
+# Statistics (purpose 3): a cell counting fewer people than this is suppressed, so no one is identifiable.
+STATISTICS_MIN_CELL = env.int("STATISTICS_MIN_CELL", default=5)
 
 LOGGING = {
     "version": 1,

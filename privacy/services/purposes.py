@@ -1,0 +1,70 @@
+"""Consent to unstated purposes (§2(3)), and the log every bulk use of personal data writes."""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from privacy.models import AccessLog, BulkUse, Consent, PolicyVersion, Purpose
+from privacy.services.access_log import access_log_record
+
+
+@transaction.atomic
+def consent_record(
+    *, subscriber, purpose: Purpose, user_told: str, use_told: str, method: str, given_on: date, user
+) -> Consent:
+    """Record that the subscriber, told who uses the data and for what, consented (§2(3))."""
+    if purpose.stated_in_declaration:
+        raise ValidationError({"purpose": _("A purpose the declaration states needs no consent.")})
+    if given_on > timezone.localdate():
+        raise ValidationError({"given_on": _("The date cannot be in the future.")})
+    if not purpose.is_in_force(given_on):
+        raise ValidationError({"purpose": _("The purpose is not in force on that date.")})
+    if subscriber.erased_on:
+        raise ValidationError(_("This subscriber's personal data has been erased."))
+    version = PolicyVersion.objects.current(given_on)
+    if version is None:
+        raise ValidationError(_("No version of the declaration was in force on that date."))
+    consent = Consent(
+        subscriber=subscriber, purpose=purpose, user_told=user_told.strip(), use_told=use_told.strip(),
+        policy_version=version, method=method, given_on=given_on, recorded_by=user,
+    )
+    consent.full_clean()
+    consent._history_user = user
+    try:
+        with transaction.atomic():
+            consent.save()
+    except IntegrityError as error:  # two clerks at once: the database keeps one consent in force
+        raise ValidationError(_("The subscriber has already consented to this purpose.")) from error
+    return consent
+
+
+@transaction.atomic
+def consent_withdraw(*, consent: Consent, withdrawn_on: date, user) -> Consent:
+    """Withdrawal ends the consent from that day; the row, and its history, stay."""
+    consent = Consent.objects.select_for_update().get(pk=consent.pk)
+    if consent.withdrawn_on:
+        raise ValidationError(_("The consent has already been withdrawn."))
+    if withdrawn_on > timezone.localdate():
+        raise ValidationError({"withdrawn_on": _("The date cannot be in the future.")})
+    consent.withdrawn_on, consent.withdrawal_recorded_by = withdrawn_on, user
+    consent.full_clean()
+    consent._history_user = user
+    consent.save()
+    return consent
+
+
+def bulk_use_record(*, user, purpose: Purpose, kind: str, subscribers=(), count: int | None = None,
+                    filters: dict | None = None, path: str = "") -> BulkUse:
+    """One row for the use; when personal data leaves the screen, one access-log row per subscriber too."""
+    subscribers = list(subscribers)
+    use = BulkUse.objects.create(
+        user=user, purpose=purpose, kind=kind, count=len(subscribers) if count is None else count,
+        filters=filters or {},
+    )
+    if subscribers:
+        access_log_record(user=user, subscribers=subscribers, action=AccessLog.Action.EXPORT, path=path,
+                          detail={"purpose": purpose.code, "bulk_use": use.pk, "kind": kind})
+    return use

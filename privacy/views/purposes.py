@@ -1,0 +1,273 @@
+"""Purposes of use: bulk uses by purpose (exports, address labels), consents, statistics, the public page."""
+
+import csv
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import FormView, ListView, TemplateView
+
+from privacy import statistics
+from privacy.data_items import DataItem, item_labels, scoped_values
+from privacy.forms import BulkUseFilterForm, ConsentForm, ConsentWithdrawForm
+from privacy.models import BulkUse, Consent, PolicyVersion, Purpose
+from privacy.pdf import render_pdf
+from privacy.portal import pdf_response
+from privacy.selectors import subscribers_usable_for
+from privacy.services.purposes import bulk_use_record, consent_record, consent_withdraw
+from subscribers.models import Subscriber, SubscriberService
+from subscribers.views import csv_safe
+
+from .base import StaffPermissionMixin, add_service_error
+
+STATISTICS_PURPOSE = "statistics"
+
+
+def usable(purpose: Purpose, user):
+    """The subscribers a staff user may use for ``purpose``: the purpose rule and the registry's visibility."""
+    return subscribers_usable_for(purpose).filter(pk__in=Subscriber.objects.visible_to(user).values("pk"))
+
+
+class PurposeListView(StaffPermissionMixin, ListView):
+    permission_required = "privacy.view_purpose"
+    template_name = "privacy/purpose_list.html"
+    context_object_name = "purposes"
+
+    def get_queryset(self):
+        today = timezone.localdate()
+        purposes = list(Purpose.objects.all())
+        for purpose in purposes:
+            purpose.in_force = purpose.is_in_force(today)
+            purpose.usable_count = usable(purpose, self.request.user).count()
+            purpose.item_labels = item_labels(purpose.items)
+        return purposes
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(filter_form=BulkUseFilterForm(), **kwargs)
+
+
+class PurposeBulkUseMixin(StaffPermissionMixin):
+    """A bulk use names its purpose; the purpose decides who is in it (``subscribers_usable_for``)."""
+
+    permission_required = "subscribers.export_subscriber"
+
+    def get_purpose(self) -> Purpose:
+        purpose = get_object_or_404(Purpose, code=self.kwargs["code"])
+        if not purpose.is_in_force(timezone.localdate()):
+            raise PermissionDenied(_("The purpose is not in force."))
+        if purpose.code == STATISTICS_PURPOSE:
+            # Statistics identify no one: personal data never leaves under this purpose.
+            raise PermissionDenied(_("Statistics are taken from the statistics page, never as personal data."))
+        return purpose
+
+    def selected(self, purpose: Purpose):
+        form = BulkUseFilterForm(self.request.GET or None)
+        qs = usable(purpose, self.request.user)
+        filters = {}
+        if form.is_valid():
+            if form.cleaned_data["status"]:
+                qs = qs.filter(status=form.cleaned_data["status"])
+                filters["status"] = form.cleaned_data["status"]
+            if form.cleaned_data["district"]:
+                qs = qs.filter(street_address__startswith=form.cleaned_data["district"])
+                filters["district"] = form.cleaned_data["district"]
+        return qs.prefetch_related("services").order_by("postal_code", "number"), filters
+
+
+class PurposeExportView(PurposeBulkUseMixin, View):
+    """CSV of the purpose's data items for the subscribers it may use — for an unstated purpose, consenters only."""
+
+    def get(self, request, code):
+        purpose = self.get_purpose()
+        qs, filters = self.selected(purpose)
+        with transaction.atomic():
+            rows = list(qs)
+            bulk_use_record(user=request.user, purpose=purpose, kind=BulkUse.Kind.EXPORT_CSV, subscribers=rows,
+                            filters=filters, path=request.get_full_path())
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = (
+            f'attachment; filename="{purpose.code}-{timezone.localtime():%Y%m%d-%H%M}.csv"'
+        )
+        response["Cache-Control"] = "no-store"
+        response.write("\ufeff")
+        writer = csv.writer(response)
+        writer.writerow(item_labels(purpose.items))
+        for subscriber in rows:
+            writer.writerow([csv_safe(value) for _code, _label, value in scoped_values(subscriber, purpose.items)])
+        return response
+
+
+class PurposeLabelsView(PurposeBulkUseMixin, View):
+    """Address labels (A4, 2 × 6, Japanese postal layout: 〒, address, name 様) for the purpose's subscribers."""
+
+    def get(self, request, code):
+        purpose = self.get_purpose()
+        if not {DataItem.NAME, DataItem.ADDRESS} <= set(purpose.items):
+            raise PermissionDenied(_("This purpose does not use names and addresses."))
+        qs, filters = self.selected(purpose)
+        with transaction.atomic():
+            rows = list(qs)
+            bulk_use_record(user=request.user, purpose=purpose, kind=BulkUse.Kind.LABELS_PDF, subscribers=rows,
+                            filters=filters, path=request.get_full_path())
+            pdf = render_pdf("pdf/address_labels.html", {"subscribers": rows, "purpose": purpose})
+        return pdf_response(pdf, f"labels-{purpose.code}-{timezone.localtime():%Y%m%d}.pdf")
+
+
+class ConsentCreateView(StaffPermissionMixin, FormView):
+    permission_required = "privacy.add_consent"
+    template_name = "privacy/form.html"
+    form_class = ConsentForm
+
+    def get_subscriber(self) -> Subscriber:
+        return get_object_or_404(Subscriber.objects.visible_to(self.request.user), pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=_("Record a consent"), subject=self.get_subscriber(), **kwargs)
+
+    def form_valid(self, form):
+        try:
+            consent_record(subscriber=self.get_subscriber(), user=self.request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Recorded the consent."))
+        return redirect("subscribers:detail", pk=self.get_subscriber().pk)
+
+
+class ConsentWithdrawView(StaffPermissionMixin, FormView):
+    permission_required = "privacy.change_consent"
+    template_name = "privacy/form.html"
+    form_class = ConsentWithdrawForm
+
+    def get_consent(self) -> Consent:
+        return get_object_or_404(
+            Consent.objects.filter(subscriber__in=Subscriber.objects.visible_to(self.request.user))
+            .select_related("subscriber", "purpose"),
+            pk=self.kwargs["pk"], withdrawn_on__isnull=True,
+        )
+
+    def get_context_data(self, **kwargs):
+        consent = self.get_consent()
+        return super().get_context_data(title=_("Record a withdrawal of consent"),
+                                        subject=f"{consent.subscriber.number} {consent.purpose}", **kwargs)
+
+    def form_valid(self, form):
+        consent = self.get_consent()
+        try:
+            consent_withdraw(consent=consent, withdrawn_on=form.cleaned_data["withdrawn_on"], user=self.request.user)
+        except ValidationError as error:
+            add_service_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Recorded the withdrawal; the subscriber is left out from now on."))
+        return redirect("subscribers:detail", pk=consent.subscriber_id)
+
+
+def build_statistics(user, *, today=None) -> dict:
+    """The tables of the statistics page, from the subscribers the statistics purpose may use."""
+    today = today or timezone.localdate()
+    threshold = settings.STATISTICS_MIN_CELL
+    purpose = get_object_or_404(Purpose, code=STATISTICS_PURPOSE)
+    people = list(usable(purpose, user).values_list("pk", "status", "street_address", "birth_date", "applied_on",
+                                                    "terminated_on"))
+    ids = [p[0] for p in people]
+    statuses = [str(label) for label in Subscriber.Status.labels]
+    status_label = dict(Subscriber.Status.choices)
+    service_label = dict(SubscriberService.Service.choices)
+    services = list(
+        SubscriberService.objects.filter(subscriber_id__in=ids, ended_on__isnull=True).values_list("service", flat=True)
+    )
+    districts = sorted({statistics.district_of(p[2]) for p in people})
+    bands = [*statistics.AGE_BANDS, statistics.UNKNOWN]
+    years = sorted({p[4].year for p in people} | {p[5].year for p in people if p[5]})
+    events = [(str(p[4].year), "新規加入") for p in people] + [(str(p[5].year), "解約") for p in people if p[5]]
+    tables = [
+        statistics.one_way_table("契約状況別の加入者数", "契約状況", [str(status_label[p[1]]) for p in people],
+                                 statuses, threshold),
+        statistics.one_way_table("サービス別の契約数（契約中）", "サービス",
+                                 [str(service_label[s]) for s in services],
+                                 [str(label) for label in SubscriberService.Service.labels], threshold, column="契約数"),
+        statistics.cross_table("町名別・年齢階級別の加入者数", "町名",
+                               [(statistics.district_of(p[2]), statistics.age_band(p[3], today)) for p in people],
+                               districts, bands, threshold),
+        statistics.cross_table("年別の新規加入と解約", "年", events, [str(y) for y in years], ["新規加入", "解約"],
+                               threshold),
+    ]
+    return {"tables": tables, "threshold": threshold, "purpose": purpose, "count": len(people),
+            "trend": _trend_chart(tables[-1]), "as_of": today}
+
+
+def _trend_chart(table: statistics.Table) -> dict:
+    """Bars for new subscriptions and terminations per year, in SVG units; suppressed cells draw no bar."""
+    body = table.body[:-1]  # without the total row
+    values = [v for _year, row in body for v in row[:2] if v is not statistics.SUPPRESSED]
+    top = max(values or [1]) or 1
+    width, height, step = 640, 200, 640 / max(len(body), 1)
+    bars = []
+    for index, (year, row) in enumerate(body):
+        for offset, (value, css) in enumerate(zip(row[:2], ("new", "ended"), strict=True)):
+            x = index * step + 8 + offset * (step - 16) / 2
+            h = 0 if value is statistics.SUPPRESSED else round(value / top * (height - 30))
+            bars.append({"x": round(x, 1), "y": height - 20 - h, "w": round((step - 16) / 2 - 2, 1), "h": h,
+                         "css": css, "value": "＊" if value is statistics.SUPPRESSED else value, "year": year})
+    labels = [{"x": round(i * step + step / 2, 1), "year": year} for i, (year, _row) in enumerate(body)]
+    return {"width": width, "height": height, "bars": bars, "labels": labels}
+
+
+class StatisticsView(StaffPermissionMixin, TemplateView):
+    """Counts only, small cells suppressed; no names or numbers anywhere on the page."""
+
+    permission_required = "privacy.view_purpose"
+    template_name = "privacy/statistics.html"
+
+    def get_context_data(self, **kwargs):
+        data = build_statistics(self.request.user)
+        BulkUse.objects.create(user=self.request.user, purpose=data["purpose"], kind=BulkUse.Kind.STATISTICS,
+                               count=data["count"], filters={"threshold": data["threshold"]})
+        return super().get_context_data(**data, **kwargs)
+
+
+class StatisticsCsvView(StaffPermissionMixin, View):
+    permission_required = "privacy.view_purpose"
+
+    def get(self, request):
+        data = build_statistics(request.user)
+        BulkUse.objects.create(user=request.user, purpose=data["purpose"], kind=BulkUse.Kind.STATISTICS_CSV,
+                               count=data["count"], filters={"threshold": data["threshold"]})
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="statistics-{data["as_of"]:%Y%m%d}.csv"'
+        response.write("\ufeff")
+        writer = csv.writer(response)
+        for table in data["tables"]:
+            writer.writerow([table.title])
+            writer.writerow([table.row_label, *table.columns])
+            for label, row in table.body:
+                writer.writerow([label, *["＊" if v is statistics.SUPPRESSED else v for v in row]])
+            writer.writerow([])
+        writer.writerow([_("Cells under %(n)d are shown as ＊ (with a second cell where needed), so that no one "
+                           "can be identified.") % {"n": data["threshold"]}])
+        return response
+
+
+class PublicPrivacyView(TemplateView):
+    """/privacy/: the declaration in force, the cookies this site sets (§10) and the contact window (§12). No login."""
+
+    template_name = "privacy/public_privacy.html"
+
+    def get_context_data(self, **kwargs):
+        version = PolicyVersion.objects.current()
+        return super().get_context_data(
+            version=version,
+            announcements=version.announcements.all() if version else [],
+            earlier=PolicyVersion.objects.filter(effective_on__lt=version.effective_on) if version else [],
+            cookies=[(settings.SESSION_COOKIE_NAME, gettext_lazy("Keeps a staff member logged in (session)")),
+                     (settings.CSRF_COOKIE_NAME, gettext_lazy("Protects forms against cross-site request forgery"))],
+            **kwargs,
+        )
+
