@@ -77,3 +77,23 @@ def seed_demo_requests(*, today: date) -> int:
         if reached == "under_review":
             request_start_review(request=request, user=clerk)
     return len(subscribers)
+
+
+def seed_demo_consents(*, today: date) -> int:
+    """A purpose the declaration does not state, and a handful of subscribers who consented to it (§2(3))."""
+    from privacy.models import Consent, Purpose
+    from privacy.services.purposes import consent_record
+
+    survey, _created = Purpose.objects.get_or_create(code="survey", defaults={
+        "title": "視聴動向アンケート", "description": "番組改善のためのアンケートの送付（同意された方のみ）",
+        "items": ["number", "name", "address"], "since": today - timedelta(days=365),
+    })
+    if Consent.objects.filter(purpose=survey).exists():
+        return 0
+    clerk = User.objects.get(username="clerk")
+    subscribers = list(Subscriber.objects.active().order_by("number")[20:32])
+    for subscriber in subscribers:
+        consent_record(subscriber=subscriber, purpose=survey, user_told="三沢市ケーブルテレビジョン",
+                       use_told="番組改善のためのアンケートの送付", method="paper", given_on=today - timedelta(days=30),
+                       user=clerk)
+    return len(subscribers)

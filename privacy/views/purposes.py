@@ -208,15 +208,17 @@ def _trend_chart(table: statistics.Table) -> dict:
     body = table.body[:-1]  # without the total row
     values = [v for _year, row in body for v in row[:2] if v is not statistics.SUPPRESSED]
     top = max(values or [1]) or 1
-    width, height, step = 640, 200, 640 / max(len(body), 1)
+    width, height, step = 960, 200, 960 / max(len(body), 1)
+    label_every = 1 if len(body) <= 16 else 5
     bars = []
     for index, (year, row) in enumerate(body):
         for offset, (value, css) in enumerate(zip(row[:2], ("new", "ended"), strict=True)):
             x = index * step + 8 + offset * (step - 16) / 2
             h = 0 if value is statistics.SUPPRESSED else round(value / top * (height - 30))
-            bars.append({"x": round(x, 1), "y": height - 20 - h, "w": round((step - 16) / 2 - 2, 1), "h": h,
+            bars.append({"x": round(x, 1), "y": height - 20 - h, "w": max(round((step - 16) / 2 - 2, 1), 2), "h": h,
                          "css": css, "value": "＊" if value is statistics.SUPPRESSED else value, "year": year})
-    labels = [{"x": round(i * step + step / 2, 1), "year": year} for i, (year, _row) in enumerate(body)]
+    labels = [{"x": round(i * step + step / 2, 1), "year": year} for i, (year, _row) in enumerate(body)
+              if i % label_every == 0 or i == len(body) - 1]
     return {"width": width, "height": height, "bars": bars, "labels": labels}
 
 

@@ -2,8 +2,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from privacy.models import Department, SubjectRequest, User
-from privacy.selectors import work_orders_visible_to
+from privacy.models import Consent, Department, Purpose, SubjectRequest, User
+from privacy.selectors import subscribers_usable_for, work_orders_visible_to
 from subscribers.demo import DEMO_PASSWORD, build_subscribers
 from subscribers.models import Subscriber, SubscriberService
 from subscribers.normalize import KATAKANA_READING
@@ -37,6 +37,10 @@ def test_seed_demo_creates_realistic_subscribers_and_the_demo_accounts(capsys):
     # Open requests at different stages, so the officer's dashboard has something to show.
     assert SubjectRequest.objects.open().count() == 4
     assert set(SubjectRequest.objects.values_list("status", flat=True)) == {"received", "identity_verified", "under_review"}
+    # An unstated purpose whose export reaches the consenting subscribers only.
+    survey = Purpose.objects.get(code="survey")
+    assert not survey.stated_in_declaration
+    assert subscribers_usable_for(survey).count() == Consent.objects.filter(purpose=survey).count() > 0
     output = capsys.readouterr().out
     assert "clerk" in output and DEMO_PASSWORD in output
 
