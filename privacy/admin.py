@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from simple_history.admin import SimpleHistoryAdmin
@@ -300,6 +301,11 @@ class PurposeAdmin(SimpleHistoryAdmin):
     list_filter = ["stated_in_declaration"]
     search_fields = ["code", "title"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # Whether consent is needed, and the code the statistics page and the exports rely on, never change
+        # under existing consents and uses: a different rule is a new purpose.
+        return ["code", "stated_in_declaration"] if obj else []
+
     def has_delete_permission(self, request, obj=None):
         return False  # end a purpose with "until"; consents and uses keep pointing at it
 
@@ -313,6 +319,13 @@ class PolicyAnnouncementInline(admin.TabularInline):
 class PolicyVersionAdmin(SimpleHistoryAdmin):
     list_display = ["version", "effective_on"]
     inlines = [PolicyAnnouncementInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Consents record the version shown: once in force, its text is what subscribers read. Changes are a
+        # new version.
+        if obj and obj.effective_on <= timezone.localdate():
+            return ["version", "text", "effective_on"]
+        return []
 
     def has_delete_permission(self, request, obj=None):
         return False

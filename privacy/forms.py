@@ -13,6 +13,7 @@ from .models import (
     ConfidentialityAgreement,
     Consent,
     Contractor,
+    PolicyVersion,
     Purpose,
     SubjectRequest,
     WorkKind,
@@ -324,10 +325,14 @@ class ConsentForm(forms.Form):
     use_told = forms.CharField(label=_("for what (as told)"), widget=forms.Textarea(attrs={"rows": 2}))
     method = forms.ChoiceField(label=_("how consent was given"), choices=Consent.Method.choices)
     given_on = forms.DateField(label=_("given on"), widget=DATE)
+    policy_version = forms.ModelChoiceField(label=_("declaration version shown"), queryset=PolicyVersion.objects.none())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["given_on"].initial = timezone.localdate()
+        today = timezone.localdate()
+        self.fields["given_on"].initial = today
+        self.fields["policy_version"].queryset = PolicyVersion.objects.filter(effective_on__lte=today)
+        self.fields["policy_version"].initial = PolicyVersion.objects.current(today)
 
 
 class ConsentWithdrawForm(forms.Form):

@@ -2,7 +2,11 @@
 
 A cell counting 1 to ``threshold - 1`` people is suppressed (primary). A suppressed cell alone in a row
 or column could be recovered from that line's total, so each such line gets a second suppressed cell —
-the smallest remaining one, totals included — until no line has exactly one (secondary suppression).
+the smallest remaining non-zero one, totals included — until no line has exactly one (secondary
+suppression). A zero is never the second cell: hiding a known zero protects nothing.
+
+Row labels are categories, never free text: a 町名 with fewer people than the threshold is shown as
+"その他", so no label can carry one person's address.
 """
 
 import re
@@ -23,6 +27,15 @@ def district_of(street_address: str) -> str:
 
 AGE_BANDS = ["〜19", "20〜29", "30〜39", "40〜49", "50〜59", "60〜69", "70〜79", "80〜"]
 UNKNOWN = "不明"
+
+
+OTHER = "その他"
+
+
+def districts_with_enough_people(addresses: list[str], threshold: int) -> dict[str, str]:
+    """Each 町名 as shown: itself when at least ``threshold`` people live there, else "その他"."""
+    counts = Counter(district_of(a) for a in addresses)
+    return {name: (name if n >= threshold else OTHER) for name, n in counts.items()}
 
 
 def age_band(birth_date: date | None, today: date) -> str:
@@ -52,7 +65,7 @@ def suppress(matrix: list[list[int]], threshold: int) -> list[list[int | None]]:
             hidden = [pos for pos in line if result[pos[0]][pos[1]] is SUPPRESSED]
             if len(hidden) != 1:
                 continue
-            shown = [pos for pos in line if result[pos[0]][pos[1]] is not SUPPRESSED]
+            shown = [pos for pos in line if result[pos[0]][pos[1]] is not SUPPRESSED and matrix[pos[0]][pos[1]] > 0]
             if not shown:
                 continue
             r, c = min(shown, key=lambda pos: (matrix[pos[0]][pos[1]], pos))

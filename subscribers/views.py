@@ -14,15 +14,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import DetailView, FormView, ListView, View
 
-from privacy.models import AccessLog
+from privacy.models import AccessLog, BulkUse, Purpose
 from privacy.selectors import (
     provision_stops_in_force,
     provisions_visible_to,
     requests_visible_to,
+    subscribers_usable_for,
     work_orders_visible_to,
 )
 from privacy.services.access_log import access_log_record
+from privacy.services.purposes import bulk_use_record
 from privacy.services.requests import request_apply_edit
+
+REGISTRY_PURPOSE = "service"
 from privacy.views.base import StaffPermissionMixin, add_service_error
 
 from .forms import SUBSCRIBER_FIELDS, SubscriberForm, SubscriberStatusForm
@@ -250,16 +254,15 @@ class SubscriberExportView(StaffPermissionMixin, View):
     ]
 
     def get(self, request):
+        # A bulk use names its purpose (§2(2)): the registry's own export serves application, construction,
+        # billing and collection, and reaches only whom that purpose may (never a suspension of use).
+        purpose = get_object_or_404(Purpose, code=REGISTRY_PURPOSE)
         qs, query, status = _searched(request)
+        qs = qs.filter(pk__in=subscribers_usable_for(purpose).values("pk"))
         with transaction.atomic():
             rows = list(qs.order_by("number"))
-            access_log_record(
-                user=request.user,
-                subscribers=rows,
-                action=AccessLog.Action.EXPORT,
-                path=request.get_full_path(),
-                detail={"query": query, "status": status, "count": len(rows)},
-            )
+            bulk_use_record(user=request.user, purpose=purpose, kind=BulkUse.Kind.EXPORT_CSV, subscribers=rows,
+                            filters={"query": query, "status": status}, path=request.get_full_path())
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         filename = f"subscribers-{timezone.localtime():%Y%m%d-%H%M}.csv"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -107,6 +107,8 @@ SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
+# Flash messages live in the session, not in a cookie of their own: /privacy/ promises two cookies only (§10).
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 
@@ -181,7 +183,8 @@ CELERY_BEAT_SCHEDULE: dict = {
 
 SUBSCRIBERS_PER_PAGE = env.int("SUBSCRIBERS_PER_PAGE", default=25)
 # Statistics (purpose 3): a cell counting fewer people than this is suppressed, so no one is identifiable.
-STATISTICS_MIN_CELL = env.int("STATISTICS_MIN_CELL", default=5)
+# At least 2: a threshold of 0 or 1 would switch suppression off.
+STATISTICS_MIN_CELL = max(2, env.int("STATISTICS_MIN_CELL", default=5))
 
 LOGGING = {
     "version": 1,

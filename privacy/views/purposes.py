@@ -68,9 +68,13 @@ class PurposeBulkUseMixin(StaffPermissionMixin):
         return purpose
 
     def selected(self, purpose: Purpose):
+        """The subscribers chosen, or ``None`` when the filters are invalid: then nothing leaves."""
         form = BulkUseFilterForm(self.request.GET or None)
         qs = usable(purpose, self.request.user)
         filters = {}
+        if form.is_bound and not form.is_valid():
+            messages.error(self.request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+            return None, None
         if form.is_valid():
             if form.cleaned_data["status"]:
                 qs = qs.filter(status=form.cleaned_data["status"])
@@ -87,6 +91,8 @@ class PurposeExportView(PurposeBulkUseMixin, View):
     def get(self, request, code):
         purpose = self.get_purpose()
         qs, filters = self.selected(purpose)
+        if qs is None:
+            return redirect("privacy:purpose_list")
         with transaction.atomic():
             rows = list(qs)
             bulk_use_record(user=request.user, purpose=purpose, kind=BulkUse.Kind.EXPORT_CSV, subscribers=rows,
@@ -112,11 +118,15 @@ class PurposeLabelsView(PurposeBulkUseMixin, View):
         if not {DataItem.NAME, DataItem.ADDRESS} <= set(purpose.items):
             raise PermissionDenied(_("This purpose does not use names and addresses."))
         qs, filters = self.selected(purpose)
+        if qs is None:
+            return redirect("privacy:purpose_list")
         with transaction.atomic():
             rows = list(qs)
             bulk_use_record(user=request.user, purpose=purpose, kind=BulkUse.Kind.LABELS_PDF, subscribers=rows,
                             filters=filters, path=request.get_full_path())
-            pdf = render_pdf("pdf/address_labels.html", {"subscribers": rows, "purpose": purpose})
+            pdf = render_pdf("pdf/address_labels.html", {
+                "subscribers": rows, "purpose": purpose, "with_number": DataItem.NUMBER in purpose.items,
+            })
         return pdf_response(pdf, f"labels-{purpose.code}-{timezone.localtime():%Y%m%d}.pdf")
 
 
@@ -170,53 +180,57 @@ class ConsentWithdrawView(StaffPermissionMixin, FormView):
 
 
 def build_statistics(user, *, today=None) -> dict:
-    """The tables of the statistics page, from the subscribers the statistics purpose may use."""
+    """The tables of the statistics page, from the subscribers the statistics purpose may use.
+
+    The tables share no category totals (only the grand total), so no table's hidden cells can be
+    worked out by subtracting another table's visible ones.
+    """
     today = today or timezone.localdate()
     threshold = settings.STATISTICS_MIN_CELL
     purpose = get_object_or_404(Purpose, code=STATISTICS_PURPOSE)
-    people = list(usable(purpose, user).values_list("pk", "status", "street_address", "birth_date", "applied_on",
-                                                    "terminated_on"))
+    people = list(usable(purpose, user).values_list("pk", "status", "street_address", "birth_date", "applied_on"))
     ids = [p[0] for p in people]
-    statuses = [str(label) for label in Subscriber.Status.labels]
     status_label = dict(Subscriber.Status.choices)
     service_label = dict(SubscriberService.Service.choices)
     services = list(
         SubscriberService.objects.filter(subscriber_id__in=ids, ended_on__isnull=True).values_list("service", flat=True)
     )
-    districts = sorted({statistics.district_of(p[2]) for p in people})
+    shown_district = statistics.districts_with_enough_people([p[2] for p in people], threshold)
+    districts = sorted(set(shown_district.values()) - {statistics.OTHER})
+    if statistics.OTHER in shown_district.values():
+        districts.append(statistics.OTHER)
     bands = [*statistics.AGE_BANDS, statistics.UNKNOWN]
-    years = sorted({p[4].year for p in people} | {p[5].year for p in people if p[5]})
-    events = [(str(p[4].year), "新規加入") for p in people] + [(str(p[5].year), "解約") for p in people if p[5]]
+    years = [str(y) for y in sorted({p[4].year for p in people})]
     tables = [
         statistics.one_way_table("契約状況別の加入者数", "契約状況", [str(status_label[p[1]]) for p in people],
-                                 statuses, threshold),
+                                 [str(label) for label in Subscriber.Status.labels], threshold),
         statistics.one_way_table("サービス別の契約数（契約中）", "サービス",
                                  [str(service_label[s]) for s in services],
                                  [str(label) for label in SubscriberService.Service.labels], threshold, column="契約数"),
-        statistics.cross_table("町名別・年齢階級別の加入者数", "町名",
-                               [(statistics.district_of(p[2]), statistics.age_band(p[3], today)) for p in people],
-                               districts, bands, threshold),
-        statistics.cross_table("年別の新規加入と解約", "年", events, [str(y) for y in years], ["新規加入", "解約"],
-                               threshold),
+        statistics.cross_table(
+            "町名別・年齢階級別の加入者数", "町名",
+            [(shown_district[statistics.district_of(p[2])], statistics.age_band(p[3], today)) for p in people],
+            districts, bands, threshold),
+        statistics.one_way_table("申込年別の加入者数", "申込年", [str(p[4].year) for p in people], years, threshold),
     ]
     return {"tables": tables, "threshold": threshold, "purpose": purpose, "count": len(people),
             "trend": _trend_chart(tables[-1]), "as_of": today}
 
 
 def _trend_chart(table: statistics.Table) -> dict:
-    """Bars for new subscriptions and terminations per year, in SVG units; suppressed cells draw no bar."""
+    """Bars for subscribers by year of application, in SVG units; a suppressed cell draws no bar."""
     body = table.body[:-1]  # without the total row
-    values = [v for _year, row in body for v in row[:2] if v is not statistics.SUPPRESSED]
+    values = [row[0] for _year, row in body if row[0] is not statistics.SUPPRESSED]
     top = max(values or [1]) or 1
-    width, height, step = 960, 200, 960 / max(len(body), 1)
+    width, height = 960, 200
+    step = width / max(len(body), 1)
     label_every = 1 if len(body) <= 16 else 5
     bars = []
     for index, (year, row) in enumerate(body):
-        for offset, (value, css) in enumerate(zip(row[:2], ("new", "ended"), strict=True)):
-            x = index * step + 8 + offset * (step - 16) / 2
-            h = 0 if value is statistics.SUPPRESSED else round(value / top * (height - 30))
-            bars.append({"x": round(x, 1), "y": height - 20 - h, "w": max(round((step - 16) / 2 - 2, 1), 2), "h": h,
-                         "css": css, "value": "＊" if value is statistics.SUPPRESSED else value, "year": year})
+        value = row[0]
+        h = 0 if value is statistics.SUPPRESSED else round(value / top * (height - 30))
+        bars.append({"x": round(index * step + 4, 1), "y": height - 20 - h, "w": max(round(step - 8, 1), 2), "h": h,
+                     "value": "＊" if value is statistics.SUPPRESSED else value, "year": year})
     labels = [{"x": round(i * step + step / 2, 1), "year": year} for i, (year, _row) in enumerate(body)
               if i % label_every == 0 or i == len(body) - 1]
     return {"width": width, "height": height, "bars": bars, "labels": labels}
@@ -244,13 +258,14 @@ class StatisticsCsvView(StaffPermissionMixin, View):
                                count=data["count"], filters={"threshold": data["threshold"]})
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="statistics-{data["as_of"]:%Y%m%d}.csv"'
+        response["Cache-Control"] = "no-store"
         response.write("\ufeff")
         writer = csv.writer(response)
         for table in data["tables"]:
             writer.writerow([table.title])
             writer.writerow([table.row_label, *table.columns])
             for label, row in table.body:
-                writer.writerow([label, *["＊" if v is statistics.SUPPRESSED else v for v in row]])
+                writer.writerow([csv_safe(label), *["＊" if v is statistics.SUPPRESSED else v for v in row]])
             writer.writerow([])
         writer.writerow([_("Cells under %(n)d are shown as ＊ (with a second cell where needed), so that no one "
                            "can be identified.") % {"n": data["threshold"]}])
