@@ -21,6 +21,31 @@ class AppendOnlyQuerySet(models.QuerySet):
     def delete(self):
         raise AppendOnlyError(_("This log is append-only."))
 
+    def delete_for_retention(self) -> int:
+        """The one way rows leave: the retention purge, once their period is over (declaration §13).
+
+        Must run inside the purge's transaction; the trigger lets DELETE through only while this
+        transaction has said so (``SET LOCAL``), and UPDATE never.
+        """
+        _retention_delete_allowed(self.db, True)
+        try:
+            deleted, _per_model = models.QuerySet.delete(self)
+        finally:
+            # Only for this statement: the rest of the transaction is append-only again.
+            _retention_delete_allowed(self.db, False)
+        return deleted
+
+
+def _retention_delete_allowed(using: str, allowed: bool) -> None:
+    from django.db import connections
+
+    connection = connections[using]
+    if not connection.in_atomic_block:
+        raise AppendOnlyError("a retention delete runs inside its batch's transaction")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('mctv.retention_purge', %s, true)", ["on" if allowed else "off"])
+
 
 class AppendOnlyError(Exception):
     pass
@@ -44,6 +69,10 @@ class AppendOnlyModel(models.Model):
 APPEND_ONLY_FUNCTION_SQL = """
 CREATE OR REPLACE FUNCTION mctv_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    -- The retention purge alone may DELETE, in a transaction that has set mctv.retention_purge.
+    IF TG_OP = 'DELETE' AND current_setting('mctv.retention_purge', true) = 'on' THEN
+        RETURN OLD;
+    END IF;
     RAISE EXCEPTION '% on % refused: the table is append-only', TG_OP, TG_TABLE_NAME
         USING ERRCODE = 'insufficient_privilege';
 END

@@ -20,6 +20,9 @@ from .models import (
     PolicyVersion,
     Provision,
     DeadlineDigest,
+    DisposalRun,
+    LegalHold,
+    RetentionRule,
     ProvisionStop,
     Purpose,
     RequestEvent,
@@ -346,3 +349,39 @@ class BulkUseAdmin(ReadOnlyAdmin):
     list_display = ["at", "user", "purpose", "kind", "count"]
     list_filter = ["purpose", "kind"]
     date_hierarchy = "at"
+
+
+@admin.register(RetentionRule)
+class RetentionRuleAdmin(SimpleHistoryAdmin):
+    """Years and action per record class: configuration the city sets; docs/retention.md says where each default
+    comes from."""
+
+    list_display = ["record_class", "years", "action", "auto_approve"]
+    list_editable = ["years", "action", "auto_approve"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(LegalHold)
+class LegalHoldAdmin(SimpleHistoryAdmin):
+    list_display = ["kind", "subscriber", "record_class", "since", "until", "placed_by"]
+    list_filter = ["kind", "record_class"]
+    raw_id_fields = ["subscriber"]
+    readonly_fields = ["placed_by"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.placed_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(DisposalRun)
+class DisposalRunAdmin(ReadOnlyAdmin):
+    """Approved in the staff pages by an officer; the disposal record is never edited."""
+
+    list_display = ["proposed_on", "record_class", "status", "candidate_count", "disposed_count", "approved_by"]
+    list_filter = ["record_class", "status"]

@@ -10,3 +10,31 @@ from privacy.services.digest import deadline_digest_send_all
 def send_deadline_digests(today: str | None = None) -> int:
     """E-mail each department's officers the requests due within 5 open days and those overdue; once a day."""
     return deadline_digest_send_all(today=parse_date(today) if today else None)
+
+
+@shared_task(name="privacy.propose_disposals", acks_late=True)
+def propose_disposals(today: str | None = None) -> list[int]:
+    """Daily: write each class's proposal (auto-approved classes are queued at once); resume unfinished purges."""
+    from privacy.models import DisposalRun
+    from privacy.services.retention import disposal_propose
+
+    day = parse_date(today) if today else None
+    from django.utils import timezone
+
+    runs = disposal_propose(today=day or timezone.localdate())
+    # A purge stopped by a crash or a lost worker resumes: the purge is idempotent.
+    for run_id in DisposalRun.objects.filter(status__in=["approved", "running", "failed"]).exclude(
+            pk__in=[r.pk for r in runs]).values_list("pk", flat=True):
+        purge_disposal_run.delay(run_id)
+    return [r.pk for r in runs]
+
+
+@shared_task(name="privacy.purge_disposal_run", acks_late=True, max_retries=None)
+def purge_disposal_run(run_id: int, batches_per_call: int = 40) -> bool:
+    """Purge an approved run by id, a capped number of batches per call; re-queues itself until done."""
+    from privacy.services.retention import disposal_purge
+
+    done = disposal_purge(run_id=run_id, max_batches=batches_per_call)
+    if not done:
+        purge_disposal_run.delay(run_id, batches_per_call)
+    return done

@@ -1,9 +1,14 @@
 from django.urls import path
 
-from .views import access_log, contractors, provisions, purposes, requests, work_orders
+from .views import access_log, contractors, provisions, purposes, requests, retention, work_orders
 
 app_name = "privacy"
 urlpatterns = [
+    path("retention/", retention.DisposalListView.as_view(), name="disposal_list"),
+    path("retention/<int:pk>/", retention.DisposalDetailView.as_view(), name="disposal_detail"),
+    path("retention/<int:pk>/decide/", retention.DisposalDecideView.as_view(), name="disposal_decide"),
+    path("retention/<int:pk>/certificate.pdf", retention.DisposalCertificateView.as_view(),
+         name="disposal_certificate"),
     path("privacy/", purposes.PublicPrivacyView.as_view(), name="public_privacy"),
     path("purposes/", purposes.PurposeListView.as_view(), name="purpose_list"),
     path("purposes/<slug:code>/export.csv", purposes.PurposeExportView.as_view(), name="purpose_export"),

@@ -2,6 +2,7 @@ from .access import AccessLog
 from .contractors import ConfidentialityAgreement, Contractor, WorkKind, WorkOrder
 from .disclosures import EXCEPTIONAL_BASES, ExceptionalProvision, Provision, ProvisionStop
 from .purposes import BulkUse, Consent, PolicyAnnouncement, PolicyVersion, Purpose
+from .retention import DisposalItem, DisposalRun, LegalHold, RecordClass, RetentionRule
 from .requests import DeadlineDigest, RequestEvent, RequestKind, RequestRule, SubjectRequest
 from .staff import Department, User
 
@@ -14,15 +15,20 @@ __all__ = [
     "Contractor",
     "DeadlineDigest",
     "Department",
+    "DisposalItem",
+    "DisposalRun",
     "ExceptionalProvision",
+    "LegalHold",
     "PolicyAnnouncement",
     "PolicyVersion",
     "Provision",
     "ProvisionStop",
     "Purpose",
+    "RecordClass",
     "RequestEvent",
     "RequestKind",
     "RequestRule",
+    "RetentionRule",
     "SubjectRequest",
     "User",
     "WorkKind",

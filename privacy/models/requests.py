@@ -194,6 +194,8 @@ class SubjectRequest(TimeStampedModel):
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     replied_on = models.DateField(_("replied on"), null=True, blank=True)
     reply_method = models.CharField(_("reply sent"), max_length=10, choices=ReplyMethod.choices, blank=True)
+    # The request file's retention period counts from here (privacy.retention).
+    closed_on = models.DateField(_("closed on"), null=True, blank=True, db_index=True)
     received_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("received by"), on_delete=models.PROTECT, related_name="+"
     )

@@ -304,6 +304,7 @@ def request_record_reply(*, request: SubjectRequest, replied_on: date, method: s
 @transaction.atomic
 def request_close(*, request: SubjectRequest, user, note: str = "") -> SubjectRequest:
     request = _locked(request)
+    request.closed_on = timezone.localdate()
     _move(request, Status.CLOSED, user, action="closed", note=note)
     return request
 

@@ -1,0 +1,320 @@
+"""Disposal of records whose retention period is over (declaration §13, ■13).
+
+``disposal_candidates`` says, per record class, what is past its date and not held; ``disposal_propose``
+writes that down as a DisposalRun with one DisposalItem per record (ids and subscriber numbers only);
+an officer approves (or the rule approves automatically); ``disposal_purge`` works through the items
+in batches, each batch its own transaction that re-checks holds, disposes of the rows and marks the
+items — so a crash loses at most one batch's work, and a re-run finishes the job and disposes of
+nothing twice.
+"""
+
+from collections.abc import Callable
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from privacy.models import (
+    AccessLog,
+    BulkUse,
+    Consent,
+    ExceptionalProvision,
+    DisposalItem,
+    DisposalRun,
+    LegalHold,
+    Provision,
+    ProvisionStop,
+    RecordClass,
+    RequestEvent,
+    RetentionRule,
+    SubjectRequest,
+    WorkOrder,
+)
+from privacy.models.requests import OPEN_STATUSES
+from privacy.models.retention import RetentionAction
+from privacy.retention import latest_closing_date_disposable_on
+from subscribers.models import Subscriber, SubscriberService
+from subscribers.services import subscriber_erase
+
+Status = DisposalRun.Status
+Outcome = DisposalItem.Outcome
+# A request's records stay for a year after its decision, whatever their own period (legal hold).
+REQUEST_HOLD = timedelta(days=365)
+
+
+def held_subscriber_ids(record_class: str, today: date) -> models.QuerySet:
+    """Subscribers whose records of ``record_class`` may not go today: open requests, a year after a decision,
+    manual holds."""
+    decided_since = timezone.make_aware(datetime.combine(today - REQUEST_HOLD, time.min))
+    requests = SubjectRequest.objects.filter(Q(status__in=OPEN_STATUSES) | Q(decided_at__gte=decided_since))
+    holds = LegalHold.objects.in_force(today).filter(subscriber__isnull=False).filter(
+        Q(record_class="") | Q(record_class=record_class))
+    return (Subscriber.objects.filter(Q(pk__in=requests.values("subscriber_id")) | Q(pk__in=holds.values("subscriber_id")))
+            .values("pk"))
+
+
+def class_is_held(record_class: str, today: date) -> bool:
+    return LegalHold.objects.in_force(today).filter(subscriber__isnull=True, record_class=record_class).exists()
+
+
+def _end_of(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+
+
+def disposal_candidates(rule: RetentionRule, today: date) -> models.QuerySet:
+    """(id, subscriber number) of the class's records past their disposal date and not held, as a values query."""
+    cutoff = latest_closing_date_disposable_on(today, rule.years)
+    cls = rule.record_class
+    if cutoff is None or class_is_held(cls, today):
+        return Subscriber.objects.none().values_list("pk", "number")
+    held = held_subscriber_ids(cls, today)
+    if cls == RecordClass.TERMINATED_SUBSCRIBER:
+        qs = Subscriber.objects.filter(status=Subscriber.Status.TERMINATED, terminated_on__lte=cutoff)
+        if rule.action == RetentionAction.ANONYMISE:
+            qs = qs.filter(erased_on__isnull=True)
+        return qs.exclude(pk__in=held).values_list("pk", "number")
+    if cls in (RecordClass.PROVISION, RecordClass.ACCESS_LOG):
+        model = Provision if cls == RecordClass.PROVISION else AccessLog
+        return (model.objects.filter(at__lt=_end_of(cutoff)).exclude(subscriber_id__in=held)
+                .values_list("pk", "subscriber_number"))
+    if cls == RecordClass.REQUEST_FILE:
+        return (SubjectRequest.objects.filter(status=SubjectRequest.Status.CLOSED, closed_on__lte=cutoff)
+                .exclude(subscriber_id__in=held).values_list("pk", "subscriber__number"))
+    if cls == RecordClass.CONSENT:
+        return (Consent.objects.filter(withdrawn_on__lte=cutoff).exclude(subscriber_id__in=held)
+                .values_list("pk", "subscriber__number"))
+    if cls == RecordClass.BULK_USE:
+        return BulkUse.objects.filter(at__lt=_end_of(cutoff)).annotate(none=models.Value("")).values_list(
+            "pk", "none")
+    raise ValueError(cls)
+
+
+def disposal_dry_run(today: date) -> dict[str, int]:
+    """What would go today, per class, changing nothing."""
+    return {rule.record_class: disposal_candidates(rule, today).count() for rule in RetentionRule.objects.all()}
+
+
+UNFINISHED = [Status.PROPOSED, Status.APPROVED, Status.RUNNING, Status.FAILED]
+
+
+@transaction.atomic
+def disposal_propose(*, today: date, record_class: str | None = None) -> list[DisposalRun]:
+    """Write today's proposal per class (one unfinished run per class at a time); auto-approve where the rule says."""
+    runs = []
+    rules = RetentionRule.objects.all()
+    if record_class:
+        rules = rules.filter(record_class=record_class)
+    for rule in rules:
+        if DisposalRun.objects.filter(record_class=rule.record_class, status__in=UNFINISHED).exists():
+            continue
+        candidates = disposal_candidates(rule, today)
+        run = DisposalRun.objects.create(record_class=rule.record_class, years=rule.years, action=rule.action,
+                                         proposed_on=today)
+        chunk, count = [], 0
+        for object_id, number in candidates.order_by("pk").iterator(chunk_size=2000):
+            chunk.append(DisposalItem(run=run, object_id=object_id, subscriber_number=number or ""))
+            if len(chunk) >= 2000:
+                DisposalItem.objects.bulk_create(chunk)
+                count, chunk = count + len(chunk), []
+        DisposalItem.objects.bulk_create(chunk)
+        count += len(chunk)
+        if count == 0:
+            run.delete()
+            continue
+        run.candidate_count = count
+        if rule.auto_approve:
+            run.status, run.auto_approved = Status.APPROVED, True
+        run.save()
+        runs.append(run)
+        if run.status == Status.APPROVED:
+            _queue_purge(run)
+    return runs
+
+
+def _queue_purge(run: DisposalRun) -> None:
+    from privacy.tasks import purge_disposal_run
+
+    transaction.on_commit(lambda: purge_disposal_run.delay(run.pk))
+
+
+@transaction.atomic
+def disposal_approve(*, run: DisposalRun, user) -> DisposalRun:
+    if not user.has_perm("privacy.approve_disposalrun"):
+        raise PermissionDenied
+    run = DisposalRun.objects.select_for_update().get(pk=run.pk)
+    if run.status != Status.PROPOSED:
+        raise ValidationError(_("Only a proposal awaiting approval can be approved."))
+    run.status, run.approved_by, run.approved_at = Status.APPROVED, user, timezone.now()
+    run.save()
+    _queue_purge(run)
+    return run
+
+
+@transaction.atomic
+def disposal_reject(*, run: DisposalRun, user) -> DisposalRun:
+    if not user.has_perm("privacy.approve_disposalrun"):
+        raise PermissionDenied
+    run = DisposalRun.objects.select_for_update().get(pk=run.pk)
+    if run.status != Status.PROPOSED:
+        raise ValidationError(_("Only a proposal awaiting approval can be rejected."))
+    run.status, run.approved_by, run.approved_at = Status.REJECTED, user, timezone.now()
+    run.save()
+    return run
+
+
+def disposal_purge(*, run_id: int, batch_size: int | None = None, max_batches: int | None = None,
+                   today: date | None = None) -> bool:
+    """Work through the run's pending items; returns True when none is left. Safe to call again at any time."""
+    today = today or timezone.localdate()
+    batch_size = batch_size or settings.RETENTION_BATCH_SIZE
+    with transaction.atomic():
+        run = DisposalRun.objects.select_for_update().get(pk=run_id)
+        if run.status not in (Status.APPROVED, Status.RUNNING, Status.FAILED):
+            return run.status == Status.DONE
+        if run.started_at is None:
+            run.started_at = timezone.now()
+        run.status = Status.RUNNING
+        run.save(update_fields=["status", "started_at", "updated_at"])
+    batches = 0
+    try:
+        while max_batches is None or batches < max_batches:
+            if not _purge_batch(run_id, batch_size, today):
+                break
+            batches += 1
+    except Exception as error:
+        DisposalRun.objects.filter(pk=run_id).update(status=Status.FAILED, last_error=repr(error)[:2000])
+        raise
+    with transaction.atomic():
+        run = DisposalRun.objects.select_for_update().get(pk=run_id)
+        if run.items.filter(outcome=Outcome.PENDING).exists():
+            return False
+        run.status, run.finished_at, run.last_error = Status.DONE, timezone.now(), ""
+        run.save(update_fields=["status", "finished_at", "last_error", "updated_at"])
+        return True
+
+
+def _purge_batch(run_id: int, batch_size: int, today: date) -> bool:
+    """One batch in one transaction; False when nothing was pending."""
+    with transaction.atomic():
+        run = DisposalRun.objects.select_for_update().get(pk=run_id)  # one batch of a run at a time
+        items = list(run.items.filter(outcome=Outcome.PENDING).order_by("id")
+                     .select_for_update(skip_locked=True)[:batch_size])
+        if not items:
+            return False
+        ids = [item.object_id for item in items]
+        held, gone, counts = DISPOSERS[run.record_class](run, ids, today)
+        outcome = {i: Outcome.HELD if i in held else Outcome.GONE if i in gone else Outcome.DISPOSED for i in ids}
+        for item in items:
+            item.outcome = outcome[item.object_id]
+        DisposalItem.objects.bulk_update(items, ["outcome"])
+        disposed = sum(o == Outcome.DISPOSED for o in outcome.values())
+        DisposalRun.objects.filter(pk=run_id).update(
+            processed_count=F("processed_count") + len(items), disposed_count=F("disposed_count") + disposed,
+            held_count=F("held_count") + len(held), related_counts=_merge(run.related_counts, counts),
+        )
+    return True
+
+
+def _merge(a: dict, b: dict) -> dict:
+    return {k: a.get(k, 0) + b.get(k, 0) for k in {*a, *b}}
+
+
+# --- per class: (run, ids, today) -> (held ids, already-gone ids, {table: rows removed}) ----------------------
+
+
+def _recheck_holds(run: DisposalRun, ids: list[int], subscriber_of: dict[int, int | None], today: date) -> set[int]:
+    """A hold placed after approval wins: look again, inside the batch's transaction."""
+    if class_is_held(run.record_class, today):
+        return set(ids)
+    held = set(held_subscriber_ids(run.record_class, today).filter(
+        pk__in={s for s in subscriber_of.values() if s}).values_list("pk", flat=True))
+    return {i for i in ids if subscriber_of.get(i) in held}
+
+
+def _dispose_log(model) -> Callable:
+    def dispose(run, ids, today):
+        rows = dict(model.objects.filter(pk__in=ids).values_list("pk", "subscriber_id" if model is not BulkUse
+                                                                 else "user_id"))
+        subscriber_of = rows if model is not BulkUse else {}
+        gone = set(ids) - rows.keys()
+        held = _recheck_holds(run, ids, subscriber_of, today) - gone
+        deleted = model.objects.filter(pk__in=rows.keys() - held).delete_for_retention()
+        return held, gone, {model._meta.db_table: deleted}
+    return dispose
+
+
+def _dispose_consents(run, ids, today):
+    rows = dict(Consent.objects.filter(pk__in=ids).values_list("pk", "subscriber_id"))
+    gone = set(ids) - rows.keys()
+    held = _recheck_holds(run, ids, rows, today) - gone
+    doomed = rows.keys() - held
+    deleted = Consent.objects.filter(pk__in=doomed).delete()[0]
+    history = Consent.history.filter(id__in=doomed).delete()[0]  # after: the delete itself writes a history row
+    return held, gone, {"privacy_consent": deleted, "privacy_historicalconsent": history}
+
+
+def _dispose_requests(run, ids, today):
+    rows = dict(SubjectRequest.objects.filter(pk__in=ids).values_list("pk", "subscriber_id"))
+    gone = set(ids) - rows.keys()
+    held = _recheck_holds(run, ids, rows, today) - gone
+    doomed = rows.keys() - held
+    counts = {"privacy_requestevent": RequestEvent.objects.filter(request_id__in=doomed).delete_for_retention()}
+    # A stop of provision outlives the file of the request that set it.
+    ProvisionStop.objects.filter(request_id__in=doomed).update(request=None)
+    counts["privacy_subjectrequest"] = SubjectRequest.objects.filter(pk__in=doomed).delete()[0]
+    counts["privacy_historicalsubjectrequest"] = SubjectRequest.history.filter(id__in=doomed).delete()[0]
+    return held, gone, counts
+
+
+def _dispose_subscribers(run, ids, today):
+    rows = set(Subscriber.objects.filter(pk__in=ids).values_list("pk", flat=True))
+    gone = set(ids) - rows
+    held = _recheck_holds(run, ids, {i: i for i in rows}, today)
+    doomed = rows - held
+    counts: dict[str, int] = {}
+    approver = run.approved_by
+    if run.action == RetentionAction.ANONYMISE:
+        for subscriber in Subscriber.objects.filter(pk__in=doomed):
+            subscriber_erase(subscriber=subscriber, user=approver, reason=_("Retention period over"), on_date=today)
+        counts["subscribers_subscriber (anonymised)"] = len(doomed)
+        return held, gone, counts
+    # Request files and approvals of exceptional provisions have their own periods: a subscriber who still
+    # has one is anonymised, not deleted, so those records keep pointing at a number.
+    with_files = set(SubjectRequest.objects.filter(subscriber_id__in=doomed).values_list("subscriber_id", flat=True))
+    with_files |= set(ExceptionalProvision.objects.filter(subscriber_id__in=doomed)
+                      .values_list("subscriber_id", flat=True))
+    for subscriber in Subscriber.objects.filter(pk__in=with_files):
+        subscriber_erase(subscriber=subscriber, user=approver, reason=_("Retention period over"), on_date=today)
+    deletable = doomed - with_files
+    # Rows first, then their history: simple_history writes a "deleted" history row for each row deleted.
+    counts["privacy_workorder"] = WorkOrder.objects.filter(subscriber_id__in=deletable).count()
+    counts["privacy_provisionstop"] = ProvisionStop.objects.filter(subscriber_id__in=deletable).delete()[0]
+    counts["privacy_consent"] = Consent.objects.filter(subscriber_id__in=deletable).delete()[0]
+    counts["subscribers_subscriberservice"] = SubscriberService.objects.filter(subscriber_id__in=deletable).delete()[0]
+    _deleted, per_model = Subscriber.objects.filter(pk__in=deletable).delete()  # work orders and holds cascade
+    counts["subscribers_subscriber"] = per_model.get("subscribers.Subscriber", 0)
+    for name, manager, field in [
+        ("privacy_historicalworkorder", WorkOrder.history, "subscriber_id"),
+        ("privacy_historicalprovisionstop", ProvisionStop.history, "subscriber_id"),
+        ("privacy_historicalconsent", Consent.history, "subscriber_id"),
+        ("privacy_historicallegalhold", LegalHold.history, "subscriber_id"),
+        ("subscribers_historicalsubscriberservice", SubscriberService.history, "subscriber_id"),
+        ("subscribers_historicalsubscriber", Subscriber.history, "id"),
+    ]:
+        counts[name] = manager.filter(**{f"{field}__in": deletable}).delete()[0]
+    counts["subscribers_subscriber (anonymised, other files remain)"] = len(with_files)
+    return held, gone, counts
+
+
+DISPOSERS = {
+    RecordClass.TERMINATED_SUBSCRIBER: _dispose_subscribers,
+    RecordClass.PROVISION: _dispose_log(Provision),
+    RecordClass.ACCESS_LOG: _dispose_log(AccessLog),
+    RecordClass.BULK_USE: _dispose_log(BulkUse),
+    RecordClass.REQUEST_FILE: _dispose_requests,
+    RecordClass.CONSENT: _dispose_consents,
+}
