@@ -14,26 +14,29 @@ from .models import (
     ConfidentialityAgreement,
     Consent,
     Contractor,
+    DeadlineDigest,
     Department,
+    DisposalRun,
     ExceptionalProvision,
+    Incident,
+    IncidentSettings,
+    IncidentSubscriber,
+    LegalHold,
     PolicyAnnouncement,
     PolicyVersion,
     Provision,
-    DeadlineDigest,
-    DisposalRun,
-    LegalHold,
-    RetentionRule,
     ProvisionStop,
     Purpose,
     RequestEvent,
     RequestRule,
+    RetentionRule,
     SubjectRequest,
     User,
     WorkKind,
     WorkOrder,
 )
-from .selectors import provisions_visible_to, requests_visible_to, work_orders_visible_to
 from .roles import STAFF_ROLES, Role
+from .selectors import provisions_visible_to, requests_visible_to, work_orders_visible_to
 
 
 class DepartmentAdminForm(forms.ModelForm):
@@ -385,3 +388,37 @@ class DisposalRunAdmin(ReadOnlyAdmin):
 
     list_display = ["proposed_on", "record_class", "status", "candidate_count", "disposed_count", "approved_by"]
     list_filter = ["record_class", "status"]
+
+
+@admin.register(IncidentSettings)
+class IncidentSettingsAdmin(SimpleHistoryAdmin):
+    """When an incident is reportable, to whom, and the report deadlines: configuration (declaration §11, APPI art. 68)."""
+
+    list_display = ["people_threshold", "preliminary_days", "final_days", "final_days_malicious", "report_to_ministry",
+                    "report_to_ppc"]
+
+    def has_add_permission(self, request):
+        return not IncidentSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class IncidentSubscriberInline(admin.TabularInline):
+    model = IncidentSubscriber
+    extra = 0
+    fields = readonly_fields = ["subscriber", "notice_sent_on", "notice_method"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Incident)
+class IncidentAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
+    """Recorded and moved by officers in the staff pages (transition map); shown here for the record."""
+
+    list_display = ["number", "discovered_at", "status", "malicious", "sensitive_data", "financial_risk"]
+    list_filter = ["status", "malicious"]
+    search_fields = ["number"]
+    inlines = [IncidentSubscriberInline]

@@ -1,9 +1,17 @@
 from django.urls import path
 
-from .views import access_log, contractors, provisions, purposes, requests, retention, work_orders
+from .views import access_log, contractors, incidents, provisions, purposes, requests, retention, work_orders
 
 app_name = "privacy"
 urlpatterns = [
+    path("incidents/", incidents.IncidentListView.as_view(), name="incident_list"),
+    path("incidents/new/", incidents.IncidentCreateView.as_view(), name="incident_create"),
+    path("incidents/<int:pk>/", incidents.IncidentDetailView.as_view(), name="incident_detail"),
+    path("incidents/<int:pk>/edit/", incidents.IncidentUpdateView.as_view(), name="incident_edit"),
+    path("incidents/<int:pk>/status/", incidents.IncidentStatusView.as_view(), name="incident_status"),
+    path("incidents/<int:pk>/notices-sent/", incidents.IncidentNoticesSentView.as_view(), name="incident_notices_sent"),
+    path("incidents/<int:pk>/notices.pdf", incidents.IncidentNoticesPdfView.as_view(), name="incident_notices"),
+    path("incidents/<int:pk>/report.pdf", incidents.IncidentReportPdfView.as_view(), name="incident_report"),
     path("retention/", retention.DisposalListView.as_view(), name="disposal_list"),
     path("retention/<int:pk>/", retention.DisposalDetailView.as_view(), name="disposal_detail"),
     path("retention/<int:pk>/decide/", retention.DisposalDecideView.as_view(), name="disposal_decide"),

@@ -1,6 +1,7 @@
 from .access import AccessLog
 from .contractors import ConfidentialityAgreement, Contractor, WorkKind, WorkOrder
 from .disclosures import EXCEPTIONAL_BASES, ExceptionalProvision, Provision, ProvisionStop
+from .incidents import Incident, IncidentEvent, IncidentSettings, IncidentSubscriber
 from .purposes import BulkUse, Consent, PolicyAnnouncement, PolicyVersion, Purpose
 from .retention import DisposalItem, DisposalRun, LegalHold, RecordClass, RetentionRule
 from .requests import DeadlineDigest, RequestEvent, RequestKind, RequestRule, SubjectRequest
@@ -18,6 +19,10 @@ __all__ = [
     "DisposalItem",
     "DisposalRun",
     "ExceptionalProvision",
+    "Incident",
+    "IncidentEvent",
+    "IncidentSettings",
+    "IncidentSubscriber",
     "LegalHold",
     "PolicyAnnouncement",
     "PolicyVersion",

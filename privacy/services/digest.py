@@ -33,6 +33,21 @@ def digest_requests(department: Department, today: date) -> tuple[list, list]:
     return overdue, due_soon
 
 
+def digest_incidents(today: date) -> list[dict]:
+    """Open incidents whose next report is overdue or due within 5 open days (every department's officers hear)."""
+    from privacy.models import Incident, IncidentSettings
+
+    config = IncidentSettings.current()
+    last_day = nth_open_day_after(today, DIGEST_OPEN_DAYS)
+    rows = []
+    for incident in Incident.objects.open():
+        deadline = incident.next_deadline(config)
+        if deadline and deadline[1] <= last_day:
+            rows.append({"number": incident.number, "report": deadline[0], "due_on": deadline[1],
+                         "overdue": deadline[1] < today})
+    return sorted(rows, key=lambda r: r["due_on"])
+
+
 def department_officers(department: Department) -> list[str]:
     officers = User.objects.filter(is_active=True, department=department, groups__name=Role.OFFICER)
     emails = {u.email for u in officers if u.email}
@@ -44,8 +59,9 @@ def department_officers(department: Department) -> list[str]:
 def deadline_digest_send(*, department: Department, today: date) -> DeadlineDigest | None:
     """Send the department's digest for ``today`` unless it went already or there is nothing to tell."""
     overdue, due_soon = digest_requests(department, today)
+    incidents = digest_incidents(today)
     recipients = department_officers(department)
-    if not (overdue or due_soon) or not recipients:
+    if not (overdue or due_soon or incidents) or not recipients:
         return None
     try:
         with transaction.atomic():
@@ -54,7 +70,7 @@ def deadline_digest_send(*, department: Department, today: date) -> DeadlineDige
                 department=department, sent_on=today, recipients=recipients, request_count=len(overdue) + len(due_soon)
             )
             context = {"department": department, "today": today, "overdue": overdue, "due_soon": due_soon,
-                       "open_days": DIGEST_OPEN_DAYS}
+                       "open_days": DIGEST_OPEN_DAYS, "incidents": incidents}
             send_mail(
                 subject=_("[MCTV] Request deadlines: %(overdue)d overdue, %(soon)d due soon")
                 % {"overdue": len(overdue), "soon": len(due_soon)},

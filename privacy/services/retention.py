@@ -22,9 +22,11 @@ from privacy.models import (
     AccessLog,
     BulkUse,
     Consent,
-    ExceptionalProvision,
     DisposalItem,
     DisposalRun,
+    ExceptionalProvision,
+    Incident,
+    IncidentSubscriber,
     LegalHold,
     Provision,
     ProvisionStop,
@@ -48,12 +50,14 @@ REQUEST_HOLD = timedelta(days=365)
 
 def held_subscriber_ids(record_class: str, today: date) -> models.QuerySet:
     """Subscribers whose records of ``record_class`` may not go today: open requests, a year after a decision,
-    manual holds."""
+    open incidents, manual holds."""
     decided_since = timezone.make_aware(datetime.combine(today - REQUEST_HOLD, time.min))
     requests = SubjectRequest.objects.filter(Q(status__in=OPEN_STATUSES) | Q(decided_at__gte=decided_since))
     holds = LegalHold.objects.in_force(today).filter(subscriber__isnull=False).filter(
         Q(record_class="") | Q(record_class=record_class))
-    return (Subscriber.objects.filter(Q(pk__in=requests.values("subscriber_id")) | Q(pk__in=holds.values("subscriber_id")))
+    incidents = IncidentSubscriber.objects.filter(incident__in=Incident.objects.open())
+    return (Subscriber.objects.filter(Q(pk__in=requests.values("subscriber_id")) | Q(pk__in=holds.values("subscriber_id"))
+                                      | Q(pk__in=incidents.values("subscriber_id")))
             .values("pk"))
 
 
@@ -286,6 +290,8 @@ def _dispose_subscribers(run, ids, today):
     # has one is anonymised, not deleted, so those records keep pointing at a number.
     with_files = set(SubjectRequest.objects.filter(subscriber_id__in=doomed).values_list("subscriber_id", flat=True))
     with_files |= set(ExceptionalProvision.objects.filter(subscriber_id__in=doomed)
+                      .values_list("subscriber_id", flat=True))
+    with_files |= set(IncidentSubscriber.objects.filter(subscriber_id__in=doomed)
                       .values_list("subscriber_id", flat=True))
     for subscriber in Subscriber.objects.filter(pk__in=with_files):
         subscriber_erase(subscriber=subscriber, user=approver, reason=_("Retention period over"), on_date=today)

@@ -53,7 +53,25 @@ class DashboardView(StaffPermissionMixin, TemplateView):
             for r in requests
         ]
         return super().get_context_data(rows=rows, today=today, overdue=sum(r["urgency"] == "overdue" for r in rows),
-                                        **kwargs)
+                                        incident_rows=incident_deadlines(self.request.user, today), **kwargs)
+
+
+def incident_deadlines(user, today) -> list[dict]:
+    """Open incidents' next report deadlines, for those who may see incidents; soonest first."""
+    if not user.has_perm("privacy.view_incident"):
+        return []
+    from privacy.models import Incident, IncidentSettings
+
+    config = IncidentSettings.current()
+    rows = []
+    for incident in Incident.objects.open():
+        deadline = incident.next_deadline(config)
+        if deadline:
+            left = (deadline[1] - today).days
+            urgency = "overdue" if left < 0 else "under5" if left < 5 else "under10" if left < 10 else "ok"
+            rows.append({"incident": incident, "report": deadline[0], "due_on": deadline[1], "urgency": urgency,
+                         "abs_days": abs(left)})
+    return sorted(rows, key=lambda r: r["due_on"])
 
 
 class RequestListView(StaffPermissionMixin, ListView):

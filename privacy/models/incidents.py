@@ -1,0 +1,218 @@
+"""The register of leaks and other incidents (漏えい等事案): declaration §11, broadcaster rules ■20, APPI art. 68.
+
+Whether an incident must be reported, to whom, and by when is configuration (``IncidentSettings``);
+the facts are recorded here; every status move writes an append-only ``IncidentEvent``.
+"""
+
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
+
+from mctv.db import AppendOnlyModel, TimeStampedModel
+
+
+class IncidentSettings(TimeStampedModel):
+    """One row: when an incident is reportable, to whom, and the report deadlines. Editable in admin."""
+
+    people_threshold = models.PositiveIntegerField(
+        _("reportable above this many people"), default=100,
+        help_text=_("APPI's threshold for public bodies is more than 100 people."),
+    )
+    preliminary_days = models.PositiveSmallIntegerField(_("preliminary report within (days)"), default=3)
+    final_days = models.PositiveSmallIntegerField(_("final report within (days)"), default=30)
+    final_days_malicious = models.PositiveSmallIntegerField(_("final report within, when malicious (days)"),
+                                                            default=60)
+    report_to_ministry = models.BooleanField(_("report to the Ministry of Internal Affairs and Communications"),
+                                             default=True, help_text=_("As declaration §11(1) says."))
+    report_to_ppc = models.BooleanField(_("report to the Personal Information Protection Commission"),
+                                        default=True, help_text=_("As APPI art. 68 says for public bodies."))
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("incident settings")
+        verbose_name_plural = _("incident settings")
+        constraints = [
+            models.CheckConstraint(condition=Q(preliminary_days__gte=1) & Q(final_days__gte=1)
+                                   & Q(final_days_malicious__gte=1), name="incidentsettings_days_positive"),
+        ]
+
+    def __str__(self):
+        return str(_("incident settings"))
+
+    @classmethod
+    def current(cls) -> "IncidentSettings":
+        return cls.objects.order_by("pk").first() or cls.objects.create()
+
+    def targets(self) -> list[str]:
+        return [str(t) for ok, t in [(self.report_to_ministry, _("Ministry of Internal Affairs and Communications")),
+                                     (self.report_to_ppc, _("Personal Information Protection Commission"))] if ok]
+
+
+class IncidentStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    PRELIMINARY_REPORTED = "preliminary_reported", _("Preliminary report made")
+    FINAL_REPORTED = "final_reported", _("Final report made")
+    CLOSED = "closed", pgettext_lazy("request status", "Closed")
+
+
+class IncidentQuerySet(models.QuerySet):
+    def open(self):
+        return self.exclude(status=IncidentStatus.CLOSED)
+
+
+class Incident(TimeStampedModel):
+    Status = IncidentStatus
+
+    number = models.CharField(_("incident number"), max_length=12, unique=True, editable=False)
+    discovered_at = models.DateTimeField(_("discovered at"))
+    occurred_at = models.DateTimeField(_("occurred at"), null=True, blank=True)
+    discovered_by = models.CharField(_("discovered by"), max_length=200)
+    description = models.TextField(_("what happened"))
+    items = models.JSONField(_("data items involved"), default=list)
+    other_people_count = models.PositiveIntegerField(
+        _("people affected who are not in the registry"), default=0,
+    )
+    cause = models.TextField(_("cause"), blank=True)
+    malicious = models.BooleanField(_("a malicious act (e.g. unauthorised access, theft)"), default=False)
+    sensitive_data = models.BooleanField(_("sensitive personal data involved"), default=False)
+    financial_risk = models.BooleanField(_("risk of financial damage"), default=False)
+    secondary_harm = models.TextField(_("secondary harm, or the risk of it"), blank=True)
+    measures = models.TextField(_("measures taken"), blank=True)
+    prevention = models.TextField(_("prevention of recurrence"), blank=True)
+    other_notes = models.TextField(_("other matters"), blank=True)
+    # §11(1)②: publication; §11(2): exemption from notice and publication under the disclosure ordinance art. 10.
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+    published_where = models.CharField(_("published where"), max_length=200, blank=True)
+    exempt_from_notice = models.BooleanField(_("exempt from notice and publication (§11(2))"), default=False)
+    exemption_reason = models.TextField(_("reason for the exemption"), blank=True)
+    status = models.CharField(_("status"), max_length=24, choices=IncidentStatus.choices,
+                              default=IncidentStatus.OPEN)
+    preliminary_reported_on = models.DateField(_("preliminary report made on"), null=True, blank=True)
+    final_reported_on = models.DateField(_("final report made on"), null=True, blank=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"),
+                                    on_delete=models.PROTECT, related_name="+")
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+    objects = IncidentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("incident")
+        verbose_name_plural = _("incidents")
+        ordering = ["-discovered_at"]
+        indexes = [models.Index(fields=["status", "discovered_at"], name="incident_status_discovered")]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=IncidentStatus.values), name="incident_status_valid"),
+            models.CheckConstraint(condition=Q(exempt_from_notice=False) | ~Q(exemption_reason=""),
+                                   name="incident_exemption_has_reason",
+                                   violation_error_message=_("Give the reason for the exemption.")),
+            models.CheckConstraint(condition=Q(published_on__isnull=True) | ~Q(published_where=""),
+                                   name="incident_publication_says_where",
+                                   violation_error_message=_("Say where it was published.")),
+            models.CheckConstraint(condition=Q(occurred_at__isnull=True) | Q(occurred_at__lte=models.F("discovered_at")),
+                                   name="incident_occurred_before_discovery",
+                                   violation_error_message=_("It cannot have occurred after it was discovered.")),
+        ]
+
+    def __str__(self):
+        return f"{self.number} {self.discovered_at:%Y-%m-%d}"
+
+    @property
+    def affected_count(self) -> int:
+        return self.affected.count() + self.other_people_count
+
+    @property
+    def discovered_on(self) -> date:
+        return timezone.localdate(self.discovered_at)
+
+    def reportable_reasons(self, config: IncidentSettings | None = None) -> list[str]:
+        """Why the incident must be reported (empty: it need not be)."""
+        config = config or IncidentSettings.current()
+        reasons = []
+        if self.sensitive_data:
+            reasons.append(str(_("sensitive personal data")))
+        if self.financial_risk:
+            reasons.append(str(_("risk of financial damage")))
+        if self.malicious:
+            reasons.append(str(_("a malicious act")))
+        if self.affected_count > config.people_threshold:
+            reasons.append(str(_("more than %(n)d people") % {"n": config.people_threshold}))
+        return reasons
+
+    def preliminary_due(self, config: IncidentSettings | None = None) -> date:
+        config = config or IncidentSettings.current()
+        return self.discovered_on + timedelta(days=config.preliminary_days)
+
+    def final_due(self, config: IncidentSettings | None = None) -> date:
+        config = config or IncidentSettings.current()
+        return self.discovered_on + timedelta(days=config.final_days_malicious if self.malicious else config.final_days)
+
+    def next_deadline(self, config: IncidentSettings | None = None) -> tuple[str, date] | None:
+        """The report due next, for the dashboard and the digest; None when nothing is owed."""
+        config = config or IncidentSettings.current()
+        if self.status == IncidentStatus.CLOSED or not self.reportable_reasons(config):
+            return None
+        if self.preliminary_reported_on is None:
+            return str(_("preliminary report")), self.preliminary_due(config)
+        if self.final_reported_on is None:
+            return str(_("final report")), self.final_due(config)
+        return None
+
+
+class NoticeMethod(models.TextChoices):
+    MAIL = "mail", _("By mail")
+    HANDED = "handed", _("Handed over")
+    EMAIL = "email", _("By email")
+    PHONE = "phone", _("By phone (letter to follow)")
+
+
+class IncidentSubscriber(TimeStampedModel):
+    """One affected subscriber, and the notice sent to them (§11(1)①)."""
+
+    Method = NoticeMethod
+
+    incident = models.ForeignKey(Incident, verbose_name=_("incident"), on_delete=models.CASCADE,
+                                 related_name="affected")
+    subscriber = models.ForeignKey("subscribers.Subscriber", verbose_name=_("subscriber"), on_delete=models.PROTECT,
+                                   related_name="incidents")
+    notice_sent_on = models.DateField(_("notice sent on"), null=True, blank=True)
+    notice_method = models.CharField(_("notice sent"), max_length=10, choices=NoticeMethod.choices, blank=True)
+
+    class Meta:
+        verbose_name = _("affected subscriber")
+        verbose_name_plural = _("affected subscribers")
+        ordering = ["subscriber__number"]
+        constraints = [
+            models.UniqueConstraint(fields=["incident", "subscriber"], name="incidentsubscriber_once"),
+            models.CheckConstraint(condition=Q(notice_sent_on__isnull=True) | ~Q(notice_method=""),
+                                   name="incidentsubscriber_notice_method"),
+        ]
+
+    def __str__(self):
+        return f"{self.incident.number} {self.subscriber_id}"
+
+
+class IncidentEvent(AppendOnlyModel):
+    """Who moved the incident, when, from what to what, why. Append-only (PostgreSQL trigger)."""
+
+    incident = models.ForeignKey(Incident, verbose_name=_("incident"), on_delete=models.PROTECT,
+                                 related_name="events")
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("who"), on_delete=models.PROTECT,
+                              related_name="+")
+    action = models.CharField(_("what"), max_length=30)
+    from_status = models.CharField(_("status before"), max_length=24, blank=True)
+    to_status = models.CharField(_("status after"), max_length=24, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("incident event")
+        verbose_name_plural = _("incident events")
+        ordering = ["at", "id"]

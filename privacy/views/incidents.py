@@ -1,0 +1,201 @@
+"""The incident register (§11): officers record, follow the report deadlines, print notices and the report."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import DetailView, FormView, ListView
+
+from privacy.data_items import item_labels
+from privacy.forms import IncidentForm, IncidentStatusForm, NoticesSentForm
+from privacy.models import AccessLog, Incident, IncidentSettings
+from privacy.pdf import render_pdf
+from privacy.portal import pdf_response
+from privacy.services.access_log import access_log_record
+from privacy.services.incidents import (
+    incident_mark_notices_sent,
+    incident_record,
+    incident_set_status,
+    incident_update,
+)
+
+from .base import StaffPermissionMixin, add_service_error
+
+
+class IncidentListView(StaffPermissionMixin, ListView):
+    permission_required = "privacy.view_incident"
+    template_name = "privacy/incident_list.html"
+    context_object_name = "incidents"
+    paginate_by = 50
+    queryset = Incident.objects.all()
+
+    def get_context_data(self, **kwargs):
+        config = IncidentSettings.current()
+        context = super().get_context_data(**kwargs)
+        for incident in context["incidents"]:
+            incident.deadline = incident.next_deadline(config)
+            incident.reasons = incident.reportable_reasons(config)
+        return context
+
+
+def _incident_fields(form) -> dict:
+    data = dict(form.cleaned_data)
+    data.pop("subscriber_numbers", None)
+    return data
+
+
+class IncidentCreateView(StaffPermissionMixin, FormView):
+    permission_required = "privacy.add_incident"
+    template_name = "privacy/form.html"
+    form_class = IncidentForm
+    extra_context = {"title": _("Record an incident")}
+
+    def form_valid(self, form):
+        fields = _incident_fields(form)
+        subscribers = fields.pop("subscribers", [])
+        try:
+            incident = incident_record(user=self.request.user, subscribers=subscribers, **fields)
+        except ValidationError as error:
+            add_service_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Recorded incident %(number)s.") % {"number": incident.number})
+        return redirect("privacy:incident_detail", pk=incident.pk)
+
+
+class IncidentObjectMixin:
+    def get_incident(self) -> Incident:
+        if not hasattr(self, "_incident"):
+            self._incident = get_object_or_404(Incident, pk=self.kwargs["pk"])
+        return self._incident
+
+
+class IncidentUpdateView(StaffPermissionMixin, IncidentObjectMixin, FormView):
+    permission_required = "privacy.change_incident"
+    template_name = "privacy/form.html"
+    form_class = IncidentForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.get_incident()}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=_("Edit incident"), subject=self.get_incident().number, **kwargs)
+
+    def form_valid(self, form):
+        fields = _incident_fields(form)
+        subscribers = fields.pop("subscribers", [])
+        try:
+            incident_update(incident=self.get_incident(), user=self.request.user, add_subscribers=subscribers,
+                            **fields)
+        except ValidationError as error:
+            add_service_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Saved the incident."))
+        return redirect("privacy:incident_detail", pk=self.get_incident().pk)
+
+
+class IncidentDetailView(StaffPermissionMixin, IncidentObjectMixin, DetailView):
+    permission_required = "privacy.view_incident"
+    template_name = "privacy/incident_detail.html"
+    context_object_name = "incident"
+
+    def get_object(self, queryset=None):
+        return self.get_incident()
+
+    def get_context_data(self, **kwargs):
+        config = IncidentSettings.current()
+        incident = self.object
+        affected = list(incident.affected.select_related("subscriber"))
+        return super().get_context_data(
+            config=config, affected=affected, reasons=incident.reportable_reasons(config),
+            deadline=incident.next_deadline(config), preliminary_due=incident.preliminary_due(config),
+            final_due=incident.final_due(config), item_labels=item_labels(incident.items),
+            events=incident.events.select_related("actor"),
+            status_form=kwargs.pop("status_form", None) or IncidentStatusForm(incident=incident),
+            notices_form=kwargs.pop("notices_form", None) or NoticesSentForm(incident=incident),
+            **kwargs,
+        )
+
+
+class IncidentStatusView(StaffPermissionMixin, IncidentObjectMixin, View):
+    permission_required = "privacy.change_incident"
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        incident = self.get_incident()
+        form = IncidentStatusForm(request.POST, incident=incident)
+        if form.is_valid():
+            try:
+                incident_set_status(incident=incident, user=request.user, status=form.cleaned_data["status"],
+                                    on=form.cleaned_data["on"], note=form.cleaned_data["note"])
+            except ValidationError as error:
+                add_service_error(form, error)
+            else:
+                messages.success(request, _("Changed the status."))
+                return redirect("privacy:incident_detail", pk=pk)
+        return _rerender(request, pk, status_form=form)
+
+
+class IncidentNoticesSentView(StaffPermissionMixin, IncidentObjectMixin, View):
+    permission_required = "privacy.change_incident"
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        incident = self.get_incident()
+        form = NoticesSentForm(request.POST, incident=incident)
+        if form.is_valid():
+            try:
+                n = incident_mark_notices_sent(incident=incident, user=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                add_service_error(form, error)
+            else:
+                messages.success(request, _("Recorded %(n)d notices as sent.") % {"n": n})
+                return redirect("privacy:incident_detail", pk=pk)
+        return _rerender(request, pk, notices_form=form)
+
+
+def _rerender(request, pk, **forms):
+    view = IncidentDetailView(request=request, kwargs={"pk": pk})
+    view.object = view.get_incident()
+    return view.render_to_response(view.get_context_data(**forms))
+
+
+class IncidentNoticesPdfView(StaffPermissionMixin, IncidentObjectMixin, View):
+    """Batch-printable notices (§11(1)①): one letter per affected subscriber, each about that person only."""
+
+    permission_required = "privacy.change_incident"
+
+    def get(self, request, pk):
+        incident = self.get_incident()
+        affected = incident.affected.select_related("subscriber")
+        wanted = request.GET.getlist("subscriber")
+        if wanted:
+            affected = affected.filter(subscriber_id__in=[int(w) for w in wanted if w.isdigit()])
+        affected = list(affected)
+        with transaction.atomic():
+            access_log_record(user=request.user, subscribers=[a.subscriber for a in affected],
+                              action=AccessLog.Action.EXPORT, path=request.get_full_path(),
+                              detail={"incident": incident.number, "letter": "notice"})
+            pdf = render_pdf("pdf/incident_notices.html", {
+                "incident": incident, "affected": affected, "items": item_labels(incident.items),
+                "issued_on": timezone.localdate()})
+        return pdf_response(pdf, f"incident-{incident.number}-notices.pdf")
+
+
+class IncidentReportPdfView(StaffPermissionMixin, IncidentObjectMixin, View):
+    """The draft report (■20, nine items) from the recorded facts — counts, never names."""
+
+    permission_required = "privacy.view_incident"
+
+    def get(self, request, pk):
+        incident = self.get_incident()
+        config = IncidentSettings.current()
+        pdf = render_pdf("pdf/incident_report.html", {
+            "incident": incident, "config": config, "items": item_labels(incident.items),
+            "reasons": incident.reportable_reasons(config), "issued_on": timezone.localdate(),
+            "notices_sent": incident.affected.filter(notice_sent_on__isnull=False).count(),
+            "affected_count": incident.affected_count,
+        })
+        return pdf_response(pdf, f"incident-{incident.number}-report.pdf")

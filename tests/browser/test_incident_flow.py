@@ -1,0 +1,63 @@
+"""An officer records a leak affecting three subscribers, prints their notices and records them as sent."""
+
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.test_registry_flow import field, log_in
+from tests.factories import PASSWORD, SubscriberFactory
+from tests.pdf import pdf_text
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.pdf,
+    pytest.mark.usefixtures("transactional_db", "django_db_serialized_rollback"),
+]
+
+
+def test_an_officer_records_an_incident_for_three_subscribers_and_prints_their_letters(page: Page, officer):
+    # Given three subscribers whose names went out in a misaddressed envelope, and one who was not involved
+    people = [SubscriberFactory(family_name=name, given_name="様子") for name in ("青森", "八戸", "十和田")]
+    bystander = SubscriberFactory(family_name="無関係", given_name="一郎")
+    log_in(page, officer.username, PASSWORD)
+
+    # When the officer records the incident, pasting the three subscriber numbers
+    page.get_by_role("navigation", name="メインメニュー").get_by_role("link", name="漏えい等事案").click()
+    page.get_by_role("link", name="漏えい等事案の記録").click()
+    field(page, "発覚日時").fill("2026-11-20T09:30")
+    field(page, "発見者").fill("CATV情報室 職員")
+    field(page, "事案の概要").fill("お知らせの封書を別の加入者に誤って送付した。")
+    page.get_by_role("checkbox", name="氏名").check()
+    page.get_by_role("checkbox", name="住所").check()
+    field(page, "原因").fill("封入時の照合漏れ")
+    field(page, "対象の加入者（加入者番号）").fill("\n".join(p.number for p in people))
+    page.get_by_role("button", name="保存").click()
+
+    # Then the incident page lists the three, not yet notified
+    expect(page).to_have_url(re.compile(r"/incidents/\d+/$"))
+    affected = page.get_by_role("table", name="対象の加入者と本人への通知（11(1)①）")
+    for person in people:
+        expect(affected).to_contain_text(person.number)
+    expect(affected).not_to_contain_text(bystander.number)
+
+    # When the officer prints the notices
+    with page.expect_download() as download:
+        page.get_by_role("link", name="本人への通知を印刷（PDF）").click()
+    text = "".join(pdf_text(Path(download.value.path()).read_bytes()).split())
+
+    # Then there is a letter for each of the three, and nothing about the bystander
+    for person in people:
+        assert f"{person.family_name}様子様" in text
+    assert "無関係" not in text and bystander.number not in text
+
+    # When the officer records the checked notices as sent by mail
+    page.get_by_role("button", name="チェックした通知を送付済みにする").click()
+
+    # Then each row shows the date it was sent
+    expect(page.get_by_role("status")).to_contain_text("3件")
+    rows = page.get_by_role("table", name="対象の加入者と本人への通知（11(1)①）").locator("tbody tr")
+    expect(rows).to_have_count(3)
+    for i in range(3):
+        expect(rows.nth(i)).to_contain_text("郵送")

@@ -1,0 +1,191 @@
+"""The incident register (§11): reportability, deadlines, notices per person, the report, holds, officers only."""
+
+import subprocess
+import tempfile
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from privacy.models import Incident, IncidentEvent, IncidentSettings, IncidentSubscriber
+from privacy.services.incidents import incident_mark_notices_sent, incident_record, incident_set_status
+from tests.factories import SubscriberFactory
+from tests.pdf import assert_japanese_font_embedded, needs_poppler, pdf_text
+
+pytestmark = pytest.mark.django_db
+DISCOVERED = timezone.make_aware(datetime(2026, 11, 2, 10, 0))
+
+
+def record(officer, subscribers=(), **fields):
+    defaults = {"discovered_at": DISCOVERED, "discovered_by": "情報室 職員", "description": "加入者名簿の誤送付",
+                "items": ["name", "address"], "cause": "封入作業の確認漏れ"}
+    return incident_record(user=officer, subscribers=subscribers, **{**defaults, **fields})
+
+
+@pytest.mark.parametrize(
+    ("fields", "people", "reportable"),
+    [
+        ({}, 3, False),
+        ({"sensitive_data": True}, 1, True),
+        ({"financial_risk": True}, 1, True),
+        ({"malicious": True}, 1, True),
+        ({"other_people_count": 98}, 2, False),  # exactly 100 people: not more than 100
+        ({"other_people_count": 99}, 2, True),  # 101 people
+    ],
+    ids=["minor", "sensitive", "financial", "malicious", "100-people", "101-people"],
+)
+def test_reportability(officer, fields, people, reportable):
+    incident = record(officer, [SubscriberFactory() for _ in range(people)], **fields)
+    assert bool(incident.reportable_reasons()) is reportable
+
+
+def test_the_people_threshold_is_configuration(officer):
+    IncidentSettings.objects.update(people_threshold=2)
+    incident = record(officer, [SubscriberFactory() for _ in range(3)])
+    (reason,) = incident.reportable_reasons()
+    assert "2" in reason
+
+
+@pytest.mark.parametrize(("malicious", "final"), [(False, date(2026, 12, 2)), (True, date(2027, 1, 1))])
+def test_report_deadlines(officer, malicious, final):
+    incident = record(officer, [SubscriberFactory()], malicious=malicious, sensitive_data=True)
+    assert incident.preliminary_due() == date(2026, 11, 5)
+    assert incident.final_due() == final
+    assert incident.next_deadline()[1] == date(2026, 11, 5)
+    incident = incident_set_status(incident=incident, status="preliminary_reported", user=officer,
+                                   on=date(2026, 11, 4))
+    assert incident.next_deadline()[1] == final
+
+
+def test_report_targets_are_configuration(officer):
+    config = IncidentSettings.current()
+    assert len(config.targets()) == 2  # the ministry, as the declaration says, and the PPC, as APPI art. 68 says
+    config.report_to_ministry = False
+    config.save()
+    assert len(IncidentSettings.current().targets()) == 1
+
+
+def test_only_officers_record_or_move_incidents(clerk, officer):
+    with pytest.raises(PermissionDenied):
+        record(clerk)
+    incident = record(officer)
+    with pytest.raises(PermissionDenied):
+        incident_set_status(incident=incident, status="closed", user=clerk, note="x")
+
+
+def test_the_status_map_and_its_audit_rows(officer):
+    reportable = record(officer, [SubscriberFactory()], malicious=True)
+    with pytest.raises(ValidationError):  # not closed before its reports
+        incident_set_status(incident=reportable, status="closed", user=officer, note="終了")
+    with pytest.raises(ValidationError):  # nor the final report before the preliminary one
+        incident_set_status(incident=reportable, status="final_reported", user=officer)
+    for status in ["preliminary_reported", "final_reported", "closed"]:
+        incident_set_status(incident=reportable, status=status, user=officer, note="報告済み")
+    moves = list(IncidentEvent.objects.filter(incident=reportable).exclude(to_status="")
+                 .values_list("from_status", "to_status"))
+    assert moves == [("open", "preliminary_reported"), ("preliminary_reported", "final_reported"),
+                     ("final_reported", "closed")]
+
+
+def test_pasted_numbers_must_all_be_known_and_nothing_is_saved_otherwise(client, officer):
+    known = SubscriberFactory()
+    client.force_login(officer)
+    response = client.post(reverse("privacy:incident_create"), {
+        "discovered_at": "2026-11-02T10:00", "discovered_by": "職員", "description": "誤送付", "items": ["name"],
+        "other_people_count": 0, "subscriber_numbers": f"{known.number}\n99999999"})
+    assert response.status_code == 200 and not Incident.objects.exists()
+    assert "99999999" in str(response.context["form"].errors["subscriber_numbers"])
+    assert "誤送付" in response.content.decode()
+
+
+def test_a_clerk_cannot_open_the_register(client, clerk):
+    client.force_login(clerk)
+    assert client.get(reverse("privacy:incident_list")).status_code == 403
+
+
+def _page_texts(pdf: bytes) -> list[str]:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "letters.pdf"
+        path.write_bytes(pdf)
+        pages = int(next(line.split()[-1] for line in subprocess.run(
+            ["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout.splitlines()
+            if line.startswith("Pages:")))
+        return ["".join(subprocess.run(["pdftotext", "-f", str(n), "-l", str(n), str(path), "-"],
+                                       capture_output=True, text=True, check=True).stdout.split())
+                for n in range(1, pages + 1)]
+
+
+@needs_poppler
+def test_one_notice_per_affected_subscriber_each_about_that_person_only(client, officer):
+    people = [SubscriberFactory(family_name=f"通知{n}", given_name="様子") for n in "一二三"]
+    bystander = SubscriberFactory(family_name="無関係", given_name="太郎")
+    incident = record(officer, people)
+    client.force_login(officer)
+
+    pdf = client.get(reverse("privacy:incident_notices", args=[incident.pk])).content
+
+    pages = _page_texts(pdf)
+    assert len(pages) == 3
+    for person, page in zip(people, pages, strict=True):
+        assert person.full_name.replace(" ", "") in page and person.number in page
+        others = [p for p in people if p != person] + [bystander]
+        assert not any(o.full_name.replace(" ", "") in page or o.number in page for o in others)
+        assert "封入作業の確認漏れ" in page and "0176-51-1349" in page
+    assert_japanese_font_embedded(pdf)
+
+
+def test_notices_are_marked_sent_with_date_and_method(officer):
+    people = [SubscriberFactory() for _ in range(3)]
+    incident = record(officer, people)
+    incident_mark_notices_sent(incident=incident, subscriber_ids=[p.pk for p in people[:2]],
+                               sent_on=date(2026, 11, 6), method="mail", user=officer)
+    sent = dict(IncidentSubscriber.objects.values_list("subscriber_id", "notice_method"))
+    assert sent == {people[0].pk: "mail", people[1].pk: "mail", people[2].pk: ""}
+
+
+@needs_poppler
+def test_the_report_draft_has_the_nine_items_and_counts_not_names(client, officer):
+    people = [SubscriberFactory(family_name="報告", given_name=f"人{n}") for n in range(3)]
+    incident = record(officer, people, malicious=True, other_people_count=2, prevention="二重確認の徹底")
+    client.force_login(officer)
+
+    text = "".join(pdf_text(client.get(reverse("privacy:incident_report", args=[incident.pk])).content).split())
+
+    for heading in ["1概要", "2漏えい", "3本人の数", "4原因", "5二次被害", "6本人への", "7公表", "8再発防止",
+                    "9その他"]:
+        assert heading in text, heading
+    assert "5人" in text and "二重確認の徹底" in text
+    assert not any(p.full_name.replace(" ", "") in text or p.number in text for p in people)
+
+
+def test_an_open_incident_holds_the_affected_subscribers_records(officer):
+    from privacy.services.retention import disposal_dry_run
+
+    old = SubscriberFactory(status="terminated", terminated_on=date(2025, 6, 1), applied_on=date(2010, 1, 1),
+                            activated_on=date(2010, 1, 5))
+    incident = record(officer, [old])
+    assert disposal_dry_run(date(2031, 6, 1))["terminated_subscriber"] == 0
+    incident_set_status(incident=incident, status="closed", user=officer, note="本人への通知完了")
+    assert disposal_dry_run(date(2031, 6, 1))["terminated_subscriber"] == 1
+
+
+def test_the_dashboard_shows_incident_report_deadlines(client, officer):
+    incident = record(officer, [SubscriberFactory()], sensitive_data=True, discovered_at=timezone.now())
+    client.force_login(officer)
+    response = client.get(reverse("privacy:dashboard"))
+    (row,) = response.context["incident_rows"]
+    assert row["incident"] == incident and row["due_on"] == timezone.localdate() + timedelta(days=3)
+    assert incident.number in response.content.decode()
+
+
+def test_the_digest_includes_incident_deadlines(officer, mailoutbox):
+    from privacy.services.digest import deadline_digest_send_all
+
+    officer.email = "officer@city.misawa.example"
+    officer.save()
+    incident = record(officer, [SubscriberFactory()], sensitive_data=True, discovered_at=timezone.now())
+    assert deadline_digest_send_all(today=timezone.localdate()) == 1
+    assert incident.number in mailoutbox[0].body
