@@ -28,11 +28,10 @@ class AppendOnlyQuerySet(models.QuerySet):
         transaction has said so (``SET LOCAL``), and UPDATE never.
         """
         _retention_delete_allowed(self.db, True)
-        try:
-            deleted, _per_model = models.QuerySet.delete(self)
-        finally:
-            # Only for this statement: the rest of the transaction is append-only again.
-            _retention_delete_allowed(self.db, False)
+        deleted, _per_model = models.QuerySet.delete(self)
+        # Only for this statement: the rest of the transaction is append-only again. (On an error the
+        # transaction is rolled back, and the setting names a transaction that no longer exists.)
+        _retention_delete_allowed(self.db, False)
         return deleted
 
 
@@ -44,7 +43,10 @@ def _retention_delete_allowed(using: str, allowed: bool) -> None:
         raise AppendOnlyError("a retention delete runs inside its batch's transaction")
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT set_config('mctv.retention_purge', %s, true)", ["on" if allowed else "off"])
+            if allowed:
+                cursor.execute("SELECT set_config('mctv.retention_purge', txid_current()::text, true)")
+            else:
+                cursor.execute("SELECT set_config('mctv.retention_purge', '', true)")
 
 
 class AppendOnlyError(Exception):
@@ -69,8 +71,9 @@ class AppendOnlyModel(models.Model):
 APPEND_ONLY_FUNCTION_SQL = """
 CREATE OR REPLACE FUNCTION mctv_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    -- The retention purge alone may DELETE, in a transaction that has set mctv.retention_purge.
-    IF TG_OP = 'DELETE' AND current_setting('mctv.retention_purge', true) = 'on' THEN
+    -- The retention purge alone may DELETE: it names its own transaction in mctv.retention_purge, so a
+    -- value left behind on a pooled connection, or set for a whole session, opens nothing.
+    IF TG_OP = 'DELETE' AND current_setting('mctv.retention_purge', true) = txid_current()::text THEN
         RETURN OLD;
     END IF;
     RAISE EXCEPTION '% on % refused: the table is append-only', TG_OP, TG_TABLE_NAME

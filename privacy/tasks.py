@@ -18,13 +18,19 @@ def propose_disposals(today: str | None = None) -> list[int]:
     from privacy.models import DisposalRun
     from privacy.services.retention import disposal_propose
 
-    day = parse_date(today) if today else None
+    from datetime import timedelta
+
+    from django.db.models import Q
     from django.utils import timezone
 
+    day = parse_date(today) if today else None
     runs = disposal_propose(today=day or timezone.localdate())
-    # A purge stopped by a crash or a lost worker resumes: the purge is idempotent.
-    for run_id in DisposalRun.objects.filter(status__in=["approved", "running", "failed"]).exclude(
-            pk__in=[r.pk for r in runs]).values_list("pk", flat=True):
+    # A purge stopped by a crash or a lost worker resumes (the purge is idempotent); one still making progress
+    # within the hour is left to its own chain.
+    stale = timezone.now() - timedelta(hours=1)
+    for run_id in DisposalRun.objects.filter(
+        Q(status__in=["approved", "failed"]) | Q(status="running", updated_at__lt=stale)
+    ).exclude(pk__in=[r.pk for r in runs]).values_list("pk", flat=True):
         purge_disposal_run.delay(run_id)
     return [r.pk for r in runs]
 

@@ -17,7 +17,7 @@ from privacy.models import ProvisionStop, RequestEvent, RequestRule, SubjectRequ
 from privacy.models.disclosures import ProvisionStopScope
 from privacy.models.requests import EDIT_KINDS, STOP_KINDS, RequestKind
 from subscribers.models import NumberSequence, Subscriber
-from subscribers.services import subscriber_erase, subscriber_suspend_use, subscriber_update
+from subscribers.services import subscriber_suspend_use, subscriber_update
 
 Status = SubjectRequest.Status
 Decision = SubjectRequest.Decision
@@ -263,7 +263,9 @@ def _apply_effect(request: SubjectRequest, user) -> None:
         subscriber_suspend_use(subscriber=subscriber, user=user, reason=reason)
         _event(request, user, "use_suspended")
     elif request.kind == RequestKind.ERASURE:
-        subscriber_erase(subscriber=subscriber, user=user, reason=reason)
+        from privacy.services.erasure import subscriber_personal_data_erase
+
+        subscriber_personal_data_erase(subscriber=subscriber, user=user, reason=reason)
         _event(request, user, "erased")
 
 

@@ -40,18 +40,23 @@ from privacy.models.requests import OPEN_STATUSES
 from privacy.models.retention import RetentionAction
 from privacy.retention import latest_closing_date_disposable_on
 from subscribers.models import Subscriber, SubscriberService
-from subscribers.services import subscriber_erase
 
 Status = DisposalRun.Status
 Outcome = DisposalItem.Outcome
-# A request's records stay for a year after its decision, whatever their own period (legal hold).
-REQUEST_HOLD = timedelta(days=365)
+
+
+def _one_year_before(day: date) -> date:
+    """A request's records stay for a year after its decision, whatever their own period (legal hold)."""
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
 
 
 def held_subscriber_ids(record_class: str, today: date) -> models.QuerySet:
     """Subscribers whose records of ``record_class`` may not go today: open requests, a year after a decision,
     open incidents, manual holds."""
-    decided_since = timezone.make_aware(datetime.combine(today - REQUEST_HOLD, time.min))
+    decided_since = timezone.make_aware(datetime.combine(_one_year_before(today), time.min))
     requests = SubjectRequest.objects.filter(Q(status__in=OPEN_STATUSES) | Q(decided_at__gte=decided_since))
     holds = LegalHold.objects.in_force(today).filter(subscriber__isnull=False).filter(
         Q(record_class="") | Q(record_class=record_class))
@@ -80,6 +85,9 @@ def disposal_candidates(rule: RetentionRule, today: date) -> models.QuerySet:
         qs = Subscriber.objects.filter(status=Subscriber.Status.TERMINATED, terminated_on__lte=cutoff)
         if rule.action == RetentionAction.ANONYMISE:
             qs = qs.filter(erased_on__isnull=True)
+        else:
+            # Already anonymised because other files still point at the number: they wait for those files.
+            qs = qs.exclude(Q(erased_on__isnull=False) & Q(pk__in=subscribers_with_other_files()))
         return qs.exclude(pk__in=held).values_list("pk", "number")
     if cls in (RecordClass.PROVISION, RecordClass.ACCESS_LOG):
         model = Provision if cls == RecordClass.PROVISION else AccessLog
@@ -97,6 +105,22 @@ def disposal_candidates(rule: RetentionRule, today: date) -> models.QuerySet:
     raise ValueError(cls)
 
 
+def subscribers_with_other_files():
+    """Subscribers that records with their own retention still point at (requests, approvals, incidents)."""
+    return (Subscriber.objects.filter(Q(requests__isnull=False) | Q(exceptional_provisions__isnull=False)
+                                      | Q(incidents__isnull=False)).values("pk"))
+
+
+RECORD_MODELS = {
+    RecordClass.TERMINATED_SUBSCRIBER: Subscriber,
+    RecordClass.PROVISION: Provision,
+    RecordClass.ACCESS_LOG: AccessLog,
+    RecordClass.REQUEST_FILE: SubjectRequest,
+    RecordClass.CONSENT: Consent,
+    RecordClass.BULK_USE: BulkUse,
+}
+
+
 def disposal_dry_run(today: date) -> dict[str, int]:
     """What would go today, per class, changing nothing."""
     return {rule.record_class: disposal_candidates(rule, today).count() for rule in RetentionRule.objects.all()}
@@ -112,7 +136,7 @@ def disposal_propose(*, today: date, record_class: str | None = None) -> list[Di
     rules = RetentionRule.objects.all()
     if record_class:
         rules = rules.filter(record_class=record_class)
-    for rule in rules:
+    for rule in rules.select_for_update():  # the beat task and an operator's command never propose twice
         if DisposalRun.objects.filter(record_class=rule.record_class, status__in=UNFINISHED).exists():
             continue
         candidates = disposal_candidates(rule, today)
@@ -178,7 +202,7 @@ def disposal_purge(*, run_id: int, batch_size: int | None = None, max_batches: i
     with transaction.atomic():
         run = DisposalRun.objects.select_for_update().get(pk=run_id)
         if run.status not in (Status.APPROVED, Status.RUNNING, Status.FAILED):
-            return run.status == Status.DONE
+            return True  # nothing to do here: not approved, rejected, or done
         if run.started_at is None:
             run.started_at = timezone.now()
         run.status = Status.RUNNING
@@ -190,7 +214,10 @@ def disposal_purge(*, run_id: int, batch_size: int | None = None, max_batches: i
                 break
             batches += 1
     except Exception as error:
-        DisposalRun.objects.filter(pk=run_id).update(status=Status.FAILED, last_error=repr(error)[:2000])
+        # The class and SQLSTATE only: a database error's message can quote the row, personal data included.
+        code = getattr(getattr(error, "__cause__", None), "sqlstate", None) or getattr(error, "sqlstate", None)
+        DisposalRun.objects.filter(pk=run_id).update(
+            status=Status.FAILED, last_error=f"{type(error).__name__}{f' (SQLSTATE {code})' if code else ''}")
         raise
     with transaction.atomic():
         run = DisposalRun.objects.select_for_update().get(pk=run_id)
@@ -210,7 +237,12 @@ def _purge_batch(run_id: int, batch_size: int, today: date) -> bool:
         if not items:
             return False
         ids = [item.object_id for item in items]
-        held, gone, counts = DISPOSERS[run.record_class](run, ids, today)
+        # Look again inside the batch: a hold placed, or a rule lengthened, after approval wins.
+        rule = RetentionRule.objects.get(record_class=run.record_class)
+        existing = set(RECORD_MODELS[run.record_class].objects.filter(pk__in=ids).values_list("pk", flat=True))
+        eligible = set(disposal_candidates(rule, today).filter(pk__in=existing).values_list("pk", flat=True))
+        gone, held = set(ids) - existing, existing - eligible
+        counts = DISPOSERS[run.record_class](run, sorted(eligible), today) if eligible else {}
         outcome = {i: Outcome.HELD if i in held else Outcome.GONE if i in gone else Outcome.DISPOSED for i in ids}
         for item in items:
             item.outcome = outcome[item.object_id]
@@ -219,6 +251,7 @@ def _purge_batch(run_id: int, batch_size: int, today: date) -> bool:
         DisposalRun.objects.filter(pk=run_id).update(
             processed_count=F("processed_count") + len(items), disposed_count=F("disposed_count") + disposed,
             held_count=F("held_count") + len(held), related_counts=_merge(run.related_counts, counts),
+            updated_at=timezone.now(),
         )
     return True
 
@@ -227,75 +260,47 @@ def _merge(a: dict, b: dict) -> dict:
     return {k: a.get(k, 0) + b.get(k, 0) for k in {*a, *b}}
 
 
-# --- per class: (run, ids, today) -> (held ids, already-gone ids, {table: rows removed}) ----------------------
-
-
-def _recheck_holds(run: DisposalRun, ids: list[int], subscriber_of: dict[int, int | None], today: date) -> set[int]:
-    """A hold placed after approval wins: look again, inside the batch's transaction."""
-    if class_is_held(run.record_class, today):
-        return set(ids)
-    held = set(held_subscriber_ids(run.record_class, today).filter(
-        pk__in={s for s in subscriber_of.values() if s}).values_list("pk", flat=True))
-    return {i for i in ids if subscriber_of.get(i) in held}
+# --- per class: (run, eligible ids, today) -> {table: rows removed} ------------------------------------------
 
 
 def _dispose_log(model) -> Callable:
     def dispose(run, ids, today):
-        rows = dict(model.objects.filter(pk__in=ids).values_list("pk", "subscriber_id" if model is not BulkUse
-                                                                 else "user_id"))
-        subscriber_of = rows if model is not BulkUse else {}
-        gone = set(ids) - rows.keys()
-        held = _recheck_holds(run, ids, subscriber_of, today) - gone
-        deleted = model.objects.filter(pk__in=rows.keys() - held).delete_for_retention()
-        return held, gone, {model._meta.db_table: deleted}
+        return {model._meta.db_table: model.objects.filter(pk__in=ids).delete_for_retention()}
     return dispose
 
 
 def _dispose_consents(run, ids, today):
-    rows = dict(Consent.objects.filter(pk__in=ids).values_list("pk", "subscriber_id"))
-    gone = set(ids) - rows.keys()
-    held = _recheck_holds(run, ids, rows, today) - gone
-    doomed = rows.keys() - held
-    deleted = Consent.objects.filter(pk__in=doomed).delete()[0]
-    history = Consent.history.filter(id__in=doomed).delete()[0]  # after: the delete itself writes a history row
-    return held, gone, {"privacy_consent": deleted, "privacy_historicalconsent": history}
+    deleted = Consent.objects.filter(pk__in=ids).delete()[0]
+    history = Consent.history.filter(id__in=ids).delete()[0]  # after: the delete itself writes a history row
+    return {"privacy_consent": deleted, "privacy_historicalconsent": history}
 
 
 def _dispose_requests(run, ids, today):
-    rows = dict(SubjectRequest.objects.filter(pk__in=ids).values_list("pk", "subscriber_id"))
-    gone = set(ids) - rows.keys()
-    held = _recheck_holds(run, ids, rows, today) - gone
-    doomed = rows.keys() - held
-    counts = {"privacy_requestevent": RequestEvent.objects.filter(request_id__in=doomed).delete_for_retention()}
+    counts = {"privacy_requestevent": RequestEvent.objects.filter(request_id__in=ids).delete_for_retention()}
     # A stop of provision outlives the file of the request that set it.
-    ProvisionStop.objects.filter(request_id__in=doomed).update(request=None)
-    counts["privacy_subjectrequest"] = SubjectRequest.objects.filter(pk__in=doomed).delete()[0]
-    counts["privacy_historicalsubjectrequest"] = SubjectRequest.history.filter(id__in=doomed).delete()[0]
-    return held, gone, counts
+    ProvisionStop.objects.filter(request_id__in=ids).update(request=None)
+    counts["privacy_subjectrequest"] = SubjectRequest.objects.filter(pk__in=ids).delete()[0]
+    counts["privacy_historicalsubjectrequest"] = SubjectRequest.history.filter(id__in=ids).delete()[0]
+    return counts
 
 
 def _dispose_subscribers(run, ids, today):
-    rows = set(Subscriber.objects.filter(pk__in=ids).values_list("pk", flat=True))
-    gone = set(ids) - rows
-    held = _recheck_holds(run, ids, {i: i for i in rows}, today)
-    doomed = rows - held
+    from privacy.services.erasure import subscriber_personal_data_erase
+
     counts: dict[str, int] = {}
-    approver = run.approved_by
+    reason = _("Retention period over")
+    # Anonymise by rule, or — under a delete rule — where records with their own retention (request files,
+    # approvals of exceptional provisions, incidents) still point at the number.
     if run.action == RetentionAction.ANONYMISE:
-        for subscriber in Subscriber.objects.filter(pk__in=doomed):
-            subscriber_erase(subscriber=subscriber, user=approver, reason=_("Retention period over"), on_date=today)
-        counts["subscribers_subscriber (anonymised)"] = len(doomed)
-        return held, gone, counts
-    # Request files and approvals of exceptional provisions have their own periods: a subscriber who still
-    # has one is anonymised, not deleted, so those records keep pointing at a number.
-    with_files = set(SubjectRequest.objects.filter(subscriber_id__in=doomed).values_list("subscriber_id", flat=True))
-    with_files |= set(ExceptionalProvision.objects.filter(subscriber_id__in=doomed)
-                      .values_list("subscriber_id", flat=True))
-    with_files |= set(IncidentSubscriber.objects.filter(subscriber_id__in=doomed)
-                      .values_list("subscriber_id", flat=True))
-    for subscriber in Subscriber.objects.filter(pk__in=with_files):
-        subscriber_erase(subscriber=subscriber, user=approver, reason=_("Retention period over"), on_date=today)
-    deletable = doomed - with_files
+        to_anonymise = set(ids)
+    else:
+        to_anonymise = set(subscribers_with_other_files().filter(pk__in=ids).values_list("pk", flat=True))
+    for subscriber in Subscriber.objects.filter(pk__in=to_anonymise):
+        counts = _merge(counts, subscriber_personal_data_erase(subscriber=subscriber, user=run.approved_by,
+                                                              reason=reason, on_date=today))
+    deletable = set(ids) - to_anonymise
+    if not deletable:
+        return counts
     # Rows first, then their history: simple_history writes a "deleted" history row for each row deleted.
     counts["privacy_workorder"] = WorkOrder.objects.filter(subscriber_id__in=deletable).count()
     counts["privacy_provisionstop"] = ProvisionStop.objects.filter(subscriber_id__in=deletable).delete()[0]
@@ -312,8 +317,7 @@ def _dispose_subscribers(run, ids, today):
         ("subscribers_historicalsubscriber", Subscriber.history, "id"),
     ]:
         counts[name] = manager.filter(**{f"{field}__in": deletable}).delete()[0]
-    counts["subscribers_subscriber (anonymised, other files remain)"] = len(with_files)
-    return held, gone, counts
+    return counts
 
 
 DISPOSERS = {

@@ -4,6 +4,7 @@ import json
 from datetime import date, datetime, timedelta
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
@@ -164,7 +165,9 @@ def test_a_hold_placed_between_approval_and_purge_wins(old_terminated, clerk, of
 @pytest.mark.django_db
 def test_nothing_is_purged_before_an_officer_approves(old_terminated, clerk):
     (run,) = svc.disposal_propose(today=TODAY, record_class="terminated_subscriber")
-    assert svc.disposal_purge(run_id=run.pk, today=TODAY) is False
+    svc.disposal_purge(run_id=run.pk, today=TODAY)
+    run.refresh_from_db()
+    assert (run.status, run.processed_count) == ("proposed", 0)
     from django.core.exceptions import PermissionDenied
 
     with pytest.raises(PermissionDenied):
@@ -318,7 +321,8 @@ def test_auto_approved_classes_are_purged_without_an_officer(clerk, django_captu
 
     BulkUse.objects.create(user=clerk, purpose=Purpose.objects.get(code="notices"), kind="export_csv", count=1,
                            at=_at(date(2029, 5, 1)))
-    with django_capture_on_commit_callbacks(execute=True):  # eager Celery: queued, and run once committed
+    with time_machine.travel(_at(TODAY), tick=False), django_capture_on_commit_callbacks(execute=True):
+        # eager Celery: queued, and run once committed
         runs = svc.disposal_propose(today=TODAY, record_class="bulk_use")
     run = DisposalRun.objects.get(pk=runs[0].pk)
     assert run.auto_approved and run.status == "done" and not BulkUse.objects.exists()
@@ -359,13 +363,28 @@ def test_dry_run_counts_per_class_and_changes_nothing(old_terminated, capsys):
 
 
 @pytest.mark.django_db
-def test_the_command_proposes_and_purges_only_what_is_auto_approved(old_terminated, capsys):
-    call_command("run_retention", today=TODAY.isoformat())
+def test_the_command_proposes_and_purges_only_what_is_auto_approved(old_terminated, clerk, capsys):
+    from privacy.models import Purpose
+
+    BulkUse.objects.create(user=clerk, purpose=Purpose.objects.get(code="notices"), kind="export_csv", count=1,
+                           at=_at(date(2029, 5, 1)))
+    with time_machine.travel(_at(TODAY), tick=False):
+        call_command("run_retention")
     out = capsys.readouterr().out
     assert "terminated_subscriber" in out
     run = DisposalRun.objects.get(record_class="terminated_subscriber")
     assert run.status == "proposed"  # an officer still has to approve
     assert Subscriber.objects.get(pk=old_terminated.pk).erased_on is None
+    assert DisposalRun.objects.get(record_class="bulk_use").status == "done" and not BulkUse.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_command_refuses_a_future_day_unless_dry_run(old_terminated):
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError):
+        call_command("run_retention", today=TODAY.isoformat())
+    assert not DisposalRun.objects.exists()
 
 
 @pytest.mark.django_db
@@ -396,10 +415,11 @@ def test_the_purge_runs_on_a_real_worker_over_redis(celery_worker, officer):
     from privacy.tasks import purge_disposal_run
 
     _delete_rule("terminated_subscriber")
-    doomed = [SubscriberFactory(status="terminated", terminated_on=date(2025, 6, 1), applied_on=date(2010, 1, 1),
+    # terminated in fiscal 2020: past a 5-year period from 1 April 2026, so the worker's own today agrees
+    doomed = [SubscriberFactory(status="terminated", terminated_on=date(2020, 6, 1), applied_on=date(2010, 1, 1),
                                 activated_on=date(2010, 1, 5)).pk for _ in range(7)]
     kept = SubscriberFactory().pk
-    (run,) = svc.disposal_propose(today=TODAY, record_class="terminated_subscriber")
+    (run,) = svc.disposal_propose(today=timezone.localdate(), record_class="terminated_subscriber")
     DisposalRun.objects.filter(pk=run.pk).update(status="approved", approved_by=officer, approved_at=timezone.now())
 
     # batches of 3, one per call: the first call leaves work and re-queues itself until the run is done
@@ -415,3 +435,79 @@ def test_the_purge_runs_on_a_real_worker_over_redis(celery_worker, officer):
     assert (run.status, run.disposed_count) == ("done", 7)
     assert not Subscriber.objects.filter(pk__in=doomed).exists() and Subscriber.objects.filter(pk=kept).exists()
     assert not Subscriber.history.filter(id__in=doomed).exists()
+
+
+# --- what the review asked for --------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_session_level_setting_opens_no_door_in_the_append_only_trigger(clerk):
+    if connection.vendor != "postgresql":
+        pytest.skip("the trigger is PostgreSQL's")
+    access_log_record(user=clerk, subscribers=[SubscriberFactory()], action="view")
+    for value in ("on", "1", "true"):
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('mctv.retention_purge', %s, false)", [value])
+            cursor.execute("DELETE FROM privacy_accesslog")
+    assert AccessLog.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_anonymisation_also_removes_what_other_rows_say_about_the_subscriber(old_terminated, officer, clerk):
+    from privacy.models import ProvisionStop, Purpose
+    from privacy.services.purposes import consent_record
+
+    order = WorkOrderFactory(subscriber=old_terminated, note="裏口の鍵は植木鉢の下")
+    ProvisionStop.objects.create(subscriber=old_terminated, scope="contractors", reason="DV被害のため",
+                                 recorded_by=clerk)
+    survey = Purpose.objects.create(code="survey", title="調査", description="調査", since=date(2000, 1, 1))
+    consent_record(subscriber=old_terminated, purpose=survey, user_told="市", use_told="調査", method="paper",
+                   given_on=date(2020, 1, 1), user=clerk)
+
+    _approve_and_purge("terminated_subscriber", officer)
+
+    assert not WorkOrder.objects.filter(pk=order.pk).exists() and not WorkOrder.history.filter(id=order.pk).exists()
+    assert not ProvisionStop.objects.filter(subscriber=old_terminated).exists()
+    assert not ProvisionStop.history.filter(subscriber_id=old_terminated.pk).exists()
+    assert not Consent.objects.filter(subscriber=old_terminated).exists()
+    assert not Consent.history.filter(subscriber_id=old_terminated.pk).exists()
+
+
+@pytest.mark.django_db
+def test_a_subscriber_kept_for_their_request_files_is_not_proposed_again_and_again(old_terminated, officer, clerk):
+    _delete_rule("terminated_subscriber")
+    _open_request(old_terminated, clerk)
+    SubjectRequest.objects.update(status="closed", closed_on=date(2026, 3, 1))  # decided long ago: no hold
+
+    run = _approve_and_purge("terminated_subscriber", officer)
+
+    subscriber = Subscriber.objects.get(pk=old_terminated.pk)  # anonymised: its request file points at it
+    assert run.disposed_count == 1 and subscriber.erased_on == TODAY
+    assert svc.disposal_dry_run(TODAY)["terminated_subscriber"] == 0
+    assert svc.disposal_propose(today=TODAY, record_class="terminated_subscriber") == []
+
+
+@pytest.mark.django_db
+def test_a_rule_lengthened_after_approval_wins(old_terminated, officer):
+    (run,) = svc.disposal_propose(today=TODAY, record_class="terminated_subscriber")
+    svc.disposal_approve(run=run, user=officer)
+    RetentionRule.objects.filter(record_class="terminated_subscriber").update(years=10)
+
+    svc.disposal_purge(run_id=run.pk, today=TODAY)
+
+    run.refresh_from_db()
+    assert (run.disposed_count, run.held_count) == (0, 1)
+    assert Subscriber.objects.get(pk=old_terminated.pk).erased_on is None
+
+
+@pytest.mark.django_db
+def test_holds_keep_a_subscribers_provision_records_too(clerk, officer):
+    order = WorkOrderFactory()
+    from privacy.services.provision import provision_record
+
+    provision_record(subscriber=order.subscriber, items=order.items, method="paper", basis="contracted_work",
+                     purpose="修理", user=clerk, work_order=order)
+    _manual_hold(order.subscriber, clerk)
+    assert svc.disposal_dry_run(date(2031, 6, 1))["provision"] == 0
+    LegalHold.objects.update(until=date(2031, 5, 31))
+    assert svc.disposal_dry_run(date(2031, 6, 1))["provision"] == 1

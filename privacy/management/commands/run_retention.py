@@ -24,6 +24,9 @@ class Command(BaseCommand):
         day = parse_date(today) if today else timezone.localdate()
         if today and day is None:
             raise CommandError("--today takes a date as YYYY-MM-DD")
+        if day > timezone.localdate() and not dry_run:
+            # Counting from a future day would dispose of records before their period is over.
+            raise CommandError("--today may lie in the future only with --dry-run")
         rules = {r.record_class: r for r in RetentionRule.objects.all()}
         if dry_run:
             counts = disposal_dry_run(day)
