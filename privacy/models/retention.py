@@ -22,6 +22,7 @@ class RecordClass(models.TextChoices):
     PROVISION = "provision", _("Provision records")
     ACCESS_LOG = "access_log", _("Staff access log")
     REQUEST_FILE = "request_file", _("Request files")
+    INCIDENT_FILE = "incident_file", _("Incident files")
     CONSENT = "consent", _("Withdrawn consents")
     BULK_USE = "bulk_use", _("Bulk-use log")
 

@@ -96,6 +96,11 @@ def disposal_candidates(rule: RetentionRule, today: date) -> models.QuerySet:
     if cls == RecordClass.REQUEST_FILE:
         return (SubjectRequest.objects.filter(status=SubjectRequest.Status.CLOSED, closed_on__lte=cutoff)
                 .exclude(subscriber_id__in=held).values_list("pk", "subscriber__number"))
+    if cls == RecordClass.INCIDENT_FILE:
+        # An incident file goes when it is closed, past its period, and none of its people is held.
+        held_incidents = IncidentSubscriber.objects.filter(subscriber_id__in=held).values("incident_id")
+        return (Incident.objects.filter(status=Incident.Status.CLOSED, closed_on__lte=cutoff)
+                .exclude(pk__in=held_incidents).annotate(none=models.Value("")).values_list("pk", "none"))
     if cls == RecordClass.CONSENT:
         return (Consent.objects.filter(withdrawn_on__lte=cutoff).exclude(subscriber_id__in=held)
                 .values_list("pk", "subscriber__number"))
@@ -116,6 +121,7 @@ RECORD_MODELS = {
     RecordClass.PROVISION: Provision,
     RecordClass.ACCESS_LOG: AccessLog,
     RecordClass.REQUEST_FILE: SubjectRequest,
+    RecordClass.INCIDENT_FILE: Incident,
     RecordClass.CONSENT: Consent,
     RecordClass.BULK_USE: BulkUse,
 }
@@ -284,6 +290,16 @@ def _dispose_requests(run, ids, today):
     return counts
 
 
+def _dispose_incidents(run, ids, today):
+    from privacy.models import IncidentEvent
+
+    counts = {"privacy_incidentevent": IncidentEvent.objects.filter(incident_id__in=ids).delete_for_retention(),
+              "privacy_incidentsubscriber": IncidentSubscriber.objects.filter(incident_id__in=ids).delete()[0],
+              "privacy_incident": Incident.objects.filter(pk__in=ids).delete()[0]}
+    counts["privacy_historicalincident"] = Incident.history.filter(id__in=ids).delete()[0]
+    return counts
+
+
 def _dispose_subscribers(run, ids, today):
     from privacy.services.erasure import subscriber_personal_data_erase
 
@@ -326,5 +342,6 @@ DISPOSERS = {
     RecordClass.ACCESS_LOG: _dispose_log(AccessLog),
     RecordClass.BULK_USE: _dispose_log(BulkUse),
     RecordClass.REQUEST_FILE: _dispose_requests,
+    RecordClass.INCIDENT_FILE: _dispose_incidents,
     RecordClass.CONSENT: _dispose_consents,
 }

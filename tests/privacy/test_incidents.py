@@ -189,3 +189,20 @@ def test_the_digest_includes_incident_deadlines(officer, mailoutbox):
     incident = record(officer, [SubscriberFactory()], sensitive_data=True, discovered_at=timezone.now())
     assert deadline_digest_send_all(today=timezone.localdate()) == 1
     assert incident.number in mailoutbox[0].body
+
+
+def test_a_closed_incident_file_goes_after_its_period_and_an_open_one_stays(officer):
+    from privacy.services import retention
+
+    closed = record(officer, [SubscriberFactory()])
+    incident_set_status(incident=closed, status="closed", user=officer, note="通知完了", on=date(2026, 11, 10))
+    still_open = record(officer, [SubscriberFactory()])
+
+    (run,) = retention.disposal_propose(today=date(2032, 4, 1), record_class="incident_file")
+    retention.disposal_approve(run=run, user=officer)
+    retention.disposal_purge(run_id=run.pk, today=date(2032, 4, 1))
+
+    assert list(Incident.objects.values_list("pk", flat=True)) == [still_open.pk]
+    assert not IncidentEvent.objects.filter(incident_id=closed.pk).exists()
+    assert not IncidentSubscriber.objects.filter(incident_id=closed.pk).exists()
+    assert not Incident.history.filter(id=closed.pk).exists()
