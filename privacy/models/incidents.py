@@ -66,6 +66,10 @@ class IncidentQuerySet(models.QuerySet):
     def open(self):
         return self.exclude(status=IncidentStatus.CLOSED)
 
+    def with_counts(self):
+        """Annotate how many registry subscribers each affects: lists need no query per incident."""
+        return self.annotate(registry_count=models.Count("affected"))
+
 
 class Incident(TimeStampedModel):
     Status = IncidentStatus
@@ -126,7 +130,8 @@ class Incident(TimeStampedModel):
 
     @property
     def affected_count(self) -> int:
-        return self.affected.count() + self.other_people_count
+        registry = getattr(self, "registry_count", None)
+        return (self.affected.count() if registry is None else registry) + self.other_people_count
 
     @property
     def discovered_on(self) -> date:

@@ -40,7 +40,7 @@ def digest_incidents(today: date) -> list[dict]:
     config = IncidentSettings.current()
     last_day = nth_open_day_after(today, DIGEST_OPEN_DAYS)
     rows = []
-    for incident in Incident.objects.open():
+    for incident in Incident.objects.open().with_counts():
         deadline = incident.next_deadline(config)
         if deadline and deadline[1] <= last_day:
             rows.append({"number": incident.number, "report": deadline[0], "due_on": deadline[1],
@@ -72,8 +72,8 @@ def deadline_digest_send(*, department: Department, today: date) -> DeadlineDige
             context = {"department": department, "today": today, "overdue": overdue, "due_soon": due_soon,
                        "open_days": DIGEST_OPEN_DAYS, "incidents": incidents}
             send_mail(
-                subject=_("[MCTV] Request deadlines: %(overdue)d overdue, %(soon)d due soon")
-                % {"overdue": len(overdue), "soon": len(due_soon)},
+                subject=_("[MCTV] Deadlines: %(overdue)d overdue, %(soon)d due soon, %(incidents)d incident reports")
+                % {"overdue": len(overdue), "soon": len(due_soon), "incidents": len(incidents)},
                 message=render_to_string("privacy/email/deadline_digest.txt", context),
                 from_email=settings.DEFAULT_FROM_EMAIL,
                 recipient_list=recipients,

@@ -66,6 +66,8 @@ def incident_update(*, incident: Incident, user, add_subscribers=(), **fields) -
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
     if incident.status == Status.CLOSED:
         raise ValidationError(_("A closed incident cannot be changed."))
+    if fields.get("discovered_at") and fields["discovered_at"] > timezone.now():
+        raise ValidationError({"discovered_at": _("The date cannot be in the future.")})
     if "items" in fields:
         if unknown_items(fields["items"]):
             raise ValidationError({"items": _("An unknown data item was named.")})
@@ -93,6 +95,10 @@ def incident_set_status(*, incident: Incident, status: str, user, on: date | Non
         raise ValidationError(_("An incident cannot go from “%(old)s” to “%(new)s”.") % {
             "old": Status(incident.status).label, "new": Status(status).label})
     on = on or timezone.localdate()
+    earliest = incident.preliminary_reported_on or incident.discovered_on
+    if on > timezone.localdate() or on < earliest:
+        raise ValidationError({"on": _("The date must lie between %(earliest)s and today.") % {
+            "earliest": earliest.isoformat()}})
     if status == Status.PRELIMINARY_REPORTED:
         incident.preliminary_reported_on = on
     elif status == Status.FINAL_REPORTED:
@@ -116,9 +122,15 @@ def incident_set_status(*, incident: Incident, status: str, user, on: date | Non
 def incident_mark_notices_sent(*, incident: Incident, subscriber_ids, sent_on: date, method: str, user) -> int:
     """§11(1)①: the letters to these affected subscribers went out on ``sent_on`` by ``method``."""
     _require_officer(user)
-    if sent_on > timezone.localdate():
-        raise ValidationError({"sent_on": _("The date cannot be in the future.")})
-    updated = IncidentSubscriber.objects.filter(incident=incident, subscriber_id__in=subscriber_ids).update(
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    if incident.status == Status.CLOSED:
+        raise ValidationError(_("A closed incident cannot be changed."))
+    if sent_on > timezone.localdate() or sent_on < incident.discovered_on:
+        raise ValidationError({"sent_on": _("The date must lie between %(earliest)s and today.") % {
+            "earliest": incident.discovered_on.isoformat()}})
+    # A notice recorded as sent stays as recorded: only those not yet sent are marked.
+    updated = IncidentSubscriber.objects.filter(incident=incident, subscriber_id__in=subscriber_ids,
+                                                notice_sent_on__isnull=True).update(
         notice_sent_on=sent_on, notice_method=method)
     _event(incident, user, "notices_sent", note=_("%(n)d notices, %(method)s") % {
         "n": updated, "method": IncidentSubscriber.Method(method).label})

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,7 +31,7 @@ class IncidentListView(StaffPermissionMixin, ListView):
     template_name = "privacy/incident_list.html"
     context_object_name = "incidents"
     paginate_by = 50
-    queryset = Incident.objects.all()
+    queryset = Incident.objects.with_counts().order_by("-discovered_at", "-pk")
 
     def get_context_data(self, **kwargs):
         config = IncidentSettings.current()
@@ -108,6 +109,11 @@ class IncidentDetailView(StaffPermissionMixin, IncidentObjectMixin, DetailView):
         config = IncidentSettings.current()
         incident = self.object
         affected = list(incident.affected.select_related("subscriber"))
+        # The page names the affected people: opening it is logged for each, as any view of a record is.
+        if self.request.method == "GET":
+            access_log_record(user=self.request.user, subscribers=[a.subscriber for a in affected],
+                              action=AccessLog.Action.VIEW, path=self.request.path,
+                              detail={"incident": incident.number})
         return super().get_context_data(
             config=config, affected=affected, reasons=incident.reportable_reasons(config),
             deadline=incident.next_deadline(config), preliminary_due=incident.preliminary_due(config),
@@ -172,8 +178,11 @@ class IncidentNoticesPdfView(StaffPermissionMixin, IncidentObjectMixin, View):
         affected = incident.affected.select_related("subscriber")
         wanted = request.GET.getlist("subscriber")
         if wanted:
-            affected = affected.filter(subscriber_id__in=[int(w) for w in wanted if w.isdigit()])
+            ids = [int(w) for w in wanted if w.isascii() and w.isdigit()]
+            affected = affected.filter(subscriber_id__in=ids)
         affected = list(affected)
+        if not affected:
+            raise Http404
         with transaction.atomic():
             access_log_record(user=request.user, subscribers=[a.subscriber for a in affected],
                               action=AccessLog.Action.EXPORT, path=request.get_full_path(),
@@ -196,6 +205,7 @@ class IncidentReportPdfView(StaffPermissionMixin, IncidentObjectMixin, View):
             "incident": incident, "config": config, "items": item_labels(incident.items),
             "reasons": incident.reportable_reasons(config), "issued_on": timezone.localdate(),
             "notices_sent": incident.affected.filter(notice_sent_on__isnull=False).count(),
+            "registry_count": incident.affected.count(),
             "affected_count": incident.affected_count,
         })
         return pdf_response(pdf, f"incident-{incident.number}-report.pdf")

@@ -64,7 +64,7 @@ def incident_deadlines(user, today) -> list[dict]:
 
     config = IncidentSettings.current()
     rows = []
-    for incident in Incident.objects.open():
+    for incident in Incident.objects.open().with_counts():
         deadline = incident.next_deadline(config)
         if deadline:
             left = (deadline[1] - today).days

@@ -206,3 +206,46 @@ def test_a_closed_incident_file_goes_after_its_period_and_an_open_one_stays(offi
     assert not IncidentEvent.objects.filter(incident_id=closed.pk).exists()
     assert not IncidentSubscriber.objects.filter(incident_id=closed.pk).exists()
     assert not Incident.history.filter(id=closed.pk).exists()
+
+
+def test_opening_an_incident_is_access_logged_for_each_person_it_names(client, officer):
+    from privacy.models import AccessLog
+
+    people = [SubscriberFactory() for _ in range(2)]
+    incident = record(officer, people)
+    client.force_login(officer)
+    client.get(reverse("privacy:incident_detail", args=[incident.pk]))
+    assert set(AccessLog.objects.filter(action="view").values_list("subscriber_number", flat=True)) == {
+        p.number for p in people}
+
+
+def test_an_auditor_reads_the_register_but_records_nothing(client, auditor, officer):
+    incident = record(officer, [SubscriberFactory()])
+    client.force_login(auditor)
+    assert client.get(reverse("privacy:incident_detail", args=[incident.pk])).status_code == 200
+    assert client.get(reverse("privacy:incident_create")).status_code == 403
+    assert client.post(reverse("privacy:incident_status", args=[incident.pk]), {"status": "closed"}).status_code == 403
+    with pytest.raises(PermissionDenied):
+        record(auditor)
+
+
+@pytest.mark.parametrize("query", ["①", "abc", "999999"])
+def test_odd_subscriber_filters_on_the_notices_answer_404_not_500(client, officer, query):
+    incident = record(officer, [SubscriberFactory()])
+    client.force_login(officer)
+    assert client.get(reverse("privacy:incident_notices", args=[incident.pk]), {"subscriber": query}).status_code == 404
+
+
+def test_notices_already_sent_stay_as_recorded_and_dates_are_checked(officer):
+    person = SubscriberFactory()
+    incident = record(officer, [person])
+    incident_mark_notices_sent(incident=incident, subscriber_ids=[person.pk], sent_on=date(2026, 11, 5),
+                               method="mail", user=officer)
+    incident_mark_notices_sent(incident=incident, subscriber_ids=[person.pk], sent_on=date(2026, 11, 9),
+                               method="phone", user=officer)
+    assert IncidentSubscriber.objects.get().notice_sent_on == date(2026, 11, 5)
+    with pytest.raises(ValidationError):  # before the discovery
+        incident_mark_notices_sent(incident=incident, subscriber_ids=[person.pk], sent_on=date(2026, 10, 1),
+                                   method="mail", user=officer)
+    with pytest.raises(ValidationError):  # a report dated before the discovery
+        incident_set_status(incident=incident, status="preliminary_reported", user=officer, on=date(2026, 10, 1))

@@ -1,0 +1,436 @@
+"""The benchmark: a city-scale data set on PostgreSQL, then the pages and jobs people wait for, measured.
+
+    python bench/run.py [--scale tiny|small|default] [--reps N] [--load-seconds S] [--keep]
+
+It builds its own database (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/mctv_bench),
+prints one table and writes bench/results.json. Figures only: nothing here asserts on time.
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+from urllib.parse import urlencode, urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+SCALES = {
+    # subscribers, contractors, work orders, provisions, access-log rows, requests, terminated to purge
+    "tiny": dict(subscribers=600, contractors=5, work_orders=200, provisions=5_000, access_log=2_000, requests=50,
+                 purge=300),
+    "small": dict(subscribers=10_000, contractors=20, work_orders=2_000, provisions=100_000, access_log=20_000,
+                  requests=500, purge=2_000),
+    "default": dict(subscribers=100_000, contractors=50, work_orders=20_000, provisions=1_000_000,
+                    access_log=200_000, requests=5_000, purge=20_000),
+}
+BENCH_DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/mctv_bench")
+
+
+def prepare_database(url: str) -> None:
+    import psycopg
+
+    parsed = urlparse(url)
+    name = parsed.path.lstrip("/")
+    admin = parsed._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def setup_django() -> None:
+    os.environ["DATABASE_URL"] = BENCH_DATABASE_URL
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mctv.settings.test")
+    import django
+
+    django.setup()
+
+
+def timed(fn, reps: int) -> dict:
+    fn()  # warm up: the first call pays for imports, template compilation and cold caches
+    samples = []
+    for _ in range(reps):
+        started = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - started) * 1000)
+    samples.sort()
+    return {"median_ms": round(statistics.median(samples), 2),
+            "p95_ms": round(samples[min(len(samples) - 1, int(len(samples) * 0.95))], 2), "n": reps}
+
+
+# --- the data set ---------------------------------------------------------------------------------------------
+
+
+def generate(scale: dict) -> dict:
+    from django.db import transaction
+    from django.utils import timezone
+
+    from privacy.models import AccessLog, ConfidentialityAgreement, Contractor, Provision, SubjectRequest, User
+    from privacy.models import WorkKind, WorkOrder
+    from subscribers.demo import seed_demo
+    from subscribers.models import Subscriber
+
+    today = timezone.localdate()
+    started = time.perf_counter()
+    seed_demo(subscribers=scale["subscribers"], seed=7, today=today)
+    clerk = User.objects.get(username="clerk")
+    items = ["number", "name", "reading", "address", "phone", "services"]
+    contractors = []
+    for i in range(scale["contractors"]):
+        c = Contractor.objects.create(name=f"ベンチ工業{i:03d}株式会社", address="青森県三沢市", representative="代表",
+                                      phone="0176000000")
+        ConfidentialityAgreement.objects.create(
+            contractor=c, reference=f"B-{i}", signed_on=today - timedelta(days=400), expires_on=today + timedelta(days=400),
+            items=items, clause_safety_measures=True, clause_no_use_beyond_contract=True, clause_return_or_destroy=True)
+        contractors.append(c)
+    kind = WorkKind.objects.get(code="repair")
+    ids = list(Subscriber.objects.values_list("pk", "number"))
+    orders = [WorkOrder(number=f"B{n:07d}", subscriber_id=ids[n % len(ids)][0], contractor=contractors[n % len(contractors)],
+                        kind=kind, scheduled_on=today, access_from=today - timedelta(days=1),
+                        access_until=today + timedelta(days=30), items=["number", "name", "address", "phone"])
+              for n in range(scale["work_orders"])]
+    WorkOrder.objects.bulk_create(orders, batch_size=5000)
+    order_rows = list(WorkOrder.objects.values_list("pk", "subscriber_id", "contractor_id"))
+    number_of = dict(ids)
+    now = timezone.now()
+    with transaction.atomic():
+        batch = []
+        for n in range(scale["provisions"]):
+            order_id, subscriber_id, contractor_id = order_rows[n % len(order_rows)]
+            batch.append(Provision(
+                at=now - timedelta(minutes=n * 3), subscriber_id=subscriber_id,
+                subscriber_number=number_of[subscriber_id], contractor_id=contractor_id, recipient_name="ベンチ工業",
+                items=["number", "name", "address"], method="server_access", basis="contracted_work", purpose="修理",
+                work_order_id=order_id, caused_by=clerk))
+            if len(batch) == 10_000:
+                Provision.objects.bulk_create(batch)
+                batch = []
+        Provision.objects.bulk_create(batch)
+        batch = []
+        for n in range(scale["access_log"]):
+            subscriber_id, number = ids[n % len(ids)]
+            batch.append(AccessLog(at=now - timedelta(minutes=n), user=clerk, subscriber_id=subscriber_id,
+                                   subscriber_number=number, action="view", path="/subscribers/"))
+            if len(batch) == 10_000:
+                AccessLog.objects.bulk_create(batch)
+                batch = []
+        AccessLog.objects.bulk_create(batch)
+    department = clerk.department
+    requests = [SubjectRequest(
+        number=f"BR{n:07d}", subscriber_id=ids[n % len(ids)][0], department=department, kind="disclosure",
+        received_on=today - timedelta(days=n % 40), channel="mail", details="開示", requester_name="ベンチ",
+        requester_postal_code="0330001", requester_address="三沢市", days=15,
+        due_on=today - timedelta(days=n % 40) + timedelta(days=15), received_by=clerk,
+        status="received" if n % 3 else "closed") for n in range(scale["requests"])]
+    SubjectRequest.objects.bulk_create(requests, batch_size=5000)
+    # Terminated subscribers long past their period, for the purge.
+    from subscribers.demo import build_subscribers
+
+    old, _services = build_subscribers(scale["purge"], seed=99, today=date(2015, 6, 1))
+    for s in old:
+        s.status, s.terminated_on, s.suspended_on = "terminated", date(2016, 6, 1), None
+        s.activated_on = s.activated_on or s.applied_on
+        s.applied_on = min(s.applied_on, date(2015, 1, 1))
+        s.activated_on = min(s.activated_on, date(2015, 1, 1))
+    Subscriber.objects.bulk_create(old, batch_size=5000)
+    with __import__("django.db").db.connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return {"seconds": round(time.perf_counter() - started, 1),
+            "rows": {"subscribers": Subscriber.objects.count(), "work_orders": WorkOrder.objects.count(),
+                     "provisions": Provision.objects.count(), "access_log": AccessLog.objects.count(),
+                     "requests": SubjectRequest.objects.count()}}
+
+
+# --- measurements ---------------------------------------------------------------------------------------------
+
+SEARCHES = {"kanji name": "田中", "hiragana reading": "たなか", "phone fragment": "5112", "address fragment": "中央町2丁目",
+            "subscriber number": None}
+
+
+def measure_pages(reps: int) -> dict:
+    from django.db import connection
+    from django.test import Client
+
+    from privacy.models import Contractor, User, WorkOrder
+    from privacy.selectors import work_orders_visible_to
+    from subscribers.models import Subscriber
+
+    results = {}
+    clerk, admin = User.objects.get(username="clerk"), User.objects.get(username="admin")
+    staff, admin_client = Client(), Client()
+    staff.force_login(clerk)
+    admin_client.force_login(admin)
+    number = Subscriber.objects.order_by("pk").values_list("number", flat=True)[len(SEARCHES) * 7]
+    for label, query in SEARCHES.items():
+        query = query or number
+        page = timed(lambda q=query: staff.get("/subscribers/", {"q": q}), reps)
+        changelist = timed(lambda q=query: admin_client.get("/admin/subscribers/subscriber/", {"q": q}),
+                           max(3, reps // 4))
+        qs = Subscriber.objects.visible_to(clerk).search(query).order_by("family_name_kana", "given_name_kana",
+                                                                           "number")[:25]
+        sql, params = qs.query.sql_with_params()
+
+        def floor(sql=sql, params=params):
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                cursor.fetchall()
+
+        raw = timed(floor, reps)
+        results[f"search: {label}"] = {
+            **page, "admin_changelist_p95_ms": changelist["p95_ms"], "sql_floor_p95_ms": raw["p95_ms"],
+            "admin_ratio": round(changelist["p95_ms"] / max(page["p95_ms"], 0.01), 1),
+            "page_to_floor_ratio": round(page["p95_ms"] / max(raw["p95_ms"], 0.01), 1),
+        }
+
+    contractor = Contractor.objects.filter(name__startswith="ベンチ").first()
+    user, _ = User.objects.get_or_create(username="bench-contractor", defaults={"contractor": contractor})
+    from django.contrib.auth.models import Group
+
+    user.groups.add(Group.objects.get(name="contractor"))
+    portal = Client()
+    portal.force_login(user)
+    order = work_orders_visible_to(user).first()
+    results["portal subscriber page (with its Provision write)"] = timed(
+        lambda: portal.get(f"/portal/work-orders/{order.pk}/"), reps)
+
+    some = WorkOrder.objects.filter(contractor=contractor).select_related("subscriber").first().subscriber
+    month_start = date.today().replace(day=1)
+    results["provision log: by subscriber"] = timed(
+        lambda: staff.get("/provisions/", {"subscriber_number": some.number}), reps)
+    results["provision log: contractor + month"] = timed(lambda: staff.get("/provisions/", {
+        "contractor": contractor.pk, "date_from": month_start.isoformat(), "date_to": date.today().isoformat()}), reps)
+    officer = Client()
+    officer.force_login(User.objects.get(username="officer"))
+    results["dashboard"] = timed(lambda: officer.get("/dashboard/"), reps)
+    return results
+
+
+def measure_pdfs(reps: int) -> dict:
+    from django.utils import timezone
+
+    from privacy.letters import decision_letter_pdf, disclosure_pdf
+    from privacy.models import Provision, SubjectRequest, User
+
+    officer = User.objects.get(username="officer")
+    request = SubjectRequest.objects.filter(status="received").first()
+    SubjectRequest.objects.filter(pk=request.pk).update(decision="full", decided_by=officer,
+                                                        decided_at=timezone.now(), status="decided")
+    request.refresh_from_db()
+    results = {"reply letter PDF": timed(lambda: decision_letter_pdf(request), max(3, reps // 5))}
+    # The subscriber with the most provision records, topped up to 1,000 for the disclosure.
+    subscriber_id = Provision.objects.values("subscriber_id").order_by().annotate(
+        n=__import__("django.db.models").db.models.Count("id")).order_by("-n").values_list("subscriber_id", flat=True)[0]
+    SubjectRequest.objects.filter(pk=request.pk).update(subscriber_id=subscriber_id, kind="disclosure")
+    request.refresh_from_db()
+    have = Provision.objects.filter(subscriber_id=subscriber_id).count()
+    template = Provision.objects.filter(subscriber_id=subscriber_id).first()
+    Provision.objects.bulk_create([Provision(
+        at=template.at, subscriber_id=subscriber_id, subscriber_number=template.subscriber_number,
+        contractor_id=template.contractor_id, recipient_name=template.recipient_name, items=template.items,
+        method=template.method, basis=template.basis, purpose=template.purpose, work_order_id=template.work_order_id,
+        caused_by_id=template.caused_by_id) for _ in range(max(0, 1000 - have))])
+    results["disclosure PDF (1,000 provision rows)"] = timed(lambda: disclosure_pdf(request, officer), max(2, reps // 10))
+    return results
+
+
+PURGE_SCRIPT = """
+import resource, sys, time, json
+import django
+django.setup()
+from privacy.services.retention import disposal_purge
+run_id = int(sys.argv[1])
+baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+started = time.perf_counter()
+disposal_purge(run_id=run_id)
+print(json.dumps({"seconds": time.perf_counter() - started, "baseline_rss_mb": baseline,
+                  "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def measure_purge() -> dict:
+    """The retention purge of the terminated subscribers in a worker-like process, against one raw DELETE."""
+    from django.db import connection
+    from django.utils import timezone
+
+    from privacy.models import DisposalRun, RetentionRule, User
+    from privacy.services.retention import disposal_propose
+
+    RetentionRule.objects.filter(record_class="terminated_subscriber").update(action="delete", years=5)
+    (run,) = disposal_propose(today=timezone.localdate(), record_class="terminated_subscriber")
+    ids = list(run.items.values_list("object_id", flat=True))
+    # The floor: one raw DELETE of as many rows, from a copy of the same table.
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE bench_subscriber_copy AS SELECT * FROM subscribers_subscriber WHERE id = ANY(%s)",
+                       [ids])
+        started = time.perf_counter()
+        cursor.execute("DELETE FROM bench_subscriber_copy WHERE id = ANY(%s)", [ids])
+        raw_seconds = time.perf_counter() - started
+        cursor.execute("DROP TABLE bench_subscriber_copy")
+    # Approved as an officer would, without queuing: the purge below runs in its own, worker-like process.
+    DisposalRun.objects.filter(pk=run.pk).update(status="approved", approved_by=User.objects.get(username="officer"),
+                                                 approved_at=timezone.now())
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    out = subprocess.run([sys.executable, "-c", PURGE_SCRIPT, str(run.pk)], cwd=ROOT, env=env, capture_output=True,
+                         text=True, check=True).stdout.strip().splitlines()[-1]
+    purge = json.loads(out)
+    run.refresh_from_db()
+    return {"rows": len(ids), "disposed": run.disposed_count,
+            "purge_rows_per_s": round(len(ids) / max(purge["seconds"], 1e-6)),
+            "raw_delete_rows_per_s": round(len(ids) / max(raw_seconds, 1e-6)),
+            "ratio_to_raw": round((len(ids) / max(purge["seconds"], 1e-6)) / (len(ids) / max(raw_seconds, 1e-6)), 3),
+            "worker_peak_rss_mb": round(purge["peak_rss_mb"], 1),
+            "worker_rss_before_purge_mb": round(purge["baseline_rss_mb"], 1)}
+
+
+# --- the load run ---------------------------------------------------------------------------------------------
+
+
+async def _client(host, port, paths, cookie, deadline, latencies, errors):
+    index = 0
+    reader = writer = None
+    while time.perf_counter() < deadline:
+        path = paths[index % len(paths)]
+        index += 1
+        try:
+            if writer is None:
+                reader, writer = await asyncio.open_connection(host, port)
+            started = time.perf_counter()
+            writer.write((f"GET {path} HTTP/1.1\r\nHost: {host}\r\nCookie: {cookie}\r\nX-Forwarded-Proto: https\r\n"
+                          f"Connection: keep-alive\r\n\r\n").encode())
+            await writer.drain()
+            status_line = await reader.readline()
+            length, keep = 0, True
+            while True:
+                line = await reader.readline()
+                if line in (b"\r\n", b""):
+                    break
+                name, _, value = line.decode("latin-1").partition(":")
+                if name.lower() == "content-length":
+                    length = int(value.strip())
+                if name.lower() == "connection" and value.strip().lower() == "close":
+                    keep = False
+            await reader.readexactly(length)
+            latencies.append((time.perf_counter() - started) * 1000)
+            if not status_line.startswith(b"HTTP/1.1 200"):
+                errors.append(status_line.decode(errors="replace").strip())
+            if not keep:
+                writer.close()
+                reader = writer = None
+        except Exception as error:  # a refused or reset connection counts as an error
+            errors.append(type(error).__name__)
+            reader = writer = None
+            await asyncio.sleep(0.01)
+
+
+def load_run(seconds: int, clients: int = 50) -> dict:
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from privacy.models import User
+    from privacy.selectors import work_orders_visible_to
+
+    def session_for(user):
+        store = SessionStore()
+        store[SESSION_KEY], store[BACKEND_SESSION_KEY] = str(user.pk), "django.contrib.auth.backends.ModelBackend"
+        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        store.save()
+        return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
+
+    clerk = User.objects.get(username="clerk")
+    contractor = User.objects.get(username="bench-contractor")
+    orders = list(work_orders_visible_to(contractor).values_list("pk", flat=True)[:20])
+    port = 8799
+    # The server signs and reads sessions with the key the sessions below were made with.
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "mctv.settings.production", "DATABASE_URL": BENCH_DATABASE_URL,
+           "SECRET_KEY": settings.SECRET_KEY, "ALLOWED_HOSTS": "127.0.0.1",
+           "SECURE_SSL_REDIRECT": "0", "DEBUG": "0", "LOG_LEVEL": "WARNING", "CONN_MAX_AGE": "60"}
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+    workers = str(2 * (os.cpu_count() or 2) + 1)
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "mctv.wsgi:application", "--bind", f"127.0.0.1:{port}",
+                               "--workers", workers, "--log-level", "warning"], cwd=ROOT, env=env)
+    try:
+        for _ in range(100):
+            try:
+                import urllib.request
+
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
+                break
+            except Exception:
+                time.sleep(0.2)
+        search_paths = [f"/subscribers/?{urlencode({'q': q})}" for q in ("田中", "たなか", "5112", "中央町")]
+        portal_paths = [f"/portal/work-orders/{pk}/" for pk in orders]
+        latencies, errors = [], []
+        deadline = time.perf_counter() + seconds
+
+        staff_cookie, portal_cookie = session_for(clerk), session_for(contractor)
+
+        async def main():
+            tasks = [_client("127.0.0.1", port, search_paths if i % 2 else portal_paths,
+                             staff_cookie if i % 2 else portal_cookie, deadline, latencies, errors)
+                     for i in range(clients)]
+            await asyncio.gather(*tasks)
+
+        started = time.perf_counter()
+        asyncio.run(main())
+        elapsed = time.perf_counter() - started
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    latencies.sort()
+
+    def pct(p):
+        return round(latencies[min(len(latencies) - 1, int(len(latencies) * p))], 1) if latencies else None
+
+    return {"clients": clients, "seconds": round(elapsed, 1), "requests": len(latencies),
+            "throughput_rps": round(len(latencies) / elapsed, 1), "p50_ms": pct(0.5), "p95_ms": pct(0.95),
+            "p99_ms": pct(0.99), "errors": len(errors), "error_samples": sorted(set(errors))[:5]}
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", choices=SCALES, default="default")
+    parser.add_argument("--reps", type=int, default=None)
+    parser.add_argument("--load-seconds", type=int, default=None)
+    args = parser.parse_args(argv)
+    scale = SCALES[args.scale]
+    reps = args.reps or (10 if args.scale == "tiny" else 60)
+    load_seconds = args.load_seconds or (3 if args.scale == "tiny" else 30)
+
+    prepare_database(BENCH_DATABASE_URL)
+    setup_django()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    results = {"machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()},
+               "date": date.today().isoformat(), "scale": {args.scale: scale}}
+    results["generation"] = generate(scale)
+    results["pages"] = measure_pages(reps)
+    results["pdfs"] = measure_pdfs(reps)
+    results["purge"] = measure_purge()
+    results["load"] = load_run(load_seconds)
+    results["bench_process_peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+    (ROOT / "bench" / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=2))
+    print(f"MCTV benchmark — scale {args.scale} — {results['date']} — {os.cpu_count()} CPUs")
+    print(f"generation: {results['generation']['seconds']} s  {results['generation']['rows']}")
+    print(f"{'measure':<52} {'median ms':>10} {'p95 ms':>10}  notes")
+    for group in ("pages", "pdfs"):
+        for name, row in results[group].items():
+            notes = ", ".join(f"{k}={v}" for k, v in row.items() if k not in ("median_ms", "p95_ms", "n"))
+            print(f"{name:<52} {row['median_ms']:>10} {row['p95_ms']:>10}  {notes}")
+    print("purge: " + ", ".join(f"{k}={v}" for k, v in results["purge"].items()))
+    print("load:  " + ", ".join(f"{k}={v}" for k, v in results["load"].items()))
+    return 1 if results["load"]["errors"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
