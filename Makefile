@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SUBSCRIBERS ?= 500
 
-.PHONY: install run test system-deps clean messages
+.PHONY: install run test bench system-deps clean messages
 
 $(VENV)/.installed: requirements.lock
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required"'
@@ -37,6 +37,12 @@ system-deps:
 
 test: install system-deps
 	@DATABASE_URL="$$($(PY) tests/select_database.py)" $(PY) -m pytest $(PYTEST_ARGS)
+
+# The benchmark on PostgreSQL (BENCH_DATABASE_URL, default a scratch database mctv_bench on 127.0.0.1):
+# figures printed and written to bench/results.json. BENCH_SCALE=tiny|small|default.
+BENCH_SCALE ?= default
+bench: install
+	$(PY) bench/run.py --scale $(BENCH_SCALE)
 
 # Re-extract the Japanese catalogue after changing user-facing strings (needs Debian's gettext).
 messages: install

@@ -317,13 +317,14 @@ def _dispose_subscribers(run, ids, today):
     deletable = set(ids) - to_anonymise
     if not deletable:
         return counts
-    # Rows first, then their history: simple_history writes a "deleted" history row for each row deleted.
-    counts["privacy_workorder"] = WorkOrder.objects.filter(subscriber_id__in=deletable).count()
-    counts["privacy_provisionstop"] = ProvisionStop.objects.filter(subscriber_id__in=deletable).delete()[0]
-    counts["privacy_consent"] = Consent.objects.filter(subscriber_id__in=deletable).delete()[0]
-    counts["subscribers_subscriberservice"] = SubscriberService.objects.filter(subscriber_id__in=deletable).delete()[0]
-    _deleted, per_model = Subscriber.objects.filter(pk__in=deletable).delete()  # work orders and holds cascade
-    counts["subscribers_subscriber"] = per_model.get("subscribers.Subscriber", 0)
+    # A plain SQL DELETE per table, children first: no per-row signals, so the history does not first gain a
+    # "deleted" row for every row removed, and the batch costs a few statements instead of thousands. Every
+    # table with a foreign key to the subscriber is listed (those that keep the number are anonymised above);
+    # one forgotten would make the database refuse the batch, not leave a row behind.
+    db = Subscriber.objects.db
+    for model in (WorkOrder, ProvisionStop, Consent, SubscriberService, LegalHold):
+        counts[model._meta.db_table] = model.objects.filter(subscriber_id__in=deletable)._raw_delete(db)
+    counts["subscribers_subscriber"] = Subscriber.objects.filter(pk__in=deletable)._raw_delete(db)
     for name, manager, field in [
         ("privacy_historicalworkorder", WorkOrder.history, "subscriber_id"),
         ("privacy_historicalprovisionstop", ProvisionStop.history, "subscriber_id"),
