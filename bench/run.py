@@ -242,16 +242,24 @@ def measure_pdfs(reps: int) -> dict:
 
 
 PURGE_SCRIPT = """
-import resource, sys, time, json
+import sys, time, json
 import django
 django.setup()
 from privacy.services.retention import disposal_purge
+
+def high_water_mb():
+    # VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the parent across exec.
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
 run_id = int(sys.argv[1])
-baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+baseline = high_water_mb()
 started = time.perf_counter()
 disposal_purge(run_id=run_id)
 print(json.dumps({"seconds": time.perf_counter() - started, "baseline_rss_mb": baseline,
-                  "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                  "peak_rss_mb": high_water_mb()}))
 """
 
 

@@ -40,6 +40,7 @@ class AccessLog(AppendOnlyModel):
         indexes = [
             models.Index(fields=["subscriber", "at"], name="accesslog_subscriber_at"),
             models.Index(fields=["user", "at"], name="accesslog_user_at"),
+            models.Index(fields=["subscriber_number", "at"], name="accesslog_number_at"),
         ]
 
     def __str__(self):

@@ -83,6 +83,8 @@ class Provision(AppendOnlyModel):
         indexes = [
             models.Index(fields=["subscriber", "at"], name="provision_subscriber_at"),
             models.Index(fields=["contractor", "at"], name="provision_contractor_at"),
+            # The log is searched by the number staff type, and the number outlives the subscriber's row.
+            models.Index(fields=["subscriber_number", "at"], name="provision_number_at"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(method__in=Method.values), name="provision_method_valid"),

@@ -1,6 +1,6 @@
 from django.views.generic import ListView
 
-from privacy.forms import AccessLogFilterForm
+from privacy.forms import AccessLogFilterForm, local_day_range
 from privacy.models import AccessLog
 
 from .base import StaffPermissionMixin
@@ -25,10 +25,7 @@ class AccessLogListView(StaffPermissionMixin, ListView):
                 qs = qs.filter(user=data["user"])
             if data["action"]:
                 qs = qs.filter(action=data["action"])
-            if data["date_from"]:
-                qs = qs.filter(at__date__gte=data["date_from"])
-            if data["date_to"]:
-                qs = qs.filter(at__date__lte=data["date_to"])
+            qs = qs.filter(**local_day_range("at", data["date_from"], data["date_to"]))
         return qs
 
     def get_context_data(self, **kwargs):

@@ -14,7 +14,6 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from privacy import letters
-from privacy.deadlines import open_days_between
 from privacy.forms import (
     DecideForm,
     ExtendForm,
@@ -36,6 +35,7 @@ from privacy.services.access_log import access_log_record
 from .base import StaffPermissionMixin, add_service_error
 
 Status = SubjectRequest.Status
+DASHBOARD_ROWS = 100
 
 
 class DashboardView(StaffPermissionMixin, TemplateView):
@@ -46,14 +46,17 @@ class DashboardView(StaffPermissionMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         today = timezone.localdate()
-        requests = list(requests_visible_to(self.request.user).open().select_related("subscriber").by_due_date())
+        open_requests = requests_visible_to(self.request.user).open()
+        # The most pressing first, and a bounded page: the full list is one click away.
+        requests = list(open_requests.select_related("subscriber").by_due_date()[:DASHBOARD_ROWS])
         rows = [
             {"request": r, "days_left": r.days_left(today), "abs_days": abs(r.days_left(today)),
-             "urgency": r.urgency(today), "open_days_left": open_days_between(today, r.due_on)}
+             "urgency": r.urgency(today)}
             for r in requests
         ]
-        return super().get_context_data(rows=rows, today=today, overdue=sum(r["urgency"] == "overdue" for r in rows),
-                                        incident_rows=incident_deadlines(self.request.user, today), **kwargs)
+        return super().get_context_data(
+            rows=rows, today=today, total=open_requests.count(), overdue=open_requests.overdue(today).count(),
+            incident_rows=incident_deadlines(self.request.user, today), **kwargs)
 
 
 def incident_deadlines(user, today) -> list[dict]:
