@@ -188,7 +188,7 @@ CELERY_BEAT_SCHEDULE: dict = {
 SUBSCRIBERS_PER_PAGE = env.int("SUBSCRIBERS_PER_PAGE", default=25)
 # Statistics (purpose 3): a cell counting fewer people than this is suppressed, so no one is identifiable.
 # Rows per transaction in the retention purge: small enough to keep locks and memory short.
-RETENTION_BATCH_SIZE = env.int("RETENTION_BATCH_SIZE", default=500)
+RETENTION_BATCH_SIZE = env.int("RETENTION_BATCH_SIZE", default=2000)
 # At least 2: a threshold of 0 or 1 would switch suppression off.
 STATISTICS_MIN_CELL = max(2, env.int("STATISTICS_MIN_CELL", default=5))
 
