@@ -103,7 +103,7 @@ def build_subscribers(count: int, seed: int, today: date) -> tuple[list[Subscrib
             subscriber.suspended_on = subscriber.activated_on + timedelta(days=rng.randint(1, 300))
         if status == "terminated":
             subscriber.terminated_on = min(today, subscriber.activated_on + timedelta(days=rng.randint(30, 3000)))
-        subscriber.search_text = subscriber.build_search_text()
+        subscriber.set_search_columns()
         subscribers.append(subscriber)
         kinds = ["tv"] if rng.random() < 0.9 else []
         kinds += ["internet"] if rng.random() < 0.45 else []

@@ -1,7 +1,8 @@
 """The subscriber registry (加入者台帳): declaration §1 names every item held here."""
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import connections, models, transaction
+from django.db.models.expressions import RawSQL
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -56,10 +57,16 @@ class SubscriberQuerySet(models.QuerySet):
     def search(self, query: str):
         """One search box: name, reading, number, phone, address, email — width- and kana-insensitive."""
         qs = self
+        postgres = connections[self.db].vendor == "postgresql"
         for alternatives in normalize.search_terms(query):
             term = Q()
             for alternative in alternatives:
-                term |= Q(search_text__contains=alternative)
+                if postgres and len(alternative) == 2:
+                    # Too short for the trigram index: the bigram index answers the same question.
+                    term |= Q(RawSQL('string_to_array("subscribers_subscriber"."search_bigrams", \' \') @> ARRAY[%s]::text[]',
+                                     [alternative], output_field=models.BooleanField()))
+                else:
+                    term |= Q(search_text__contains=alternative)
             qs = qs.filter(term)
         return qs
 
@@ -115,8 +122,10 @@ class Subscriber(TimeStampedModel):
     erased_on = models.DateField(_("personal data erased on"), null=True, blank=True)
     # Folded copy of the searchable items (see normalize.search_key); derived, never edited.
     search_text = models.TextField(editable=False, default="")
+    # Derived from search_text: what serves two-character terms (see normalize.search_bigrams).
+    search_bigrams = models.TextField(editable=False, default="")
 
-    history = HistoricalRecords(excluded_fields=["search_text", "updated_at"])
+    history = HistoricalRecords(excluded_fields=["search_text", "search_bigrams", "updated_at"])
     objects = SubscriberQuerySet.as_manager()
 
     class Meta:
@@ -218,11 +227,15 @@ class Subscriber(TimeStampedModel):
         ]
         return "\x1f".join(normalize.search_key(p) for p in parts if p)
 
-    def save(self, *args, **kwargs):
+    def set_search_columns(self) -> None:
         self.search_text = self.build_search_text()
+        self.search_bigrams = normalize.search_bigrams(self.search_text)
+
+    def save(self, *args, **kwargs):
+        self.set_search_columns()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "search_text", "updated_at"}
+            kwargs["update_fields"] = {*update_fields, "search_text", "search_bigrams", "updated_at"}
         super().save(*args, **kwargs)
 
 
