@@ -174,8 +174,7 @@ def measure_pages(reps: int) -> dict:
         page = timed(lambda q=query: staff.get("/subscribers/", {"q": q}), reps)
         changelist = timed(lambda q=query: admin_client.get("/admin/subscribers/subscriber/", {"q": q}),
                            max(3, reps // 4))
-        qs = Subscriber.objects.visible_to(clerk).search(query).order_by("family_name_kana", "given_name_kana",
-                                                                           "number")[:25]
+        qs = Subscriber.objects.visible_to(clerk).search(query).ordered_by_reading()[:25]
         sql, params = qs.query.sql_with_params()
 
         def floor(sql=sql, params=params):

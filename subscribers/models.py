@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import connections, models, transaction
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Collate
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -69,6 +70,14 @@ class SubscriberQuerySet(models.QuerySet):
                     term |= Q(search_text__contains=alternative)
             qs = qs.filter(term)
         return qs
+
+    def ordered_by_reading(self):
+        """Search results in kana order. Code-point order ("C") is the gojūon order for katakana, and being an
+        expression it keeps the planner from walking the whole reading index to find a search's few matches
+        (a common reading or a two-character name: 165 ms that way, 5 ms by the search's own index)."""
+        code_points = "C" if connections[self.db].vendor == "postgresql" else "BINARY"  # SQLite's name for it
+        return self.order_by(Collate("family_name_kana", code_points), Collate("given_name_kana", code_points),
+                             "number")
 
     def active(self):
         return self.filter(status=SubscriberStatus.ACTIVE)

@@ -75,7 +75,7 @@ class SubscriberListView(StaffPermissionMixin, ListView):
     def get_queryset(self):
         qs, self.query, self.status = _searched(self.request)
         if self.query:
-            qs = qs.order_by("family_name_kana", "given_name_kana", "number")
+            qs = qs.ordered_by_reading()
         return qs.only(
             "pk", "number", "family_name", "given_name", "family_name_kana", "given_name_kana",
             "prefecture", "municipality", "street_address", "building", "phone", "mobile_phone", "status",
