@@ -84,7 +84,19 @@ class AgreementForm(forms.ModelForm):
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class WorkOrderForm(forms.Form):
+class SubscriberByNumberMixin:
+    """A typed subscriber number, looked up through the registry's visibility selector for ``self.user``."""
+
+    def clean_subscriber_number(self):
+        number = normalize_text(self.cleaned_data["subscriber_number"])
+        subscriber = Subscriber.objects.visible_to(self.user).filter(number=number).first()
+        if subscriber is None:
+            raise forms.ValidationError(_("No subscriber has this number."))
+        self.cleaned_data["subscriber"] = subscriber
+        return number
+
+
+class WorkOrderForm(SubscriberByNumberMixin, forms.Form):
     subscriber_number = forms.CharField(label=_("subscriber number"), max_length=20)
     contractor = forms.ModelChoiceField(label=_("contractor"), queryset=Contractor.objects.filter(is_active=True))
     kind = forms.ModelChoiceField(label=_("kind of work"), queryset=WorkKind.objects.filter(is_active=True))
@@ -100,14 +112,6 @@ class WorkOrderForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         self.user = user
         super().__init__(*args, **kwargs)
-
-    def clean_subscriber_number(self):
-        number = normalize_text(self.cleaned_data["subscriber_number"])
-        subscriber = Subscriber.objects.visible_to(self.user).filter(number=number).first()
-        if subscriber is None:
-            raise forms.ValidationError(_("No subscriber has this number."))
-        self.cleaned_data["subscriber"] = subscriber
-        return number
 
     def clean(self):
         cleaned = super().clean()
@@ -208,7 +212,7 @@ class ExceptionalDecisionForm(forms.Form):
     decision_note = forms.CharField(label=_("decision note"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class RequestReceiveForm(forms.Form):
+class RequestReceiveForm(SubscriberByNumberMixin, forms.Form):
     """Intake of a subscriber's request (§5, §6(3)): what, when, how, by whom."""
 
     subscriber_number = forms.CharField(label=_("subscriber number"), max_length=20)
@@ -231,14 +235,6 @@ class RequestReceiveForm(forms.Form):
         self.user = user
         super().__init__(*args, **kwargs)
         self.fields["received_on"].initial = timezone.localdate()
-
-    def clean_subscriber_number(self):
-        number = normalize_text(self.cleaned_data["subscriber_number"])
-        subscriber = Subscriber.objects.visible_to(self.user).filter(number=number).first()
-        if subscriber is None:
-            raise forms.ValidationError(_("No subscriber has this number."))
-        self.cleaned_data["subscriber"] = subscriber
-        return number
 
     def clean(self):
         cleaned = super().clean()
