@@ -1,5 +1,6 @@
 """Model building blocks shared by the apps."""
 
+from django.core.exceptions import EmptyResultSet
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -10,6 +11,39 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class AnyOf(models.Lookup):
+    """``id__any_of=ids``: the batch lookup of the purge. On PostgreSQL ``= ANY(%s)`` with the ids as one array
+    parameter: a 2,000-id batch is bound, sent and planned as one value instead of 2,000 (an ``IN`` list of that
+    size costs more to prepare than the rows it finds). Elsewhere a plain ``IN``. Any iterable of ids will do;
+    a set skips the per-element expression check Django gives a list or tuple."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def get_prep_lookup(self):
+        return sorted(self.rhs)
+
+    def as_sql(self, compiler, connection):
+        if not self.rhs:
+            raise EmptyResultSet
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        return f"{lhs} IN ({', '.join(['%s'] * len(self.rhs))})", [*lhs_params, *self.rhs]
+
+    def as_postgresql(self, compiler, connection):
+        if not self.rhs:
+            raise EmptyResultSet
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        element = self.lhs.output_field.cast_db_type(connection)
+        if all(type(value) is int for value in self.rhs):
+            # An array literal of integers: one string for the driver to send, not 2,000 values to adapt.
+            return f"{lhs} = ANY(%s::{element}[])", [*lhs_params, "{" + ",".join(map(str, self.rhs)) + "}"]
+        return f"{lhs} = ANY(%s::{element}[])", [*lhs_params, self.rhs]
+
+
+models.IntegerField.register_lookup(AnyOf)  # ids: AutoField and BigAutoField are IntegerFields
+models.ForeignKey.register_lookup(AnyOf)
 
 
 class AppendOnlyQuerySet(models.QuerySet):

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_update_with_history
 
 from .models import (
     SUBSCRIBER_NUMBER_SEQUENCE,
@@ -140,25 +141,41 @@ ERASED_VALUES = {
 def subscriber_erase(*, subscriber: Subscriber, user, reason: str, on_date: date | None = None) -> Subscriber:
     """Erase a subscriber's personal data, keeping the row and its number for the records that name it.
 
-    Used by a decided erasure request and by the retention purge. The change history, which holds every
-    earlier value, goes too; one history row remains, recording who erased and why.
+    Used by a decided erasure request; the retention purge erases many at once through ``subscribers_erase``,
+    which this is the one-subscriber case of. Idempotent: a second call finds nothing left to erase.
     """
+    subscribers_erase(subscriber_ids=[subscriber.pk], user=user, reason=reason, on_date=on_date)
+    return Subscriber.objects.get(pk=subscriber.pk)
+
+
+ERASED_FIELDS = [*ERASED_VALUES, "status", "terminated_on", "use_suspended_on", "erased_on", "search_text",
+                 "search_bigrams", "updated_at"]
+
+
+@transaction.atomic
+def subscribers_erase(*, subscriber_ids: Iterable[int], user, reason: str, on_date: date | None = None) -> list[int]:
+    """Erase the personal data of the given subscribers; returns the ids erased now (those already erased are
+    left as they are). The change history, which holds every earlier value, goes too; one history row remains
+    per subscriber, recording who erased and why. A subscriber not yet terminated is terminated first."""
     on_date = on_date or timezone.localdate()
-    subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
-    if subscriber.erased_on:
-        return subscriber  # idempotent: a second run finds nothing left to erase
-    if subscriber.status != Status.TERMINATED:
-        subscriber.status, subscriber.terminated_on = Status.TERMINATED, max(on_date, subscriber.applied_on)
-        _sync_services(subscriber=subscriber, services=(), user=user, on_date=subscriber.terminated_on)
-    for name, value in ERASED_VALUES.items():
-        setattr(subscriber, name, value)
-    subscriber.use_suspended_on = None
-    subscriber.erased_on = on_date
-    subscriber.history.all().delete()
-    subscriber._history_user = user
-    subscriber._change_reason = reason
-    subscriber.save()
-    return subscriber
+    rows = list(Subscriber.objects.select_for_update().filter(pk__any_of=set(subscriber_ids), erased_on__isnull=True)
+                .order_by("pk"))
+    if not rows:
+        return []
+    now = timezone.now()
+    for subscriber in rows:
+        if subscriber.status != Status.TERMINATED:
+            subscriber.status, subscriber.terminated_on = Status.TERMINATED, max(on_date, subscriber.applied_on)
+            _sync_services(subscriber=subscriber, services=(), user=user, on_date=subscriber.terminated_on)
+        for name, value in ERASED_VALUES.items():
+            setattr(subscriber, name, value)
+        subscriber.use_suspended_on, subscriber.erased_on, subscriber.updated_at = None, on_date, now
+        subscriber.set_search_columns()  # bulk_update does not call save(), which would
+    ids = [subscriber.pk for subscriber in rows]
+    Subscriber.history.filter(id__any_of=ids).delete()
+    bulk_update_with_history(rows, Subscriber, ERASED_FIELDS, default_user=user, default_change_reason=reason,
+                             default_date=now)
+    return ids
 
 
 @transaction.atomic

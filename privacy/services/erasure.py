@@ -4,30 +4,36 @@ Used by a decided erasure request (§5) and by the retention purge's anonymisati
 same thing behind: a row with a number and the dates statistics need, and no personal data.
 """
 
+from collections.abc import Iterable
 from datetime import date
 
 from django.db import transaction
 
 from privacy.models import Consent, ProvisionStop, WorkOrder
 from subscribers.models import Subscriber
-from subscribers.services import subscriber_erase
+from subscribers.services import subscribers_erase
+
+
+def subscriber_personal_data_erase(*, subscriber: Subscriber, user, reason: str,
+                                   on_date: date | None = None) -> dict[str, int]:
+    """One subscriber: a decided erasure request."""
+    return subscribers_personal_data_erase(subscriber_ids=[subscriber.pk], user=user, reason=reason, on_date=on_date)
 
 
 @transaction.atomic
-def subscriber_personal_data_erase(*, subscriber: Subscriber, user, reason: str,
-                                   on_date: date | None = None) -> dict[str, int]:
-    """Erase the registry row (and its history), and delete the work orders, stops and consents about the
-    subscriber with their history — notes and reasons there may describe the person. Returns rows per table."""
-    pk = subscriber.pk
-    counts = {
-        "privacy_workorder": WorkOrder.objects.filter(subscriber_id=pk).delete()[0],
-        "privacy_provisionstop": ProvisionStop.objects.filter(subscriber_id=pk).delete()[0],
-        "privacy_consent": Consent.objects.filter(subscriber_id=pk).delete()[0],
-    }
-    # After the rows: deleting a row writes one more history row, which must go too.
-    counts["privacy_historicalworkorder"] = WorkOrder.history.filter(subscriber_id=pk).delete()[0]
-    counts["privacy_historicalprovisionstop"] = ProvisionStop.history.filter(subscriber_id=pk).delete()[0]
-    counts["privacy_historicalconsent"] = Consent.history.filter(subscriber_id=pk).delete()[0]
-    subscriber_erase(subscriber=subscriber, user=user, reason=reason, on_date=on_date)
-    counts["subscribers_subscriber (anonymised)"] = 1
+def subscribers_personal_data_erase(*, subscriber_ids: Iterable[int], user, reason: str,
+                                    on_date: date | None = None) -> dict[str, int]:
+    """Erase the registry rows (and their history), and delete the work orders, stops and consents about the
+    subscribers with their history — notes and reasons there may describe the person. Returns rows per table.
+    The purge passes a whole batch: the same statements, whatever the number of subscribers."""
+    ids = set(subscriber_ids)
+    db = Subscriber.objects.db
+    counts = {}
+    # Plain DELETEs, as the purge's: no per-row signals, so no "deleted" history row is written only to be
+    # removed, and nothing cascades from these rows (provision records keep the work order's number only).
+    for model in (WorkOrder, ProvisionStop, Consent):
+        counts[model._meta.db_table] = model.objects.filter(subscriber_id__any_of=ids)._raw_delete(db)
+        counts[model.history.model._meta.db_table] = model.history.filter(subscriber_id__any_of=ids)._raw_delete(db)
+    erased = subscribers_erase(subscriber_ids=ids, user=user, reason=reason, on_date=on_date)
+    counts["subscribers_subscriber (anonymised)"] = len(erased)
     return counts

@@ -511,3 +511,65 @@ def test_holds_keep_a_subscribers_provision_records_too(clerk, officer):
     assert svc.disposal_dry_run(date(2031, 6, 1))["provision"] == 0
     LegalHold.objects.update(until=date(2031, 5, 31))
     assert svc.disposal_dry_run(date(2031, 6, 1))["provision"] == 1
+
+
+# --- a batch costs the same statements whatever its size ----------------------------------------------------
+
+
+def _old_terminated_with_request_files(n, clerk):
+    """Terminated long ago, each named by a closed request file: the purge must anonymise them, not delete."""
+    subscribers = []
+    for i in range(n):
+        subscriber = SubscriberFactory(family_name="瀬戸口", given_name=f"太郎{i}", status="terminated",
+                                       terminated_on=date(2026, 2, 1), applied_on=date(2010, 1, 1),
+                                       activated_on=date(2010, 1, 5))
+        SubscriberServiceFactory(subscriber=subscriber, started_on=date(2010, 1, 5), ended_on=date(2026, 2, 1))
+        WorkOrderFactory(subscriber=subscriber, note="犬がいます")
+        _open_request(subscriber, clerk)
+        subscribers.append(subscriber)
+    SubjectRequest.objects.update(status="closed", closed_on=date(2026, 3, 1))
+    return subscribers
+
+
+def _purge_queries(officer) -> int:
+    from django.test.utils import CaptureQueriesContext
+
+    (run,) = svc.disposal_propose(today=TODAY, record_class="terminated_subscriber")
+    svc.disposal_approve(run=run, user=officer)
+    with CaptureQueriesContext(connection) as queries:
+        svc.disposal_purge(run_id=run.pk, today=TODAY)
+    return len(queries)
+
+
+@pytest.mark.django_db
+def test_anonymising_a_batch_costs_the_same_statements_for_one_subscriber_as_for_five(clerk, officer):
+    _delete_rule("terminated_subscriber")
+    (one,) = _old_terminated_with_request_files(1, clerk)
+    for_one = _purge_queries(officer)
+    assert Subscriber.objects.get(pk=one.pk).erased_on == TODAY
+
+    five = _old_terminated_with_request_files(5, clerk)
+    for_five = _purge_queries(officer)
+
+    assert for_five == for_one
+    for subscriber in Subscriber.objects.filter(pk__in=[s.pk for s in five]):
+        assert subscriber.erased_on == TODAY and subscriber.family_name != "瀬戸口"
+        (erasure,) = subscriber.history.all()  # the earlier values went; one row says who erased and why
+        assert erasure.history_user == officer and erasure.history_change_reason == "保存期間満了"
+        assert erasure.family_name != "瀬戸口"
+    assert not WorkOrder.objects.filter(subscriber__in=five).exists()
+    assert not WorkOrder.history.filter(subscriber_id__in=[s.pk for s in five]).exists()
+
+
+@pytest.mark.django_db
+def test_any_of_finds_the_ids_given_and_nothing_for_none():
+    a, b, c = SubscriberFactory(), SubscriberFactory(), SubscriberFactory()
+
+    assert set(Subscriber.objects.filter(pk__any_of={a.pk, c.pk})) == {a, c}
+    assert set(Subscriber.objects.filter(pk__any_of=[b.pk])) == {b}
+    assert set(SubscriberService.objects.filter(subscriber_id__any_of={a.pk}).values_list("subscriber_id", flat=True)) \
+        <= {a.pk}
+    assert list(Subscriber.objects.filter(pk__any_of=set())) == []
+    if connection.vendor == "postgresql":  # one array parameter, not one per id
+        sql, params = Subscriber.objects.filter(pk__any_of={a.pk, b.pk}).values("pk").query.sql_with_params()
+        assert "= ANY(%s::bigint[])" in sql and params == ("{" + f"{min(a.pk, b.pk)},{max(a.pk, b.pk)}" + "}",)
