@@ -430,7 +430,7 @@ def load_run(seconds: int, clients: int = 50) -> dict:
 
     def session_for(user):
         store = SessionStore()
-        store[SESSION_KEY], store[BACKEND_SESSION_KEY] = str(user.pk), "django.contrib.auth.backends.ModelBackend"
+        store[SESSION_KEY], store[BACKEND_SESSION_KEY] = str(user.pk), settings.AUTHENTICATION_BACKENDS[-1]
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()
         store.save()
         return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"

@@ -93,6 +93,37 @@ def test_idle_session_expires_after_thirty_minutes(client, clerk):
 
 
 @pytest.mark.django_db
+def test_activity_pushes_the_session_expiry_forward_at_most_once_a_minute(client, clerk):
+    from django.contrib.sessions.models import Session
+
+    client.force_login(clerk)
+    list_url = reverse("subscribers:list")
+
+    def expiry():
+        return Session.objects.get(session_key=client.session.session_key).expire_date
+
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        client.get(list_url)
+        first = expiry()
+        clock.shift(timedelta(seconds=30))
+        client.get(list_url)
+        assert expiry() == first  # within the minute: no write
+        clock.shift(timedelta(seconds=31))
+        client.get(list_url)
+        assert expiry() == first + timedelta(seconds=61)
+
+
+@pytest.mark.django_db
+def test_an_anonymous_visit_creates_no_session(client):
+    from django.contrib.sessions.models import Session
+
+    client.get(reverse("login"))
+    client.get(reverse("privacy:public_privacy"))
+
+    assert Session.objects.count() == 0
+
+
+@pytest.mark.django_db
 def test_repeated_failed_logins_lock_the_account(client, clerk):
     statuses = [
         client.post(reverse("login"), {"username": "clerk", "password": "wrong-password"}).status_code
