@@ -66,6 +66,11 @@ def _searched(request):
     return qs, query, status
 
 
+# What a row of the list shows: the search leaves the rest of the record unread.
+LIST_COLUMNS = ("pk", "number", "family_name", "given_name", "family_name_kana", "given_name_kana", "prefecture",
+                "municipality", "street_address", "building", "phone", "mobile_phone", "status")
+
+
 class SubscriberListView(StaffPermissionMixin, ListView):
     permission_required = "subscribers.view_subscriber"
     template_name = "subscribers/list.html"
@@ -84,10 +89,7 @@ class SubscriberListView(StaffPermissionMixin, ListView):
         qs, self.query, self.status = _searched(self.request)
         if self.query:
             qs = qs.ordered_by_reading()
-        return qs.only(
-            "pk", "number", "family_name", "given_name", "family_name_kana", "given_name_kana",
-            "prefecture", "municipality", "street_address", "building", "phone", "mobile_phone", "status",
-        )
+        return qs.only(*LIST_COLUMNS)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

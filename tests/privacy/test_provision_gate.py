@@ -207,3 +207,21 @@ def test_the_database_refuses_update_and_delete_of_provisions(order, sql):
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(sql)
     assert Provision.objects.get().purpose == "修理"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "constraint"),
+    [
+        ({"work_order": None}, "provision_contracted_work_has_order"),
+        ({"basis": "law", "work_order": None, "contractor": None}, "provision_exception_approved"),
+        ({"method": "carrier_pigeon"}, "provision_method_valid"),
+    ],
+)
+def test_the_database_refuses_a_provision_the_gate_would_refuse(order, overrides, constraint):
+    """The gate's service leaves these checks to the database at INSERT: it must make them."""
+    row = dict(subscriber=order.subscriber, subscriber_number=order.subscriber.number, contractor=order.contractor,
+               recipient_name=order.contractor.name, items=["name"], method="server_access", basis="contracted_work",
+               purpose="修理", work_order=order, caused_by=order._user)
+    with pytest.raises(DatabaseError, match=constraint), transaction.atomic():
+        Provision.objects.create(**{**row, **overrides})
+    assert not Provision.objects.exists()
