@@ -9,10 +9,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from privacy.services.access_log import access_log_record
+from privacy.services.exceptional import exceptional_provision_request
 from privacy.services.incidents import incident_record
 from privacy.services.provision import provision_record
 from privacy.services.requests import request_receive
-from tests.factories import SubscriberFactory, WorkOrderFactory
+from tests.factories import AgreementFactory, SubscriberFactory, WorkOrderFactory, contractor_user
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +28,8 @@ PAGES = [
     ("privacy:access_log", {}),
     ("privacy:purpose_list", {}),
     ("privacy:disposal_list", {}),
+    ("privacy:contractor_list", {}),
+    ("privacy:exceptional_list", {}),
 ]
 
 
@@ -40,6 +43,8 @@ def _make_rows(n, officer):
                         channel="mail", details="開示", user=officer)
         incident_record(user=officer, subscribers=[order.subscriber], discovered_at=timezone.now() - timedelta(hours=1),
                         discovered_by="職員", description="誤送付", items=["name"], sensitive_data=True)
+        exceptional_provision_request(subscriber=order.subscriber, recipient_name="三沢警察署", items=["name"],
+                                      method="paper", basis="law", purpose="照会", reason="刑事訴訟法197条2項", user=officer)
 
 
 def _queries(client, name, params) -> int:
@@ -59,3 +64,15 @@ def test_list_pages_do_not_query_per_row(client, officer, name, params, django_a
 
     with django_assert_max_num_queries(few):
         client.get(reverse(name), params)
+
+
+def test_the_portal_list_does_not_query_per_work_order(client, django_assert_max_num_queries):
+    contractor = AgreementFactory().contractor
+    client.force_login(contractor_user(contractor))
+    WorkOrderFactory.create_batch(3, contractor=contractor)
+    few = _queries(client, "portal:home", {})
+    WorkOrderFactory.create_batch(27, contractor=contractor)
+
+    with django_assert_max_num_queries(few):
+        response = client.get(reverse("portal:home"))
+    assert response.content.decode().count("/portal/work-orders/") >= 30

@@ -20,6 +20,15 @@ def _items_field(verbose_name, **kwargs):
     return models.JSONField(verbose_name, default=list, blank=True, help_text=_("Codes of §1 data items."), **kwargs)
 
 
+class ContractorQuerySet(models.QuerySet):
+    def with_agreement_in_force_until(self, on: date | None = None):
+        """Annotate ``agreement_in_force_until``: the last day of the agreement in force on ``on`` that runs
+        longest (the one ``agreement_in_force`` returns), or None — for a list, in the same query."""
+        on = on or timezone.localdate()
+        in_force = Q(agreements__signed_on__lte=on, agreements__expires_on__gte=on, agreements__terminated_on__isnull=True)
+        return self.annotate(agreement_in_force_until=models.Max("agreements__expires_on", filter=in_force))
+
+
 class Contractor(TimeStampedModel):
     name = models.CharField(_("name"), max_length=100, unique=True)
     address = models.CharField(_("address"), max_length=200)
@@ -30,6 +39,7 @@ class Contractor(TimeStampedModel):
     is_active = models.BooleanField(_("active"), default=True)
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
+    objects = ContractorQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("contractor")

@@ -17,7 +17,9 @@ class ContractorListView(StaffPermissionMixin, ListView):
     permission_required = "privacy.view_contractor"
     template_name = "privacy/contractor_list.html"
     context_object_name = "contractors"
-    queryset = Contractor.objects.prefetch_related("agreements")
+
+    def get_queryset(self):
+        return Contractor.objects.with_agreement_in_force_until()
 
 
 class ContractorDetailView(StaffPermissionMixin, DetailView):

@@ -332,3 +332,20 @@ def test_admin_shows_the_provision_log_read_only(client, admin_user, clerk):
     assert client.get(reverse("admin:privacy_provision_add")).status_code == 403
     assert client.post(reverse("admin:privacy_provision_delete", args=[provision.pk]), {"post": "yes"}).status_code == 403
     assert Provision.objects.count() == 1
+
+
+def test_the_contractor_list_shows_until_when_each_agreement_is_in_force(officer_client):
+    in_force = AgreementFactory(signed_on=TODAY() - timedelta(days=10), expires_on=TODAY() + timedelta(days=200))
+    AgreementFactory(contractor=in_force.contractor, signed_on=TODAY() - timedelta(days=400),
+                     expires_on=TODAY() - timedelta(days=30))  # an older one, expired
+    lapsed = AgreementFactory(signed_on=TODAY() - timedelta(days=400), expires_on=TODAY() - timedelta(days=1))
+    terminated = AgreementFactory(terminated_on=TODAY())
+
+    page = officer_client.get(reverse("privacy:contractor_list")).content.decode()
+
+    def row(contractor):
+        return page[page.index(contractor.name):].split("</tr>")[0]
+
+    assert (TODAY() + timedelta(days=200)).isoformat() in row(in_force.contractor)
+    assert "有効な協定なし" in row(lapsed.contractor) and "有効な協定なし" in row(terminated.contractor)
+    assert in_force.contractor.agreement_in_force() == in_force  # the list and the gate agree
