@@ -23,7 +23,9 @@ class AnyOf(models.Lookup):
     prepare_rhs = False
 
     def get_prep_lookup(self):
-        return sorted(self.rhs)
+        # As ``In`` does: each value as the field stores it, None dropped (it matches nothing).
+        prepare = self.lhs.output_field.get_prep_value
+        return sorted({prepare(value) for value in self.rhs if value is not None})
 
     def as_sql(self, compiler, connection):
         if not self.rhs:

@@ -1,6 +1,7 @@
 """Middleware of the project's own."""
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.utils import timezone
 
 REFRESHED_AT = "_idle_refreshed_at"
@@ -18,7 +19,9 @@ class IdleSessionRefreshMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         session = getattr(request, "session", None)
-        if session is not None and session.session_key and not session.is_empty():
+        # Signed-in sessions only: an anonymous one is never kept alive, and a stale cookie (whose loading
+        # clears the key) must not become a new session. The key is read after the membership test loads it.
+        if session is not None and session.session_key and SESSION_KEY in session and session.session_key:
             now = int(timezone.now().timestamp())
             if now - session.get(REFRESHED_AT, 0) >= settings.SESSION_REFRESH_SECONDS:
                 session[REFRESHED_AT] = now  # modified: SessionMiddleware saves it with a new expiry

@@ -4,6 +4,7 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Count, Window
 
 TOTAL = "_paginator_total"
+MAX_OFFSET = 2**63 - 1  # PostgreSQL's and SQLite's largest integer
 
 
 class CountingPaginator(Paginator):
@@ -18,6 +19,8 @@ class CountingPaginator(Paginator):
 
     def page(self, number):
         number = self._number_before_counting(number)
+        if number > MAX_OFFSET // self.per_page:  # no such page; an OFFSET that size the database refuses
+            return super().page(number)
         bottom = (number - 1) * self.per_page
         keys = list(self.object_list.annotate(**{TOTAL: Window(Count("pk"))})
                     .values_list("pk", TOTAL)[bottom:bottom + self.per_page + self.orphans])

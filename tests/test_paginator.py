@@ -54,3 +54,22 @@ def test_with_orphans_the_rows_past_the_last_full_page_join_it(seventeen):
     assert len(paginator.page(2)) == 6 and paginator.num_pages == 2
     with pytest.raises(EmptyPage):
         CountingPaginator(seventeen, 5, orphans=1).page(3)
+
+
+def test_an_absurd_page_number_is_no_page_not_a_database_error(seventeen):
+    with pytest.raises(EmptyPage):
+        CountingPaginator(seventeen, 5).page(10**30)
+    with pytest.raises(EmptyPage):
+        CountingPaginator(seventeen, 5).page(2**63 - 1)
+
+
+def test_the_search_page_counts_in_the_pass_that_finds_its_rows_and_refuses_absurd_pages(clerk_client):
+    for i in range(3):
+        SubscriberFactory(family_name="頁田", given_name=f"名{i}")
+
+    with CaptureQueriesContext(connection) as queries:
+        response = clerk_client.get("/subscribers/", {"q": "頁田"})
+
+    assert response.status_code == 200 and response.context["page_obj"].paginator.count == 3
+    assert any("OVER ()" in q["sql"] for q in queries) and not any("COUNT(*)" in q["sql"] for q in queries)
+    assert clerk_client.get("/subscribers/", {"q": "頁田", "page": "99999999999999999999999"}).status_code == 404

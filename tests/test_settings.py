@@ -114,13 +114,27 @@ def test_activity_pushes_the_session_expiry_forward_at_most_once_a_minute(client
 
 
 @pytest.mark.django_db
-def test_an_anonymous_visit_creates_no_session(client):
+@pytest.mark.parametrize("host", ["testserver", "evil.example"])
+def test_an_anonymous_visit_creates_no_session_even_with_a_stale_cookie(client, host):
     from django.contrib.sessions.models import Session
 
-    client.get(reverse("login"))
-    client.get(reverse("privacy:public_privacy"))
+    client.get(reverse("login"), HTTP_HOST=host)
+    client.cookies[settings.SESSION_COOKIE_NAME] = "stale0session0key0that0is0long0enough"
+    for name in ("healthz", "privacy:public_privacy", "login"):
+        response = client.get(reverse(name), HTTP_HOST=host)
+        assert not response.cookies.get(settings.SESSION_COOKIE_NAME, None) or \
+            not response.cookies[settings.SESSION_COOKIE_NAME].value
 
     assert Session.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_signing_in_through_the_login_form_uses_the_staff_backend(client, clerk):
+    from django.contrib.auth import BACKEND_SESSION_KEY
+
+    client.post(reverse("login"), {"username": clerk.username, "password": PASSWORD})
+
+    assert client.session[BACKEND_SESSION_KEY] == "privacy.auth.StaffModelBackend"
 
 
 @pytest.mark.django_db

@@ -27,6 +27,8 @@ def subscribers_personal_data_erase(*, subscriber_ids: Iterable[int], user, reas
     subscribers with their history — notes and reasons there may describe the person. Returns rows per table.
     The purge passes a whole batch: the same statements, whatever the number of subscribers."""
     ids = set(subscriber_ids)
+    if not ids:
+        return {}
     db = Subscriber.objects.db
     counts = {}
     # Plain DELETEs, as the purge's: no per-row signals, so no "deleted" history row is written only to be

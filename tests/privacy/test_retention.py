@@ -564,12 +564,15 @@ def test_anonymising_a_batch_costs_the_same_statements_for_one_subscriber_as_for
 @pytest.mark.django_db
 def test_any_of_finds_the_ids_given_and_nothing_for_none():
     a, b, c = SubscriberFactory(), SubscriberFactory(), SubscriberFactory()
+    services = {s.pk: SubscriberServiceFactory(subscriber=s) for s in (a, b)}
 
     assert set(Subscriber.objects.filter(pk__any_of={a.pk, c.pk})) == {a, c}
-    assert set(Subscriber.objects.filter(pk__any_of=[b.pk])) == {b}
-    assert set(SubscriberService.objects.filter(subscriber_id__any_of={a.pk}).values_list("subscriber_id", flat=True)) \
-        <= {a.pk}
+    assert set(Subscriber.objects.filter(pk__any_of=[b.pk, None])) == {b}  # None matches nothing, as with __in
+    assert set(Subscriber.objects.filter(pk__any_of=[str(c.pk)])) == {c}  # prepared as the field stores it
+    assert list(SubscriberService.objects.filter(subscriber_id__any_of={a.pk})) == [services[a.pk]]
     assert list(Subscriber.objects.filter(pk__any_of=set())) == []
+    with pytest.raises(ValueError):
+        list(Subscriber.objects.filter(pk__any_of=["一"]))
     if connection.vendor == "postgresql":  # one array parameter, not one per id
         sql, params = Subscriber.objects.filter(pk__any_of={a.pk, b.pk}).values("pk").query.sql_with_params()
         assert "= ANY(%s::bigint[])" in sql and params == ("{" + f"{min(a.pk, b.pk)},{max(a.pk, b.pk)}" + "}",)
