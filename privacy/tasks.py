@@ -15,13 +15,13 @@ def send_deadline_digests(today: str | None = None) -> int:
 @shared_task(name="privacy.propose_disposals", acks_late=True)
 def propose_disposals(today: str | None = None) -> list[int]:
     """Daily: write each class's proposal (auto-approved classes are queued at once); resume unfinished purges."""
-    from privacy.models import DisposalRun
-    from privacy.services.retention import disposal_propose
-
     from datetime import timedelta
 
     from django.db.models import Q
     from django.utils import timezone
+
+    from privacy.models import DisposalRun
+    from privacy.services.retention import disposal_propose
 
     day = parse_date(today) if today else None
     runs = disposal_propose(today=day or timezone.localdate())

@@ -3,9 +3,9 @@
 import csv
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect

@@ -3,8 +3,8 @@ from .contractors import ConfidentialityAgreement, Contractor, WorkKind, WorkOrd
 from .disclosures import EXCEPTIONAL_BASES, ExceptionalProvision, Provision, ProvisionStop
 from .incidents import Incident, IncidentEvent, IncidentSettings, IncidentSubscriber
 from .purposes import BulkUse, Consent, PolicyAnnouncement, PolicyVersion, Purpose
-from .retention import DisposalItem, DisposalRun, LegalHold, RecordClass, RetentionRule
 from .requests import DeadlineDigest, RequestEvent, RequestKind, RequestRule, SubjectRequest
+from .retention import DisposalItem, DisposalRun, LegalHold, RecordClass, RetentionRule
 from .staff import Department, User
 
 __all__ = [
