@@ -48,6 +48,8 @@ def _admin_connection(url: str):
 def prepare_database(url: str, template: str | None = None) -> None:
     name, conn = _admin_connection(url)
     with conn:
+        if template and not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [template]).fetchone():
+            sys.exit(f"no snapshot {template}: run once with --save-snapshot first")
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
 

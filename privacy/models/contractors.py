@@ -24,9 +24,9 @@ class ContractorQuerySet(models.QuerySet):
     def with_agreement_in_force_until(self, on: date | None = None):
         """Annotate ``agreement_in_force_until``: the last day of the agreement in force on ``on`` that runs
         longest (the one ``agreement_in_force`` returns), or None — for a list, in the same query."""
-        on = on or timezone.localdate()
-        in_force = Q(agreements__signed_on__lte=on, agreements__expires_on__gte=on, agreements__terminated_on__isnull=True)
-        return self.annotate(agreement_in_force_until=models.Max("agreements__expires_on", filter=in_force))
+        in_force = (ConfidentialityAgreement.objects.in_force(on or timezone.localdate())
+                    .filter(contractor=models.OuterRef("pk")).order_by("-expires_on").values("expires_on")[:1])
+        return self.annotate(agreement_in_force_until=models.Subquery(in_force))
 
 
 class Contractor(TimeStampedModel):
