@@ -28,12 +28,27 @@ sys.path.insert(0, str(ROOT))
 
 SCALES = {
     # subscribers, contractors, work orders, provisions, access-log rows, requests, terminated to purge
-    "tiny": dict(subscribers=600, contractors=5, work_orders=200, provisions=5_000, access_log=2_000, requests=50,
-                 purge=300),
-    "small": dict(subscribers=10_000, contractors=20, work_orders=2_000, provisions=100_000, access_log=20_000,
-                  requests=500, purge=2_000),
-    "default": dict(subscribers=100_000, contractors=50, work_orders=20_000, provisions=1_000_000,
-                    access_log=200_000, requests=5_000, purge=20_000),
+    "tiny": dict(
+        subscribers=600, contractors=5, work_orders=200, provisions=5_000, access_log=2_000, requests=50, purge=300
+    ),
+    "small": dict(
+        subscribers=10_000,
+        contractors=20,
+        work_orders=2_000,
+        provisions=100_000,
+        access_log=20_000,
+        requests=500,
+        purge=2_000,
+    ),
+    "default": dict(
+        subscribers=100_000,
+        contractors=50,
+        work_orders=20_000,
+        provisions=1_000_000,
+        access_log=200_000,
+        requests=5_000,
+        purge=20_000,
+    ),
 }
 BENCH_DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/mctv_bench")
 
@@ -78,8 +93,11 @@ def setup_django() -> None:
 
 def _summary(samples: list[float]) -> dict:
     samples = sorted(samples)
-    return {"median_ms": round(statistics.median(samples), 2),
-            "p95_ms": round(samples[min(len(samples) - 1, int(len(samples) * 0.95))], 2), "n": len(samples)}
+    return {
+        "median_ms": round(statistics.median(samples), 2),
+        "p95_ms": round(samples[min(len(samples) - 1, int(len(samples) * 0.95))], 2),
+        "n": len(samples),
+    }
 
 
 def timed(fn, reps: int) -> dict:
@@ -131,18 +149,35 @@ def generate(scale: dict) -> dict:
     items = ["number", "name", "reading", "address", "phone", "services"]
     contractors = []
     for i in range(scale["contractors"]):
-        c = Contractor.objects.create(name=f"ベンチ工業{i:03d}株式会社", address="青森県三沢市", representative="代表",
-                                      phone="0176000000")
+        c = Contractor.objects.create(
+            name=f"ベンチ工業{i:03d}株式会社", address="青森県三沢市", representative="代表", phone="0176000000"
+        )
         ConfidentialityAgreement.objects.create(
-            contractor=c, reference=f"B-{i}", signed_on=today - timedelta(days=400), expires_on=today + timedelta(days=400),
-            items=items, clause_safety_measures=True, clause_no_use_beyond_contract=True, clause_return_or_destroy=True)
+            contractor=c,
+            reference=f"B-{i}",
+            signed_on=today - timedelta(days=400),
+            expires_on=today + timedelta(days=400),
+            items=items,
+            clause_safety_measures=True,
+            clause_no_use_beyond_contract=True,
+            clause_return_or_destroy=True,
+        )
         contractors.append(c)
     kind = WorkKind.objects.get(code="repair")
     ids = list(Subscriber.objects.values_list("pk", "number"))
-    orders = [WorkOrder(number=f"B{n:07d}", subscriber_id=ids[n % len(ids)][0], contractor=contractors[n % len(contractors)],
-                        kind=kind, scheduled_on=today, access_from=today - timedelta(days=1),
-                        access_until=today + timedelta(days=30), items=["number", "name", "address", "phone"])
-              for n in range(scale["work_orders"])]
+    orders = [
+        WorkOrder(
+            number=f"B{n:07d}",
+            subscriber_id=ids[n % len(ids)][0],
+            contractor=contractors[n % len(contractors)],
+            kind=kind,
+            scheduled_on=today,
+            access_from=today - timedelta(days=1),
+            access_until=today + timedelta(days=30),
+            items=["number", "name", "address", "phone"],
+        )
+        for n in range(scale["work_orders"])
+    ]
     WorkOrder.objects.bulk_create(orders, batch_size=5000)
     order_rows = list(WorkOrder.objects.values_list("pk", "subscriber_id", "contractor_id"))
     number_of = dict(ids)
@@ -151,11 +186,21 @@ def generate(scale: dict) -> dict:
         batch = []
         for n in range(scale["provisions"]):
             order_id, subscriber_id, contractor_id = order_rows[n % len(order_rows)]
-            batch.append(Provision(
-                at=now - timedelta(minutes=n * 3), subscriber_id=subscriber_id,
-                subscriber_number=number_of[subscriber_id], contractor_id=contractor_id, recipient_name="ベンチ工業",
-                items=["number", "name", "address"], method="server_access", basis="contracted_work", purpose="修理",
-                work_order_id=order_id, caused_by=clerk))
+            batch.append(
+                Provision(
+                    at=now - timedelta(minutes=n * 3),
+                    subscriber_id=subscriber_id,
+                    subscriber_number=number_of[subscriber_id],
+                    contractor_id=contractor_id,
+                    recipient_name="ベンチ工業",
+                    items=["number", "name", "address"],
+                    method="server_access",
+                    basis="contracted_work",
+                    purpose="修理",
+                    work_order_id=order_id,
+                    caused_by=clerk,
+                )
+            )
             if len(batch) == 10_000:
                 Provision.objects.bulk_create(batch)
                 batch = []
@@ -163,19 +208,40 @@ def generate(scale: dict) -> dict:
         batch = []
         for n in range(scale["access_log"]):
             subscriber_id, number = ids[n % len(ids)]
-            batch.append(AccessLog(at=now - timedelta(minutes=n), user=clerk, subscriber_id=subscriber_id,
-                                   subscriber_number=number, action="view", path="/subscribers/"))
+            batch.append(
+                AccessLog(
+                    at=now - timedelta(minutes=n),
+                    user=clerk,
+                    subscriber_id=subscriber_id,
+                    subscriber_number=number,
+                    action="view",
+                    path="/subscribers/",
+                )
+            )
             if len(batch) == 10_000:
                 AccessLog.objects.bulk_create(batch)
                 batch = []
         AccessLog.objects.bulk_create(batch)
     department = clerk.department
-    requests = [SubjectRequest(
-        number=f"BR{n:07d}", subscriber_id=ids[n % len(ids)][0], department=department, kind="disclosure",
-        received_on=today - timedelta(days=n % 40), channel="mail", details="開示", requester_name="ベンチ",
-        requester_postal_code="0330001", requester_address="三沢市", days=15,
-        due_on=today - timedelta(days=n % 40) + timedelta(days=15), received_by=clerk,
-        status="received" if n % 3 else "closed") for n in range(scale["requests"])]
+    requests = [
+        SubjectRequest(
+            number=f"BR{n:07d}",
+            subscriber_id=ids[n % len(ids)][0],
+            department=department,
+            kind="disclosure",
+            received_on=today - timedelta(days=n % 40),
+            channel="mail",
+            details="開示",
+            requester_name="ベンチ",
+            requester_postal_code="0330001",
+            requester_address="三沢市",
+            days=15,
+            due_on=today - timedelta(days=n % 40) + timedelta(days=15),
+            received_by=clerk,
+            status="received" if n % 3 else "closed",
+        )
+        for n in range(scale["requests"])
+    ]
     SubjectRequest.objects.bulk_create(requests, batch_size=5000)
     # Terminated subscribers long past their period, for the purge — with all their rows, as the registry
     # keeps them: the subscriber and its history, its contracted services and theirs.
@@ -194,9 +260,13 @@ def counts() -> dict:
     from privacy.models import AccessLog, Provision, SubjectRequest, WorkOrder
     from subscribers.models import Subscriber
 
-    return {"subscribers": Subscriber.objects.count(), "work_orders": WorkOrder.objects.count(),
-            "provisions": Provision.objects.count(), "access_log": AccessLog.objects.count(),
-            "requests": SubjectRequest.objects.count()}
+    return {
+        "subscribers": Subscriber.objects.count(),
+        "work_orders": WorkOrder.objects.count(),
+        "provisions": Provision.objects.count(),
+        "access_log": AccessLog.objects.count(),
+        "requests": SubjectRequest.objects.count(),
+    }
 
 
 def terminated_cohort(count: int, seed: int) -> None:
@@ -214,15 +284,23 @@ def terminated_cohort(count: int, seed: int) -> None:
             s.applied_on = min(s.applied_on, date(2015, 1, 1))
             s.activated_on = min(s.activated_on or s.applied_on, date(2015, 1, 1))
         saved = bulk_create_with_history(old, Subscriber, batch_size=5000, default_user=admin)
-        services = [SubscriberService(subscriber_id=s.pk, service=kind, started_on=s.activated_on, ended_on=s.terminated_on)
-                    for s, row_kinds in zip(saved, kinds, strict=True) for kind in row_kinds]
+        services = [
+            SubscriberService(subscriber_id=s.pk, service=kind, started_on=s.activated_on, ended_on=s.terminated_on)
+            for s, row_kinds in zip(saved, kinds, strict=True)
+            for kind in row_kinds
+        ]
         bulk_create_with_history(services, SubscriberService, batch_size=5000, default_user=admin)
 
 
 # --- measurements ---------------------------------------------------------------------------------------------
 
-SEARCHES = {"kanji name": "田中", "hiragana reading": "たなか", "phone fragment": "5112", "address fragment": "中央町2丁目",
-            "subscriber number": None}
+SEARCHES = {
+    "kanji name": "田中",
+    "hiragana reading": "たなか",
+    "phone fragment": "5112",
+    "address fragment": "中央町2丁目",
+    "subscriber number": None,
+}
 
 
 def measure_pages(reps: int) -> dict:
@@ -251,15 +329,21 @@ def measure_pages(reps: int) -> dict:
 
         # The peer measured as often as the page and in turn with it, so both rest on as many samples
         # taken under the same conditions.
-        timings = timed_together({
-            "page": lambda q=query: staff.get("/subscribers/", {"q": q}),
-            "changelist": lambda q=query: admin_client.get("/admin/subscribers/subscriber/", {"q": q}),
-            "floor": floor,
-        }, reps)
+        timings = timed_together(
+            {
+                "page": lambda q=query: staff.get("/subscribers/", {"q": q}),
+                "changelist": lambda q=query: admin_client.get("/admin/subscribers/subscriber/", {"q": q}),
+                "floor": floor,
+            },
+            reps,
+        )
         page, changelist, raw = timings["page"], timings["changelist"], timings["floor"]
         results[f"search: {label}"] = {
-            **page, "admin_changelist_median_ms": changelist["median_ms"], "admin_changelist_p95_ms": changelist["p95_ms"],
-            "sql_floor_median_ms": raw["median_ms"], "sql_floor_p95_ms": raw["p95_ms"],
+            **page,
+            "admin_changelist_median_ms": changelist["median_ms"],
+            "admin_changelist_p95_ms": changelist["p95_ms"],
+            "sql_floor_median_ms": raw["median_ms"],
+            "sql_floor_p95_ms": raw["p95_ms"],
             "admin_ratio_p95": round(changelist["p95_ms"] / max(page["p95_ms"], 0.01), 1),
             "admin_ratio_median": round(changelist["median_ms"] / max(page["median_ms"], 0.01), 1),
             "page_to_floor_ratio": round(page["p95_ms"] / max(raw["p95_ms"], 0.01), 1),
@@ -271,14 +355,21 @@ def measure_pages(reps: int) -> dict:
     portal.force_login(user)
     order = work_orders_visible_to(user).first()
     results["portal subscriber page (with its Provision write)"] = timed(
-        lambda: portal.get(f"/portal/work-orders/{order.pk}/"), reps)
+        lambda: portal.get(f"/portal/work-orders/{order.pk}/"), reps
+    )
 
     some = WorkOrder.objects.filter(contractor=contractor).select_related("subscriber").first().subscriber
     month_start = date.today().replace(day=1)
     results["provision log: by subscriber"] = timed(
-        lambda: staff.get("/provisions/", {"subscriber_number": some.number}), reps)
-    results["provision log: contractor + month"] = timed(lambda: staff.get("/provisions/", {
-        "contractor": contractor.pk, "date_from": month_start.isoformat(), "date_to": date.today().isoformat()}), reps)
+        lambda: staff.get("/provisions/", {"subscriber_number": some.number}), reps
+    )
+    results["provision log: contractor + month"] = timed(
+        lambda: staff.get(
+            "/provisions/",
+            {"contractor": contractor.pk, "date_from": month_start.isoformat(), "date_to": date.today().isoformat()},
+        ),
+        reps,
+    )
     officer = Client()
     officer.force_login(User.objects.get(username="officer"))
     results["dashboard"] = timed(lambda: officer.get("/dashboard/"), reps)
@@ -326,23 +417,44 @@ def measure_pdfs(reps: int) -> dict:
 
     officer = User.objects.get(username="officer")
     request = SubjectRequest.objects.filter(status="received").first()
-    SubjectRequest.objects.filter(pk=request.pk).update(decision="full", decided_by=officer,
-                                                        decided_at=timezone.now(), status="decided")
+    SubjectRequest.objects.filter(pk=request.pk).update(
+        decision="full", decided_by=officer, decided_at=timezone.now(), status="decided"
+    )
     request.refresh_from_db()
     results = {"reply letter PDF": timed(lambda: decision_letter_pdf(request), max(3, reps // 5))}
     # The subscriber with the most provision records, topped up to 1,000 for the disclosure.
-    subscriber_id = Provision.objects.values("subscriber_id").order_by().annotate(
-        n=Count("id")).order_by("-n").values_list("subscriber_id", flat=True)[0]
+    subscriber_id = (
+        Provision.objects.values("subscriber_id")
+        .order_by()
+        .annotate(n=Count("id"))
+        .order_by("-n")
+        .values_list("subscriber_id", flat=True)[0]
+    )
     SubjectRequest.objects.filter(pk=request.pk).update(subscriber_id=subscriber_id, kind="disclosure")
     request.refresh_from_db()
     have = Provision.objects.filter(subscriber_id=subscriber_id).count()
     template = Provision.objects.filter(subscriber_id=subscriber_id).first()
-    Provision.objects.bulk_create([Provision(
-        at=template.at, subscriber_id=subscriber_id, subscriber_number=template.subscriber_number,
-        contractor_id=template.contractor_id, recipient_name=template.recipient_name, items=template.items,
-        method=template.method, basis=template.basis, purpose=template.purpose, work_order_id=template.work_order_id,
-        caused_by_id=template.caused_by_id) for _ in range(max(0, 1000 - have))])
-    results["disclosure PDF (1,000 provision rows)"] = timed(lambda: disclosure_pdf(request, officer), max(2, reps // 10))
+    Provision.objects.bulk_create(
+        [
+            Provision(
+                at=template.at,
+                subscriber_id=subscriber_id,
+                subscriber_number=template.subscriber_number,
+                contractor_id=template.contractor_id,
+                recipient_name=template.recipient_name,
+                items=template.items,
+                method=template.method,
+                basis=template.basis,
+                purpose=template.purpose,
+                work_order_id=template.work_order_id,
+                caused_by_id=template.caused_by_id,
+            )
+            for _ in range(max(0, 1000 - have))
+        ]
+    )
+    results["disclosure PDF (1,000 provision rows)"] = timed(
+        lambda: disclosure_pdf(request, officer), max(2, reps // 10)
+    )
     return results
 
 
@@ -372,12 +484,18 @@ print(json.dumps({"seconds": time.perf_counter() - started, "baseline_rss_mb": b
 # floor deletes in one statement. Written out here rather than taken from the purge, so a table the purge
 # forgot would show as rows the floor removes and the purge does not.
 SUBSCRIBER_TABLES = [
-    ("privacy_workorder", "subscriber_id"), ("privacy_provisionstop", "subscriber_id"),
-    ("privacy_consent", "subscriber_id"), ("subscribers_subscriberservice", "subscriber_id"),
-    ("privacy_legalhold", "subscriber_id"), ("subscribers_subscriber", "id"),
-    ("privacy_historicalworkorder", "subscriber_id"), ("privacy_historicalprovisionstop", "subscriber_id"),
-    ("privacy_historicalconsent", "subscriber_id"), ("privacy_historicallegalhold", "subscriber_id"),
-    ("subscribers_historicalsubscriberservice", "subscriber_id"), ("subscribers_historicalsubscriber", "id"),
+    ("privacy_workorder", "subscriber_id"),
+    ("privacy_provisionstop", "subscriber_id"),
+    ("privacy_consent", "subscriber_id"),
+    ("subscribers_subscriberservice", "subscriber_id"),
+    ("privacy_legalhold", "subscriber_id"),
+    ("subscribers_subscriber", "id"),
+    ("privacy_historicalworkorder", "subscriber_id"),
+    ("privacy_historicalprovisionstop", "subscriber_id"),
+    ("privacy_historicalconsent", "subscriber_id"),
+    ("privacy_historicallegalhold", "subscriber_id"),
+    ("subscribers_historicalsubscriberservice", "subscriber_id"),
+    ("subscribers_historicalsubscriber", "id"),
 ]
 
 
@@ -386,8 +504,10 @@ def raw_delete_floor(ids: list[int]) -> tuple[int, float]:
     foreign-key checks included), timed warm and rolled back so the purge then finds them all still there."""
     from django.db import connection, transaction
 
-    ctes = ", ".join(f"d{n} AS (DELETE FROM {table} WHERE {column} = ANY(%(ids)s) RETURNING 1)"
-                     for n, (table, column) in enumerate(SUBSCRIBER_TABLES))
+    ctes = ", ".join(
+        f"d{n} AS (DELETE FROM {table} WHERE {column} = ANY(%(ids)s) RETURNING 1)"
+        for n, (table, column) in enumerate(SUBSCRIBER_TABLES)
+    )
     total = " + ".join(f"(SELECT count(*) FROM d{n})" for n in range(len(SUBSCRIBER_TABLES)))
     statement = f"WITH {ctes} SELECT {total}"
     seconds = rows = 0
@@ -415,28 +535,50 @@ def measure_purge() -> dict:
     ids = list(run.items.values_list("object_id", flat=True))
     # Subscribers that other files still name are anonymised, not deleted: the floor deletes the others.
     with connection.cursor() as cursor:
-        cursor.execute("SELECT c.sid FROM unnest(%s::bigint[]) AS c(sid) WHERE NOT EXISTS "
-                       "(SELECT 1 FROM privacy_subjectrequest r WHERE r.subscriber_id = c.sid) AND NOT EXISTS "
-                       "(SELECT 1 FROM privacy_exceptionalprovision e WHERE e.subscriber_id = c.sid) AND NOT EXISTS "
-                       "(SELECT 1 FROM privacy_incidentsubscriber i WHERE i.subscriber_id = c.sid)", [ids])
+        cursor.execute(
+            "SELECT c.sid FROM unnest(%s::bigint[]) AS c(sid) WHERE NOT EXISTS "
+            "(SELECT 1 FROM privacy_subjectrequest r WHERE r.subscriber_id = c.sid) AND NOT EXISTS "
+            "(SELECT 1 FROM privacy_exceptionalprovision e WHERE e.subscriber_id = c.sid) AND NOT EXISTS "
+            "(SELECT 1 FROM privacy_incidentsubscriber i WHERE i.subscriber_id = c.sid)",
+            [ids],
+        )
         deletable = [row[0] for row in cursor.fetchall()]
     floor_rows, floor_seconds = raw_delete_floor(deletable)
     # Approved as an officer would, without queuing: the purge below runs in its own, worker-like process.
-    DisposalRun.objects.filter(pk=run.pk).update(status="approved", approved_by=User.objects.get(username="officer"),
-                                                 approved_at=timezone.now())
+    DisposalRun.objects.filter(pk=run.pk).update(
+        status="approved", approved_by=User.objects.get(username="officer"), approved_at=timezone.now()
+    )
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    out = subprocess.run([sys.executable, "-c", PURGE_SCRIPT, str(run.pk)], cwd=ROOT, env=env, capture_output=True,
-                         text=True, check=True).stdout.strip().splitlines()[-1]
+    out = (
+        subprocess.run(
+            [sys.executable, "-c", PURGE_SCRIPT, str(run.pk)],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
     purge = json.loads(out)
     run.refresh_from_db()
     purge_rows = sum(run.related_counts.values())
     purge_rate, floor_rate = purge_rows / max(purge["seconds"], 1e-6), floor_rows / max(floor_seconds, 1e-6)
-    return {"subscribers": len(ids), "disposed": run.disposed_count, "anonymised": len(ids) - len(deletable), "purge_rows": purge_rows,
-            "purge_seconds": round(purge["seconds"], 2), "purge_rows_per_s": round(purge_rate),
-            "raw_delete_rows": floor_rows, "raw_delete_seconds": round(floor_seconds, 2),
-            "raw_delete_rows_per_s": round(floor_rate), "ratio_to_raw": round(purge_rate / max(floor_rate, 1e-6), 3),
-            "worker_peak_rss_mb": round(purge["peak_rss_mb"], 1),
-            "worker_rss_before_purge_mb": round(purge["baseline_rss_mb"], 1)}
+    return {
+        "subscribers": len(ids),
+        "disposed": run.disposed_count,
+        "anonymised": len(ids) - len(deletable),
+        "purge_rows": purge_rows,
+        "purge_seconds": round(purge["seconds"], 2),
+        "purge_rows_per_s": round(purge_rate),
+        "raw_delete_rows": floor_rows,
+        "raw_delete_seconds": round(floor_seconds, 2),
+        "raw_delete_rows_per_s": round(floor_rate),
+        "ratio_to_raw": round(purge_rate / max(floor_rate, 1e-6), 3),
+        "worker_peak_rss_mb": round(purge["peak_rss_mb"], 1),
+        "worker_rss_before_purge_mb": round(purge["baseline_rss_mb"], 1),
+    }
 
 
 # --- the load run ---------------------------------------------------------------------------------------------
@@ -452,8 +594,12 @@ async def _client(host, port, paths, cookie, deadline, latencies, errors):
             if writer is None:
                 reader, writer = await asyncio.open_connection(host, port)
             started = time.perf_counter()
-            writer.write((f"GET {path} HTTP/1.1\r\nHost: {host}\r\nCookie: {cookie}\r\nX-Forwarded-Proto: https\r\n"
-                          f"Connection: keep-alive\r\n\r\n").encode())
+            writer.write(
+                (
+                    f"GET {path} HTTP/1.1\r\nHost: {host}\r\nCookie: {cookie}\r\nX-Forwarded-Proto: https\r\n"
+                    f"Connection: keep-alive\r\n\r\n"
+                ).encode()
+            )
             await writer.drain()
             status_line = await reader.readline()
             length, keep = 0, True
@@ -499,13 +645,35 @@ def load_run(seconds: int, clients: int = 50) -> dict:
     orders = list(work_orders_visible_to(contractor).values_list("pk", flat=True)[:20])
     port = 8799
     # The server signs and reads sessions with the key the sessions below were made with.
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "mctv.settings.production", "DATABASE_URL": BENCH_DATABASE_URL,
-           "SECRET_KEY": settings.SECRET_KEY, "ALLOWED_HOSTS": "127.0.0.1",
-           "SECURE_SSL_REDIRECT": "0", "DEBUG": "0", "LOG_LEVEL": "WARNING", "CONN_MAX_AGE": "60"}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "mctv.settings.production",
+        "DATABASE_URL": BENCH_DATABASE_URL,
+        "SECRET_KEY": settings.SECRET_KEY,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",
+        "DEBUG": "0",
+        "LOG_LEVEL": "WARNING",
+        "CONN_MAX_AGE": "60",
+    }
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     workers = str(2 * (os.cpu_count() or 2) + 1)
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "mctv.wsgi:application", "--bind", f"127.0.0.1:{port}",
-                               "--workers", workers, "--log-level", "warning"], cwd=ROOT, env=env)
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "mctv.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            workers,
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
     try:
         for _ in range(100):
             try:
@@ -523,9 +691,18 @@ def load_run(seconds: int, clients: int = 50) -> dict:
         staff_cookie, portal_cookie = session_for(clerk), session_for(contractor)
 
         async def main():
-            tasks = [_client("127.0.0.1", port, search_paths if i % 2 else portal_paths,
-                             staff_cookie if i % 2 else portal_cookie, deadline, latencies, errors)
-                     for i in range(clients)]
+            tasks = [
+                _client(
+                    "127.0.0.1",
+                    port,
+                    search_paths if i % 2 else portal_paths,
+                    staff_cookie if i % 2 else portal_cookie,
+                    deadline,
+                    latencies,
+                    errors,
+                )
+                for i in range(clients)
+            ]
             await asyncio.gather(*tasks)
 
         started = time.perf_counter()
@@ -539,9 +716,17 @@ def load_run(seconds: int, clients: int = 50) -> dict:
     def pct(p):
         return round(latencies[min(len(latencies) - 1, int(len(latencies) * p))], 1) if latencies else None
 
-    return {"clients": clients, "seconds": round(elapsed, 1), "requests": len(latencies),
-            "throughput_rps": round(len(latencies) / elapsed, 1), "p50_ms": pct(0.5), "p95_ms": pct(0.95),
-            "p99_ms": pct(0.99), "errors": len(errors), "error_samples": sorted(set(errors))[:5]}
+    return {
+        "clients": clients,
+        "seconds": round(elapsed, 1),
+        "requests": len(latencies),
+        "throughput_rps": round(len(latencies) / elapsed, 1),
+        "p50_ms": pct(0.5),
+        "p95_ms": pct(0.95),
+        "p99_ms": pct(0.99),
+        "errors": len(errors),
+        "error_samples": sorted(set(errors))[:5],
+    }
 
 
 def main(argv=None) -> int:
@@ -566,8 +751,11 @@ def main(argv=None) -> int:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    results = {"machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()},
-               "date": date.today().isoformat(), "scale": {args.scale: scale}}
+    results = {
+        "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()},
+        "date": date.today().isoformat(),
+        "scale": {args.scale: scale},
+    }
     if args.from_snapshot:
         results["generation"] = {"seconds": None, "rows": counts(), "from_snapshot": snapshot_name(BENCH_DATABASE_URL)}
     else:

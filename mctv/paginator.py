@@ -22,14 +22,17 @@ class CountingPaginator(Paginator):
         if number > MAX_OFFSET // self.per_page:  # no such page; an OFFSET that size the database refuses
             return super().page(number)
         bottom = (number - 1) * self.per_page
-        keys = list(self.object_list.annotate(**{TOTAL: Window(Count("pk"))})
-                    .values_list("pk", TOTAL)[bottom:bottom + self.per_page + self.orphans])
+        keys = list(
+            self.object_list.annotate(**{TOTAL: Window(Count("pk"))}).values_list("pk", TOTAL)[
+                bottom : bottom + self.per_page + self.orphans
+            ]
+        )
         if not keys:  # past the end, or no matches at all: the count settles which
             return super().page(number)
         self.__dict__["count"] = keys[0][1]  # what the cached property would have counted
         number = self.validate_number(number)  # with orphans, a few rows past a page may belong to the one before
         if bottom + self.per_page + self.orphans < self.count:  # not the last page: it keeps no orphans
-            keys = keys[:self.per_page]
+            keys = keys[: self.per_page]
         rows = {row.pk: row for row in self.object_list.filter(pk__in=[pk for pk, _total in keys])}
         return self._get_page([rows[pk] for pk, _total in keys if pk in rows], number, self)
 

@@ -393,8 +393,14 @@ class DisposalRunAdmin(ReadOnlyAdmin):
 class IncidentSettingsAdmin(SimpleHistoryAdmin):
     """When an incident is reportable, to whom, and the report deadlines: configuration (declaration §11, APPI art. 68)."""
 
-    list_display = ["people_threshold", "preliminary_days", "final_days", "final_days_malicious", "report_to_ministry",
-                    "report_to_ppc"]
+    list_display = [
+        "people_threshold",
+        "preliminary_days",
+        "final_days",
+        "final_days_malicious",
+        "report_to_ministry",
+        "report_to_ppc",
+    ]
 
     def has_add_permission(self, request):
         return not IncidentSettings.objects.exists()

@@ -29,11 +29,16 @@ def preload_roles_and_permissions(user) -> None:
     """Fill ``user.roles`` and ModelBackend's permission caches from one query."""
     groups = user.groups.order_by()
     rows = (
-        groups.annotate(kind=Value(ROLE, output_field=CharField())).values_list("kind", "name", Value(""))
+        groups.annotate(kind=Value(ROLE, output_field=CharField()))
+        .values_list("kind", "name", Value(""))
         .union(
-            Permission.objects.filter(group__in=groups.values("pk")).order_by().annotate(kind=Value(GROUP_PERMISSION))
+            Permission.objects.filter(group__in=groups.values("pk"))
+            .order_by()
+            .annotate(kind=Value(GROUP_PERMISSION))
             .values_list("kind", "content_type__app_label", "codename"),
-            Permission.objects.filter(user=user).order_by().annotate(kind=Value(USER_PERMISSION))
+            Permission.objects.filter(user=user)
+            .order_by()
+            .annotate(kind=Value(USER_PERMISSION))
             .values_list("kind", "content_type__app_label", "codename"),
             all=True,
         )

@@ -11,33 +11,53 @@ from subscribers.models import Subscriber
 
 DEMO_CONTRACTORS = [
     # username, company, items its agreement allows, kinds of work it does
-    ("contractor", "三沢電設株式会社", ["number", "name", "reading", "address", "phone", "services"],
-     ["new_connection", "in_home", "repair"]),
+    (
+        "contractor",
+        "三沢電設株式会社",
+        ["number", "name", "reading", "address", "phone", "services"],
+        ["new_connection", "in_home", "repair"],
+    ),
     ("contractor2", "北奥羽ケーブル工業株式会社", ["number", "name", "address", "phone"], ["removal", "inspection"]),
 ]
 
 
-def seed_demo_contractors(*, password: str, today: date, admin: User, orders_each: int = 5) -> list[tuple[str, str, str]]:
+def seed_demo_contractors(
+    *, password: str, today: date, admin: User, orders_each: int = 5
+) -> list[tuple[str, str, str]]:
     accounts = []
     subscribers = list(Subscriber.objects.active().order_by("number")[: orders_each * len(DEMO_CONTRACTORS)])
     for index, (username, name, items, kinds) in enumerate(DEMO_CONTRACTORS):
         contractor, created = Contractor.objects.get_or_create(
             name=name,
-            defaults={"address": "青森県三沢市中央町2丁目8-1", "representative": "代表取締役 三沢一郎",
-                      "contact_person": "工事課 八戸次郎", "phone": f"017655{1000 + index:04d}"},
+            defaults={
+                "address": "青森県三沢市中央町2丁目8-1",
+                "representative": "代表取締役 三沢一郎",
+                "contact_person": "工事課 八戸次郎",
+                "phone": f"017655{1000 + index:04d}",
+            },
         )
         if created:
             ConfidentialityAgreement.objects.create(
-                contractor=contractor, reference=f"MCTV-{today.year}-{index + 1:03d}", signed_on=today - timedelta(days=60),
-                expires_on=today + timedelta(days=305), items=items, clause_safety_measures=True,
-                clause_no_use_beyond_contract=True, clause_return_or_destroy=True,
+                contractor=contractor,
+                reference=f"MCTV-{today.year}-{index + 1:03d}",
+                signed_on=today - timedelta(days=60),
+                expires_on=today + timedelta(days=305),
+                items=items,
+                clause_safety_measures=True,
+                clause_no_use_beyond_contract=True,
+                clause_return_or_destroy=True,
             )
-            for offset, subscriber in enumerate(subscribers[index::len(DEMO_CONTRACTORS)]):
+            for offset, subscriber in enumerate(subscribers[index :: len(DEMO_CONTRACTORS)]):
                 kind = WorkKind.objects.get(code=kinds[offset % len(kinds)])
                 work_order_create(
-                    subscriber=subscriber, contractor=contractor, kind=kind, scheduled_on=today + timedelta(days=offset),
-                    access_from=today - timedelta(days=1), access_until=today + timedelta(days=offset + 7),
-                    items=[i for i in kind.default_items if i in items], user=admin,
+                    subscriber=subscriber,
+                    contractor=contractor,
+                    kind=kind,
+                    scheduled_on=today + timedelta(days=offset),
+                    access_from=today - timedelta(days=1),
+                    access_until=today + timedelta(days=offset + 7),
+                    items=[i for i in kind.default_items if i in items],
+                    user=admin,
                 )
         user, _created = User.objects.get_or_create(username=username)
         user.last_name, user.first_name, user.contractor, user.department = "工事", f"担当{index + 1}", contractor, None
@@ -46,9 +66,6 @@ def seed_demo_contractors(*, password: str, today: date, admin: User, orders_eac
         user.groups.set([Group.objects.get(name=Role.CONTRACTOR)])
         accounts.append((username, password, f"{Role.CONTRACTOR.label}（{name}）"))
     return accounts
-
-
-
 
 
 # (kind, days ago received, how far it has gone, what the subscriber asked)
@@ -70,8 +87,14 @@ def seed_demo_requests(*, today: date) -> int:
     clerk = User.objects.get(username="clerk")
     subscribers = list(Subscriber.objects.active().order_by("-number")[: len(DEMO_REQUESTS)])
     for (kind, days_ago, reached, details), subscriber in zip(DEMO_REQUESTS, subscribers):
-        request = request_receive(subscriber=subscriber, kind=kind, received_on=today - timedelta(days=days_ago),
-                                  channel="counter", details=details, user=clerk)
+        request = request_receive(
+            subscriber=subscriber,
+            kind=kind,
+            received_on=today - timedelta(days=days_ago),
+            channel="counter",
+            details=details,
+            user=clerk,
+        )
         if reached in ("identity_verified", "under_review"):
             request = request_verify_identity(request=request, method="drivers_licence", user=clerk)
         if reached == "under_review":
@@ -84,16 +107,27 @@ def seed_demo_consents(*, today: date) -> int:
     from privacy.models import Consent, Purpose
     from privacy.services.purposes import consent_record
 
-    survey, _created = Purpose.objects.get_or_create(code="survey", defaults={
-        "title": "視聴動向アンケート", "description": "番組改善のためのアンケートの送付（同意された方のみ）",
-        "items": ["number", "name", "address"], "since": today - timedelta(days=365),
-    })
+    survey, _created = Purpose.objects.get_or_create(
+        code="survey",
+        defaults={
+            "title": "視聴動向アンケート",
+            "description": "番組改善のためのアンケートの送付（同意された方のみ）",
+            "items": ["number", "name", "address"],
+            "since": today - timedelta(days=365),
+        },
+    )
     if Consent.objects.filter(purpose=survey).exists():
         return 0
     clerk = User.objects.get(username="clerk")
     subscribers = list(Subscriber.objects.active().order_by("number")[20:32])
     for subscriber in subscribers:
-        consent_record(subscriber=subscriber, purpose=survey, user_told="三沢市ケーブルテレビジョン",
-                       use_told="番組改善のためのアンケートの送付", method="paper", given_on=today - timedelta(days=30),
-                       user=clerk)
+        consent_record(
+            subscriber=subscriber,
+            purpose=survey,
+            user_told="三沢市ケーブルテレビジョン",
+            use_told="番組改善のためのアンケートの送付",
+            method="paper",
+            given_on=today - timedelta(days=30),
+            user=clerk,
+        )
     return len(subscribers)

@@ -39,7 +39,9 @@ def local_day_range(field: str, first, last) -> dict:
 
 class AccessLogFilterForm(forms.Form):
     subscriber_number = forms.CharField(label=_("subscriber number"), required=False, max_length=20)
-    user = forms.ModelChoiceField(label=_("who"), queryset=get_user_model().objects.order_by("username"), required=False)
+    user = forms.ModelChoiceField(
+        label=_("who"), queryset=get_user_model().objects.order_by("username"), required=False
+    )
     action = forms.ChoiceField(label=_("what"), choices=[("", "---------"), *AccessLog.Action.choices], required=False)
     date_from = forms.DateField(label=_("from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label=_("until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
@@ -70,8 +72,16 @@ class AgreementForm(forms.ModelForm):
     class Meta:
         model = ConfidentialityAgreement
         fields = [
-            "reference", "signed_on", "expires_on", "terminated_on", "items", "redelegation_allowed",
-            "clause_safety_measures", "clause_no_use_beyond_contract", "clause_return_or_destroy", "note",
+            "reference",
+            "signed_on",
+            "expires_on",
+            "terminated_on",
+            "items",
+            "redelegation_allowed",
+            "clause_safety_measures",
+            "clause_no_use_beyond_contract",
+            "clause_return_or_destroy",
+            "note",
         ]
         widgets = {
             "signed_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -104,7 +114,8 @@ class WorkOrderForm(SubscriberByNumberMixin, forms.Form):
     access_from = forms.DateField(label=_("portal access from"), widget=DATE)
     access_until = forms.DateField(label=_("portal access until"), widget=DATE)
     items = ItemsField(
-        label=_("items disclosed"), required=False,
+        label=_("items disclosed"),
+        required=False,
         help_text=_("Leave empty for what the kind of work needs; tick fewer to narrow it."),
     )
     note = forms.CharField(label=_("note for the contractor"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
@@ -115,7 +126,11 @@ class WorkOrderForm(SubscriberByNumberMixin, forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("access_from") and cleaned.get("access_until") and cleaned["access_until"] < cleaned["access_from"]:
+        if (
+            cleaned.get("access_from")
+            and cleaned.get("access_until")
+            and cleaned["access_until"] < cleaned["access_from"]
+        ):
             self.add_error("access_until", _("The access window must end on or after its start."))
         return cleaned
 
@@ -126,8 +141,12 @@ class WorkOrderEditForm(forms.ModelForm):
     class Meta:
         model = WorkOrder
         fields = ["scheduled_on", "access_from", "access_until", "items", "note"]
-        widgets = {"scheduled_on": DATE, "access_from": DATE, "access_until": DATE,
-                   "note": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "scheduled_on": DATE,
+            "access_from": DATE,
+            "access_until": DATE,
+            "note": forms.Textarea(attrs={"rows": 3}),
+        }
 
 
 class WorkOrderCloseForm(forms.Form):
@@ -170,7 +189,9 @@ OFFLINE_METHODS = [(m.value, m.label) for m in Method if m != Method.SERVER_ACCE
 
 class ProvisionRecordForm(forms.Form):
     work_order = forms.ModelChoiceField(
-        label=_("work order"), queryset=WorkOrder.objects.none(), required=False,
+        label=_("work order"),
+        queryset=WorkOrder.objects.none(),
+        required=False,
         help_text=_("For basis (2): the contractor's open work order for this subscriber."),
     )
     recipient_name = forms.CharField(
@@ -182,14 +203,16 @@ class ProvisionRecordForm(forms.Form):
     purpose = forms.CharField(label=_("purpose"), max_length=200)
     note = forms.CharField(label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     reason = forms.CharField(
-        label=_("reason"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("For bases (3)–(6): why consent cannot be asked, and the legal ground. An officer approves."),
     )
 
     def __init__(self, *args, subscriber, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["work_order"].queryset = WorkOrder.objects.open().filter(subscriber=subscriber).select_related(
-            "contractor", "kind"
+        self.fields["work_order"].queryset = (
+            WorkOrder.objects.open().filter(subscriber=subscriber).select_related("contractor", "kind")
         )
 
     def clean(self):
@@ -206,7 +229,8 @@ class ProvisionRecordForm(forms.Form):
 
 class ExceptionalDecisionForm(forms.Form):
     decision = forms.ChoiceField(
-        label=_("Decision"), choices=[("approve", _("Approve and provide")), ("reject", _("Reject"))],
+        label=_("Decision"),
+        choices=[("approve", _("Approve and provide")), ("reject", _("Reject"))],
         widget=forms.RadioSelect,
     )
     decision_note = forms.CharField(label=_("decision note"), widget=forms.Textarea(attrs={"rows": 3}))
@@ -219,14 +243,19 @@ class RequestReceiveForm(SubscriberByNumberMixin, forms.Form):
     kind = forms.ChoiceField(label=_("kind"), choices=SubjectRequest.Kind.choices)
     received_on = forms.DateField(label=_("received on"), widget=DATE)
     channel = forms.ChoiceField(label=_("channel"), choices=SubjectRequest.Channel.choices)
-    details = forms.CharField(label=_("what is requested"), widget=forms.Textarea(attrs={"rows": 3}),
-                              help_text=_("e.g. which items to correct and how"))
-    reason = forms.CharField(label=_("the requester's reason"), required=False,
-                             widget=forms.Textarea(attrs={"rows": 2}))
+    details = forms.CharField(
+        label=_("what is requested"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("e.g. which items to correct and how"),
+    )
+    reason = forms.CharField(
+        label=_("the requester's reason"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     by_agent = forms.BooleanField(label=_("made by an agent"), required=False)
     agent_name = forms.CharField(label=_("agent's name"), max_length=100, required=False)
-    agent_relation = forms.CharField(label=_("agent's standing"), max_length=100, required=False,
-                                     help_text=_("e.g. legal representative, attorney"))
+    agent_relation = forms.CharField(
+        label=_("agent's standing"), max_length=100, required=False, help_text=_("e.g. legal representative, attorney")
+    )
     agent_postal_code = SubjectRequest._meta.get_field("agent_postal_code").formfield(required=False)
     agent_address = forms.CharField(label=_("agent's address"), max_length=300, required=False)
     agent_phone = forms.CharField(label=_("agent's phone"), max_length=20, required=False)
@@ -246,8 +275,9 @@ class RequestReceiveForm(SubscriberByNumberMixin, forms.Form):
 
 
 class IdentityForm(forms.Form):
-    identity_method = forms.ChoiceField(label=_("identity checked with"),
-                                        choices=[("", "---------"), *SubjectRequest.IdentityMethod.choices])
+    identity_method = forms.ChoiceField(
+        label=_("identity checked with"), choices=[("", "---------"), *SubjectRequest.IdentityMethod.choices]
+    )
     identity_note = forms.CharField(label=_("identity check note"), max_length=200, required=False)
 
 
@@ -265,14 +295,17 @@ class ExtendForm(forms.Form):
 
 
 class DecideForm(forms.Form):
-    decision = forms.ChoiceField(label=_("decision"), choices=SubjectRequest.Decision.choices,
-                                 widget=forms.RadioSelect)
-    withheld_items = ItemsField(label=_("items not disclosed"), required=False,
-                                help_text=_("For a disclosure in part: the items left out."))
+    decision = forms.ChoiceField(label=_("decision"), choices=SubjectRequest.Decision.choices, widget=forms.RadioSelect)
+    withheld_items = ItemsField(
+        label=_("items not disclosed"), required=False, help_text=_("For a disclosure in part: the items left out.")
+    )
     reasons = forms.CharField(
-        label=_("reasons"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("Required unless granted in full. For a stop of provision refused: why there is no legitimate "
-                    "reason."),
+        label=_("reasons"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Required unless granted in full. For a stop of provision refused: why there is no legitimate reason."
+        ),
     )
 
 
@@ -291,7 +324,8 @@ class FeeForm(forms.Form):
 
 class RequestFilterForm(forms.Form):
     state = forms.ChoiceField(
-        label=_("status"), required=False,
+        label=_("status"),
+        required=False,
         choices=[("open", _("Open requests")), ("all", _("All requests")), *SubjectRequest.Status.choices],
     )
     kind = forms.ChoiceField(label=_("kind"), required=False, choices=[("", "---------"), *SubjectRequest.Kind.choices])
@@ -314,9 +348,11 @@ class RequestFilterForm(forms.Form):
 
 
 class BulkUseFilterForm(forms.Form):
-    status = forms.ChoiceField(label=_("status"), required=False,
-                               choices=[("", _("All but terminated")), *[
-                                   (v, l) for v, l in Subscriber.Status.choices if v != "terminated"]])
+    status = forms.ChoiceField(
+        label=_("status"),
+        required=False,
+        choices=[("", _("All but terminated")), *[(v, l) for v, l in Subscriber.Status.choices if v != "terminated"]],
+    )
     district = forms.CharField(label=_("district (町名)"), required=False, max_length=50)
 
     def clean_district(self):
@@ -325,7 +361,8 @@ class BulkUseFilterForm(forms.Form):
 
 class ConsentForm(forms.Form):
     purpose = forms.ModelChoiceField(
-        label=_("purpose"), queryset=Purpose.objects.filter(stated_in_declaration=False),
+        label=_("purpose"),
+        queryset=Purpose.objects.filter(stated_in_declaration=False),
         help_text=_("Only purposes the declaration does not state need consent."),
     )
     user_told = forms.CharField(label=_("who uses the data (as told)"), max_length=200)
@@ -356,7 +393,8 @@ DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%
 class IncidentForm(forms.ModelForm):
     items = ItemsField(label=_("data items involved"))
     subscriber_numbers = forms.CharField(
-        label=_("affected subscribers (subscriber numbers)"), required=False,
+        label=_("affected subscribers (subscriber numbers)"),
+        required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Paste subscriber numbers, one per line or separated by spaces or commas."),
     )
@@ -364,14 +402,41 @@ class IncidentForm(forms.ModelForm):
     class Meta:
         model = Incident
         fields = [
-            "discovered_at", "occurred_at", "discovered_by", "description", "items", "other_people_count", "cause",
-            "malicious", "sensitive_data", "financial_risk", "secondary_harm", "measures", "prevention",
-            "other_notes", "published_on", "published_where", "exempt_from_notice", "exemption_reason",
+            "discovered_at",
+            "occurred_at",
+            "discovered_by",
+            "description",
+            "items",
+            "other_people_count",
+            "cause",
+            "malicious",
+            "sensitive_data",
+            "financial_risk",
+            "secondary_harm",
+            "measures",
+            "prevention",
+            "other_notes",
+            "published_on",
+            "published_where",
+            "exempt_from_notice",
+            "exemption_reason",
         ]
         widgets = {
-            "discovered_at": DATETIME, "occurred_at": DATETIME, "published_on": DATE,
-            **{name: forms.Textarea(attrs={"rows": 3}) for name in [
-                "description", "cause", "secondary_harm", "measures", "prevention", "other_notes", "exemption_reason"]},
+            "discovered_at": DATETIME,
+            "occurred_at": DATETIME,
+            "published_on": DATE,
+            **{
+                name: forms.Textarea(attrs={"rows": 3})
+                for name in [
+                    "description",
+                    "cause",
+                    "secondary_harm",
+                    "measures",
+                    "prevention",
+                    "other_notes",
+                    "exemption_reason",
+                ]
+            },
         }
 
     def __init__(self, *args, **kwargs):
@@ -386,8 +451,9 @@ class IncidentForm(forms.ModelForm):
 
         found, missing = parse_subscriber_numbers(self.cleaned_data["subscriber_numbers"])
         if missing:
-            raise forms.ValidationError(_("No subscriber has these numbers: %(numbers)s") % {
-                "numbers": "、".join(missing)})
+            raise forms.ValidationError(
+                _("No subscriber has these numbers: %(numbers)s") % {"numbers": "、".join(missing)}
+            )
         self.cleaned_data["subscribers"] = found
         return self.cleaned_data["subscriber_numbers"]
 
@@ -401,18 +467,22 @@ class IncidentStatusForm(forms.Form):
         from privacy.services.incidents import TRANSITIONS
 
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [(s.value, s.label) for s in Incident.Status if s in TRANSITIONS[incident.status]]
+        self.fields["status"].choices = [
+            (s.value, s.label) for s in Incident.Status if s in TRANSITIONS[incident.status]
+        ]
         self.fields["on"].initial = timezone.localdate()
 
 
 class NoticesSentForm(forms.Form):
-    subscriber_ids = forms.TypedMultipleChoiceField(label=_("affected subscribers"), coerce=int,
-                                                    widget=forms.CheckboxSelectMultiple)
+    subscriber_ids = forms.TypedMultipleChoiceField(
+        label=_("affected subscribers"), coerce=int, widget=forms.CheckboxSelectMultiple
+    )
     sent_on = forms.DateField(label=_("notice sent on"), widget=DATE)
     method = forms.ChoiceField(label=_("notice sent"), choices=IncidentSubscriber.Method.choices)
 
     def __init__(self, *args, incident, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["subscriber_ids"].choices = [
-            (a.subscriber_id, a.subscriber.number) for a in incident.affected.select_related("subscriber")]
+            (a.subscriber_id, a.subscriber.number) for a in incident.affected.select_related("subscriber")
+        ]
         self.fields["sent_on"].initial = timezone.localdate()

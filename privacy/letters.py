@@ -35,7 +35,11 @@ EFFECT_TEXT = {
 
 
 def _context(request: SubjectRequest, letter: str) -> dict:
-    return {"request": request, "issued_on": timezone.localdate(), "letter_number": f"三沢CATV第{request.number}-{letter}号"}
+    return {
+        "request": request,
+        "issued_on": timezone.localdate(),
+        "letter_number": f"三沢CATV第{request.number}-{letter}号",
+    }
 
 
 def decision_letter_pdf(request: SubjectRequest) -> bytes:
@@ -45,12 +49,15 @@ def decision_letter_pdf(request: SubjectRequest) -> bytes:
         effect = "開示する部分について、保有個人情報開示書を同封します。"
     if request.events.filter(action="record_edited").exists():
         effect = "請求に基づき、加入者台帳を訂正しました。"
-    return render_pdf("pdf/request_decision.html", {
-        **_context(request, "1"),
-        "title": f"{request.get_kind_display()}請求に対する決定通知書",
-        "decision_text": DECISION_TEXT[request.decision],
-        "effect_text": effect,
-    })
+    return render_pdf(
+        "pdf/request_decision.html",
+        {
+            **_context(request, "1"),
+            "title": f"{request.get_kind_display()}請求に対する決定通知書",
+            "decision_text": DECISION_TEXT[request.decision],
+            "effect_text": effect,
+        },
+    )
 
 
 def extension_notice_pdf(request: SubjectRequest) -> bytes:
@@ -58,10 +65,13 @@ def extension_notice_pdf(request: SubjectRequest) -> bytes:
 
 
 def disclosure_pdf(request: SubjectRequest, user) -> bytes:
-    return render_pdf("pdf/disclosure.html", {
-        **_context(request, "3"),
-        "contents": disclosure_contents(request.subscriber, user, withheld_items=request.withheld_items),
-    })
+    return render_pdf(
+        "pdf/disclosure.html",
+        {
+            **_context(request, "3"),
+            "contents": disclosure_contents(request.subscriber, user, withheld_items=request.withheld_items),
+        },
+    )
 
 
 def disclosure_data(request: SubjectRequest, user) -> dict:
@@ -72,15 +82,23 @@ def disclosure_data(request: SubjectRequest, user) -> dict:
         "as_of": contents["as_of"].isoformat(),
         "items": {label: value for _code, label, value in contents["items"]},
         "services": [
-            {"service": str(s.get_service_display()), "started_on": s.started_on.isoformat(),
-             "ended_on": s.ended_on.isoformat() if s.ended_on else None}
+            {
+                "service": str(s.get_service_display()),
+                "started_on": s.started_on.isoformat(),
+                "ended_on": s.ended_on.isoformat() if s.ended_on else None,
+            }
             for s in contents["services"]
         ],
         "purposes": contents["purposes"],
         "provisions": [
-            {"at": timezone.localtime(p.at).isoformat(timespec="seconds"), "recipient": p.recipient_name,
-             "items": item_labels(p.items), "method": str(p.get_method_display()),
-             "basis": str(p.get_basis_display()), "purpose": p.purpose}
+            {
+                "at": timezone.localtime(p.at).isoformat(timespec="seconds"),
+                "recipient": p.recipient_name,
+                "items": item_labels(p.items),
+                "method": str(p.get_method_display()),
+                "basis": str(p.get_basis_display()),
+                "purpose": p.purpose,
+            }
             for p in contents["provisions"]
         ],
     }
@@ -103,6 +121,11 @@ def disclosure_csv(request: SubjectRequest, user) -> str:
     for purpose in data["purposes"]:
         writer.writerow(["利用目的", "", purpose])
     for p in data["provisions"]:
-        writer.writerow(["提供記録", p["at"], csv_safe(f"{p['recipient']} / {'、'.join(p['items'])} / {p['method']} / "
-                                            f"{p['basis']} / {p['purpose']}")])
+        writer.writerow(
+            [
+                "提供記録",
+                p["at"],
+                csv_safe(f"{p['recipient']} / {'、'.join(p['items'])} / {p['method']} / {p['basis']} / {p['purpose']}"),
+            ]
+        )
     return "\ufeff" + out.getvalue()

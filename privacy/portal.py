@@ -70,8 +70,13 @@ class PortalView(LoginRequiredMixin, View):
     def provide(self, order: WorkOrder, *, purpose: str) -> Provision:
         try:
             return provision_record(
-                subscriber=order.subscriber, items=order.items, method=Provision.Method.SERVER_ACCESS,
-                basis=Provision.Basis.CONTRACTED_WORK, purpose=purpose, user=self.request.user, work_order=order,
+                subscriber=order.subscriber,
+                items=order.items,
+                method=Provision.Method.SERVER_ACCESS,
+                basis=Provision.Basis.CONTRACTED_WORK,
+                purpose=purpose,
+                user=self.request.user,
+                work_order=order,
             )
         except ProvisionRefused as refusal:
             security_log.warning(

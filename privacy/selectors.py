@@ -72,8 +72,11 @@ def requests_visible_to(user):
     """Subscribers' requests: office staff with the permission see them all; contractors never."""
     from privacy.models import SubjectRequest
 
-    if user.is_authenticated and user.is_active and not user.is_contractor and user.has_perm(
-        "privacy.view_subjectrequest"
+    if (
+        user.is_authenticated
+        and user.is_active
+        and not user.is_contractor
+        and user.has_perm("privacy.view_subjectrequest")
     ):
         return SubjectRequest.objects.all()
     return SubjectRequest.objects.none()

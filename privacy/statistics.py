@@ -87,8 +87,15 @@ class Table:
         return list(zip(self.rows, self.cells, strict=True))
 
 
-def cross_table(title: str, row_label: str, pairs: list[tuple[str, str]], rows: list[str], columns: list[str],
-                threshold: int, total_label: str = "計") -> Table:
+def cross_table(
+    title: str,
+    row_label: str,
+    pairs: list[tuple[str, str]],
+    rows: list[str],
+    columns: list[str],
+    threshold: int,
+    total_label: str = "計",
+) -> Table:
     counts = Counter(pairs)
     matrix = [[counts[(r, c)] for c in columns] for r in rows]
     matrix = [[*row, sum(row)] for row in matrix]
@@ -96,8 +103,15 @@ def cross_table(title: str, row_label: str, pairs: list[tuple[str, str]], rows: 
     return Table(title, row_label, [*rows, total_label], [*columns, total_label], suppress(matrix, threshold))
 
 
-def one_way_table(title: str, row_label: str, values: list[str], rows: list[str], threshold: int,
-                  column: str = "人数", total_label: str = "計") -> Table:
+def one_way_table(
+    title: str,
+    row_label: str,
+    values: list[str],
+    rows: list[str],
+    threshold: int,
+    column: str = "人数",
+    total_label: str = "計",
+) -> Table:
     """A single column of counts with its total, suppressed like a one-column cross table."""
     counts = Counter(values)
     matrix = [[counts[r]] for r in rows] + [[len(values)]]

@@ -28,9 +28,11 @@ def propose_disposals(today: str | None = None) -> list[int]:
     # A purge stopped by a crash or a lost worker resumes (the purge is idempotent); one still making progress
     # within the hour is left to its own chain.
     stale = timezone.now() - timedelta(hours=1)
-    for run_id in DisposalRun.objects.filter(
-        Q(status__in=["approved", "failed"]) | Q(status="running", updated_at__lt=stale)
-    ).exclude(pk__in=[r.pk for r in runs]).values_list("pk", flat=True):
+    for run_id in (
+        DisposalRun.objects.filter(Q(status__in=["approved", "failed"]) | Q(status="running", updated_at__lt=stale))
+        .exclude(pk__in=[r.pk for r in runs])
+        .values_list("pk", flat=True)
+    ):
         purge_disposal_run.delay(run_id)
     return [r.pk for r in runs]
 

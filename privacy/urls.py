@@ -15,8 +15,9 @@ urlpatterns = [
     path("retention/", retention.DisposalListView.as_view(), name="disposal_list"),
     path("retention/<int:pk>/", retention.DisposalDetailView.as_view(), name="disposal_detail"),
     path("retention/<int:pk>/decide/", retention.DisposalDecideView.as_view(), name="disposal_decide"),
-    path("retention/<int:pk>/certificate.pdf", retention.DisposalCertificateView.as_view(),
-         name="disposal_certificate"),
+    path(
+        "retention/<int:pk>/certificate.pdf", retention.DisposalCertificateView.as_view(), name="disposal_certificate"
+    ),
     path("privacy/", purposes.PublicPrivacyView.as_view(), name="public_privacy"),
     path("purposes/", purposes.PurposeListView.as_view(), name="purpose_list"),
     path("purposes/<slug:code>/export.csv", purposes.PurposeExportView.as_view(), name="purpose_export"),
@@ -31,15 +32,19 @@ urlpatterns = [
     path("requests/<int:pk>/", requests.RequestDetailView.as_view(), name="request_detail"),
     path("requests/<int:pk>/<slug:action>/", requests.RequestActionView.as_view(), name="request_action"),
     path("requests/<int:pk>/letters/<slug:letter>.pdf", requests.RequestLetterView.as_view(), name="request_letter"),
-    path("requests/<int:pk>/disclosure.<slug:form>", requests.RequestDisclosureView.as_view(),
-         name="request_disclosure"),
+    path(
+        "requests/<int:pk>/disclosure.<slug:form>", requests.RequestDisclosureView.as_view(), name="request_disclosure"
+    ),
     path("audit/access-log/", access_log.AccessLogListView.as_view(), name="access_log"),
     path("contractors/", contractors.ContractorListView.as_view(), name="contractor_list"),
     path("contractors/new/", contractors.ContractorCreateView.as_view(), name="contractor_create"),
     path("contractors/<int:pk>/", contractors.ContractorDetailView.as_view(), name="contractor_detail"),
     path("contractors/<int:pk>/edit/", contractors.ContractorUpdateView.as_view(), name="contractor_edit"),
-    path("contractors/<int:contractor_pk>/agreements/new/", contractors.AgreementCreateView.as_view(),
-         name="agreement_create"),
+    path(
+        "contractors/<int:contractor_pk>/agreements/new/",
+        contractors.AgreementCreateView.as_view(),
+        name="agreement_create",
+    ),
     path("agreements/<int:pk>/edit/", contractors.AgreementUpdateView.as_view(), name="agreement_edit"),
     path("work-orders/", work_orders.WorkOrderListView.as_view(), name="work_order_list"),
     path("work-orders/new/", work_orders.WorkOrderCreateView.as_view(), name="work_order_create"),
@@ -51,6 +56,9 @@ urlpatterns = [
     path("provisions/export.csv", provisions.ProvisionExportView.as_view(), name="provision_export"),
     path("subscribers/<int:pk>/provisions/new/", provisions.ProvisionRecordView.as_view(), name="provision_record"),
     path("exceptional-provisions/", provisions.ExceptionalProvisionListView.as_view(), name="exceptional_list"),
-    path("exceptional-provisions/<int:pk>/decide/", provisions.ExceptionalProvisionDecideView.as_view(),
-         name="exceptional_decide"),
+    path(
+        "exceptional-provisions/<int:pk>/decide/",
+        provisions.ExceptionalProvisionDecideView.as_view(),
+        name="exceptional_decide",
+    ),
 ]

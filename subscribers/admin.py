@@ -17,11 +17,26 @@ class SubscriberServiceInline(admin.TabularInline):
 
 @admin.register(Subscriber)
 class SubscriberAdmin(SimpleHistoryAdmin):
-    list_display = ["number", "family_name", "given_name", "family_name_kana", "given_name_kana", "municipality", "status"]
+    list_display = [
+        "number",
+        "family_name",
+        "given_name",
+        "family_name_kana",
+        "given_name_kana",
+        "municipality",
+        "status",
+    ]
     list_filter = ["status", "sex", "prefecture", "municipality"]
     search_fields = [
-        "number", "family_name", "given_name", "family_name_kana", "given_name_kana",
-        "phone", "mobile_phone", "street_address", "email",
+        "number",
+        "family_name",
+        "given_name",
+        "family_name_kana",
+        "given_name_kana",
+        "phone",
+        "mobile_phone",
+        "street_address",
+        "email",
     ]
     # Status moves only through the staff UI's transition map (subscriber_set_status).
     readonly_fields = ["number", "status", "activated_on", "suspended_on", "terminated_on", "created_at", "updated_at"]

@@ -19,14 +19,40 @@ from .services import subscriber_next_numbers
 
 # Town names of Misawa with a postal code each; demo values, not a postal database.
 MISAWA_TOWNS = [
-    ("中央町", "0330001"), ("幸町", "0330011"), ("平畑", "0330012"), ("松園町", "0330013"),
-    ("桜町", "0330021"), ("大字三沢", "0330022"), ("大町", "0330031"), ("東町", "0330032"),
-    ("堀口", "0330033"), ("美野原", "0330034"), ("南山", "0330035"), ("岡三沢", "0330037"),
-    ("古間木山", "0330041"), ("下久保", "0330042"), ("犬落瀬", "0330051"), ("三川目", "0330052"),
-    ("淋代", "0330053"), ("天ケ森", "0330054"), ("六川目", "0330055"), ("新町", "0330036"),
+    ("中央町", "0330001"),
+    ("幸町", "0330011"),
+    ("平畑", "0330012"),
+    ("松園町", "0330013"),
+    ("桜町", "0330021"),
+    ("大字三沢", "0330022"),
+    ("大町", "0330031"),
+    ("東町", "0330032"),
+    ("堀口", "0330033"),
+    ("美野原", "0330034"),
+    ("南山", "0330035"),
+    ("岡三沢", "0330037"),
+    ("古間木山", "0330041"),
+    ("下久保", "0330042"),
+    ("犬落瀬", "0330051"),
+    ("三川目", "0330052"),
+    ("淋代", "0330053"),
+    ("天ケ森", "0330054"),
+    ("六川目", "0330055"),
+    ("新町", "0330036"),
 ]
 BUILDINGS = ["コーポ三沢", "メゾン中央", "ハイツ松園", "サンライズ岡三沢", "グランドール桜町", "レジデンス幸町"]
-OCCUPATIONS = ["会社員", "公務員", "自営業", "農業", "漁業", "パート・アルバイト", "学生", "無職", "団体職員", "医療従事者"]
+OCCUPATIONS = [
+    "会社員",
+    "公務員",
+    "自営業",
+    "農業",
+    "漁業",
+    "パート・アルバイト",
+    "学生",
+    "無職",
+    "団体職員",
+    "医療従事者",
+]
 
 DEMO_PASSWORD = "mctv-demo-2026"
 DEMO_ACCOUNTS = [
@@ -90,7 +116,9 @@ def build_subscribers(count: int, seed: int, today: date) -> tuple[list[Subscrib
             street_address=f"{town}{rng.randint(1, 4)}丁目{rng.randint(1, 40)}-{rng.randint(1, 30)}"
             if rng.random() < 0.6
             else f"{town}{rng.randint(1, 300)}-{rng.randint(1, 12)}",
-            building=f"{rng.choice(BUILDINGS)} {rng.randint(1, 4)}0{rng.randint(1, 8)}号室" if rng.random() < 0.2 else "",
+            building=f"{rng.choice(BUILDINGS)} {rng.randint(1, 4)}0{rng.randint(1, 8)}号室"
+            if rng.random() < 0.2
+            else "",
             phone=f"0176{rng.randint(50, 59)}{rng.randint(0, 9999):04d}" if rng.random() < 0.7 else "",
             mobile_phone=f"0{rng.choice([70, 80, 90])}{rng.randint(0, 99999999):08d}" if rng.random() < 0.6 else "",
             email=fake.email() if rng.random() < 0.4 else "",
@@ -125,7 +153,9 @@ def seed_demo(*, subscribers: int, seed: int, today: date, batch_size: int = 200
                 rows, Subscriber, batch_size=batch_size, default_user=admin, default_change_reason=_("Demo data")
             )
             if saved and saved[0].pk is None:  # backends that do not return ids
-                by_number = dict(Subscriber.objects.filter(number__in=[r.number for r in rows]).values_list("number", "pk"))
+                by_number = dict(
+                    Subscriber.objects.filter(number__in=[r.number for r in rows]).values_list("number", "pk")
+                )
                 for row in saved:
                     row.pk = by_number[row.number]
             service_rows = [

@@ -64,8 +64,13 @@ class SubscriberQuerySet(models.QuerySet):
             for alternative in alternatives:
                 if postgres and len(alternative) == 2:
                     # Too short for the trigram index: the bigram index answers the same question.
-                    term |= Q(RawSQL('string_to_array("subscribers_subscriber"."search_bigrams", \' \') @> ARRAY[%s]::text[]',
-                                     [alternative], output_field=models.BooleanField()))
+                    term |= Q(
+                        RawSQL(
+                            'string_to_array("subscribers_subscriber"."search_bigrams", \' \') @> ARRAY[%s]::text[]',
+                            [alternative],
+                            output_field=models.BooleanField(),
+                        )
+                    )
                 else:
                     term |= Q(search_text__contains=alternative)
             qs = qs.filter(term)
@@ -76,8 +81,9 @@ class SubscriberQuerySet(models.QuerySet):
         expression it keeps the planner from walking the whole reading index to find a search's few matches
         (a common reading or a two-character name: 165 ms that way, 5 ms by the search's own index)."""
         code_points = "C" if connections[self.db].vendor == "postgresql" else "BINARY"  # SQLite's name for it
-        return self.order_by(Collate("family_name_kana", code_points), Collate("given_name_kana", code_points),
-                             "number")
+        return self.order_by(
+            Collate("family_name_kana", code_points), Collate("given_name_kana", code_points), "number"
+        )
 
     def active(self):
         return self.filter(status=SubscriberStatus.ACTIVE)
@@ -151,7 +157,9 @@ class Subscriber(TimeStampedModel):
         ]
         constraints = [
             models.CheckConstraint(condition=Q(number__regex=r"^[0-9]{8}$"), name="subscriber_number_8_digits"),
-            models.CheckConstraint(condition=Q(postal_code__regex=r"^[0-9]{7}$"), name="subscriber_postal_code_7_digits"),
+            models.CheckConstraint(
+                condition=Q(postal_code__regex=r"^[0-9]{7}$"), name="subscriber_postal_code_7_digits"
+            ),
             models.CheckConstraint(condition=Q(phone__regex=r"^[0-9]*$"), name="subscriber_phone_digits"),
             models.CheckConstraint(condition=Q(mobile_phone__regex=r"^[0-9]*$"), name="subscriber_mobile_phone_digits"),
             models.CheckConstraint(
@@ -300,4 +308,3 @@ class SubscriberService(TimeStampedModel):
 
     def __str__(self):
         return self.get_service_display()
-

@@ -107,5 +107,5 @@ def search_bigrams(search_text: str) -> str:
     two-character terms (a two-kanji family name) that a trigram index cannot."""
     grams = set()
     for part in search_text.split(SEARCH_SEPARATOR):
-        grams.update(part[i:i + 2] for i in range(len(part) - 1))
+        grams.update(part[i : i + 2] for i in range(len(part) - 1))
     return " ".join(sorted(grams))

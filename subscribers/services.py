@@ -148,8 +148,16 @@ def subscriber_erase(*, subscriber: Subscriber, user, reason: str, on_date: date
     return Subscriber.objects.get(pk=subscriber.pk)
 
 
-ERASED_FIELDS = [*ERASED_VALUES, "status", "terminated_on", "use_suspended_on", "erased_on", "search_text",
-                 "search_bigrams", "updated_at"]
+ERASED_FIELDS = [
+    *ERASED_VALUES,
+    "status",
+    "terminated_on",
+    "use_suspended_on",
+    "erased_on",
+    "search_text",
+    "search_bigrams",
+    "updated_at",
+]
 
 
 @transaction.atomic
@@ -158,8 +166,11 @@ def subscribers_erase(*, subscriber_ids: Iterable[int], user, reason: str, on_da
     left as they are). The change history, which holds every earlier value, goes too; one history row remains
     per subscriber, recording who erased and why. A subscriber not yet terminated is terminated first."""
     on_date = on_date or timezone.localdate()
-    rows = list(Subscriber.objects.select_for_update().filter(pk__any_of=set(subscriber_ids), erased_on__isnull=True)
-                .order_by("pk"))
+    rows = list(
+        Subscriber.objects.select_for_update()
+        .filter(pk__any_of=set(subscriber_ids), erased_on__isnull=True)
+        .order_by("pk")
+    )
     if not rows:
         return []
     now = timezone.now()
@@ -173,8 +184,9 @@ def subscribers_erase(*, subscriber_ids: Iterable[int], user, reason: str, on_da
         subscriber.set_search_columns()  # bulk_update does not call save(), which would
     ids = [subscriber.pk for subscriber in rows]
     Subscriber.history.filter(id__any_of=ids).delete()
-    bulk_update_with_history(rows, Subscriber, ERASED_FIELDS, default_user=user, default_change_reason=reason,
-                             default_date=now)
+    bulk_update_with_history(
+        rows, Subscriber, ERASED_FIELDS, default_user=user, default_change_reason=reason, default_date=now
+    )
     return ids
 
 

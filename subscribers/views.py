@@ -67,8 +67,21 @@ def _searched(request):
 
 
 # What a row of the list shows: the search leaves the rest of the record unread.
-LIST_COLUMNS = ("pk", "number", "family_name", "given_name", "family_name_kana", "given_name_kana", "prefecture",
-                "municipality", "street_address", "building", "phone", "mobile_phone", "status")
+LIST_COLUMNS = (
+    "pk",
+    "number",
+    "family_name",
+    "given_name",
+    "family_name_kana",
+    "given_name_kana",
+    "prefecture",
+    "municipality",
+    "street_address",
+    "building",
+    "phone",
+    "mobile_phone",
+    "status",
+)
 
 
 class SubscriberListView(StaffPermissionMixin, ListView):
@@ -113,13 +126,19 @@ class SubscriberDetailView(StaffPermissionMixin, SubscriberObjectMixin, DetailVi
         context = super().get_context_data(**kwargs)
         user = self.request.user
         context["services"] = self.object.services.all()
-        context["work_orders"] = work_orders_visible_to(user).filter(subscriber=self.object).select_related(
-            "subscriber", "contractor", "kind"
+        context["work_orders"] = (
+            work_orders_visible_to(user)
+            .filter(subscriber=self.object)
+            .select_related("subscriber", "contractor", "kind")
         )
-        context["provisions"] = provisions_visible_to(user).filter(subscriber=self.object).select_related("caused_by")[:50]
+        context["provisions"] = (
+            provisions_visible_to(user).filter(subscriber=self.object).select_related("caused_by")[:50]
+        )
         context["stops"] = provision_stops_in_force(self.object)
         context["consents"] = self.object.consents.select_related("purpose", "policy_version")
-        context["requests"] = requests_visible_to(user).filter(subscriber=self.object).order_by("-received_on", "-number")
+        context["requests"] = (
+            requests_visible_to(user).filter(subscriber=self.object).order_by("-received_on", "-number")
+        )
         return context
 
 
@@ -225,10 +244,14 @@ class SubscriberHistoryView(StaffPermissionMixin, SubscriberObjectMixin, DetailV
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["changes"] = _history_changes(self.object.history.select_related("history_user").order_by("history_date"))
-        context["service_changes"] = SubscriberService.history.filter(subscriber_id=self.object.pk).select_related(
-            "history_user"
-        ).order_by("-history_date")
+        context["changes"] = _history_changes(
+            self.object.history.select_related("history_user").order_by("history_date")
+        )
+        context["service_changes"] = (
+            SubscriberService.history.filter(subscriber_id=self.object.pk)
+            .select_related("history_user")
+            .order_by("-history_date")
+        )
         return context
 
 
@@ -259,8 +282,20 @@ class SubscriberExportView(StaffPermissionMixin, View):
 
     permission_required = "subscribers.export_subscriber"
     columns = [
-        "number", "family_name", "given_name", "family_name_kana", "given_name_kana", "postal_code",
-        "prefecture", "municipality", "street_address", "building", "phone", "mobile_phone", "email", "status",
+        "number",
+        "family_name",
+        "given_name",
+        "family_name_kana",
+        "given_name_kana",
+        "postal_code",
+        "prefecture",
+        "municipality",
+        "street_address",
+        "building",
+        "phone",
+        "mobile_phone",
+        "email",
+        "status",
     ]
 
     def get(self, request):
@@ -271,8 +306,14 @@ class SubscriberExportView(StaffPermissionMixin, View):
         qs = qs.filter(pk__in=subscribers_usable_for(purpose).values("pk"))
         with transaction.atomic():
             rows = list(qs.order_by("number"))
-            bulk_use_record(user=request.user, purpose=purpose, kind=BulkUse.Kind.EXPORT_CSV, subscribers=rows,
-                            filters={"query": query, "status": status}, path=request.get_full_path())
+            bulk_use_record(
+                user=request.user,
+                purpose=purpose,
+                kind=BulkUse.Kind.EXPORT_CSV,
+                subscribers=rows,
+                filters={"query": query, "status": status},
+                path=request.get_full_path(),
+            )
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         filename = f"subscribers-{timezone.localtime():%Y%m%d-%H%M}.csv"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -117,7 +117,9 @@ def celery_worker(transactional_db, celery_worker_env):
     broker = os.environ["CELERY_TEST_BROKER_URL"]
     db = connection.settings_dict
     if connection.vendor == "postgresql":
-        database_url = f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+        database_url = (
+            f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+        )
     else:
         database_url = f"sqlite:///{db['NAME']}"
     env = {
@@ -130,9 +132,26 @@ def celery_worker(transactional_db, celery_worker_env):
     }
     root = Path(__file__).resolve().parent.parent
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "--app", "mctv", "worker", "--pool", "solo", "--loglevel", "warning",
-         "--without-heartbeat", "--without-gossip", "--without-mingle"],
-        cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "--app",
+            "mctv",
+            "worker",
+            "--pool",
+            "solo",
+            "--loglevel",
+            "warning",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        cwd=root,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     saved = {k: app.conf[k] for k in ("broker_url", "result_backend", "task_always_eager")}
     _reconfigure(app, broker_url=broker, result_backend=broker, task_always_eager=False)

@@ -114,6 +114,8 @@ class WorkOrderFactory(factory.django.DjangoModelFactory):
 def contractor_user(contractor, username=None):
     from django.contrib.auth.models import Group
 
-    user = UserFactory(username=username or f"c{contractor.pk}", contractor=contractor, last_name="工事", first_name="担当")
+    user = UserFactory(
+        username=username or f"c{contractor.pk}", contractor=contractor, last_name="工事", first_name="担当"
+    )
     user.groups.add(Group.objects.get(name="contractor"))
     return user

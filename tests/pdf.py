@@ -14,8 +14,12 @@ def _run(tool: str, pdf: bytes, *args: str) -> str:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "document.pdf"
         path.write_bytes(pdf)
-        return subprocess.run([tool, *args, str(path), *(["-"] if tool == "pdftotext" else [])],
-                              capture_output=True, text=True, check=True).stdout
+        return subprocess.run(
+            [tool, *args, str(path), *(["-"] if tool == "pdftotext" else [])],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
 
 
 def pdf_text(pdf: bytes) -> str:

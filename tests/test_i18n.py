@@ -44,12 +44,18 @@ def test_every_string_in_the_code_is_in_the_catalogue(tmp_path):
     root = CATALOGUE.parents[2]
     copy = tmp_path / "project"
     shutil.copytree(
-        root, copy, ignore=shutil.ignore_patterns(".venv", ".git", "tests", "bench", "node_modules", "staticfiles",
-                                                  "__pycache__", "*.sqlite3")
+        root,
+        copy,
+        ignore=shutil.ignore_patterns(
+            ".venv", ".git", "tests", "bench", "node_modules", "staticfiles", "__pycache__", "*.sqlite3"
+        ),
     )
     subprocess.run(
         [sys.executable, "manage.py", "makemessages", "--locale", "ja", "--no-obsolete", "--ignore", "tests/*"],
-        cwd=copy, check=True, capture_output=True, env={**os.environ, "DJANGO_SETTINGS_MODULE": "mctv.settings.test"},
+        cwd=copy,
+        check=True,
+        capture_output=True,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "mctv.settings.test"},
     )
     committed = {(e.msgctxt, e.msgid) for e in polib.pofile(str(CATALOGUE / "django.po"))}
     extracted = polib.pofile(str(copy / "locale" / "ja" / "LC_MESSAGES" / "django.po"))

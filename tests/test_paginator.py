@@ -19,13 +19,19 @@ def seventeen(db):
 
 @pytest.mark.parametrize(("per_page", "orphans"), [(5, 0), (5, 2), (4, 3), (11, 0), (20, 0)])
 def test_every_page_is_the_one_djangos_paginator_gives(seventeen, per_page, orphans):
-    ours, django = CountingPaginator(seventeen, per_page, orphans=orphans), Paginator(seventeen, per_page, orphans=orphans)
+    ours, django = (
+        CountingPaginator(seventeen, per_page, orphans=orphans),
+        Paginator(seventeen, per_page, orphans=orphans),
+    )
 
     for number in django.page_range:
         page = ours.page(number)
         assert [s.pk for s in page] == [s.pk for s in django.page(number)]
-        assert (ours.count, ours.num_pages, page.has_next()) == (django.count, django.num_pages,
-                                                                 django.page(number).has_next())
+        assert (ours.count, ours.num_pages, page.has_next()) == (
+            django.count,
+            django.num_pages,
+            django.page(number).has_next(),
+        )
 
 
 def test_a_page_and_its_count_cost_two_queries_one_of_them_by_key(seventeen):

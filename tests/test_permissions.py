@@ -63,13 +63,22 @@ def test_officers_and_auditors_read_the_access_log(client, request, role):
 
 def test_auditor_reads_everything_but_changes_nothing(client, auditor, subscriber):
     client.force_login(auditor)
-    for url in [reverse("subscribers:list"), reverse("subscribers:detail", args=[subscriber.pk]),
-                reverse("subscribers:history", args=[subscriber.pk])]:
+    for url in [
+        reverse("subscribers:list"),
+        reverse("subscribers:detail", args=[subscriber.pk]),
+        reverse("subscribers:history", args=[subscriber.pk]),
+    ]:
         assert client.get(url).status_code == 200, url
-    for url in [reverse("subscribers:create"), reverse("subscribers:edit", args=[subscriber.pk]),
-                reverse("subscribers:status", args=[subscriber.pk])]:
+    for url in [
+        reverse("subscribers:create"),
+        reverse("subscribers:edit", args=[subscriber.pk]),
+        reverse("subscribers:status", args=[subscriber.pk]),
+    ]:
         assert client.get(url).status_code == 403, url
-        assert client.post(url, {"family_name": "改ざん", "status": "terminated", "on_date": "2026-11-01"}).status_code == 403
+        assert (
+            client.post(url, {"family_name": "改ざん", "status": "terminated", "on_date": "2026-11-01"}).status_code
+            == 403
+        )
     assert client.get(reverse("subscribers:export")).status_code == 403
     subscriber.refresh_from_db()
     assert subscriber.status == "active" and subscriber.family_name != "改ざん"

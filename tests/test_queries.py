@@ -36,15 +36,43 @@ PAGES = [
 def _make_rows(n, officer):
     for _ in range(n):
         order = WorkOrderFactory()
-        provision_record(subscriber=order.subscriber, items=order.items, method="paper", basis="contracted_work",
-                         purpose="修理", user=officer, work_order=order)
+        provision_record(
+            subscriber=order.subscriber,
+            items=order.items,
+            method="paper",
+            basis="contracted_work",
+            purpose="修理",
+            user=officer,
+            work_order=order,
+        )
         access_log_record(user=officer, subscribers=[order.subscriber], action="view")
-        request_receive(subscriber=order.subscriber, kind="disclosure", received_on=timezone.localdate(),
-                        channel="mail", details="開示", user=officer)
-        incident_record(user=officer, subscribers=[order.subscriber], discovered_at=timezone.now() - timedelta(hours=1),
-                        discovered_by="職員", description="誤送付", items=["name"], sensitive_data=True)
-        exceptional_provision_request(subscriber=order.subscriber, recipient_name="三沢警察署", items=["name"],
-                                      method="paper", basis="law", purpose="照会", reason="刑事訴訟法197条2項", user=officer)
+        request_receive(
+            subscriber=order.subscriber,
+            kind="disclosure",
+            received_on=timezone.localdate(),
+            channel="mail",
+            details="開示",
+            user=officer,
+        )
+        incident_record(
+            user=officer,
+            subscribers=[order.subscriber],
+            discovered_at=timezone.now() - timedelta(hours=1),
+            discovered_by="職員",
+            description="誤送付",
+            items=["name"],
+            sensitive_data=True,
+        )
+        exceptional_provision_request(
+            subscriber=order.subscriber,
+            recipient_name="三沢警察署",
+            items=["name"],
+            method="paper",
+            basis="law",
+            purpose="照会",
+            reason="刑事訴訟法197条2項",
+            user=officer,
+        )
 
 
 def _queries(client, name, params) -> int:

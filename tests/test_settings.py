@@ -18,15 +18,27 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _run_manage(*args, **env):
-    clean = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL", "SECRET_KEY", "DEBUG"}}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL", "SECRET_KEY", "DEBUG"}
+    }
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True, timeout=120
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
 def test_production_settings_pass_check_deploy_without_warnings():
     result = _run_manage(
-        "check", "--deploy", "--fail-level", "WARNING",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
         DJANGO_SETTINGS_MODULE="mctv.settings.production",
         SECRET_KEY="x" * 20 + "production-grade-secret-key-for-this-check-0123456789",
         DATABASE_URL="sqlite:////tmp/mctv-check-deploy.sqlite3",
@@ -48,10 +60,16 @@ def test_demo_defaults_to_sqlite_and_eager_celery_without_configuration():
         "import django; django.setup(); from django.conf import settings as s;"
         "print(s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.DEBUG)"
     )
-    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "CELERY_BROKER_URL", "SECRET_KEY", "DEBUG"}}
+    clean = {
+        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "CELERY_BROKER_URL", "SECRET_KEY", "DEBUG"}
+    }
     result = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env={**clean, "DJANGO_SETTINGS_MODULE": "mctv.settings.local"},
-        capture_output=True, text=True, timeout=60,
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "mctv.settings.local"},
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.stdout.split() == ["django.db.backends.sqlite3", "True", "True"], result.stderr
 
@@ -122,8 +140,10 @@ def test_an_anonymous_visit_creates_no_session_even_with_a_stale_cookie(client, 
     client.cookies[settings.SESSION_COOKIE_NAME] = "stale0session0key0that0is0long0enough"
     for name in ("healthz", "privacy:public_privacy", "login"):
         response = client.get(reverse(name), HTTP_HOST=host)
-        assert not response.cookies.get(settings.SESSION_COOKIE_NAME, None) or \
-            not response.cookies[settings.SESSION_COOKIE_NAME].value
+        assert (
+            not response.cookies.get(settings.SESSION_COOKIE_NAME, None)
+            or not response.cookies[settings.SESSION_COOKIE_NAME].value
+        )
 
     assert Session.objects.count() == 0
 

@@ -24,8 +24,12 @@ class ContractorQuerySet(models.QuerySet):
     def with_agreement_in_force_until(self, on: date | None = None):
         """Annotate ``agreement_in_force_until``: the last day of the agreement in force on ``on`` that runs
         longest (the one ``agreement_in_force`` returns), or None — for a list, in the same query."""
-        in_force = (ConfidentialityAgreement.objects.in_force(on or timezone.localdate())
-                    .filter(contractor=models.OuterRef("pk")).order_by("-expires_on").values("expires_on")[:1])
+        in_force = (
+            ConfidentialityAgreement.objects.in_force(on or timezone.localdate())
+            .filter(contractor=models.OuterRef("pk"))
+            .order_by("-expires_on")
+            .values("expires_on")[:1]
+        )
         return self.annotate(agreement_in_force_until=models.Subquery(in_force))
 
 
@@ -91,7 +95,9 @@ class ConfidentialityAgreement(TimeStampedModel):
             ),
             # An agreement without the three clauses of ■19 is not a confidentiality agreement.
             models.CheckConstraint(
-                condition=Q(clause_safety_measures=True, clause_no_use_beyond_contract=True, clause_return_or_destroy=True),
+                condition=Q(
+                    clause_safety_measures=True, clause_no_use_beyond_contract=True, clause_return_or_destroy=True
+                ),
                 name="agreement_has_required_clauses",
                 violation_error_message=_(
                     "The agreement must contain the clauses on safety measures, no use beyond the contract, "
@@ -181,7 +187,11 @@ class WorkOrder(TimeStampedModel):
     note = models.TextField(_("note for the contractor"), blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("closed by"), on_delete=models.PROTECT, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("closed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
     )
     sheet_disposition = models.CharField(

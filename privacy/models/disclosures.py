@@ -49,12 +49,19 @@ class Provision(AppendOnlyModel):
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     # No database FK to the subscriber: the record outlives the subscriber's disposal (it has its own retention).
     subscriber = models.ForeignKey(
-        "subscribers.Subscriber", verbose_name=_("subscriber"), on_delete=models.DO_NOTHING, db_constraint=False,
+        "subscribers.Subscriber",
+        verbose_name=_("subscriber"),
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         related_name="provisions",
     )
     subscriber_number = models.CharField(_("subscriber number"), max_length=20)
     contractor = models.ForeignKey(
-        "privacy.Contractor", verbose_name=_("contractor"), on_delete=models.PROTECT, null=True, blank=True,
+        "privacy.Contractor",
+        verbose_name=_("contractor"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="provisions",
     )
     recipient_name = models.CharField(_("recipient"), max_length=200)
@@ -63,11 +70,20 @@ class Provision(AppendOnlyModel):
     basis = models.CharField(_("legal basis"), max_length=20, choices=Basis.choices)
     purpose = models.CharField(_("purpose"), max_length=200)
     work_order = models.ForeignKey(
-        "privacy.WorkOrder", verbose_name=_("work order"), on_delete=models.DO_NOTHING, db_constraint=False,
-        null=True, blank=True, related_name="provisions",
+        "privacy.WorkOrder",
+        verbose_name=_("work order"),
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="provisions",
     )
     approval = models.ForeignKey(
-        "privacy.ExceptionalProvision", verbose_name=_("approval"), on_delete=models.PROTECT, null=True, blank=True,
+        "privacy.ExceptionalProvision",
+        verbose_name=_("approval"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="provisions",
     )
     caused_by = models.ForeignKey(
@@ -133,8 +149,13 @@ class ProvisionStop(TimeStampedModel):
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
     )
     request = models.ForeignKey(
-        "privacy.SubjectRequest", verbose_name=_("request"), on_delete=models.PROTECT, null=True, blank=True,
-        related_name="provision_stops", help_text=_("The subscriber's request whose decision set this stop."),
+        "privacy.SubjectRequest",
+        verbose_name=_("request"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="provision_stops",
+        help_text=_("The subscriber's request whose decision set this stop."),
     )
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
@@ -169,7 +190,9 @@ class ExceptionalProvision(TimeStampedModel):
     Status = ExceptionalProvisionStatus
 
     subscriber = models.ForeignKey(
-        "subscribers.Subscriber", verbose_name=_("subscriber"), on_delete=models.CASCADE,
+        "subscribers.Subscriber",
+        verbose_name=_("subscriber"),
+        on_delete=models.CASCADE,
         related_name="exceptional_provisions",
     )
     recipient_name = models.CharField(_("recipient"), max_length=200)
@@ -177,15 +200,24 @@ class ExceptionalProvision(TimeStampedModel):
     method = models.CharField(_("method"), max_length=20, choices=Method.choices)
     basis = models.CharField(_("legal basis"), max_length=20, choices=Basis.choices)
     purpose = models.CharField(_("purpose"), max_length=200)
-    reason = models.TextField(_("reason"), help_text=_("Why the subscriber's consent cannot be asked, and the legal ground."))
+    reason = models.TextField(
+        _("reason"), help_text=_("Why the subscriber's consent cannot be asked, and the legal ground.")
+    )
     status = models.CharField(
-        _("status"), max_length=10, choices=ExceptionalProvisionStatus.choices, default=ExceptionalProvisionStatus.REQUESTED
+        _("status"),
+        max_length=10,
+        choices=ExceptionalProvisionStatus.choices,
+        default=ExceptionalProvisionStatus.REQUESTED,
     )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
     )
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), on_delete=models.PROTECT, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
@@ -199,9 +231,7 @@ class ExceptionalProvision(TimeStampedModel):
         ordering = ["-created_at"]
         permissions = [("approve_exceptionalprovision", _("Can approve an exceptional provision"))]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(basis__in=EXCEPTIONAL_BASIS_VALUES), name="exceptional_provision_basis"
-            ),
+            models.CheckConstraint(condition=Q(basis__in=EXCEPTIONAL_BASIS_VALUES), name="exceptional_provision_basis"),
             models.CheckConstraint(condition=~Q(reason=""), name="exceptional_provision_has_reason"),
             models.CheckConstraint(
                 condition=Q(status="requested") | (Q(decided_by__isnull=False) & Q(decided_at__isnull=False)),

@@ -21,17 +21,23 @@ class IncidentSettings(TimeStampedModel):
     """One row: when an incident is reportable, to whom, and the report deadlines. Editable in admin."""
 
     people_threshold = models.PositiveIntegerField(
-        _("reportable above this many people"), default=100,
+        _("reportable above this many people"),
+        default=100,
         help_text=_("APPI's threshold for public bodies is more than 100 people."),
     )
     preliminary_days = models.PositiveSmallIntegerField(_("preliminary report within (days)"), default=3)
     final_days = models.PositiveSmallIntegerField(_("final report within (days)"), default=30)
-    final_days_malicious = models.PositiveSmallIntegerField(_("final report within, when malicious (days)"),
-                                                            default=60)
-    report_to_ministry = models.BooleanField(_("report to the Ministry of Internal Affairs and Communications"),
-                                             default=True, help_text=_("As declaration §11(1) says."))
-    report_to_ppc = models.BooleanField(_("report to the Personal Information Protection Commission"),
-                                        default=True, help_text=_("As APPI art. 68 says for public bodies."))
+    final_days_malicious = models.PositiveSmallIntegerField(_("final report within, when malicious (days)"), default=60)
+    report_to_ministry = models.BooleanField(
+        _("report to the Ministry of Internal Affairs and Communications"),
+        default=True,
+        help_text=_("As declaration §11(1) says."),
+    )
+    report_to_ppc = models.BooleanField(
+        _("report to the Personal Information Protection Commission"),
+        default=True,
+        help_text=_("As APPI art. 68 says for public bodies."),
+    )
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
@@ -39,8 +45,10 @@ class IncidentSettings(TimeStampedModel):
         verbose_name = _("incident settings")
         verbose_name_plural = _("incident settings")
         constraints = [
-            models.CheckConstraint(condition=Q(preliminary_days__gte=1) & Q(final_days__gte=1)
-                                   & Q(final_days_malicious__gte=1), name="incidentsettings_days_positive"),
+            models.CheckConstraint(
+                condition=Q(preliminary_days__gte=1) & Q(final_days__gte=1) & Q(final_days_malicious__gte=1),
+                name="incidentsettings_days_positive",
+            ),
         ]
 
     def __str__(self):
@@ -51,8 +59,14 @@ class IncidentSettings(TimeStampedModel):
         return cls.objects.order_by("pk").first() or cls.objects.create()
 
     def targets(self) -> list[str]:
-        return [str(t) for ok, t in [(self.report_to_ministry, _("Ministry of Internal Affairs and Communications")),
-                                     (self.report_to_ppc, _("Personal Information Protection Commission"))] if ok]
+        return [
+            str(t)
+            for ok, t in [
+                (self.report_to_ministry, _("Ministry of Internal Affairs and Communications")),
+                (self.report_to_ppc, _("Personal Information Protection Commission")),
+            ]
+            if ok
+        ]
 
 
 class IncidentStatus(models.TextChoices):
@@ -81,7 +95,8 @@ class Incident(TimeStampedModel):
     description = models.TextField(_("what happened"))
     items = models.JSONField(_("data items involved"), default=list)
     other_people_count = models.PositiveIntegerField(
-        _("people affected who are not in the registry"), default=0,
+        _("people affected who are not in the registry"),
+        default=0,
     )
     cause = models.TextField(_("cause"), blank=True)
     malicious = models.BooleanField(_("a malicious act (e.g. unauthorised access, theft)"), default=False)
@@ -96,13 +111,13 @@ class Incident(TimeStampedModel):
     published_where = models.CharField(_("published where"), max_length=200, blank=True)
     exempt_from_notice = models.BooleanField(_("exempt from notice and publication (§11(2))"), default=False)
     exemption_reason = models.TextField(_("reason for the exemption"), blank=True)
-    status = models.CharField(_("status"), max_length=24, choices=IncidentStatus.choices,
-                              default=IncidentStatus.OPEN)
+    status = models.CharField(_("status"), max_length=24, choices=IncidentStatus.choices, default=IncidentStatus.OPEN)
     preliminary_reported_on = models.DateField(_("preliminary report made on"), null=True, blank=True)
     final_reported_on = models.DateField(_("final report made on"), null=True, blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"),
-                                    on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
     objects = IncidentQuerySet.as_manager()
@@ -114,15 +129,21 @@ class Incident(TimeStampedModel):
         indexes = [models.Index(fields=["status", "discovered_at"], name="incident_status_discovered")]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=IncidentStatus.values), name="incident_status_valid"),
-            models.CheckConstraint(condition=Q(exempt_from_notice=False) | ~Q(exemption_reason=""),
-                                   name="incident_exemption_has_reason",
-                                   violation_error_message=_("Give the reason for the exemption.")),
-            models.CheckConstraint(condition=Q(published_on__isnull=True) | ~Q(published_where=""),
-                                   name="incident_publication_says_where",
-                                   violation_error_message=_("Say where it was published.")),
-            models.CheckConstraint(condition=Q(occurred_at__isnull=True) | Q(occurred_at__lte=models.F("discovered_at")),
-                                   name="incident_occurred_before_discovery",
-                                   violation_error_message=_("It cannot have occurred after it was discovered.")),
+            models.CheckConstraint(
+                condition=Q(exempt_from_notice=False) | ~Q(exemption_reason=""),
+                name="incident_exemption_has_reason",
+                violation_error_message=_("Give the reason for the exemption."),
+            ),
+            models.CheckConstraint(
+                condition=Q(published_on__isnull=True) | ~Q(published_where=""),
+                name="incident_publication_says_where",
+                violation_error_message=_("Say where it was published."),
+            ),
+            models.CheckConstraint(
+                condition=Q(occurred_at__isnull=True) | Q(occurred_at__lte=models.F("discovered_at")),
+                name="incident_occurred_before_discovery",
+                violation_error_message=_("It cannot have occurred after it was discovered."),
+            ),
         ]
 
     def __str__(self):
@@ -183,10 +204,12 @@ class IncidentSubscriber(TimeStampedModel):
 
     Method = NoticeMethod
 
-    incident = models.ForeignKey(Incident, verbose_name=_("incident"), on_delete=models.CASCADE,
-                                 related_name="affected")
-    subscriber = models.ForeignKey("subscribers.Subscriber", verbose_name=_("subscriber"), on_delete=models.PROTECT,
-                                   related_name="incidents")
+    incident = models.ForeignKey(
+        Incident, verbose_name=_("incident"), on_delete=models.CASCADE, related_name="affected"
+    )
+    subscriber = models.ForeignKey(
+        "subscribers.Subscriber", verbose_name=_("subscriber"), on_delete=models.PROTECT, related_name="incidents"
+    )
     notice_sent_on = models.DateField(_("notice sent on"), null=True, blank=True)
     notice_method = models.CharField(_("notice sent"), max_length=10, choices=NoticeMethod.choices, blank=True)
 
@@ -196,8 +219,9 @@ class IncidentSubscriber(TimeStampedModel):
         ordering = ["subscriber__number"]
         constraints = [
             models.UniqueConstraint(fields=["incident", "subscriber"], name="incidentsubscriber_once"),
-            models.CheckConstraint(condition=Q(notice_sent_on__isnull=True) | ~Q(notice_method=""),
-                                   name="incidentsubscriber_notice_method"),
+            models.CheckConstraint(
+                condition=Q(notice_sent_on__isnull=True) | ~Q(notice_method=""), name="incidentsubscriber_notice_method"
+            ),
         ]
 
     def __str__(self):
@@ -207,11 +231,11 @@ class IncidentSubscriber(TimeStampedModel):
 class IncidentEvent(AppendOnlyModel):
     """Who moved the incident, when, from what to what, why. Append-only (PostgreSQL trigger)."""
 
-    incident = models.ForeignKey(Incident, verbose_name=_("incident"), on_delete=models.PROTECT,
-                                 related_name="events")
+    incident = models.ForeignKey(Incident, verbose_name=_("incident"), on_delete=models.PROTECT, related_name="events")
     at = models.DateTimeField(_("when"), default=timezone.now)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("who"), on_delete=models.PROTECT,
-                              related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("who"), on_delete=models.PROTECT, related_name="+"
+    )
     action = models.CharField(_("what"), max_length=30)
     from_status = models.CharField(_("status before"), max_length=24, blank=True)
     to_status = models.CharField(_("status after"), max_length=24, blank=True)

@@ -28,12 +28,14 @@ class Purpose(TimeStampedModel):
     title = models.CharField(_("title"), max_length=100)
     description = models.TextField(_("description"))
     stated_in_declaration = models.BooleanField(
-        _("stated in the declaration"), default=False,
+        _("stated in the declaration"),
+        default=False,
         help_text=_("Stated purposes need no consent (§2(2)); any other only for subscribers who consented (§2(3))."),
     )
     items = models.JSONField(_("data items it needs"), default=list, blank=True)
     covers_former_subscribers = models.BooleanField(
-        _("covers terminated subscribers"), default=False,
+        _("covers terminated subscribers"),
+        default=False,
         help_text=_("e.g. statistics over the years; notices and mailings do not reach former subscribers."),
     )
     since = models.DateField(_("since"))
@@ -47,8 +49,9 @@ class Purpose(TimeStampedModel):
         verbose_name_plural = _("purposes of use")
         ordering = ["-stated_in_declaration", "code"]
         constraints = [
-            models.CheckConstraint(condition=Q(until__isnull=True) | Q(until__gte=models.F("since")),
-                                   name="purpose_until_after_since"),
+            models.CheckConstraint(
+                condition=Q(until__isnull=True) | Q(until__gte=models.F("since")), name="purpose_until_after_since"
+            ),
         ]
 
     def __str__(self):
@@ -91,8 +94,9 @@ class AnnouncementChannel(models.TextChoices):
 
 
 class PolicyAnnouncement(TimeStampedModel):
-    version = models.ForeignKey(PolicyVersion, verbose_name=_("version"), on_delete=models.CASCADE,
-                                related_name="announcements")
+    version = models.ForeignKey(
+        PolicyVersion, verbose_name=_("version"), on_delete=models.CASCADE, related_name="announcements"
+    )
     channel = models.CharField(_("channel"), max_length=12, choices=AnnouncementChannel.choices)
     announced_on = models.DateField(_("announced on"))
     note = models.CharField(_("note"), max_length=200, blank=True, help_text=_("e.g. the newsletter issue"))
@@ -126,20 +130,29 @@ class Consent(TimeStampedModel):
 
     Method = ConsentMethod
 
-    subscriber = models.ForeignKey("subscribers.Subscriber", verbose_name=_("subscriber"), on_delete=models.PROTECT,
-                                   related_name="consents")
+    subscriber = models.ForeignKey(
+        "subscribers.Subscriber", verbose_name=_("subscriber"), on_delete=models.PROTECT, related_name="consents"
+    )
     purpose = models.ForeignKey(Purpose, verbose_name=_("purpose"), on_delete=models.PROTECT, related_name="consents")
     user_told = models.CharField(_("who uses the data (as told)"), max_length=200)
     use_told = models.TextField(_("for what (as told)"))
-    policy_version = models.ForeignKey(PolicyVersion, verbose_name=_("declaration version shown"),
-                                       on_delete=models.PROTECT, related_name="consents")
+    policy_version = models.ForeignKey(
+        PolicyVersion, verbose_name=_("declaration version shown"), on_delete=models.PROTECT, related_name="consents"
+    )
     method = models.CharField(_("how consent was given"), max_length=10, choices=ConsentMethod.choices)
     given_on = models.DateField(_("given on"))
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"),
-                                    on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
     withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
-    withdrawal_recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("withdrawal recorded by"),
-                                               on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    withdrawal_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("withdrawal recorded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
     objects = ConsentQuerySet.as_manager()
@@ -150,16 +163,23 @@ class Consent(TimeStampedModel):
         ordering = ["-given_on", "-id"]
         indexes = [models.Index(fields=["purpose", "subscriber", "withdrawn_on"], name="consent_purpose_lookup")]
         constraints = [
-            models.CheckConstraint(condition=Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gte=models.F("given_on")),
-                                   name="consent_withdrawn_after_given",
-                                   violation_error_message=_("A consent cannot be withdrawn before it was given.")),
-            models.CheckConstraint(condition=Q(withdrawn_on__isnull=True) | Q(withdrawal_recorded_by__isnull=False),
-                                   name="consent_withdrawal_recorded"),
+            models.CheckConstraint(
+                condition=Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gte=models.F("given_on")),
+                name="consent_withdrawn_after_given",
+                violation_error_message=_("A consent cannot be withdrawn before it was given."),
+            ),
+            models.CheckConstraint(
+                condition=Q(withdrawn_on__isnull=True) | Q(withdrawal_recorded_by__isnull=False),
+                name="consent_withdrawal_recorded",
+            ),
             models.CheckConstraint(condition=Q(method__in=ConsentMethod.values), name="consent_method_valid"),
             # One consent in force per subscriber and purpose; a new one follows a withdrawal as a new row.
-            models.UniqueConstraint(fields=["subscriber", "purpose"], condition=Q(withdrawn_on__isnull=True),
-                                    name="consent_one_open_per_purpose",
-                                    violation_error_message=_("The subscriber has already consented to this purpose.")),
+            models.UniqueConstraint(
+                fields=["subscriber", "purpose"],
+                condition=Q(withdrawn_on__isnull=True),
+                name="consent_one_open_per_purpose",
+                violation_error_message=_("The subscriber has already consented to this purpose."),
+            ),
         ]
 
     def __str__(self):
@@ -179,8 +199,9 @@ class BulkUse(AppendOnlyModel):
     Kind = BulkUseKind
 
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("who"), on_delete=models.PROTECT,
-                             related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("who"), on_delete=models.PROTECT, related_name="+"
+    )
     purpose = models.ForeignKey(Purpose, verbose_name=_("purpose"), on_delete=models.PROTECT, related_name="uses")
     kind = models.CharField(_("what"), max_length=20, choices=BulkUseKind.choices)
     count = models.PositiveIntegerField(_("subscribers"))

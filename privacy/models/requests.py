@@ -42,7 +42,8 @@ class RequestRule(TimeStampedModel):
 
     kind = models.CharField(_("kind"), max_length=20, choices=RequestKind.choices, unique=True)
     days = models.PositiveSmallIntegerField(
-        _("days to reply"), default=15,
+        _("days to reply"),
+        default=15,
         help_text=_("Counted from the day after receipt; the due date is the last open day on or before the end."),
     )
     fee_yen = models.PositiveIntegerField(_("fee (yen)"), default=0)
@@ -75,7 +76,10 @@ class RequestStatus(models.TextChoices):
 
 # Before the reply leaves, the office owes an answer: these count against the deadline.
 OPEN_STATUSES = (
-    RequestStatus.RECEIVED, RequestStatus.IDENTITY_VERIFIED, RequestStatus.UNDER_REVIEW, RequestStatus.PAUSED,
+    RequestStatus.RECEIVED,
+    RequestStatus.IDENTITY_VERIFIED,
+    RequestStatus.UNDER_REVIEW,
+    RequestStatus.PAUSED,
     RequestStatus.DECIDED,
 )
 
@@ -140,7 +144,10 @@ class SubjectRequest(TimeStampedModel):
         "subscribers.Subscriber", verbose_name=_("subscriber"), on_delete=models.PROTECT, related_name="requests"
     )
     department = models.ForeignKey(
-        "privacy.Department", verbose_name=_("department"), on_delete=models.PROTECT, related_name="requests",
+        "privacy.Department",
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        related_name="requests",
         help_text=_("Its officers receive the deadline digest."),
     )
     kind = models.CharField(_("kind"), max_length=20, choices=RequestKind.choices)
@@ -161,12 +168,17 @@ class SubjectRequest(TimeStampedModel):
     details = models.TextField(_("what is requested"), help_text=_("e.g. which items to correct and how"))
     reason = models.TextField(_("the requester's reason"), blank=True)
     # ■34: who the requester is, checked before anything is disclosed or changed.
-    identity_method = models.CharField(_("identity checked with"), max_length=20, choices=IdentityMethod.choices,
-                                       blank=True)
+    identity_method = models.CharField(
+        _("identity checked with"), max_length=20, choices=IdentityMethod.choices, blank=True
+    )
     identity_note = models.CharField(_("identity check note"), max_length=200, blank=True)
     identity_checked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("identity checked by"), on_delete=models.PROTECT, null=True,
-        blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("identity checked by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     identity_checked_at = models.DateTimeField(_("identity checked at"), null=True, blank=True)
     # ■35: a fee where the configuration sets one.
@@ -185,10 +197,18 @@ class SubjectRequest(TimeStampedModel):
 
     decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices, blank=True)
     decision_reasons = models.TextField(_("reasons"), blank=True)
-    withheld_items = models.JSONField(_("items not disclosed"), default=list, blank=True,
-                                      help_text=_("A disclosure in part leaves these data items out."))
+    withheld_items = models.JSONField(
+        _("items not disclosed"),
+        default=list,
+        blank=True,
+        help_text=_("A disclosure in part leaves these data items out."),
+    )
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), on_delete=models.PROTECT, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
@@ -217,7 +237,8 @@ class SubjectRequest(TimeStampedModel):
                 condition=Q(extension_days=0) | ~Q(extension_reason=""), name="request_extension_has_reason"
             ),
             models.CheckConstraint(
-                condition=Q(by_agent=False) | ~Q(agent_name=""), name="request_agent_named",
+                condition=Q(by_agent=False) | ~Q(agent_name=""),
+                name="request_agent_named",
                 violation_error_message=_("Name the agent."),
             ),
             # ■33, §6(4): anything but a decision in full says why.
@@ -231,8 +252,8 @@ class SubjectRequest(TimeStampedModel):
                 name="request_decision_recorded",
             ),
             models.CheckConstraint(
-                condition=Q(identity_method="") | (Q(identity_checked_by__isnull=False)
-                                                    & Q(identity_checked_at__isnull=False)),
+                condition=Q(identity_method="")
+                | (Q(identity_checked_by__isnull=False) & Q(identity_checked_at__isnull=False)),
                 name="request_identity_check_recorded",
             ),
         ]
@@ -299,12 +320,14 @@ EVENT_LABELS = {
 class RequestEvent(AppendOnlyModel):
     """One move or act on a request: who, when, from, to, note. Append-only (PostgreSQL trigger)."""
 
-    request = models.ForeignKey(SubjectRequest, verbose_name=_("request"), on_delete=models.PROTECT,
-                                related_name="events")
+    request = models.ForeignKey(
+        SubjectRequest, verbose_name=_("request"), on_delete=models.PROTECT, related_name="events"
+    )
     at = models.DateTimeField(_("when"), default=timezone.now)
     # PROTECT, not SET_NULL: the row is append-only, and staff accounts are deactivated, never deleted.
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("who"), on_delete=models.PROTECT,
-                              related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("who"), on_delete=models.PROTECT, related_name="+"
+    )
     action = models.CharField(_("what"), max_length=30)
     from_status = models.CharField(_("status before"), max_length=20, blank=True)
     to_status = models.CharField(_("status after"), max_length=20, blank=True)
@@ -335,8 +358,9 @@ class RequestEvent(AppendOnlyModel):
 class DeadlineDigest(models.Model):
     """That a department's deadline digest went out on a day: the daily task sends each at most once."""
 
-    department = models.ForeignKey("privacy.Department", verbose_name=_("department"), on_delete=models.CASCADE,
-                                   related_name="+")
+    department = models.ForeignKey(
+        "privacy.Department", verbose_name=_("department"), on_delete=models.CASCADE, related_name="+"
+    )
     sent_on = models.DateField(_("sent on"))
     recipients = models.JSONField(_("recipients"), default=list)
     request_count = models.PositiveIntegerField(_("requests listed"), default=0)

@@ -32,8 +32,14 @@ class RetentionAction(models.TextChoices):
     ANONYMISE = "anonymise", _("Anonymise (keep the row for statistics)")
 
 
-RETENTION_YEARS = [(1, _("1 year")), (3, _("3 years")), (5, _("5 years")), (10, _("10 years")), (30, _("30 years")),
-                   (0, _("Permanent"))]
+RETENTION_YEARS = [
+    (1, _("1 year")),
+    (3, _("3 years")),
+    (5, _("5 years")),
+    (10, _("10 years")),
+    (30, _("30 years")),
+    (0, _("Permanent")),
+]
 
 
 class RetentionRule(TimeStampedModel):
@@ -41,10 +47,12 @@ class RetentionRule(TimeStampedModel):
 
     record_class = models.CharField(_("record class"), max_length=30, choices=RecordClass.choices, unique=True)
     years = models.PositiveSmallIntegerField(_("years kept"), choices=RETENTION_YEARS)
-    action = models.CharField(_("disposal"), max_length=10, choices=RetentionAction.choices,
-                              default=RetentionAction.DELETE)
+    action = models.CharField(
+        _("disposal"), max_length=10, choices=RetentionAction.choices, default=RetentionAction.DELETE
+    )
     auto_approve = models.BooleanField(
-        _("approve automatically"), default=False,
+        _("approve automatically"),
+        default=False,
         help_text=_("The daily proposal is purged without an officer's approval (e.g. the access log)."),
     )
     basis = models.TextField(_("where the period comes from"), blank=True)
@@ -57,9 +65,11 @@ class RetentionRule(TimeStampedModel):
         ordering = ["record_class"]
         constraints = [
             models.CheckConstraint(condition=Q(years__in=[1, 3, 5, 10, 30, 0]), name="retentionrule_years_allowed"),
-            models.CheckConstraint(condition=Q(record_class="terminated_subscriber") | Q(action="delete"),
-                                   name="retentionrule_anonymise_only_subscribers",
-                                   violation_error_message=_("Only subscribers can be anonymised; logs are deleted.")),
+            models.CheckConstraint(
+                condition=Q(record_class="terminated_subscriber") | Q(action="delete"),
+                name="retentionrule_anonymise_only_subscribers",
+                violation_error_message=_("Only subscribers can be anonymised; logs are deleted."),
+            ),
         ]
 
     def __str__(self):
@@ -82,15 +92,27 @@ class LegalHold(TimeStampedModel):
 
     kind = models.CharField(_("kind"), max_length=12, choices=HoldKind.choices)
     # CASCADE: a hold in force keeps its subscriber from the purge; an expired one goes with the records.
-    subscriber = models.ForeignKey("subscribers.Subscriber", verbose_name=_("subscriber"), on_delete=models.CASCADE,
-                                   null=True, blank=True, related_name="legal_holds")
-    record_class = models.CharField(_("record class"), max_length=30, choices=RecordClass.choices, blank=True,
-                                    help_text=_("Empty: every class of the subscriber's records."))
+    subscriber = models.ForeignKey(
+        "subscribers.Subscriber",
+        verbose_name=_("subscriber"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="legal_holds",
+    )
+    record_class = models.CharField(
+        _("record class"),
+        max_length=30,
+        choices=RecordClass.choices,
+        blank=True,
+        help_text=_("Empty: every class of the subscriber's records."),
+    )
     reason = models.TextField(_("reason"))
     since = models.DateField(_("since"), default=timezone.localdate)
     until = models.DateField(_("until"), null=True, blank=True)
-    placed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("placed by"), on_delete=models.PROTECT,
-                                  related_name="+")
+    placed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("placed by"), on_delete=models.PROTECT, related_name="+"
+    )
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
     objects = LegalHoldQuerySet.as_manager()
@@ -101,11 +123,14 @@ class LegalHold(TimeStampedModel):
         ordering = ["-since"]
         constraints = [
             models.CheckConstraint(condition=~Q(reason=""), name="legalhold_has_reason"),
-            models.CheckConstraint(condition=Q(subscriber__isnull=False) | ~Q(record_class=""),
-                                   name="legalhold_names_what_it_holds",
-                                   violation_error_message=_("Name the subscriber, the record class, or both.")),
-            models.CheckConstraint(condition=Q(until__isnull=True) | Q(until__gte=models.F("since")),
-                                   name="legalhold_until_after_since"),
+            models.CheckConstraint(
+                condition=Q(subscriber__isnull=False) | ~Q(record_class=""),
+                name="legalhold_names_what_it_holds",
+                violation_error_message=_("Name the subscriber, the record class, or both."),
+            ),
+            models.CheckConstraint(
+                condition=Q(until__isnull=True) | Q(until__gte=models.F("since")), name="legalhold_until_after_since"
+            ),
         ]
 
     def __str__(self):
@@ -128,11 +153,18 @@ class DisposalRun(TimeStampedModel):
     years = models.PositiveSmallIntegerField(_("years kept"))
     action = models.CharField(_("disposal"), max_length=10, choices=RetentionAction.choices)
     proposed_on = models.DateField(_("proposed on"))
-    status = models.CharField(_("status"), max_length=10, choices=DisposalStatus.choices,
-                              default=DisposalStatus.PROPOSED)
+    status = models.CharField(
+        _("status"), max_length=10, choices=DisposalStatus.choices, default=DisposalStatus.PROPOSED
+    )
     candidate_count = models.PositiveIntegerField(_("records proposed"), default=0)
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("approved by"), on_delete=models.PROTECT,
-                                    null=True, blank=True, related_name="+")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     auto_approved = models.BooleanField(_("approved automatically"), default=False)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
@@ -150,8 +182,10 @@ class DisposalRun(TimeStampedModel):
         permissions = [("approve_disposalrun", _("Can approve a disposal"))]
         indexes = [models.Index(fields=["status", "proposed_on"], name="disposalrun_status")]
         constraints = [
-            models.CheckConstraint(condition=Q(status__in=["proposed", "rejected"]) | Q(auto_approved=True)
-                                   | Q(approved_by__isnull=False), name="disposalrun_approval_recorded"),
+            models.CheckConstraint(
+                condition=Q(status__in=["proposed", "rejected"]) | Q(auto_approved=True) | Q(approved_by__isnull=False),
+                name="disposalrun_approval_recorded",
+            ),
         ]
 
     def __str__(self):

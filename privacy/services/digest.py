@@ -43,15 +43,25 @@ def digest_incidents(today: date) -> list[dict]:
     for incident in Incident.objects.open().with_counts():
         deadline = incident.next_deadline(config)
         if deadline and deadline[1] <= last_day:
-            rows.append({"number": incident.number, "report": deadline[0], "due_on": deadline[1],
-                         "overdue": deadline[1] < today})
+            rows.append(
+                {
+                    "number": incident.number,
+                    "report": deadline[0],
+                    "due_on": deadline[1],
+                    "overdue": deadline[1] < today,
+                }
+            )
     return sorted(rows, key=lambda r: r["due_on"])
 
 
 def department_officers(department: Department) -> list[str]:
     officers = User.objects.filter(is_active=True, department=department, groups__name=Role.OFFICER)
     emails = {u.email for u in officers if u.email}
-    if department.responsible_officer and department.responsible_officer.is_active and department.responsible_officer.email:
+    if (
+        department.responsible_officer
+        and department.responsible_officer.is_active
+        and department.responsible_officer.email
+    ):
         emails.add(department.responsible_officer.email)
     return sorted(emails)
 
@@ -69,8 +79,14 @@ def deadline_digest_send(*, department: Department, today: date) -> DeadlineDige
             digest = DeadlineDigest.objects.create(
                 department=department, sent_on=today, recipients=recipients, request_count=len(overdue) + len(due_soon)
             )
-            context = {"department": department, "today": today, "overdue": overdue, "due_soon": due_soon,
-                       "open_days": DIGEST_OPEN_DAYS, "incidents": incidents}
+            context = {
+                "department": department,
+                "today": today,
+                "overdue": overdue,
+                "due_soon": due_soon,
+                "open_days": DIGEST_OPEN_DAYS,
+                "incidents": incidents,
+            }
             send_mail(
                 subject=_("[MCTV] Deadlines: %(overdue)d overdue, %(soon)d due soon, %(incidents)d incident reports")
                 % {"overdue": len(overdue), "soon": len(due_soon), "incidents": len(incidents)},

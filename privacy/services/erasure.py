@@ -14,15 +14,17 @@ from subscribers.models import Subscriber
 from subscribers.services import subscribers_erase
 
 
-def subscriber_personal_data_erase(*, subscriber: Subscriber, user, reason: str,
-                                   on_date: date | None = None) -> dict[str, int]:
+def subscriber_personal_data_erase(
+    *, subscriber: Subscriber, user, reason: str, on_date: date | None = None
+) -> dict[str, int]:
     """One subscriber: a decided erasure request."""
     return subscribers_personal_data_erase(subscriber_ids=[subscriber.pk], user=user, reason=reason, on_date=on_date)
 
 
 @transaction.atomic
-def subscribers_personal_data_erase(*, subscriber_ids: Iterable[int], user, reason: str,
-                                    on_date: date | None = None) -> dict[str, int]:
+def subscribers_personal_data_erase(
+    *, subscriber_ids: Iterable[int], user, reason: str, on_date: date | None = None
+) -> dict[str, int]:
     """Erase the registry rows (and their history), and delete the work orders, stops and consents about the
     subscribers with their history — notes and reasons there may describe the person. Returns rows per table.
     The purge passes a whole batch: the same statements, whatever the number of subscribers."""

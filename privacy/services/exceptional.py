@@ -27,8 +27,14 @@ def exceptional_provision_request(
     if unknown_items(items):
         raise ValidationError({"items": _("An unknown data item was named.")})
     request = ExceptionalProvision(
-        subscriber=subscriber, recipient_name=recipient_name.strip(), items=normalize_items(items), method=method,
-        basis=basis, purpose=purpose, reason=reason.strip(), requested_by=user,
+        subscriber=subscriber,
+        recipient_name=recipient_name.strip(),
+        items=normalize_items(items),
+        method=method,
+        basis=basis,
+        purpose=purpose,
+        reason=reason.strip(),
+        requested_by=user,
     )
     request.full_clean()
     request._history_user = user
@@ -38,8 +44,10 @@ def exceptional_provision_request(
 
 def _set_status(request: ExceptionalProvision, status: str, user, note: str = "") -> None:
     if status not in TRANSITIONS[request.status]:
-        raise ValidationError(_("This request cannot move from “%(old)s” to “%(new)s”.") % {
-            "old": Status(request.status).label, "new": Status(status).label})
+        raise ValidationError(
+            _("This request cannot move from “%(old)s” to “%(new)s”.")
+            % {"old": Status(request.status).label, "new": Status(status).label}
+        )
     request.status = status
     request._history_user = user
     request._change_reason = note
@@ -60,8 +68,14 @@ def exceptional_provision_decide(*, request: ExceptionalProvision, approve: bool
         return None
     _set_status(request, Status.APPROVED, user, note)
     provision = provision_record(
-        subscriber=request.subscriber, items=request.items, method=request.method, basis=request.basis,
-        purpose=request.purpose, user=user, recipient_name=request.recipient_name, approval=request,
+        subscriber=request.subscriber,
+        items=request.items,
+        method=request.method,
+        basis=request.basis,
+        purpose=request.purpose,
+        user=user,
+        recipient_name=request.recipient_name,
+        approval=request,
         note=request.reason,
     )
     _set_status(request, Status.PROVIDED, user)

@@ -37,8 +37,14 @@ def parse_subscriber_numbers(text: str) -> tuple[list[Subscriber], list[str]]:
 
 
 def _event(incident, user, action, *, before="", note=""):
-    IncidentEvent.objects.create(incident=incident, actor=user, action=action, from_status=before,
-                                 to_status=incident.status if before else "", note=note)
+    IncidentEvent.objects.create(
+        incident=incident,
+        actor=user,
+        action=action,
+        from_status=before,
+        to_status=incident.status if before else "",
+        note=note,
+    )
 
 
 @transaction.atomic
@@ -55,7 +61,8 @@ def incident_record(*, user, subscribers=(), **fields) -> Incident:
     incident._history_user = user
     incident.save()
     IncidentSubscriber.objects.bulk_create(
-        [IncidentSubscriber(incident=incident, subscriber=s) for s in dict.fromkeys(subscribers)])
+        [IncidentSubscriber(incident=incident, subscriber=s) for s in dict.fromkeys(subscribers)]
+    )
     _event(incident, user, "recorded", note=_("%(n)d people affected") % {"n": incident.affected_count})
     return incident
 
@@ -79,8 +86,12 @@ def incident_update(*, incident: Incident, user, add_subscribers=(), **fields) -
     incident.save()
     existing = set(incident.affected.values_list("subscriber_id", flat=True))
     IncidentSubscriber.objects.bulk_create(
-        [IncidentSubscriber(incident=incident, subscriber=s) for s in dict.fromkeys(add_subscribers)
-         if s.pk not in existing])
+        [
+            IncidentSubscriber(incident=incident, subscriber=s)
+            for s in dict.fromkeys(add_subscribers)
+            if s.pk not in existing
+        ]
+    )
     _event(incident, user, "edited")
     return incident
 
@@ -92,13 +103,16 @@ def incident_set_status(*, incident: Incident, status: str, user, on: date | Non
     _require_officer(user)
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
     if status not in TRANSITIONS[incident.status]:
-        raise ValidationError(_("An incident cannot go from “%(old)s” to “%(new)s”.") % {
-            "old": Status(incident.status).label, "new": Status(status).label})
+        raise ValidationError(
+            _("An incident cannot go from “%(old)s” to “%(new)s”.")
+            % {"old": Status(incident.status).label, "new": Status(status).label}
+        )
     on = on or timezone.localdate()
     earliest = incident.preliminary_reported_on or incident.discovered_on
     if on > timezone.localdate() or on < earliest:
-        raise ValidationError({"on": _("The date must lie between %(earliest)s and today.") % {
-            "earliest": earliest.isoformat()}})
+        raise ValidationError(
+            {"on": _("The date must lie between %(earliest)s and today.") % {"earliest": earliest.isoformat()}}
+        )
     if status == Status.PRELIMINARY_REPORTED:
         incident.preliminary_reported_on = on
     elif status == Status.FINAL_REPORTED:
@@ -126,12 +140,20 @@ def incident_mark_notices_sent(*, incident: Incident, subscriber_ids, sent_on: d
     if incident.status == Status.CLOSED:
         raise ValidationError(_("A closed incident cannot be changed."))
     if sent_on > timezone.localdate() or sent_on < incident.discovered_on:
-        raise ValidationError({"sent_on": _("The date must lie between %(earliest)s and today.") % {
-            "earliest": incident.discovered_on.isoformat()}})
+        raise ValidationError(
+            {
+                "sent_on": _("The date must lie between %(earliest)s and today.")
+                % {"earliest": incident.discovered_on.isoformat()}
+            }
+        )
     # A notice recorded as sent stays as recorded: only those not yet sent are marked.
-    updated = IncidentSubscriber.objects.filter(incident=incident, subscriber_id__in=subscriber_ids,
-                                                notice_sent_on__isnull=True).update(
-        notice_sent_on=sent_on, notice_method=method)
-    _event(incident, user, "notices_sent", note=_("%(n)d notices, %(method)s") % {
-        "n": updated, "method": IncidentSubscriber.Method(method).label})
+    updated = IncidentSubscriber.objects.filter(
+        incident=incident, subscriber_id__in=subscriber_ids, notice_sent_on__isnull=True
+    ).update(notice_sent_on=sent_on, notice_method=method)
+    _event(
+        incident,
+        user,
+        "notices_sent",
+        note=_("%(n)d notices, %(method)s") % {"n": updated, "method": IncidentSubscriber.Method(method).label},
+    )
     return updated

@@ -74,8 +74,10 @@ def provision_check(request: ProvisionRequest, *, at: datetime | None = None) ->
         approval = request.approval
         if approval is None or approval.status != ExceptionalProvision.Status.APPROVED:
             raise ProvisionRefused(Refusal.NEEDS_APPROVAL)
-        if approval.subscriber_id != request.subscriber.pk or approval.basis != request.basis or not items <= set(
-            approval.items
+        if (
+            approval.subscriber_id != request.subscriber.pk
+            or approval.basis != request.basis
+            or not items <= set(approval.items)
         ):
             raise ProvisionRefused(Refusal.APPROVAL_MISMATCH)
         return
@@ -161,7 +163,8 @@ def provision_record(
     # check constraints say (an order for contracted work, an approval for an exception); the database
     # enforces both again at INSERT. Django would otherwise ask it first, a query per key and per constraint:
     # sixteen round trips, a third of a portal page.
-    provision.full_clean(exclude=["subscriber", "contractor", "work_order", "approval", "caused_by"],
-                         validate_constraints=False)
+    provision.full_clean(
+        exclude=["subscriber", "contractor", "work_order", "approval", "caused_by"], validate_constraints=False
+    )
     provision.save()
     return provision

@@ -13,7 +13,14 @@ from privacy.services.access_log import access_log_record
 
 @transaction.atomic
 def consent_record(
-    *, subscriber, purpose: Purpose, user_told: str, use_told: str, method: str, given_on: date, user,
+    *,
+    subscriber,
+    purpose: Purpose,
+    user_told: str,
+    use_told: str,
+    method: str,
+    given_on: date,
+    user,
     policy_version: PolicyVersion | None = None,
 ) -> Consent:
     """Record that the subscriber, told who uses the data and for what, consented (§2(3))."""
@@ -32,8 +39,14 @@ def consent_record(
     if version.effective_on > given_on:
         raise ValidationError({"policy_version": _("That version was not yet in force on the date of consent.")})
     consent = Consent(
-        subscriber=subscriber, purpose=purpose, user_told=user_told.strip(), use_told=use_told.strip(),
-        policy_version=version, method=method, given_on=given_on, recorded_by=user,
+        subscriber=subscriber,
+        purpose=purpose,
+        user_told=user_told.strip(),
+        use_told=use_told.strip(),
+        policy_version=version,
+        method=method,
+        given_on=given_on,
+        recorded_by=user,
     )
     consent.full_clean()
     consent._history_user = user
@@ -60,18 +73,33 @@ def consent_withdraw(*, consent: Consent, withdrawn_on: date, user) -> Consent:
     return consent
 
 
-def bulk_use_record(*, user, purpose: Purpose, kind: str, subscribers=(), count: int | None = None,
-                    filters: dict | None = None, path: str = "") -> BulkUse:
+def bulk_use_record(
+    *,
+    user,
+    purpose: Purpose,
+    kind: str,
+    subscribers=(),
+    count: int | None = None,
+    filters: dict | None = None,
+    path: str = "",
+) -> BulkUse:
     """One row for the use; when personal data leaves the screen, one access-log row per subscriber too."""
     subscribers = list(subscribers)
     # Typed filters go into JSON; PostgreSQL's jsonb cannot hold a NUL character.
     filters = {k: v.replace("\x00", "") if isinstance(v, str) else v for k, v in (filters or {}).items()}
     use = BulkUse.objects.create(
-        user=user, purpose=purpose, kind=kind, count=len(subscribers) if count is None else count,
+        user=user,
+        purpose=purpose,
+        kind=kind,
+        count=len(subscribers) if count is None else count,
         filters=filters or {},
     )
     if subscribers:
-        access_log_record(user=user, subscribers=subscribers, action=AccessLog.Action.EXPORT, path=path,
-                          detail={**(filters or {}), "purpose": purpose.code, "bulk_use": use.pk, "kind": kind,
-                                  "count": use.count})
+        access_log_record(
+            user=user,
+            subscribers=subscribers,
+            action=AccessLog.Action.EXPORT,
+            path=path,
+            detail={**(filters or {}), "purpose": purpose.code, "bulk_use": use.pk, "kind": kind, "count": use.count},
+        )
     return use

@@ -61,8 +61,13 @@ def _recompute_due(request: SubjectRequest) -> None:
 
 def _event(request: SubjectRequest, user, action: str, *, before: str = "", note: str = "", **parameters) -> None:
     RequestEvent.objects.create(
-        request=request, actor=user, action=action, from_status=before, to_status=request.status if before else "",
-        note=note, parameters={k: str(v) for k, v in parameters.items()},
+        request=request,
+        actor=user,
+        action=action,
+        from_status=before,
+        to_status=request.status if before else "",
+        note=note,
+        parameters={k: str(v) for k, v in parameters.items()},
     )
 
 
@@ -105,9 +110,20 @@ def _require_status(request: SubjectRequest, *statuses: str) -> None:
 
 @transaction.atomic
 def request_receive(
-    *, subscriber: Subscriber, kind: str, received_on: date, channel: str, details: str, user, reason: str = "",
-    by_agent: bool = False, agent_name: str = "", agent_relation: str = "", agent_postal_code: str = "",
-    agent_address: str = "", agent_phone: str = "",
+    *,
+    subscriber: Subscriber,
+    kind: str,
+    received_on: date,
+    channel: str,
+    details: str,
+    user,
+    reason: str = "",
+    by_agent: bool = False,
+    agent_name: str = "",
+    agent_relation: str = "",
+    agent_postal_code: str = "",
+    agent_address: str = "",
+    agent_phone: str = "",
 ) -> SubjectRequest:
     if received_on > timezone.localdate():
         raise ValidationError({"received_on": _("The date of receipt cannot be in the future.")})
@@ -120,16 +136,27 @@ def request_receive(
     rule = request_rule(kind)
     (value,) = NumberSequence.reserve(REQUEST_SEQUENCE)
     request = SubjectRequest(
-        number=f"R{value:07d}", subscriber=subscriber, department_id=user.department_id, kind=kind,
-        received_on=received_on, channel=channel, details=details.strip(), reason=reason.strip(), by_agent=by_agent,
-        agent_name=agent_name.strip() if by_agent else "", agent_relation=agent_relation.strip() if by_agent else "",
+        number=f"R{value:07d}",
+        subscriber=subscriber,
+        department_id=user.department_id,
+        kind=kind,
+        received_on=received_on,
+        channel=channel,
+        details=details.strip(),
+        reason=reason.strip(),
+        by_agent=by_agent,
+        agent_name=agent_name.strip() if by_agent else "",
+        agent_relation=agent_relation.strip() if by_agent else "",
         agent_postal_code=agent_postal_code if by_agent else "",
-        agent_address=agent_address.strip() if by_agent else "", agent_phone=agent_phone.strip() if by_agent else "",
+        agent_address=agent_address.strip() if by_agent else "",
+        agent_phone=agent_phone.strip() if by_agent else "",
         # The letters go to whoever made the request: the agent, or the subscriber at the registered address.
         requester_name=agent_name.strip() if by_agent else subscriber.full_name,
         requester_postal_code=agent_postal_code if by_agent else subscriber.postal_code,
         requester_address=agent_address.strip() if by_agent else subscriber.address,
-        days=rule.days, fee_yen=rule.fee_yen, received_by=user,
+        days=rule.days,
+        fee_yen=rule.fee_yen,
+        received_by=user,
     )
     _recompute_due(request)
     _save(request, user, "received")
@@ -214,9 +241,7 @@ def request_extend(*, request: SubjectRequest, days: int, reason: str, user) -> 
 
 
 @transaction.atomic
-def request_decide(
-    *, request: SubjectRequest, decision: str, reasons: str, user, withheld_items=()
-) -> SubjectRequest:
+def request_decide(*, request: SubjectRequest, decision: str, reasons: str, user, withheld_items=()) -> SubjectRequest:
     """Only an officer decides (§6(4), ■33); a decision in full takes effect in the same transaction."""
     if not user.has_perm("privacy.decide_subjectrequest"):
         raise PermissionDenied
@@ -290,16 +315,26 @@ def request_apply_edit(*, request: SubjectRequest, user, services=None, **fields
 def request_record_reply(*, request: SubjectRequest, replied_on: date, method: str, user) -> SubjectRequest:
     """The decision letter left (method, date); the request then shows whether it was in time."""
     request = _locked(request)
-    if (request.kind in EDIT_KINDS and request.decision in (Decision.FULL, Decision.PARTIAL)
-            and not request.events.filter(action="record_edited").exists()):
+    if (
+        request.kind in EDIT_KINDS
+        and request.decision in (Decision.FULL, Decision.PARTIAL)
+        and not request.events.filter(action="record_edited").exists()
+    ):
         raise ValidationError(_("Change the record as decided before replying."))
     if replied_on > timezone.localdate():
         raise ValidationError({"replied_on": _("The reply date cannot be in the future.")})
     if request.decided_at and replied_on < timezone.localdate(request.decided_at):
         raise ValidationError({"replied_on": _("The reply cannot precede the decision.")})
     request.replied_on, request.reply_method = replied_on, method
-    _move(request, Status.REPLIED, user, action="replied", method=method, replied_on=replied_on,
-          in_time=request.replied_in_time)
+    _move(
+        request,
+        Status.REPLIED,
+        user,
+        action="replied",
+        method=method,
+        replied_on=replied_on,
+        in_time=request.replied_in_time,
+    )
     return request
 
 

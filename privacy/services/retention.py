@@ -59,11 +59,17 @@ def held_subscriber_ids(record_class: str, today: date) -> models.QuerySet:
     it once per batch."""
     decided_since = timezone.make_aware(datetime.combine(_one_year_before(today), time.min))
     requests = SubjectRequest.objects.filter(Q(status__in=OPEN_STATUSES) | Q(decided_at__gte=decided_since))
-    holds = LegalHold.objects.in_force(today).filter(subscriber__isnull=False).filter(
-        Q(record_class="") | Q(record_class=record_class))
+    holds = (
+        LegalHold.objects.in_force(today)
+        .filter(subscriber__isnull=False)
+        .filter(Q(record_class="") | Q(record_class=record_class))
+    )
     incidents = IncidentSubscriber.objects.filter(incident__in=Incident.objects.open())
-    return (requests.order_by().values("subscriber_id")
-            .union(holds.order_by().values("subscriber_id"), incidents.order_by().values("subscriber_id")))
+    return (
+        requests.order_by()
+        .values("subscriber_id")
+        .union(holds.order_by().values("subscriber_id"), incidents.order_by().values("subscriber_id"))
+    )
 
 
 def class_is_held(record_class: str, today: date) -> bool:
@@ -91,30 +97,47 @@ def disposal_candidates(rule: RetentionRule, today: date) -> models.QuerySet:
         return qs.exclude(pk__in=held).values_list("pk", "number")
     if cls in (RecordClass.PROVISION, RecordClass.ACCESS_LOG):
         model = Provision if cls == RecordClass.PROVISION else AccessLog
-        return (model.objects.filter(at__lt=_end_of(cutoff)).exclude(subscriber_id__in=held)
-                .values_list("pk", "subscriber_number"))
+        return (
+            model.objects.filter(at__lt=_end_of(cutoff))
+            .exclude(subscriber_id__in=held)
+            .values_list("pk", "subscriber_number")
+        )
     if cls == RecordClass.REQUEST_FILE:
-        return (SubjectRequest.objects.filter(status=SubjectRequest.Status.CLOSED, closed_on__lte=cutoff)
-                .exclude(subscriber_id__in=held).values_list("pk", "subscriber__number"))
+        return (
+            SubjectRequest.objects.filter(status=SubjectRequest.Status.CLOSED, closed_on__lte=cutoff)
+            .exclude(subscriber_id__in=held)
+            .values_list("pk", "subscriber__number")
+        )
     if cls == RecordClass.INCIDENT_FILE:
         # An incident file goes when it is closed, past its period, and none of its people is held.
         held_incidents = IncidentSubscriber.objects.filter(subscriber_id__in=held).values("incident_id")
-        return (Incident.objects.filter(status=Incident.Status.CLOSED, closed_on__lte=cutoff)
-                .exclude(pk__in=held_incidents).annotate(none=models.Value("")).values_list("pk", "none"))
+        return (
+            Incident.objects.filter(status=Incident.Status.CLOSED, closed_on__lte=cutoff)
+            .exclude(pk__in=held_incidents)
+            .annotate(none=models.Value(""))
+            .values_list("pk", "none")
+        )
     if cls == RecordClass.CONSENT:
-        return (Consent.objects.filter(withdrawn_on__lte=cutoff).exclude(subscriber_id__in=held)
-                .values_list("pk", "subscriber__number"))
+        return (
+            Consent.objects.filter(withdrawn_on__lte=cutoff)
+            .exclude(subscriber_id__in=held)
+            .values_list("pk", "subscriber__number")
+        )
     if cls == RecordClass.BULK_USE:
-        return BulkUse.objects.filter(at__lt=_end_of(cutoff)).annotate(none=models.Value("")).values_list(
-            "pk", "none")
+        return BulkUse.objects.filter(at__lt=_end_of(cutoff)).annotate(none=models.Value("")).values_list("pk", "none")
     raise ValueError(cls)
 
 
 def subscribers_with_other_files() -> models.QuerySet:
     """Ids of subscribers that records with their own retention still point at (requests, approvals, incidents)."""
-    return (SubjectRequest.objects.order_by().values("subscriber_id")
-            .union(ExceptionalProvision.objects.order_by().values("subscriber_id"),
-                   IncidentSubscriber.objects.order_by().values("subscriber_id")))
+    return (
+        SubjectRequest.objects.order_by()
+        .values("subscriber_id")
+        .union(
+            ExceptionalProvision.objects.order_by().values("subscriber_id"),
+            IncidentSubscriber.objects.order_by().values("subscriber_id"),
+        )
+    )
 
 
 RECORD_MODELS = {
@@ -147,8 +170,9 @@ def disposal_propose(*, today: date, record_class: str | None = None) -> list[Di
         if DisposalRun.objects.filter(record_class=rule.record_class, status__in=UNFINISHED).exists():
             continue
         candidates = disposal_candidates(rule, today)
-        run = DisposalRun.objects.create(record_class=rule.record_class, years=rule.years, action=rule.action,
-                                         proposed_on=today)
+        run = DisposalRun.objects.create(
+            record_class=rule.record_class, years=rule.years, action=rule.action, proposed_on=today
+        )
         chunk, count = [], 0
         for object_id, number in candidates.order_by("pk").iterator(chunk_size=2000):
             chunk.append(DisposalItem(run=run, object_id=object_id, subscriber_number=number or ""))
@@ -201,8 +225,9 @@ def disposal_reject(*, run: DisposalRun, user) -> DisposalRun:
     return run
 
 
-def disposal_purge(*, run_id: int, batch_size: int | None = None, max_batches: int | None = None,
-                   today: date | None = None) -> bool:
+def disposal_purge(
+    *, run_id: int, batch_size: int | None = None, max_batches: int | None = None, today: date | None = None
+) -> bool:
     """Work through the run's pending items; returns True when none is left. Safe to call again at any time."""
     today = today or timezone.localdate()
     batch_size = batch_size or settings.RETENTION_BATCH_SIZE
@@ -224,7 +249,8 @@ def disposal_purge(*, run_id: int, batch_size: int | None = None, max_batches: i
         # The class and SQLSTATE only: a database error's message can quote the row, personal data included.
         code = getattr(getattr(error, "__cause__", None), "sqlstate", None) or getattr(error, "sqlstate", None)
         DisposalRun.objects.filter(pk=run_id).update(
-            status=Status.FAILED, last_error=f"{type(error).__name__}{f' (SQLSTATE {code})' if code else ''}")
+            status=Status.FAILED, last_error=f"{type(error).__name__}{f' (SQLSTATE {code})' if code else ''}"
+        )
         raise
     with transaction.atomic():
         run = DisposalRun.objects.select_for_update().get(pk=run_id)
@@ -239,16 +265,23 @@ def _purge_batch(run_id: int, batch_size: int, today: date) -> bool:
     """One batch in one transaction; False when nothing was pending."""
     with transaction.atomic():
         run = DisposalRun.objects.select_for_update().get(pk=run_id)  # one batch of a run at a time
-        items = list(run.items.filter(outcome=Outcome.PENDING).order_by("id")
-                     .select_for_update(skip_locked=True).values_list("pk", "object_id")[:batch_size])
+        items = list(
+            run.items.filter(outcome=Outcome.PENDING)
+            .order_by("id")
+            .select_for_update(skip_locked=True)
+            .values_list("pk", "object_id")[:batch_size]
+        )
         if not items:
             return False
         ids = {object_id for _pk, object_id in items}
         # Look again inside the batch: a hold placed, or a rule lengthened, after approval wins.
         rule = RetentionRule.objects.get(record_class=run.record_class)
         existing = set(RECORD_MODELS[run.record_class].objects.filter(pk__any_of=ids).values_list("pk", flat=True))
-        eligible = (set(disposal_candidates(rule, today).filter(pk__any_of=existing).values_list("pk", flat=True))
-                    if existing else set())
+        eligible = (
+            set(disposal_candidates(rule, today).filter(pk__any_of=existing).values_list("pk", flat=True))
+            if existing
+            else set()
+        )
         gone, held = ids - existing, existing - eligible
         counts = DISPOSERS[run.record_class](run, eligible, today) if eligible else {}
         # One UPDATE per outcome (a bulk_update's CASE over every row costs more than the deletes).
@@ -256,10 +289,13 @@ def _purge_batch(run_id: int, batch_size: int, today: date) -> bool:
         for outcome, object_ids in by_outcome.items():
             if object_ids:
                 DisposalItem.objects.filter(
-                    pk__any_of={pk for pk, object_id in items if object_id in object_ids}).update(outcome=outcome)
+                    pk__any_of={pk for pk, object_id in items if object_id in object_ids}
+                ).update(outcome=outcome)
         DisposalRun.objects.filter(pk=run_id).update(
-            processed_count=F("processed_count") + len(items), disposed_count=F("disposed_count") + len(eligible),
-            held_count=F("held_count") + len(held), related_counts=_merge(run.related_counts, counts),
+            processed_count=F("processed_count") + len(items),
+            disposed_count=F("disposed_count") + len(eligible),
+            held_count=F("held_count") + len(held),
+            related_counts=_merge(run.related_counts, counts),
             updated_at=timezone.now(),
         )
     return True
@@ -275,6 +311,7 @@ def _merge(a: dict, b: dict) -> dict:
 def _dispose_log(model) -> Callable:
     def dispose(run, ids, today):
         return {model._meta.db_table: model.objects.filter(pk__any_of=ids).delete_for_retention()}
+
     return dispose
 
 
@@ -296,9 +333,11 @@ def _dispose_requests(run, ids, today):
 def _dispose_incidents(run, ids, today):
     from privacy.models import IncidentEvent
 
-    counts = {"privacy_incidentevent": IncidentEvent.objects.filter(incident_id__in=ids).delete_for_retention(),
-              "privacy_incidentsubscriber": IncidentSubscriber.objects.filter(incident_id__in=ids).delete()[0],
-              "privacy_incident": Incident.objects.filter(pk__in=ids).delete()[0]}
+    counts = {
+        "privacy_incidentevent": IncidentEvent.objects.filter(incident_id__in=ids).delete_for_retention(),
+        "privacy_incidentsubscriber": IncidentSubscriber.objects.filter(incident_id__in=ids).delete()[0],
+        "privacy_incident": Incident.objects.filter(pk__in=ids).delete()[0],
+    }
     counts["privacy_historicalincident"] = Incident.history.filter(id__in=ids).delete()[0]
     return counts
 
@@ -313,11 +352,15 @@ def _dispose_subscribers(run, ids, today):
     if run.action == RetentionAction.ANONYMISE:
         to_anonymise = set(ids)
     else:
-        to_anonymise = set(Subscriber.objects.filter(pk__any_of=ids, pk__in=subscribers_with_other_files())
-                           .values_list("pk", flat=True))
+        to_anonymise = set(
+            Subscriber.objects.filter(pk__any_of=ids, pk__in=subscribers_with_other_files()).values_list(
+                "pk", flat=True
+            )
+        )
     if to_anonymise:
-        counts = subscribers_personal_data_erase(subscriber_ids=to_anonymise, user=run.approved_by,
-                                                 reason=reason, on_date=today)
+        counts = subscribers_personal_data_erase(
+            subscriber_ids=to_anonymise, user=run.approved_by, reason=reason, on_date=today
+        )
     deletable = set(ids) - to_anonymise
     if not deletable:
         return counts

@@ -24,7 +24,10 @@ def _validate_scope(*, contractor, kind, items, access_from: date, access_until:
     beyond_work = set(items) - set(kind.default_items)
     if beyond_work:
         raise ValidationError(
-            {"items": _("Not needed for this kind of work: %(items)s.") % {"items": "、".join(item_labels(beyond_work))}}
+            {
+                "items": _("Not needed for this kind of work: %(items)s.")
+                % {"items": "、".join(item_labels(beyond_work))}
+            }
         )
     agreement = contractor.agreement_in_force(access_from)
     if agreement is None or agreement.expires_on < access_until:
@@ -45,13 +48,23 @@ def work_order_create(
 ) -> WorkOrder:
     """A new work order; its items default to what the kind of work needs and may only be narrowed."""
     items = _validate_scope(
-        contractor=contractor, kind=kind, items=kind.default_items if not items else items,
-        access_from=access_from, access_until=access_until,
+        contractor=contractor,
+        kind=kind,
+        items=kind.default_items if not items else items,
+        access_from=access_from,
+        access_until=access_until,
     )
     (value,) = NumberSequence.reserve(WORK_ORDER_SEQUENCE)
     order = WorkOrder(
-        number=f"W{value:07d}", subscriber=subscriber, contractor=contractor, kind=kind, scheduled_on=scheduled_on,
-        access_from=access_from, access_until=access_until, items=items, note=note,
+        number=f"W{value:07d}",
+        subscriber=subscriber,
+        contractor=contractor,
+        kind=kind,
+        scheduled_on=scheduled_on,
+        access_from=access_from,
+        access_until=access_until,
+        items=items,
+        note=note,
     )
     order.full_clean()
     order._history_user = user
@@ -67,7 +80,11 @@ def work_order_update(*, work_order: WorkOrder, user, **fields) -> WorkOrder:
     for name, value in fields.items():
         setattr(order, name, value)
     order.items = _validate_scope(
-        contractor=order.contractor, kind=order.kind, items=order.items, access_from=order.access_from, access_until=order.access_until
+        contractor=order.contractor,
+        kind=order.kind,
+        items=order.items,
+        access_from=order.access_from,
+        access_until=order.access_until,
     )
     order.full_clean()
     order._history_user = user

@@ -30,5 +30,3 @@ class AccessLogListView(StaffPermissionMixin, ListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(filter_form=self.filter_form, **kwargs)
-
-

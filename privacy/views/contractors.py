@@ -32,7 +32,9 @@ class ContractorDetailView(StaffPermissionMixin, DetailView):
         context = super().get_context_data(**kwargs)
         context["agreements"] = self.object.agreements.all()
         context["work_orders"] = (
-            work_orders_visible_to(self.request.user).filter(contractor=self.object).select_related("subscriber", "kind")[:50]
+            work_orders_visible_to(self.request.user)
+            .filter(contractor=self.object)
+            .select_related("subscriber", "kind")[:50]
         )
         return context
 
@@ -79,11 +81,15 @@ class AgreementCreateView(AgreementSaveMixin, CreateView):
         return kwargs
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(title=_("Record a confidentiality agreement"), subject=self.get_contractor(), **kwargs)
+        return super().get_context_data(
+            title=_("Record a confidentiality agreement"), subject=self.get_contractor(), **kwargs
+        )
 
 
 class AgreementUpdateView(AgreementSaveMixin, UpdateView):
     permission_required = "privacy.change_confidentialityagreement"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(title=_("Edit the confidentiality agreement"), subject=self.object.contractor, **kwargs)
+        return super().get_context_data(
+            title=_("Edit the confidentiality agreement"), subject=self.object.contractor, **kwargs
+        )

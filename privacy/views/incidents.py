@@ -88,8 +88,7 @@ class IncidentUpdateView(StaffPermissionMixin, IncidentObjectMixin, FormView):
         fields = _incident_fields(form)
         subscribers = fields.pop("subscribers", [])
         try:
-            incident_update(incident=self.get_incident(), user=self.request.user, add_subscribers=subscribers,
-                            **fields)
+            incident_update(incident=self.get_incident(), user=self.request.user, add_subscribers=subscribers, **fields)
         except ValidationError as error:
             add_service_error(form, error)
             return self.form_invalid(form)
@@ -111,13 +110,21 @@ class IncidentDetailView(StaffPermissionMixin, IncidentObjectMixin, DetailView):
         affected = list(incident.affected.select_related("subscriber"))
         # The page names the affected people: opening it is logged for each, as any view of a record is.
         if self.request.method == "GET":
-            access_log_record(user=self.request.user, subscribers=[a.subscriber for a in affected],
-                              action=AccessLog.Action.VIEW, path=self.request.path,
-                              detail={"incident": incident.number})
+            access_log_record(
+                user=self.request.user,
+                subscribers=[a.subscriber for a in affected],
+                action=AccessLog.Action.VIEW,
+                path=self.request.path,
+                detail={"incident": incident.number},
+            )
         return super().get_context_data(
-            config=config, affected=affected, reasons=incident.reportable_reasons(config),
-            deadline=incident.next_deadline(config), preliminary_due=incident.preliminary_due(config),
-            final_due=incident.final_due(config), item_labels=item_labels(incident.items),
+            config=config,
+            affected=affected,
+            reasons=incident.reportable_reasons(config),
+            deadline=incident.next_deadline(config),
+            preliminary_due=incident.preliminary_due(config),
+            final_due=incident.final_due(config),
+            item_labels=item_labels(incident.items),
             events=incident.events.select_related("actor"),
             status_form=kwargs.pop("status_form", None) or IncidentStatusForm(incident=incident),
             notices_form=kwargs.pop("notices_form", None) or NoticesSentForm(incident=incident),
@@ -134,8 +141,13 @@ class IncidentStatusView(StaffPermissionMixin, IncidentObjectMixin, View):
         form = IncidentStatusForm(request.POST, incident=incident)
         if form.is_valid():
             try:
-                incident_set_status(incident=incident, user=request.user, status=form.cleaned_data["status"],
-                                    on=form.cleaned_data["on"], note=form.cleaned_data["note"])
+                incident_set_status(
+                    incident=incident,
+                    user=request.user,
+                    status=form.cleaned_data["status"],
+                    on=form.cleaned_data["on"],
+                    note=form.cleaned_data["note"],
+                )
             except ValidationError as error:
                 add_service_error(form, error)
             else:
@@ -184,12 +196,22 @@ class IncidentNoticesPdfView(StaffPermissionMixin, IncidentObjectMixin, View):
         if not affected:
             raise Http404
         with transaction.atomic():
-            access_log_record(user=request.user, subscribers=[a.subscriber for a in affected],
-                              action=AccessLog.Action.EXPORT, path=request.get_full_path(),
-                              detail={"incident": incident.number, "letter": "notice"})
-            pdf = render_pdf("pdf/incident_notices.html", {
-                "incident": incident, "affected": affected, "items": item_labels(incident.items),
-                "issued_on": timezone.localdate()})
+            access_log_record(
+                user=request.user,
+                subscribers=[a.subscriber for a in affected],
+                action=AccessLog.Action.EXPORT,
+                path=request.get_full_path(),
+                detail={"incident": incident.number, "letter": "notice"},
+            )
+            pdf = render_pdf(
+                "pdf/incident_notices.html",
+                {
+                    "incident": incident,
+                    "affected": affected,
+                    "items": item_labels(incident.items),
+                    "issued_on": timezone.localdate(),
+                },
+            )
         return pdf_response(pdf, f"incident-{incident.number}-notices.pdf")
 
 
@@ -201,11 +223,17 @@ class IncidentReportPdfView(StaffPermissionMixin, IncidentObjectMixin, View):
     def get(self, request, pk):
         incident = self.get_incident()
         config = IncidentSettings.current()
-        pdf = render_pdf("pdf/incident_report.html", {
-            "incident": incident, "config": config, "items": item_labels(incident.items),
-            "reasons": incident.reportable_reasons(config), "issued_on": timezone.localdate(),
-            "notices_sent": incident.affected.filter(notice_sent_on__isnull=False).count(),
-            "registry_count": incident.affected.count(),
-            "affected_count": incident.affected_count,
-        })
+        pdf = render_pdf(
+            "pdf/incident_report.html",
+            {
+                "incident": incident,
+                "config": config,
+                "items": item_labels(incident.items),
+                "reasons": incident.reportable_reasons(config),
+                "issued_on": timezone.localdate(),
+                "notices_sent": incident.affected.filter(notice_sent_on__isnull=False).count(),
+                "registry_count": incident.affected.count(),
+                "affected_count": incident.affected_count,
+            },
+        )
         return pdf_response(pdf, f"incident-{incident.number}-report.pdf")

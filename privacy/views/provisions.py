@@ -65,14 +65,35 @@ class ProvisionExportView(StaffPermissionMixin, View):
         response["Content-Disposition"] = f'attachment; filename="provisions-{timezone.localtime():%Y%m%d-%H%M}.csv"'
         response.write("\ufeff")
         writer = csv.writer(response)
-        writer.writerow([_("when"), _("subscriber number"), _("recipient"), _("items provided"), _("method"),
-                         _("legal basis"), _("purpose"), _("work order"), _("caused by"), _("note")])
+        writer.writerow(
+            [
+                _("when"),
+                _("subscriber number"),
+                _("recipient"),
+                _("items provided"),
+                _("method"),
+                _("legal basis"),
+                _("purpose"),
+                _("work order"),
+                _("caused by"),
+                _("note"),
+            ]
+        )
         for p in rows:
-            writer.writerow([
-                timezone.localtime(p.at).strftime("%Y-%m-%d %H:%M:%S"), p.subscriber_number, p.recipient_name,
-                "、".join(item_labels(p.items)), p.get_method_display(), p.get_basis_display(), p.purpose,
-                p.work_order_id or "", p.caused_by, p.note,
-            ])
+            writer.writerow(
+                [
+                    timezone.localtime(p.at).strftime("%Y-%m-%d %H:%M:%S"),
+                    p.subscriber_number,
+                    p.recipient_name,
+                    "、".join(item_labels(p.items)),
+                    p.get_method_display(),
+                    p.get_basis_display(),
+                    p.purpose,
+                    p.work_order_id or "",
+                    p.caused_by,
+                    p.note,
+                ]
+            )
         return response
 
 
@@ -104,17 +125,30 @@ class ProvisionRecordView(StaffPermissionMixin, FormView):
         try:
             if data["basis"] in EXCEPTIONAL_BASES:
                 exceptional_provision_request(
-                    subscriber=subscriber, recipient_name=data["recipient_name"], items=data["items"],
-                    method=data["method"], basis=data["basis"], purpose=data["purpose"], reason=data["reason"],
+                    subscriber=subscriber,
+                    recipient_name=data["recipient_name"],
+                    items=data["items"],
+                    method=data["method"],
+                    basis=data["basis"],
+                    purpose=data["purpose"],
+                    reason=data["reason"],
                     user=self.request.user,
                 )
-                messages.success(self.request, _("Sent to an officer for approval. Nothing is provided until approved."))
+                messages.success(
+                    self.request, _("Sent to an officer for approval. Nothing is provided until approved.")
+                )
             else:
                 order = data["work_order"]
                 provision_record(
-                    subscriber=subscriber, items=data["items"], method=data["method"], basis=data["basis"],
-                    purpose=data["purpose"], user=self.request.user, work_order=order,
-                    recipient_name=data["recipient_name"], note=data["note"],
+                    subscriber=subscriber,
+                    items=data["items"],
+                    method=data["method"],
+                    basis=data["basis"],
+                    purpose=data["purpose"],
+                    user=self.request.user,
+                    work_order=order,
+                    recipient_name=data["recipient_name"],
+                    note=data["note"],
                 )
                 messages.success(self.request, _("Recorded the provision."))
         except ProvisionRefused as refusal:
@@ -145,7 +179,8 @@ class ExceptionalProvisionDecideView(StaffPermissionMixin, FormView):
 
     def get_request(self) -> ExceptionalProvision:
         return get_object_or_404(
-            ExceptionalProvision.objects.select_related("subscriber", "requested_by"), pk=self.kwargs["pk"],
+            ExceptionalProvision.objects.select_related("subscriber", "requested_by"),
+            pk=self.kwargs["pk"],
             status=ExceptionalProvision.Status.REQUESTED,
         )
 
@@ -156,7 +191,9 @@ class ExceptionalProvisionDecideView(StaffPermissionMixin, FormView):
         request_obj = self.get_request()
         try:
             exceptional_provision_decide(
-                request=request_obj, approve=form.cleaned_data["decision"] == "approve", user=self.request.user,
+                request=request_obj,
+                approve=form.cleaned_data["decision"] == "approve",
+                user=self.request.user,
                 note=form.cleaned_data["decision_note"],
             )
         except ProvisionRefused as refusal:

@@ -95,8 +95,14 @@ class PurposeExportView(PurposeBulkUseMixin, View):
             return redirect("privacy:purpose_list")
         with transaction.atomic():
             rows = list(qs)
-            bulk_use_record(user=request.user, purpose=purpose, kind=BulkUse.Kind.EXPORT_CSV, subscribers=rows,
-                            filters=filters, path=request.get_full_path())
+            bulk_use_record(
+                user=request.user,
+                purpose=purpose,
+                kind=BulkUse.Kind.EXPORT_CSV,
+                subscribers=rows,
+                filters=filters,
+                path=request.get_full_path(),
+            )
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = (
             f'attachment; filename="{purpose.code}-{timezone.localtime():%Y%m%d-%H%M}.csv"'
@@ -122,11 +128,22 @@ class PurposeLabelsView(PurposeBulkUseMixin, View):
             return redirect("privacy:purpose_list")
         with transaction.atomic():
             rows = list(qs)
-            bulk_use_record(user=request.user, purpose=purpose, kind=BulkUse.Kind.LABELS_PDF, subscribers=rows,
-                            filters=filters, path=request.get_full_path())
-            pdf = render_pdf("pdf/address_labels.html", {
-                "subscribers": rows, "purpose": purpose, "with_number": DataItem.NUMBER in purpose.items,
-            })
+            bulk_use_record(
+                user=request.user,
+                purpose=purpose,
+                kind=BulkUse.Kind.LABELS_PDF,
+                subscribers=rows,
+                filters=filters,
+                path=request.get_full_path(),
+            )
+            pdf = render_pdf(
+                "pdf/address_labels.html",
+                {
+                    "subscribers": rows,
+                    "purpose": purpose,
+                    "with_number": DataItem.NUMBER in purpose.items,
+                },
+            )
         return pdf_response(pdf, f"labels-{purpose.code}-{timezone.localtime():%Y%m%d}.pdf")
 
 
@@ -158,15 +175,20 @@ class ConsentWithdrawView(StaffPermissionMixin, FormView):
 
     def get_consent(self) -> Consent:
         return get_object_or_404(
-            Consent.objects.filter(subscriber__in=Subscriber.objects.visible_to(self.request.user))
-            .select_related("subscriber", "purpose"),
-            pk=self.kwargs["pk"], withdrawn_on__isnull=True,
+            Consent.objects.filter(subscriber__in=Subscriber.objects.visible_to(self.request.user)).select_related(
+                "subscriber", "purpose"
+            ),
+            pk=self.kwargs["pk"],
+            withdrawn_on__isnull=True,
         )
 
     def get_context_data(self, **kwargs):
         consent = self.get_consent()
-        return super().get_context_data(title=_("Record a withdrawal of consent"),
-                                        subject=f"{consent.subscriber.number} {consent.purpose}", **kwargs)
+        return super().get_context_data(
+            title=_("Record a withdrawal of consent"),
+            subject=f"{consent.subscriber.number} {consent.purpose}",
+            **kwargs,
+        )
 
     def form_valid(self, form):
         consent = self.get_consent()
@@ -202,19 +224,39 @@ def build_statistics(user, *, today=None) -> dict:
     bands = [*statistics.AGE_BANDS, statistics.UNKNOWN]
     years = [str(y) for y in sorted({p[4].year for p in people})]
     tables = [
-        statistics.one_way_table("契約状況別の加入者数", "契約状況", [str(status_label[p[1]]) for p in people],
-                                 [str(label) for label in Subscriber.Status.labels], threshold),
-        statistics.one_way_table("サービス別の契約数（契約中）", "サービス",
-                                 [str(service_label[s]) for s in services],
-                                 [str(label) for label in SubscriberService.Service.labels], threshold, column="契約数"),
+        statistics.one_way_table(
+            "契約状況別の加入者数",
+            "契約状況",
+            [str(status_label[p[1]]) for p in people],
+            [str(label) for label in Subscriber.Status.labels],
+            threshold,
+        ),
+        statistics.one_way_table(
+            "サービス別の契約数（契約中）",
+            "サービス",
+            [str(service_label[s]) for s in services],
+            [str(label) for label in SubscriberService.Service.labels],
+            threshold,
+            column="契約数",
+        ),
         statistics.cross_table(
-            "町名別・年齢階級別の加入者数", "町名",
+            "町名別・年齢階級別の加入者数",
+            "町名",
             [(shown_district[statistics.district_of(p[2])], statistics.age_band(p[3], today)) for p in people],
-            districts, bands, threshold),
+            districts,
+            bands,
+            threshold,
+        ),
         statistics.one_way_table("申込年別の加入者数", "申込年", [str(p[4].year) for p in people], years, threshold),
     ]
-    return {"tables": tables, "threshold": threshold, "purpose": purpose, "count": len(people),
-            "trend": _trend_chart(tables[-1]), "as_of": today}
+    return {
+        "tables": tables,
+        "threshold": threshold,
+        "purpose": purpose,
+        "count": len(people),
+        "trend": _trend_chart(tables[-1]),
+        "as_of": today,
+    }
 
 
 def _trend_chart(table: statistics.Table) -> dict:
@@ -229,10 +271,21 @@ def _trend_chart(table: statistics.Table) -> dict:
     for index, (year, row) in enumerate(body):
         value = row[0]
         h = 0 if value is statistics.SUPPRESSED else round(value / top * (height - 30))
-        bars.append({"x": round(index * step + 4, 1), "y": height - 20 - h, "w": max(round(step - 8, 1), 2), "h": h,
-                     "value": "＊" if value is statistics.SUPPRESSED else value, "year": year})
-    labels = [{"x": round(i * step + step / 2, 1), "year": year} for i, (year, _row) in enumerate(body)
-              if i % label_every == 0 or i == len(body) - 1]
+        bars.append(
+            {
+                "x": round(index * step + 4, 1),
+                "y": height - 20 - h,
+                "w": max(round(step - 8, 1), 2),
+                "h": h,
+                "value": "＊" if value is statistics.SUPPRESSED else value,
+                "year": year,
+            }
+        )
+    labels = [
+        {"x": round(i * step + step / 2, 1), "year": year}
+        for i, (year, _row) in enumerate(body)
+        if i % label_every == 0 or i == len(body) - 1
+    ]
     return {"width": width, "height": height, "bars": bars, "labels": labels}
 
 
@@ -244,8 +297,13 @@ class StatisticsView(StaffPermissionMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         data = build_statistics(self.request.user)
-        BulkUse.objects.create(user=self.request.user, purpose=data["purpose"], kind=BulkUse.Kind.STATISTICS,
-                               count=data["count"], filters={"threshold": data["threshold"]})
+        BulkUse.objects.create(
+            user=self.request.user,
+            purpose=data["purpose"],
+            kind=BulkUse.Kind.STATISTICS,
+            count=data["count"],
+            filters={"threshold": data["threshold"]},
+        )
         return super().get_context_data(**data, **kwargs)
 
 
@@ -254,8 +312,13 @@ class StatisticsCsvView(StaffPermissionMixin, View):
 
     def get(self, request):
         data = build_statistics(request.user)
-        BulkUse.objects.create(user=request.user, purpose=data["purpose"], kind=BulkUse.Kind.STATISTICS_CSV,
-                               count=data["count"], filters={"threshold": data["threshold"]})
+        BulkUse.objects.create(
+            user=request.user,
+            purpose=data["purpose"],
+            kind=BulkUse.Kind.STATISTICS_CSV,
+            count=data["count"],
+            filters={"threshold": data["threshold"]},
+        )
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="statistics-{data["as_of"]:%Y%m%d}.csv"'
         response["Cache-Control"] = "no-store"
@@ -267,8 +330,15 @@ class StatisticsCsvView(StaffPermissionMixin, View):
             for label, row in table.body:
                 writer.writerow([csv_safe(label), *["＊" if v is statistics.SUPPRESSED else v for v in row]])
             writer.writerow([])
-        writer.writerow([_("Cells under %(n)d are shown as ＊ (with a second cell where needed), so that no one "
-                           "can be identified.") % {"n": data["threshold"]}])
+        writer.writerow(
+            [
+                _(
+                    "Cells under %(n)d are shown as ＊ (with a second cell where needed), so that no one "
+                    "can be identified."
+                )
+                % {"n": data["threshold"]}
+            ]
+        )
         return response
 
 
@@ -283,8 +353,9 @@ class PublicPrivacyView(TemplateView):
             version=version,
             announcements=version.announcements.all() if version else [],
             earlier=PolicyVersion.objects.filter(effective_on__lt=version.effective_on) if version else [],
-            cookies=[(settings.SESSION_COOKIE_NAME, gettext_lazy("Keeps a staff member logged in (session)")),
-                     (settings.CSRF_COOKIE_NAME, gettext_lazy("Protects forms against cross-site request forgery"))],
+            cookies=[
+                (settings.SESSION_COOKIE_NAME, gettext_lazy("Keeps a staff member logged in (session)")),
+                (settings.CSRF_COOKIE_NAME, gettext_lazy("Protects forms against cross-site request forgery")),
+            ],
             **kwargs,
         )
-

@@ -50,13 +50,22 @@ class DashboardView(StaffPermissionMixin, TemplateView):
         # The most pressing first, and a bounded page: the full list is one click away.
         requests = list(open_requests.select_related("subscriber").by_due_date()[:DASHBOARD_ROWS])
         rows = [
-            {"request": r, "days_left": r.days_left(today), "abs_days": abs(r.days_left(today)),
-             "urgency": r.urgency(today)}
+            {
+                "request": r,
+                "days_left": r.days_left(today),
+                "abs_days": abs(r.days_left(today)),
+                "urgency": r.urgency(today),
+            }
             for r in requests
         ]
         return super().get_context_data(
-            rows=rows, today=today, total=open_requests.count(), overdue=open_requests.overdue(today).count(),
-            incident_rows=incident_deadlines(self.request.user, today), **kwargs)
+            rows=rows,
+            today=today,
+            total=open_requests.count(),
+            overdue=open_requests.overdue(today).count(),
+            incident_rows=incident_deadlines(self.request.user, today),
+            **kwargs,
+        )
 
 
 def incident_deadlines(user, today) -> list[dict]:
@@ -72,8 +81,15 @@ def incident_deadlines(user, today) -> list[dict]:
         if deadline:
             left = (deadline[1] - today).days
             urgency = "overdue" if left < 0 else "under5" if left < 5 else "under10" if left < 10 else "ok"
-            rows.append({"incident": incident, "report": deadline[0], "due_on": deadline[1], "urgency": urgency,
-                         "abs_days": abs(left)})
+            rows.append(
+                {
+                    "incident": incident,
+                    "report": deadline[0],
+                    "due_on": deadline[1],
+                    "urgency": urgency,
+                    "abs_days": abs(left),
+                }
+            )
     return sorted(rows, key=lambda r: r["due_on"])
 
 
@@ -85,14 +101,17 @@ class RequestListView(StaffPermissionMixin, ListView):
 
     def get_queryset(self):
         self.filter_form = RequestFilterForm(self.request.GET or None)
-        return self.filter_form.filter(requests_visible_to(self.request.user)).select_related("subscriber").by_due_date()
+        return (
+            self.filter_form.filter(requests_visible_to(self.request.user)).select_related("subscriber").by_due_date()
+        )
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(filter_form=self.filter_form, today=timezone.localdate(), **kwargs)
 
 
-@method_decorator(sensitive_post_parameters("details", "reason", "agent_name", "agent_address", "agent_phone"),
-                  name="dispatch")
+@method_decorator(
+    sensitive_post_parameters("details", "reason", "agent_name", "agent_address", "agent_phone"), name="dispatch"
+)
 class RequestReceiveView(StaffPermissionMixin, FormView):
     permission_required = "privacy.add_subjectrequest"
     template_name = "privacy/form.html"
@@ -116,8 +135,11 @@ class RequestReceiveView(StaffPermissionMixin, FormView):
         except ValidationError as error:
             add_service_error(form, error)
             return self.form_invalid(form)
-        messages.success(self.request, _("Recorded request %(number)s; reply due %(due)s.") % {
-            "number": request.number, "due": request.due_on.strftime("%Y-%m-%d")})
+        messages.success(
+            self.request,
+            _("Recorded request %(number)s; reply due %(due)s.")
+            % {"number": request.number, "due": request.due_on.strftime("%Y-%m-%d")},
+        )
         return redirect("privacy:request_detail", pk=request.pk)
 
 
@@ -132,31 +154,72 @@ class RequestObjectMixin:
 
 # Each action on the request page: (form, service call, permission, success message).
 ACTIONS = {
-    "verify": (IdentityForm, lambda r, u, d: service.request_verify_identity(
-        request=r, user=u, method=d["identity_method"], note=d["identity_note"]),
-        "privacy.change_subjectrequest", gettext_lazy("Recorded the identity check.")),
-    "review": (NoteForm, lambda r, u, d: service.request_start_review(request=r, user=u),
-               "privacy.change_subjectrequest", gettext_lazy("The request is under review.")),
-    "pause": (RequiredNoteForm, lambda r, u, d: service.request_pause(request=r, user=u, note=d["note"]),
-              "privacy.change_subjectrequest", gettext_lazy("The clock is stopped until the requester answers.")),
-    "resume": (NoteForm, lambda r, u, d: service.request_resume(request=r, user=u, note=d["note"]),
-               "privacy.change_subjectrequest", gettext_lazy("The clock runs again; the due date moved.")),
-    "extend": (ExtendForm, lambda r, u, d: service.request_extend(request=r, user=u, days=d["days"],
-                                                                   reason=d["reason"]),
-               "privacy.change_subjectrequest", gettext_lazy("Extended. Send the extension notice to the requester.")),
-    "decide": (DecideForm, lambda r, u, d: service.request_decide(request=r, user=u, decision=d["decision"],
-                                                                   reasons=d["reasons"],
-                                                                   withheld_items=d["withheld_items"]),
-               "privacy.decide_subjectrequest", gettext_lazy("Recorded the decision.")),
-    "reply": (ReplyForm, lambda r, u, d: service.request_record_reply(request=r, user=u, replied_on=d["replied_on"],
-                                                                       method=d["reply_method"]),
-              "privacy.change_subjectrequest", gettext_lazy("Recorded the reply.")),
-    "close": (NoteForm, lambda r, u, d: service.request_close(request=r, user=u, note=d["note"]),
-              "privacy.change_subjectrequest", gettext_lazy("Closed the request.")),
-    "withdraw": (RequiredNoteForm, lambda r, u, d: service.request_withdraw(request=r, user=u, note=d["note"]),
-                 "privacy.change_subjectrequest", gettext_lazy("Recorded the withdrawal.")),
-    "fee": (FeeForm, lambda r, u, d: service.request_record_fee(request=r, user=u, paid_on=d["paid_on"]),
-            "privacy.change_subjectrequest", gettext_lazy("Recorded the fee.")),
+    "verify": (
+        IdentityForm,
+        lambda r, u, d: service.request_verify_identity(
+            request=r, user=u, method=d["identity_method"], note=d["identity_note"]
+        ),
+        "privacy.change_subjectrequest",
+        gettext_lazy("Recorded the identity check."),
+    ),
+    "review": (
+        NoteForm,
+        lambda r, u, d: service.request_start_review(request=r, user=u),
+        "privacy.change_subjectrequest",
+        gettext_lazy("The request is under review."),
+    ),
+    "pause": (
+        RequiredNoteForm,
+        lambda r, u, d: service.request_pause(request=r, user=u, note=d["note"]),
+        "privacy.change_subjectrequest",
+        gettext_lazy("The clock is stopped until the requester answers."),
+    ),
+    "resume": (
+        NoteForm,
+        lambda r, u, d: service.request_resume(request=r, user=u, note=d["note"]),
+        "privacy.change_subjectrequest",
+        gettext_lazy("The clock runs again; the due date moved."),
+    ),
+    "extend": (
+        ExtendForm,
+        lambda r, u, d: service.request_extend(request=r, user=u, days=d["days"], reason=d["reason"]),
+        "privacy.change_subjectrequest",
+        gettext_lazy("Extended. Send the extension notice to the requester."),
+    ),
+    "decide": (
+        DecideForm,
+        lambda r, u, d: service.request_decide(
+            request=r, user=u, decision=d["decision"], reasons=d["reasons"], withheld_items=d["withheld_items"]
+        ),
+        "privacy.decide_subjectrequest",
+        gettext_lazy("Recorded the decision."),
+    ),
+    "reply": (
+        ReplyForm,
+        lambda r, u, d: service.request_record_reply(
+            request=r, user=u, replied_on=d["replied_on"], method=d["reply_method"]
+        ),
+        "privacy.change_subjectrequest",
+        gettext_lazy("Recorded the reply."),
+    ),
+    "close": (
+        NoteForm,
+        lambda r, u, d: service.request_close(request=r, user=u, note=d["note"]),
+        "privacy.change_subjectrequest",
+        gettext_lazy("Closed the request."),
+    ),
+    "withdraw": (
+        RequiredNoteForm,
+        lambda r, u, d: service.request_withdraw(request=r, user=u, note=d["note"]),
+        "privacy.change_subjectrequest",
+        gettext_lazy("Recorded the withdrawal."),
+    ),
+    "fee": (
+        FeeForm,
+        lambda r, u, d: service.request_record_fee(request=r, user=u, paid_on=d["paid_on"]),
+        "privacy.change_subjectrequest",
+        gettext_lazy("Recorded the fee."),
+    ),
 }
 
 
@@ -186,8 +249,13 @@ class RequestDetailView(StaffPermissionMixin, RequestObjectMixin, DetailView):
     def get_object(self, queryset=None):
         req = self.get_request_object()
         # The request file holds the subscriber's (or agent's) personal data: opening it is logged.
-        access_log_record(user=self.request.user, subscribers=[req.subscriber], action=AccessLog.Action.VIEW,
-                          path=self.request.path, detail={"request": req.number})
+        access_log_record(
+            user=self.request.user,
+            subscribers=[req.subscriber],
+            action=AccessLog.Action.VIEW,
+            path=self.request.path,
+            detail={"request": req.number},
+        )
         return req
 
     def get_context_data(self, **kwargs):
@@ -196,11 +264,17 @@ class RequestDetailView(StaffPermissionMixin, RequestObjectMixin, DetailView):
         forms = {name: ACTIONS[name][0](prefix=name) for name in actions}
         forms.update(kwargs.pop("bound_forms", {}))
         return super().get_context_data(
-            events=req.events.select_related("actor"), forms=forms, today=timezone.localdate(),
-            urgency=req.urgency(), abs_days=abs(req.days_left()),
-            can_edit_record=(req.kind in EDIT_KINDS and req.status == Status.DECIDED
-                             and req.decision != SubjectRequest.Decision.NONE
-                             and user.has_perm("subscribers.change_subscriber")),
+            events=req.events.select_related("actor"),
+            forms=forms,
+            today=timezone.localdate(),
+            urgency=req.urgency(),
+            abs_days=abs(req.days_left()),
+            can_edit_record=(
+                req.kind in EDIT_KINDS
+                and req.status == Status.DECIDED
+                and req.decision != SubjectRequest.Decision.NONE
+                and user.has_perm("subscribers.change_subscriber")
+            ),
             is_disclosure=req.kind == RequestKind.DISCLOSURE and req.decision in ("full", "partial"),
             **kwargs,
         )
@@ -253,8 +327,13 @@ class RequestLetterView(StaffPermissionMixin, RequestObjectMixin, View):
         exists, render = self.letters.get(letter, (lambda r: False, None))
         if not exists(req):
             raise Http404
-        access_log_record(user=request.user, subscribers=[req.subscriber], action=AccessLog.Action.EXPORT,
-                          path=request.path, detail={"letter": letter, "request": req.number})
+        access_log_record(
+            user=request.user,
+            subscribers=[req.subscriber],
+            action=AccessLog.Action.EXPORT,
+            path=request.path,
+            detail={"letter": letter, "request": req.number},
+        )
         return pdf_response(render(req), f"{letter}-{req.number}.pdf")
 
 
@@ -273,14 +352,23 @@ class RequestDisclosureView(StaffPermissionMixin, RequestObjectMixin, View):
         with transaction.atomic():
             # Handing the data over is recorded on the request and, like any export, in the access log.
             service.request_record_handover(request=req, user=self.request.user, form=form)
-            access_log_record(user=self.request.user, subscribers=[req.subscriber], action=AccessLog.Action.EXPORT,
-                              path=self.request.path, detail={"export": f"disclosure.{form}", "request": req.number})
+            access_log_record(
+                user=self.request.user,
+                subscribers=[req.subscriber],
+                action=AccessLog.Action.EXPORT,
+                path=self.request.path,
+                detail={"export": f"disclosure.{form}", "request": req.number},
+            )
             if form == "pdf":
                 return pdf_response(letters.disclosure_pdf(req, self.request.user), f"disclosure-{req.number}.pdf")
-            body = letters.disclosure_csv(req, self.request.user) if form == "csv" else letters.disclosure_json(
-                req, self.request.user)
-        response = HttpResponse(body, content_type="text/csv; charset=utf-8" if form == "csv"
-                                else "application/json; charset=utf-8")
+            body = (
+                letters.disclosure_csv(req, self.request.user)
+                if form == "csv"
+                else letters.disclosure_json(req, self.request.user)
+            )
+        response = HttpResponse(
+            body, content_type="text/csv; charset=utf-8" if form == "csv" else "application/json; charset=utf-8"
+        )
         response["Content-Disposition"] = f'attachment; filename="disclosure-{req.number}.{form}"'
         response["Cache-Control"] = "no-store"
         return response

@@ -33,8 +33,13 @@ class DisposalListView(StaffPermissionMixin, ListView):
 
 
 def disposed_numbers(run: DisposalRun) -> list[str]:
-    return sorted(set(run.items.filter(outcome=DisposalItem.Outcome.DISPOSED).exclude(subscriber_number="")
-                      .values_list("subscriber_number", flat=True)))
+    return sorted(
+        set(
+            run.items.filter(outcome=DisposalItem.Outcome.DISPOSED)
+            .exclude(subscriber_number="")
+            .values_list("subscriber_number", flat=True)
+        )
+    )
 
 
 class DisposalDetailView(StaffPermissionMixin, DetailView):

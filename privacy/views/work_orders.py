@@ -48,8 +48,11 @@ class WorkOrderListView(StaffPermissionMixin, ListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            status=self.status, contractor=self.contractor, statuses=WorkOrder.Status.choices,
-            contractors=Contractor.objects.all(), **kwargs,
+            status=self.status,
+            contractor=self.contractor,
+            statuses=WorkOrder.Status.choices,
+            contractors=Contractor.objects.all(),
+            **kwargs,
         )
 
 
@@ -70,9 +73,15 @@ class WorkOrderCreateView(StaffPermissionMixin, FormView):
         data = form.cleaned_data
         try:
             order = work_order_create(
-                subscriber=data["subscriber"], contractor=data["contractor"], kind=data["kind"],
-                scheduled_on=data["scheduled_on"], access_from=data["access_from"], access_until=data["access_until"],
-                items=data["items"], note=data["note"], user=self.request.user,
+                subscriber=data["subscriber"],
+                contractor=data["contractor"],
+                kind=data["kind"],
+                scheduled_on=data["scheduled_on"],
+                access_from=data["access_from"],
+                access_until=data["access_until"],
+                items=data["items"],
+                note=data["note"],
+                user=self.request.user,
             )
         except ValidationError as error:
             add_service_error(form, error)
@@ -130,8 +139,11 @@ class WorkOrderCloseView(StaffPermissionMixin, WorkOrderObjectMixin, FormView):
         data = form.cleaned_data
         try:
             work_order_close(
-                work_order=self.get_work_order(), user=self.request.user, cancelled=data["outcome"] == "cancelled",
-                sheet_disposition=data["sheet_disposition"], sheet_disposition_on=data["sheet_disposition_on"],
+                work_order=self.get_work_order(),
+                user=self.request.user,
+                cancelled=data["outcome"] == "cancelled",
+                sheet_disposition=data["sheet_disposition"],
+                sheet_disposition_on=data["sheet_disposition_on"],
             )
         except ValidationError as error:
             add_service_error(form, error)
@@ -151,9 +163,13 @@ class WorkOrderSheetView(StaffPermissionMixin, WorkOrderObjectMixin, View):
         with transaction.atomic():
             try:
                 provision = provision_record(
-                    subscriber=order.subscriber, items=order.items, method=Provision.Method.PAPER,
-                    basis=Provision.Basis.CONTRACTED_WORK, purpose=f"{order.kind.name}（{order.number}）作業票",
-                    user=request.user, work_order=order,
+                    subscriber=order.subscriber,
+                    items=order.items,
+                    method=Provision.Method.PAPER,
+                    basis=Provision.Basis.CONTRACTED_WORK,
+                    purpose=f"{order.kind.name}（{order.number}）作業票",
+                    user=request.user,
+                    work_order=order,
                 )
             except ProvisionRefused as refusal:
                 messages.error(request, refusal.message)

@@ -28,8 +28,13 @@ def export_rows(page: Page, purpose_title: str) -> list[list[str]]:
 
 def test_a_recorded_consent_puts_the_subscriber_into_that_purposes_export(page: Page, clerk):
     # Given a purpose the declaration does not state, and a subscriber who has not consented to it
-    Purpose.objects.create(code="survey", title="視聴動向アンケート", description="番組改善のための調査",
-                           items=["number", "name", "address"], since=date(2026, 1, 1))
+    Purpose.objects.create(
+        code="survey",
+        title="視聴動向アンケート",
+        description="番組改善のための調査",
+        items=["number", "name", "address"],
+        since=date(2026, 1, 1),
+    )
     subscriber = SubscriberFactory(family_name="同意", given_name="太郎")
     log_in(page, clerk.username, PASSWORD)
 

@@ -26,9 +26,15 @@ OUT_OF_SCOPE = ["ヒミツ", "secret-mail@example.jp", "秘密の職業", "090-1
 @pytest.fixture
 def own_order():
     subscriber = SubscriberFactory(
-        family_name="山田", given_name="花子", family_name_kana="ヒミツ", given_name_kana="ハナコ",
-        email="secret-mail@example.jp", occupation="秘密の職業", mobile_phone="09011112222",
-        birth_date=timezone.datetime(1970, 5, 6).date(), street_address="中央町1丁目2-3",
+        family_name="山田",
+        given_name="花子",
+        family_name_kana="ヒミツ",
+        given_name_kana="ハナコ",
+        email="secret-mail@example.jp",
+        occupation="秘密の職業",
+        mobile_phone="09011112222",
+        birth_date=timezone.datetime(1970, 5, 6).date(),
+        street_address="中央町1丁目2-3",
     )
     return WorkOrderFactory(subscriber=subscriber, items=["number", "name", "address"], note="犬がいます")
 
@@ -72,7 +78,9 @@ def test_a_contractor_sees_its_own_work_order_scoped_and_not_another_companys(
     # and the view was recorded as one server-access provision
     provision = Provision.objects.get()
     assert (provision.work_order_id, provision.method, provision.caused_by_id) == (
-        own_order.pk, "server_access", account.pk
+        own_order.pk,
+        "server_access",
+        account.pk,
     )
     expect(page.get_by_text(re.compile(rf"提供記録.*{provision.pk}"))).to_be_visible()
 

@@ -21,8 +21,9 @@ pytestmark = [
 def logged_in_page(browser: Browser, live_server, username: str) -> Page:
     from tests.browser.conftest import OFFICE_VIEWPORT, TIMEOUT_MS
 
-    context = browser.new_context(base_url=live_server.url, viewport=OFFICE_VIEWPORT, locale="ja-JP",
-                                  timezone_id="Asia/Tokyo")
+    context = browser.new_context(
+        base_url=live_server.url, viewport=OFFICE_VIEWPORT, locale="ja-JP", timezone_id="Asia/Tokyo"
+    )
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
     page.goto("/accounts/login/")

@@ -21,7 +21,9 @@ def _as_django_sees_them(user_id):
 @pytest.mark.parametrize("who", ["clerk", "officer", "auditor", "contractor_user", "admin_user"])
 def test_roles_and_permissions_are_those_django_computes(request, who):
     user = request.getfixturevalue(who)
-    user.user_permissions.add(Permission.objects.get(codename="view_accesslog", content_type__app_label="privacy"))  # one granted to the user alone
+    user.user_permissions.add(
+        Permission.objects.get(codename="view_accesslog", content_type__app_label="privacy")
+    )  # one granted to the user alone
 
     loaded = StaffModelBackend().get_user(user.pk)
 

@@ -18,8 +18,9 @@ FRIDAY = date(2026, 11, 20)
 
 
 def _receive(user, received_on, kind="disclosure"):
-    return svc.request_receive(subscriber=SubscriberFactory(), kind=kind, received_on=received_on, channel="mail",
-                               details="開示", user=user)
+    return svc.request_receive(
+        subscriber=SubscriberFactory(), kind=kind, received_on=received_on, channel="mail", details="開示", user=user
+    )
 
 
 @pytest.fixture

@@ -20,8 +20,13 @@ DISCOVERED = timezone.make_aware(datetime(2026, 11, 2, 10, 0))
 
 
 def record(officer, subscribers=(), **fields):
-    defaults = {"discovered_at": DISCOVERED, "discovered_by": "情報室 職員", "description": "加入者名簿の誤送付",
-                "items": ["name", "address"], "cause": "封入作業の確認漏れ"}
+    defaults = {
+        "discovered_at": DISCOVERED,
+        "discovered_by": "情報室 職員",
+        "description": "加入者名簿の誤送付",
+        "items": ["name", "address"],
+        "cause": "封入作業の確認漏れ",
+    }
     return incident_record(user=officer, subscribers=subscribers, **{**defaults, **fields})
 
 
@@ -55,8 +60,7 @@ def test_report_deadlines(officer, malicious, final):
     assert incident.preliminary_due() == date(2026, 11, 5)
     assert incident.final_due() == final
     assert incident.next_deadline()[1] == date(2026, 11, 5)
-    incident = incident_set_status(incident=incident, status="preliminary_reported", user=officer,
-                                   on=date(2026, 11, 4))
+    incident = incident_set_status(incident=incident, status="preliminary_reported", user=officer, on=date(2026, 11, 4))
     assert incident.next_deadline()[1] == final
 
 
@@ -84,18 +88,30 @@ def test_the_status_map_and_its_audit_rows(officer):
         incident_set_status(incident=reportable, status="final_reported", user=officer)
     for status in ["preliminary_reported", "final_reported", "closed"]:
         incident_set_status(incident=reportable, status=status, user=officer, note="報告済み")
-    moves = list(IncidentEvent.objects.filter(incident=reportable).exclude(to_status="")
-                 .values_list("from_status", "to_status"))
-    assert moves == [("open", "preliminary_reported"), ("preliminary_reported", "final_reported"),
-                     ("final_reported", "closed")]
+    moves = list(
+        IncidentEvent.objects.filter(incident=reportable).exclude(to_status="").values_list("from_status", "to_status")
+    )
+    assert moves == [
+        ("open", "preliminary_reported"),
+        ("preliminary_reported", "final_reported"),
+        ("final_reported", "closed"),
+    ]
 
 
 def test_pasted_numbers_must_all_be_known_and_nothing_is_saved_otherwise(client, officer):
     known = SubscriberFactory()
     client.force_login(officer)
-    response = client.post(reverse("privacy:incident_create"), {
-        "discovered_at": "2026-11-02T10:00", "discovered_by": "職員", "description": "誤送付", "items": ["name"],
-        "other_people_count": 0, "subscriber_numbers": f"{known.number}\n99999999"})
+    response = client.post(
+        reverse("privacy:incident_create"),
+        {
+            "discovered_at": "2026-11-02T10:00",
+            "discovered_by": "職員",
+            "description": "誤送付",
+            "items": ["name"],
+            "other_people_count": 0,
+            "subscriber_numbers": f"{known.number}\n99999999",
+        },
+    )
     assert response.status_code == 200 and not Incident.objects.exists()
     assert "99999999" in str(response.context["form"].errors["subscriber_numbers"])
     assert "誤送付" in response.content.decode()
@@ -110,12 +126,26 @@ def _page_texts(pdf: bytes) -> list[str]:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "letters.pdf"
         path.write_bytes(pdf)
-        pages = int(next(line.split()[-1] for line in subprocess.run(
-            ["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout.splitlines()
-            if line.startswith("Pages:")))
-        return ["".join(subprocess.run(["pdftotext", "-f", str(n), "-l", str(n), str(path), "-"],
-                                       capture_output=True, text=True, check=True).stdout.split())
-                for n in range(1, pages + 1)]
+        pages = int(
+            next(
+                line.split()[-1]
+                for line in subprocess.run(
+                    ["pdfinfo", str(path)], capture_output=True, text=True, check=True
+                ).stdout.splitlines()
+                if line.startswith("Pages:")
+            )
+        )
+        return [
+            "".join(
+                subprocess.run(
+                    ["pdftotext", "-f", str(n), "-l", str(n), str(path), "-"],
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                ).stdout.split()
+            )
+            for n in range(1, pages + 1)
+        ]
 
 
 @needs_poppler
@@ -140,8 +170,13 @@ def test_one_notice_per_affected_subscriber_each_about_that_person_only(client, 
 def test_notices_are_marked_sent_with_date_and_method(officer):
     people = [SubscriberFactory() for _ in range(3)]
     incident = record(officer, people)
-    incident_mark_notices_sent(incident=incident, subscriber_ids=[p.pk for p in people[:2]],
-                               sent_on=date(2026, 11, 6), method="mail", user=officer)
+    incident_mark_notices_sent(
+        incident=incident,
+        subscriber_ids=[p.pk for p in people[:2]],
+        sent_on=date(2026, 11, 6),
+        method="mail",
+        user=officer,
+    )
     sent = dict(IncidentSubscriber.objects.values_list("subscriber_id", "notice_method"))
     assert sent == {people[0].pk: "mail", people[1].pk: "mail", people[2].pk: ""}
 
@@ -154,8 +189,17 @@ def test_the_report_draft_has_the_nine_items_and_counts_not_names(client, office
 
     text = "".join(pdf_text(client.get(reverse("privacy:incident_report", args=[incident.pk])).content).split())
 
-    for heading in ["1概要", "2漏えい", "3本人の数", "4原因", "5二次被害", "6本人への", "7公表", "8再発防止",
-                    "9その他"]:
+    for heading in [
+        "1概要",
+        "2漏えい",
+        "3本人の数",
+        "4原因",
+        "5二次被害",
+        "6本人への",
+        "7公表",
+        "8再発防止",
+        "9その他",
+    ]:
         assert heading in text, heading
     assert "5人" in text and "二重確認の徹底" in text
     assert not any(p.full_name.replace(" ", "") in text or p.number in text for p in people)
@@ -164,8 +208,9 @@ def test_the_report_draft_has_the_nine_items_and_counts_not_names(client, office
 def test_an_open_incident_holds_the_affected_subscribers_records(officer):
     from privacy.services.retention import disposal_dry_run
 
-    old = SubscriberFactory(status="terminated", terminated_on=date(2025, 6, 1), applied_on=date(2010, 1, 1),
-                            activated_on=date(2010, 1, 5))
+    old = SubscriberFactory(
+        status="terminated", terminated_on=date(2025, 6, 1), applied_on=date(2010, 1, 1), activated_on=date(2010, 1, 5)
+    )
     incident = record(officer, [old])
     assert disposal_dry_run(date(2031, 6, 1))["terminated_subscriber"] == 0
     incident_set_status(incident=incident, status="closed", user=officer, note="本人への通知完了")
@@ -216,7 +261,8 @@ def test_opening_an_incident_is_access_logged_for_each_person_it_names(client, o
     client.force_login(officer)
     client.get(reverse("privacy:incident_detail", args=[incident.pk]))
     assert set(AccessLog.objects.filter(action="view").values_list("subscriber_number", flat=True)) == {
-        p.number for p in people}
+        p.number for p in people
+    }
 
 
 def test_an_auditor_reads_the_register_but_records_nothing(client, auditor, officer):
@@ -239,13 +285,16 @@ def test_odd_subscriber_filters_on_the_notices_answer_404_not_500(client, office
 def test_notices_already_sent_stay_as_recorded_and_dates_are_checked(officer):
     person = SubscriberFactory()
     incident = record(officer, [person])
-    incident_mark_notices_sent(incident=incident, subscriber_ids=[person.pk], sent_on=date(2026, 11, 5),
-                               method="mail", user=officer)
-    incident_mark_notices_sent(incident=incident, subscriber_ids=[person.pk], sent_on=date(2026, 11, 9),
-                               method="phone", user=officer)
+    incident_mark_notices_sent(
+        incident=incident, subscriber_ids=[person.pk], sent_on=date(2026, 11, 5), method="mail", user=officer
+    )
+    incident_mark_notices_sent(
+        incident=incident, subscriber_ids=[person.pk], sent_on=date(2026, 11, 9), method="phone", user=officer
+    )
     assert IncidentSubscriber.objects.get().notice_sent_on == date(2026, 11, 5)
     with pytest.raises(ValidationError):  # before the discovery
-        incident_mark_notices_sent(incident=incident, subscriber_ids=[person.pk], sent_on=date(2026, 10, 1),
-                                   method="mail", user=officer)
+        incident_mark_notices_sent(
+            incident=incident, subscriber_ids=[person.pk], sent_on=date(2026, 10, 1), method="mail", user=officer
+        )
     with pytest.raises(ValidationError):  # a report dated before the discovery
         incident_set_status(incident=incident, status="preliminary_reported", user=officer, on=date(2026, 10, 1))

@@ -27,9 +27,16 @@ HIDDEN = {
 @pytest.fixture
 def subscriber():
     return SubscriberFactory(
-        family_name="山田", given_name="太郎", family_name_kana="シークレット", given_name_kana="ヨミ",
-        email=HIDDEN["email"], occupation=HIDDEN["occupation"], mobile_phone=HIDDEN["mobile"],
-        birth_date=timezone.datetime(1961, 2, 3).date(), phone="0176529876", street_address="中央町1丁目2-3",
+        family_name="山田",
+        given_name="太郎",
+        family_name_kana="シークレット",
+        given_name_kana="ヨミ",
+        email=HIDDEN["email"],
+        occupation=HIDDEN["occupation"],
+        mobile_phone=HIDDEN["mobile"],
+        birth_date=timezone.datetime(1961, 2, 3).date(),
+        phone="0176529876",
+        street_address="中央町1丁目2-3",
     )
 
 
@@ -56,8 +63,11 @@ def _assert_hidden_absent(text: str):
 
 def test_home_lists_only_own_live_work_orders(portal, order, subscriber):
     other_company = WorkOrderFactory()
-    expired = WorkOrderFactory(contractor=order.contractor, access_from=timezone.localdate() - timedelta(days=9),
-                               access_until=timezone.localdate() - timedelta(days=2))
+    expired = WorkOrderFactory(
+        contractor=order.contractor,
+        access_from=timezone.localdate() - timedelta(days=9),
+        access_until=timezone.localdate() - timedelta(days=2),
+    )
     html = portal.get(reverse("portal:home")).content.decode()
     assert order.number in html
     assert other_company.number not in html and expired.number not in html
@@ -74,7 +84,10 @@ def test_work_order_page_shows_the_scoped_items_only_and_records_one_provision(p
     _assert_hidden_absent(html)
     provision = Provision.objects.get()
     assert (provision.method, provision.basis, provision.work_order, provision.caused_by) == (
-        "server_access", "contracted_work", order, company_user,
+        "server_access",
+        "contracted_work",
+        order,
+        company_user,
     )
     assert provision.items == ["number", "name", "address"]
     assert response["Cache-Control"].startswith("max-age=0") or "no-cache" in response["Cache-Control"]
@@ -88,8 +101,11 @@ def test_each_view_is_one_provision(portal, order):
 
 @pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
 def test_portal_is_read_only(portal, order, method):
-    for url in [reverse("portal:home"), reverse("portal:work_order", args=[order.pk]),
-                reverse("portal:work_sheet", args=[order.pk])]:
+    for url in [
+        reverse("portal:home"),
+        reverse("portal:work_order", args=[order.pk]),
+        reverse("portal:work_sheet", args=[order.pk]),
+    ]:
         assert getattr(portal, method)(url).status_code == 405
     assert not Provision.objects.exists()
 
@@ -99,19 +115,26 @@ def _second_company_order(order):
 
 
 def _closed(order):
-    WorkOrder.objects.filter(pk=order.pk).update(status="closed", closed_at=timezone.now(), sheet_disposition="returned")
+    WorkOrder.objects.filter(pk=order.pk).update(
+        status="closed", closed_at=timezone.now(), sheet_disposition="returned"
+    )
     return order
 
 
 def _expired(order):
-    WorkOrder.objects.filter(pk=order.pk).update(access_until=timezone.localdate() - timedelta(days=1),
-                                                 access_from=timezone.localdate() - timedelta(days=5))
+    WorkOrder.objects.filter(pk=order.pk).update(
+        access_until=timezone.localdate() - timedelta(days=1), access_from=timezone.localdate() - timedelta(days=5)
+    )
     return order
 
 
 def _stopped(order):
-    ProvisionStop.objects.create(subscriber=order.subscriber, scope="contractors", reason="本人の請求",
-                                 recorded_by=contractor_user(order.contractor, "whoever"))
+    ProvisionStop.objects.create(
+        subscriber=order.subscriber,
+        scope="contractors",
+        reason="本人の請求",
+        recorded_by=contractor_user(order.contractor, "whoever"),
+    )
     return order
 
 
@@ -124,9 +147,11 @@ class _Guess:
     pk = 987654
 
 
-@pytest.mark.parametrize("arrange", [_second_company_order, _closed, _expired, _stopped, _agreement_expired,
-                                     lambda order: _Guess()],
-                         ids=["other-contractor", "closed", "expired", "stopped", "agreement-expired", "guessed-id"])
+@pytest.mark.parametrize(
+    "arrange",
+    [_second_company_order, _closed, _expired, _stopped, _agreement_expired, lambda order: _Guess()],
+    ids=["other-contractor", "closed", "expired", "stopped", "agreement-expired", "guessed-id"],
+)
 def test_refused_work_orders_answer_404_are_logged_and_disclose_nothing(portal, order, arrange, caplog):
     target = arrange(order)
     with caplog.at_level(logging.WARNING, logger="mctv.security"):
@@ -188,8 +213,13 @@ def test_markup_in_a_subscriber_field_makes_the_renderer_fetch_nothing(portal, o
 
 def test_fetcher_refuses_the_network_and_files_outside_static():
     fetcher = StaticFilesOnlyFetcher()
-    for url in ["http://127.0.0.1:9/x.png", "https://example.com/a.css", "file:///etc/passwd",
-                "file:///work/../etc/passwd", "data:text/css,body{}"]:
+    for url in [
+        "http://127.0.0.1:9/x.png",
+        "https://example.com/a.css",
+        "file:///etc/passwd",
+        "file:///work/../etc/passwd",
+        "data:text/css,body{}",
+    ]:
         with pytest.raises(Exception):
             fetcher.fetch(url)
     assert len(fetcher.refused) == 5
@@ -197,6 +227,7 @@ def test_fetcher_refuses_the_network_and_files_outside_static():
 
 @needs_poppler
 def test_render_pdf_loads_its_own_stylesheet(tmp_path, order):
-    pdf = render_pdf("pdf/work_sheet.html", {"order": order, "values": [], "provision": None,
-                                             "issued_at": timezone.now()})
+    pdf = render_pdf(
+        "pdf/work_sheet.html", {"order": order, "values": [], "provision": None, "issued_at": timezone.now()}
+    )
     assert pdf.startswith(b"%PDF")

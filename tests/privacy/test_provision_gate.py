@@ -16,8 +16,13 @@ TODAY = timezone.localdate
 
 def _portal_view(order, **overrides):
     kwargs = dict(
-        subscriber=order.subscriber, items=order.items, method=Provision.Method.SERVER_ACCESS,
-        basis=Provision.Basis.CONTRACTED_WORK, purpose="修理", user=order._user, work_order=order,
+        subscriber=order.subscriber,
+        items=order.items,
+        method=Provision.Method.SERVER_ACCESS,
+        basis=Provision.Basis.CONTRACTED_WORK,
+        purpose="修理",
+        user=order._user,
+        work_order=order,
     )
     return provision_record(**{**kwargs, **overrides})
 
@@ -61,7 +66,9 @@ def _window_not_yet(order):
 
 
 def _stop_contractors(order):
-    ProvisionStop.objects.create(subscriber=order.subscriber, scope="contractors", reason="本人の請求", recorded_by=order._user)
+    ProvisionStop.objects.create(
+        subscriber=order.subscriber, scope="contractors", reason="本人の請求", recorded_by=order._user
+    )
 
 
 def _other_subscriber(order):
@@ -135,7 +142,9 @@ def test_gate_allows_a_live_work_order_and_records_everything(order, clerk):
 
     assert Provision.objects.get() == provision
     assert (provision.subscriber_number, provision.contractor, provision.work_order) == (
-        order.subscriber.number, order.contractor, order,
+        order.subscriber.number,
+        order.contractor,
+        order,
     )
     assert provision.items == ["number", "name", "address", "phone"]
     assert (provision.method, provision.basis, provision.caused_by) == ("server_access", "contracted_work", clerk)
@@ -148,19 +157,30 @@ def test_a_narrower_request_than_the_order_is_allowed(order):
 
 def test_a_stop_that_has_ended_no_longer_refuses(order):
     ProvisionStop.objects.create(
-        subscriber=order.subscriber, scope="contractors", reason="x", recorded_by=order._user,
-        since=timezone.now() - timedelta(days=10), until=timezone.now() - timedelta(days=1),
+        subscriber=order.subscriber,
+        scope="contractors",
+        reason="x",
+        recorded_by=order._user,
+        since=timezone.now() - timedelta(days=10),
+        until=timezone.now() - timedelta(days=1),
     )
     assert _portal_view(order)
 
 
 def test_a_third_party_stop_does_not_stop_contracted_work_but_stops_consented_provision(order):
-    ProvisionStop.objects.create(subscriber=order.subscriber, scope="third_parties", reason="x", recorded_by=order._user)
+    ProvisionStop.objects.create(
+        subscriber=order.subscriber, scope="third_parties", reason="x", recorded_by=order._user
+    )
     assert _portal_view(order)
     with pytest.raises(ProvisionRefused) as refused:
         provision_record(
-            subscriber=order.subscriber, items=["name"], method="paper", basis="consent", purpose="x",
-            user=order._user, recipient_name="三沢市社会福祉協議会",
+            subscriber=order.subscriber,
+            items=["name"],
+            method="paper",
+            basis="consent",
+            purpose="x",
+            user=order._user,
+            recipient_name="三沢市社会福祉協議会",
         )
     assert refused.value.code == Refusal.STOPPED[0]
 
@@ -169,17 +189,30 @@ def test_a_third_party_stop_does_not_stop_contracted_work_but_stops_consented_pr
 def test_exceptional_bases_need_an_approval(order, basis):
     with pytest.raises(ProvisionRefused) as refused:
         provision_record(
-            subscriber=order.subscriber, items=["name"], method="paper", basis=basis, purpose="x",
-            user=order._user, recipient_name="三沢警察署",
+            subscriber=order.subscriber,
+            items=["name"],
+            method="paper",
+            basis=basis,
+            purpose="x",
+            user=order._user,
+            recipient_name="三沢警察署",
         )
     assert refused.value.code == Refusal.NEEDS_APPROVAL[0]
 
 
 def test_an_approval_covers_only_its_subscriber_basis_and_items(order, officer):
     approval = ExceptionalProvision.objects.create(
-        subscriber=order.subscriber, recipient_name="三沢警察署", items=["name"], method="paper", basis="law",
-        purpose="照会", reason="刑事訴訟法197条2項", requested_by=order._user, status="approved",
-        decided_by=officer, decided_at=timezone.now(),
+        subscriber=order.subscriber,
+        recipient_name="三沢警察署",
+        items=["name"],
+        method="paper",
+        basis="law",
+        purpose="照会",
+        reason="刑事訴訟法197条2項",
+        requested_by=order._user,
+        status="approved",
+        decided_by=officer,
+        decided_at=timezone.now(),
     )
     common = dict(method="paper", purpose="x", user=officer, recipient_name="三沢警察署", approval=approval)
     for overrides in [
@@ -199,9 +232,7 @@ def test_agreement_without_the_required_clauses_is_refused_by_the_database():
 
 
 @pytest.mark.postgres
-@pytest.mark.parametrize(
-    "sql", ["UPDATE privacy_provision SET purpose = 'changed'", "DELETE FROM privacy_provision"]
-)
+@pytest.mark.parametrize("sql", ["UPDATE privacy_provision SET purpose = 'changed'", "DELETE FROM privacy_provision"])
 def test_the_database_refuses_update_and_delete_of_provisions(order, sql):
     _portal_view(order)
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
@@ -219,9 +250,18 @@ def test_the_database_refuses_update_and_delete_of_provisions(order, sql):
 )
 def test_the_database_refuses_a_provision_the_gate_would_refuse(order, overrides, constraint):
     """The gate's service leaves these checks to the database at INSERT: it must make them."""
-    row = dict(subscriber=order.subscriber, subscriber_number=order.subscriber.number, contractor=order.contractor,
-               recipient_name=order.contractor.name, items=["name"], method="server_access", basis="contracted_work",
-               purpose="修理", work_order=order, caused_by=order._user)
+    row = dict(
+        subscriber=order.subscriber,
+        subscriber_number=order.subscriber.number,
+        contractor=order.contractor,
+        recipient_name=order.contractor.name,
+        items=["name"],
+        method="server_access",
+        basis="contracted_work",
+        purpose="修理",
+        work_order=order,
+        caused_by=order._user,
+    )
     with pytest.raises(DatabaseError, match=constraint), transaction.atomic():
         Provision.objects.create(**{**row, **overrides})
     assert not Provision.objects.exists()

@@ -23,14 +23,26 @@ TODAY = timezone.localdate
 @pytest.fixture
 def survey(db):
     """A purpose the declaration does not state: usable only with consent."""
-    return Purpose.objects.create(code="survey", title="視聴動向アンケート", description="番組改善のための調査",
-                                  items=["number", "name", "address"], since=date(2026, 1, 1))
+    return Purpose.objects.create(
+        code="survey",
+        title="視聴動向アンケート",
+        description="番組改善のための調査",
+        items=["number", "name", "address"],
+        since=date(2026, 1, 1),
+    )
 
 
 def _consent(subscriber, purpose, user, **kwargs):
-    return consent_record(subscriber=subscriber, purpose=purpose, user_told="三沢市ケーブルテレビジョン",
-                          use_told="視聴動向アンケートの送付", method="paper", given_on=kwargs.pop("given_on", TODAY()),
-                          user=user, **kwargs)
+    return consent_record(
+        subscriber=subscriber,
+        purpose=purpose,
+        user_told="三沢市ケーブルテレビジョン",
+        use_told="視聴動向アンケートの送付",
+        method="paper",
+        given_on=kwargs.pop("given_on", TODAY()),
+        user=user,
+        **kwargs,
+    )
 
 
 # --- the one selector -------------------------------------------------------------------------------------
@@ -48,8 +60,11 @@ def _consented(purpose, clerk):
 
 def _withdrawn(purpose, clerk):
     subscriber = SubscriberFactory()
-    consent_withdraw(consent=_consent(subscriber, purpose, clerk, given_on=TODAY() - timedelta(days=10)),
-                     withdrawn_on=TODAY(), user=clerk)
+    consent_withdraw(
+        consent=_consent(subscriber, purpose, clerk, given_on=TODAY() - timedelta(days=10)),
+        withdrawn_on=TODAY(),
+        user=clerk,
+    )
     return subscriber
 
 
@@ -111,7 +126,10 @@ def test_a_purpose_out_of_force_reaches_nobody(survey, clerk):
 @pytest.mark.django_db
 def test_the_three_stated_purposes_are_seeded():
     assert set(Purpose.objects.filter(stated_in_declaration=True).values_list("code", flat=True)) == {
-        "service", "notices", "statistics"}
+        "service",
+        "notices",
+        "statistics",
+    }
 
 
 # --- consent ----------------------------------------------------------------------------------------------
@@ -133,9 +151,16 @@ def test_stated_purposes_take_no_consent_and_one_consent_is_in_force_at_a_time(s
     with pytest.raises(ValidationError):
         _consent(subscriber, survey, clerk)
     with pytest.raises(IntegrityError), transaction.atomic():
-        Consent.objects.create(subscriber=subscriber, purpose=survey, user_told="x", use_told="y",
-                               policy_version=PolicyVersion.objects.current(), method="web", given_on=TODAY(),
-                               recorded_by=clerk)
+        Consent.objects.create(
+            subscriber=subscriber,
+            purpose=survey,
+            user_told="x",
+            use_told="y",
+            policy_version=PolicyVersion.objects.current(),
+            method="web",
+            given_on=TODAY(),
+            recorded_by=clerk,
+        )
 
 
 @pytest.mark.django_db
@@ -154,9 +179,17 @@ def test_withdrawal_keeps_the_history_and_a_new_consent_is_a_new_row(survey, cle
 @pytest.mark.django_db
 def test_the_consent_form_refuses_a_future_date_in_japanese_and_saves_nothing(clerk_client, survey):
     subscriber = SubscriberFactory()
-    response = clerk_client.post(reverse("privacy:consent_create", args=[subscriber.pk]), {
-        "purpose": survey.pk, "user_told": "三沢市", "use_told": "アンケート", "method": "paper",
-        "given_on": (TODAY() + timedelta(days=3)).isoformat(), "policy_version": PolicyVersion.objects.current().pk})
+    response = clerk_client.post(
+        reverse("privacy:consent_create", args=[subscriber.pk]),
+        {
+            "purpose": survey.pk,
+            "user_told": "三沢市",
+            "use_told": "アンケート",
+            "method": "paper",
+            "given_on": (TODAY() + timedelta(days=3)).isoformat(),
+            "policy_version": PolicyVersion.objects.current().pk,
+        },
+    )
     assert response.status_code == 200 and not Consent.objects.exists()
     assert "未来" in str(response.context["form"].errors["given_on"])
     assert "アンケート" in response.content.decode()
@@ -184,8 +217,11 @@ def test_an_export_for_an_unstated_purpose_holds_only_consenting_subscribers_and
 
 @pytest.mark.django_db
 def test_a_mailing_for_notices_leaves_out_suspended_and_former_subscribers(clerk_client):
-    active, suspended, former = SubscriberFactory(), SubscriberFactory(use_suspended_on=TODAY()), SubscriberFactory(
-        status="terminated", terminated_on=TODAY())
+    active, suspended, former = (
+        SubscriberFactory(),
+        SubscriberFactory(use_suspended_on=TODAY()),
+        SubscriberFactory(status="terminated", terminated_on=TODAY()),
+    )
 
     body = clerk_client.get(reverse("privacy:purpose_export", args=["notices"]), {"status": ""}).content.decode()
 
@@ -227,9 +263,7 @@ def test_small_cells_are_suppressed():
 
 def test_a_lone_suppressed_cell_gets_a_second_so_the_total_cannot_give_it_away():
     # rows: two districts and the total; columns: two bands and the row total
-    matrix = [[3, 20, 23],
-              [8, 30, 38],
-              [11, 50, 61]]
+    matrix = [[3, 20, 23], [8, 30, 38], [11, 50, 61]]
     result = suppress(matrix, 5)
     # the 3 is suppressed; its row would reveal it (23 − 20), so 20 goes too; its column (11 − 8), so 8 goes too;
     # then row 2 and column 2 each have one hidden cell and need a second
@@ -299,10 +333,15 @@ def test_the_statistics_page_shows_counts_only_with_small_cells_suppressed(clerk
 
 @pytest.mark.django_db
 def test_the_public_privacy_page_needs_no_login_and_shows_the_current_version(client):
-    newer = PolicyVersion.objects.create(version="2", text="改定後の宣言本文です。", effective_on=TODAY(),
-                                         summary_of_changes="窓口の変更")
-    PolicyAnnouncement.objects.create(version=newer, channel="newsletter", announced_on=TODAY(), note="広報みさわ12月号")
-    PolicyVersion.objects.create(version="3", text="まだ施行されていない宣言。", effective_on=TODAY() + timedelta(days=30))
+    newer = PolicyVersion.objects.create(
+        version="2", text="改定後の宣言本文です。", effective_on=TODAY(), summary_of_changes="窓口の変更"
+    )
+    PolicyAnnouncement.objects.create(
+        version=newer, channel="newsletter", announced_on=TODAY(), note="広報みさわ12月号"
+    )
+    PolicyVersion.objects.create(
+        version="3", text="まだ施行されていない宣言。", effective_on=TODAY() + timedelta(days=30)
+    )
 
     response = client.get("/privacy/")
 
@@ -342,8 +381,9 @@ def test_small_districts_are_merged_so_no_label_carries_one_persons_address():
 def test_the_threshold_is_configuration(clerk_client, settings):
     settings.STATISTICS_MIN_CELL = 3
     for i in range(4):
-        SubscriberFactory(street_address=f"中央町1丁目{i}-1", birth_date=date(1980, 1, 1), status="suspended",
-                          suspended_on=TODAY())
+        SubscriberFactory(
+            street_address=f"中央町1丁目{i}-1", birth_date=date(1980, 1, 1), status="suspended", suspended_on=TODAY()
+        )
     status_table = clerk_client.get(reverse("privacy:statistics")).context["tables"][0]
     assert dict(status_table.body)["休止"] == [4]  # 4 ≥ 3 is shown; with the default 5 it would be hidden
 
@@ -396,15 +436,28 @@ def test_a_consent_records_the_version_on_the_form_signed(survey, clerk):
     consent = _consent(SubscriberFactory(), survey, clerk, policy_version=old)
     assert consent.policy_version == old
     with pytest.raises(ValidationError):
-        _consent(SubscriberFactory(), survey, clerk, given_on=TODAY() - timedelta(days=10),
-                 policy_version=PolicyVersion.objects.get(version="2"))
+        _consent(
+            SubscriberFactory(),
+            survey,
+            clerk,
+            given_on=TODAY() - timedelta(days=10),
+            policy_version=PolicyVersion.objects.get(version="2"),
+        )
 
 
 @pytest.mark.django_db
 def test_flash_messages_set_no_cookie_of_their_own(clerk_client, survey):
     subscriber = SubscriberFactory()
-    response = clerk_client.post(reverse("privacy:consent_create", args=[subscriber.pk]), {
-        "purpose": survey.pk, "user_told": "三沢市", "use_told": "アンケート", "method": "paper",
-        "given_on": TODAY().isoformat(), "policy_version": PolicyVersion.objects.current().pk})
+    response = clerk_client.post(
+        reverse("privacy:consent_create", args=[subscriber.pk]),
+        {
+            "purpose": survey.pk,
+            "user_told": "三沢市",
+            "use_told": "アンケート",
+            "method": "paper",
+            "given_on": TODAY().isoformat(),
+            "policy_version": PolicyVersion.objects.current().pk,
+        },
+    )
     assert response.status_code == 302 and Consent.objects.exists()
     assert set(response.cookies) <= {"sessionid", "csrftoken"}

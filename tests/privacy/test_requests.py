@@ -26,8 +26,13 @@ S = SubjectRequest.Status
 
 def receive(user, subscriber=None, kind="disclosure", received_on=None, **kwargs):
     return svc.request_receive(
-        subscriber=subscriber or SubscriberFactory(), kind=kind, received_on=received_on or TODAY(), channel="counter",
-        details=kwargs.pop("details", "保有する個人情報の全部"), user=user, **kwargs,
+        subscriber=subscriber or SubscriberFactory(),
+        kind=kind,
+        received_on=received_on or TODAY(),
+        channel="counter",
+        details=kwargs.pop("details", "保有する個人情報の全部"),
+        user=user,
+        **kwargs,
     )
 
 
@@ -56,10 +61,18 @@ def test_receiving_sets_number_due_date_department_and_the_addressee(clerk):
 
 
 def test_an_agents_request_is_addressed_to_the_agent(clerk):
-    request = receive(clerk, by_agent=True, agent_name="弁護士 佐藤一郎", agent_relation="委任による代理人",
-                      agent_postal_code="0318686", agent_address="青森県八戸市内丸1-1-1")
+    request = receive(
+        clerk,
+        by_agent=True,
+        agent_name="弁護士 佐藤一郎",
+        agent_relation="委任による代理人",
+        agent_postal_code="0318686",
+        agent_address="青森県八戸市内丸1-1-1",
+    )
     assert (request.requester_name, request.requester_postal_code, request.requester_address) == (
-        "弁護士 佐藤一郎", "0318686", "青森県八戸市内丸1-1-1"
+        "弁護士 佐藤一郎",
+        "0318686",
+        "青森県八戸市内丸1-1-1",
     )
 
 
@@ -162,8 +175,11 @@ def test_the_whole_way_writes_an_audit_row_per_move(clerk, officer):
 
     moves = list(request.events.exclude(to_status="").values_list("from_status", "to_status", "actor__username"))
     assert moves == [
-        ("received", "identity_verified", "clerk"), ("identity_verified", "under_review", "clerk"),
-        ("under_review", "decided", "officer"), ("decided", "replied", "clerk"), ("replied", "closed", "clerk"),
+        ("received", "identity_verified", "clerk"),
+        ("identity_verified", "under_review", "clerk"),
+        ("under_review", "decided", "officer"),
+        ("decided", "replied", "clerk"),
+        ("replied", "closed", "clerk"),
     ]
     assert request.replied_in_time is True
 
@@ -206,7 +222,9 @@ def test_a_refused_stop_must_say_why_there_is_no_legitimate_reason(clerk, office
     with pytest.raises(ValidationError) as error:
         svc.request_decide(request=request, decision="none", reasons="", user=officer)
     assert "正当な理由" in error.value.error_dict["reasons"][0].messages[0]
-    svc.request_decide(request=request, decision="none", reasons="工事の施工に不可欠であり、正当な理由がないため", user=officer)
+    svc.request_decide(
+        request=request, decision="none", reasons="工事の施工に不可欠であり、正当な理由がないため", user=officer
+    )
     assert not ProvisionStop.objects.exists()
 
 
@@ -239,8 +257,15 @@ def test_a_stop_of_provision_to_contractors_takes_effect_everywhere_at_once(clie
     assert client.get(reverse("portal:work_sheet", args=[order.pk])).status_code == 404
     # and the gate refuses the office's paper sheet too
     with pytest.raises(ProvisionRefused):
-        provision_record(subscriber=order.subscriber, items=order.items, method="paper", basis="contracted_work",
-                         purpose="修理", user=clerk, work_order=order)
+        provision_record(
+            subscriber=order.subscriber,
+            items=order.items,
+            method="paper",
+            basis="contracted_work",
+            purpose="修理",
+            user=clerk,
+            work_order=order,
+        )
     assert Provision.objects.count() == provisions_before
     # and the staff see a banner on the subscriber
     client.force_login(clerk)
@@ -254,13 +279,26 @@ def test_a_stop_of_third_party_provision_leaves_approved_exceptions_possible(cle
     svc.request_decide(request=request, decision="full", reasons="", user=officer)
 
     with pytest.raises(ProvisionRefused):
-        provision_record(subscriber=subscriber, items=["name"], method="paper", basis="consent", purpose="x",
-                         user=clerk, recipient_name="某社")
+        provision_record(
+            subscriber=subscriber,
+            items=["name"],
+            method="paper",
+            basis="consent",
+            purpose="x",
+            user=clerk,
+            recipient_name="某社",
+        )
     from privacy.services.exceptional import exceptional_provision_decide, exceptional_provision_request
 
     exceptional = exceptional_provision_request(
-        subscriber=subscriber, recipient_name="三沢警察署", items=["name"], method="paper", basis="law",
-        purpose="照会回答", reason="刑事訴訟法第197条第2項", user=clerk,
+        subscriber=subscriber,
+        recipient_name="三沢警察署",
+        items=["name"],
+        method="paper",
+        basis="law",
+        purpose="照会回答",
+        reason="刑事訴訟法第197条第2項",
+        user=clerk,
     )
     assert exceptional_provision_decide(request=exceptional, approve=True, user=officer, note="確認済")
 
@@ -271,13 +309,20 @@ def test_suspension_of_use_flags_the_subscriber(clerk, officer):
     svc.request_decide(request=request, decision="full", reasons="", user=officer)
     subscriber.refresh_from_db()
     assert subscriber.use_suspended_on == TODAY()
-    assert subscriber.history.latest().history_change_reason.startswith(f"請求 {request.number}") or \
-        request.number in subscriber.history.latest().history_change_reason
+    assert (
+        subscriber.history.latest().history_change_reason.startswith(f"請求 {request.number}")
+        or request.number in subscriber.history.latest().history_change_reason
+    )
 
 
 def test_erasure_erases_the_personal_data_and_its_history_but_keeps_the_number(clerk, officer):
-    subscriber = SubscriberFactory(family_name="消之", given_name="花子", email="erase-me@example.jp",
-                                   phone="0176111111", birth_date=timezone.datetime(1980, 1, 2).date())
+    subscriber = SubscriberFactory(
+        family_name="消之",
+        given_name="花子",
+        email="erase-me@example.jp",
+        phone="0176111111",
+        birth_date=timezone.datetime(1980, 1, 2).date(),
+    )
     SubscriberServiceFactory(subscriber=subscriber)
     subscriber.occupation = "教員"
     subscriber.save()
@@ -287,8 +332,11 @@ def test_erasure_erases_the_personal_data_and_its_history_but_keeps_the_number(c
 
     subscriber.refresh_from_db()
     assert subscriber.erased_on == TODAY() and subscriber.status == "terminated"
-    stored = json.dumps([list(row) for row in Subscriber.objects.filter(pk=subscriber.pk).values_list()],
-                        default=str, ensure_ascii=False)
+    stored = json.dumps(
+        [list(row) for row in Subscriber.objects.filter(pk=subscriber.pk).values_list()],
+        default=str,
+        ensure_ascii=False,
+    )
     history = json.dumps(list(subscriber.history.values()), default=str, ensure_ascii=False)
     for value in ["消之", "花子", "erase-me@example.jp", "0176111111", "1980-01-02", "教員"]:
         assert value not in stored and value not in history, value
@@ -299,17 +347,21 @@ def test_erasure_erases_the_personal_data_and_its_history_but_keeps_the_number(c
     assert request.requester_name == "消之 花子"
 
 
-def test_a_correction_is_applied_through_the_registrys_edit_and_the_history_names_the_request(
-    client, clerk, officer
-):
+def test_a_correction_is_applied_through_the_registrys_edit_and_the_history_names_the_request(client, clerk, officer):
     subscriber = SubscriberFactory(family_name="斎藤", family=("斎藤", "サイトウ"))
     request = to_review(receive(clerk, subscriber, kind="correction", details="姓を「齋藤」に訂正"), clerk)
     client.force_login(clerk)
     edit = reverse("subscribers:edit", args=[subscriber.pk]) + f"?request={request.pk}"
     form = {
-        "family_name": "齋藤", "given_name": subscriber.given_name, "family_name_kana": "サイトウ",
-        "given_name_kana": subscriber.given_name_kana, "sex": "male", "postal_code": "0330001",
-        "prefecture": "青森県", "municipality": "三沢市", "street_address": subscriber.street_address,
+        "family_name": "齋藤",
+        "given_name": subscriber.given_name,
+        "family_name_kana": "サイトウ",
+        "given_name_kana": subscriber.given_name_kana,
+        "sex": "male",
+        "postal_code": "0330001",
+        "prefecture": "青森県",
+        "municipality": "三沢市",
+        "street_address": subscriber.street_address,
         "phone": subscriber.phone,
     }
 
@@ -342,7 +394,9 @@ def test_a_reply_records_method_date_and_whether_it_was_in_time(clerk, officer):
 def test_the_decision_letter_is_japanese_with_reasons_appeal_contact_and_both_calendars(clerk, officer):
     subscriber = SubscriberFactory(family_name="山田", given_name="太郎")
     request = to_review(receive(clerk, subscriber, kind="stop_contractors"), clerk)
-    svc.request_decide(request=request, decision="none", reasons="施工中の工事に必要であり正当な理由がないため", user=officer)
+    svc.request_decide(
+        request=request, decision="none", reasons="施工中の工事に必要であり正当な理由がないため", user=officer
+    )
     request.refresh_from_db()
 
     pdf = decision_letter_pdf(request)
@@ -366,11 +420,19 @@ def test_the_extension_notice_states_the_new_due_date_and_reason(clerk):
 
 @needs_poppler
 def test_the_disclosure_holds_every_item_services_purposes_and_the_provision_records(clerk, officer):
-    order = WorkOrderFactory(subscriber=SubscriberFactory(family_name="開示", given_name="一郎",
-                                                          email="kaiji@example.jp", occupation="農業"))
+    order = WorkOrderFactory(
+        subscriber=SubscriberFactory(family_name="開示", given_name="一郎", email="kaiji@example.jp", occupation="農業")
+    )
     SubscriberServiceFactory(subscriber=order.subscriber)
-    provision_record(subscriber=order.subscriber, items=order.items, method="server_access",
-                     basis="contracted_work", purpose="修理（W1）", user=clerk, work_order=order)
+    provision_record(
+        subscriber=order.subscriber,
+        items=order.items,
+        method="server_access",
+        basis="contracted_work",
+        purpose="修理（W1）",
+        user=clerk,
+        work_order=order,
+    )
     request = to_review(receive(clerk, order.subscriber, kind="disclosure"), clerk)
     svc.request_decide(request=request, decision="full", reasons="", user=officer)
     request.refresh_from_db()
@@ -384,8 +446,13 @@ def test_the_disclosure_holds_every_item_services_purposes_and_the_provision_rec
 def test_the_electronic_copy_is_recorded_as_handed_over_and_access_logged(client, clerk, officer):
     subscriber = SubscriberFactory(occupation="=HYPERLINK(1)")
     request = to_review(receive(clerk, subscriber, kind="disclosure"), clerk)
-    svc.request_decide(request=request, decision="partial", reasons="職業欄は第三者の情報を含むため", user=officer,
-                       withheld_items=["occupation"])
+    svc.request_decide(
+        request=request,
+        decision="partial",
+        reasons="職業欄は第三者の情報を含むため",
+        user=officer,
+        withheld_items=["occupation"],
+    )
     client.force_login(clerk)
 
     as_json = client.post(reverse("privacy:request_disclosure", args=[request.pk, "json"]))
@@ -491,8 +558,15 @@ def test_an_erased_subscriber_is_refused_by_the_gate_and_gone_from_the_portal(cl
     request = to_review(receive(clerk, order.subscriber, kind="erasure"), clerk)
     svc.request_decide(request=request, decision="full", reasons="", user=officer)
     with pytest.raises(ProvisionRefused):
-        provision_record(subscriber=Subscriber.objects.get(pk=order.subscriber_id), items=["number"],
-                         method="paper", basis="contracted_work", purpose="修理", user=clerk, work_order=order)
+        provision_record(
+            subscriber=Subscriber.objects.get(pk=order.subscriber_id),
+            items=["number"],
+            method="paper",
+            basis="contracted_work",
+            purpose="修理",
+            user=clerk,
+            work_order=order,
+        )
     client.force_login(contractor_user(order.contractor, "denko"))
     assert client.get(reverse("portal:work_order", args=[order.pk])).status_code == 404
 
@@ -504,7 +578,8 @@ def test_opening_a_request_and_printing_its_letter_are_access_logged(client, cle
     client.get(reverse("privacy:request_detail", args=[request.pk]))
     client.get(reverse("privacy:request_letter", args=[request.pk, "decision"]))
     assert list(AccessLog.objects.order_by("id").values_list("action", "subscriber_number")) == [
-        ("view", request.subscriber.number), ("export", request.subscriber.number),
+        ("view", request.subscriber.number),
+        ("export", request.subscriber.number),
     ]
 
 
@@ -527,8 +602,10 @@ def test_the_dashboard_lists_open_requests_overdue_first_with_their_urgency(cler
     assert "due-overdue" in html and closed.number not in html
 
 
-@pytest.mark.parametrize(("days_left", "urgency"), [(12, "ok"), (10, "ok"), (9, "under10"), (5, "under10"),
-                                                    (4, "under5"), (0, "under5"), (-1, "overdue")])
+@pytest.mark.parametrize(
+    ("days_left", "urgency"),
+    [(12, "ok"), (10, "ok"), (9, "under10"), (5, "under10"), (4, "under5"), (0, "under5"), (-1, "overdue")],
+)
 def test_urgency_bands(days_left, urgency):
     request = SubjectRequest(due_on=TODAY() + timedelta(days=days_left))
     assert request.urgency(TODAY()) == urgency
@@ -537,8 +614,14 @@ def test_urgency_bands(days_left, urgency):
 def test_a_clerk_records_a_request_through_the_form_and_bad_input_is_kept(clerk_client):
     subscriber = SubscriberFactory()
     url = reverse("privacy:request_create")
-    form = {"subscriber_number": subscriber.number, "kind": "stop_contractors", "received_on": TODAY().isoformat(),
-            "channel": "counter", "details": "工事業者への提供をやめてほしい", "by_agent": "on"}
+    form = {
+        "subscriber_number": subscriber.number,
+        "kind": "stop_contractors",
+        "received_on": TODAY().isoformat(),
+        "channel": "counter",
+        "details": "工事業者への提供をやめてほしい",
+        "by_agent": "on",
+    }
 
     response = clerk_client.post(url, form)  # an agent, but nameless
     assert response.status_code == 200 and not SubjectRequest.objects.exists()

@@ -72,9 +72,14 @@ def _at(day: date) -> datetime:
 @pytest.fixture
 def old_terminated(db):
     """Terminated in fiscal 2025 with services, history and a work order: past a 5-year rule on TODAY."""
-    subscriber = SubscriberFactory(family_name="榊原", given_name="弦一郎", status="terminated",
-                                   terminated_on=date(2026, 2, 1), applied_on=date(2010, 1, 1),
-                                   activated_on=date(2010, 1, 5))
+    subscriber = SubscriberFactory(
+        family_name="榊原",
+        given_name="弦一郎",
+        status="terminated",
+        terminated_on=date(2026, 2, 1),
+        applied_on=date(2010, 1, 1),
+        activated_on=date(2010, 1, 5),
+    )
     SubscriberServiceFactory(subscriber=subscriber, started_on=date(2010, 1, 5), ended_on=date(2026, 2, 1))
     subscriber.occupation = "会社員"
     subscriber.save()  # a second history row
@@ -98,8 +103,9 @@ def _approve_and_purge(record_class, officer, **kwargs):
 
 @pytest.mark.django_db
 def test_a_proposal_lists_what_is_past_its_date_and_nothing_younger(old_terminated):
-    young = SubscriberFactory(status="terminated", terminated_on=date(2026, 4, 1), applied_on=date(2010, 1, 1),
-                              activated_on=date(2010, 1, 5))
+    young = SubscriberFactory(
+        status="terminated", terminated_on=date(2026, 4, 1), applied_on=date(2010, 1, 1), activated_on=date(2010, 1, 5)
+    )
     active = SubscriberFactory()
 
     (run,) = svc.disposal_propose(today=TODAY, record_class="terminated_subscriber")
@@ -114,14 +120,21 @@ def test_a_proposal_lists_what_is_past_its_date_and_nothing_younger(old_terminat
 def _open_request(subscriber, clerk):
     from privacy.services.requests import request_receive
 
-    request_receive(subscriber=subscriber, kind="disclosure", received_on=timezone.localdate(), channel="mail",
-                    details="開示", user=clerk)
+    request_receive(
+        subscriber=subscriber,
+        kind="disclosure",
+        received_on=timezone.localdate(),
+        channel="mail",
+        details="開示",
+        user=clerk,
+    )
 
 
 def _recent_decision(subscriber, clerk):
     _open_request(subscriber, clerk)
     SubjectRequest.objects.filter(subscriber=subscriber).update(
-        status="closed", decision="full", decided_by=clerk, decided_at=_at(TODAY - timedelta(days=100)))
+        status="closed", decision="full", decided_by=clerk, decided_at=_at(TODAY - timedelta(days=100))
+    )
 
 
 def _manual_hold(subscriber, clerk):
@@ -133,8 +146,9 @@ def _class_hold(subscriber, clerk):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("hold", [_open_request, _recent_decision, _manual_hold, _class_hold],
-                         ids=lambda f: f.__name__.strip("_"))
+@pytest.mark.parametrize(
+    "hold", [_open_request, _recent_decision, _manual_hold, _class_hold], ids=lambda f: f.__name__.strip("_")
+)
 def test_holds_block_disposal(old_terminated, clerk, hold):
     hold(old_terminated, clerk)
     assert svc.disposal_dry_run(TODAY)["terminated_subscriber"] == 0
@@ -143,8 +157,14 @@ def test_holds_block_disposal(old_terminated, clerk, hold):
 
 @pytest.mark.django_db
 def test_an_expired_manual_hold_no_longer_blocks(old_terminated, clerk):
-    LegalHold.objects.create(kind="audit", subscriber=old_terminated, reason="監査", placed_by=clerk,
-                             since=date(2030, 1, 1), until=date(2031, 3, 31))
+    LegalHold.objects.create(
+        kind="audit",
+        subscriber=old_terminated,
+        reason="監査",
+        placed_by=clerk,
+        since=date(2030, 1, 1),
+        until=date(2031, 3, 31),
+    )
     assert svc.disposal_dry_run(TODAY)["terminated_subscriber"] == 1
 
 
@@ -221,16 +241,18 @@ def test_deletion_removes_every_row_of_the_subscriber_history_tables_included(ol
 
 
 @pytest.mark.django_db
-def test_a_purge_interrupted_in_batch_k_then_run_again_disposes_of_exactly_the_right_rows(
-    officer, clerk, monkeypatch
-):
+def test_a_purge_interrupted_in_batch_k_then_run_again_disposes_of_exactly_the_right_rows(officer, clerk, monkeypatch):
     # Given 12 terminated subscribers past their period, each with a service and two history rows,
     # and 3 that are not
     _delete_rule("terminated_subscriber")
     doomed = []
     for i in range(12):
-        s = SubscriberFactory(status="terminated", terminated_on=date(2025, 6, 1), applied_on=date(2010, 1, 1),
-                              activated_on=date(2010, 1, 5))
+        s = SubscriberFactory(
+            status="terminated",
+            terminated_on=date(2025, 6, 1),
+            applied_on=date(2010, 1, 1),
+            activated_on=date(2010, 1, 5),
+        )
         SubscriberServiceFactory(subscriber=s, started_on=date(2010, 1, 5), ended_on=date(2025, 6, 1))
         s.occupation = f"職業{i}"
         s.save()
@@ -319,8 +341,9 @@ def test_auto_approved_classes_are_purged_without_an_officer(clerk, django_captu
     SubscriberFactory()
     from privacy.models import Purpose
 
-    BulkUse.objects.create(user=clerk, purpose=Purpose.objects.get(code="notices"), kind="export_csv", count=1,
-                           at=_at(date(2029, 5, 1)))
+    BulkUse.objects.create(
+        user=clerk, purpose=Purpose.objects.get(code="notices"), kind="export_csv", count=1, at=_at(date(2029, 5, 1))
+    )
     with time_machine.travel(_at(TODAY), tick=False), django_capture_on_commit_callbacks(execute=True):
         # eager Celery: queued, and run once committed
         runs = svc.disposal_propose(today=TODAY, record_class="bulk_use")
@@ -366,8 +389,9 @@ def test_dry_run_counts_per_class_and_changes_nothing(old_terminated, capsys):
 def test_the_command_proposes_and_purges_only_what_is_auto_approved(old_terminated, clerk, capsys):
     from privacy.models import Purpose
 
-    BulkUse.objects.create(user=clerk, purpose=Purpose.objects.get(code="notices"), kind="export_csv", count=1,
-                           at=_at(date(2029, 5, 1)))
+    BulkUse.objects.create(
+        user=clerk, purpose=Purpose.objects.get(code="notices"), kind="export_csv", count=1, at=_at(date(2029, 5, 1))
+    )
     with time_machine.travel(_at(TODAY), tick=False):
         call_command("run_retention")
     out = capsys.readouterr().out
@@ -416,8 +440,15 @@ def test_the_purge_runs_on_a_real_worker_over_redis(celery_worker, officer):
 
     _delete_rule("terminated_subscriber")
     # terminated in fiscal 2020: past a 5-year period from 1 April 2026, so the worker's own today agrees
-    doomed = [SubscriberFactory(status="terminated", terminated_on=date(2020, 6, 1), applied_on=date(2010, 1, 1),
-                                activated_on=date(2010, 1, 5)).pk for _ in range(7)]
+    doomed = [
+        SubscriberFactory(
+            status="terminated",
+            terminated_on=date(2020, 6, 1),
+            applied_on=date(2010, 1, 1),
+            activated_on=date(2010, 1, 5),
+        ).pk
+        for _ in range(7)
+    ]
     kept = SubscriberFactory().pk
     (run,) = svc.disposal_propose(today=timezone.localdate(), record_class="terminated_subscriber")
     DisposalRun.objects.filter(pk=run.pk).update(status="approved", approved_by=officer, approved_at=timezone.now())
@@ -458,11 +489,19 @@ def test_anonymisation_also_removes_what_other_rows_say_about_the_subscriber(old
     from privacy.services.purposes import consent_record
 
     order = WorkOrderFactory(subscriber=old_terminated, note="裏口の鍵は植木鉢の下")
-    ProvisionStop.objects.create(subscriber=old_terminated, scope="contractors", reason="DV被害のため",
-                                 recorded_by=clerk)
+    ProvisionStop.objects.create(
+        subscriber=old_terminated, scope="contractors", reason="DV被害のため", recorded_by=clerk
+    )
     survey = Purpose.objects.create(code="survey", title="調査", description="調査", since=date(2000, 1, 1))
-    consent_record(subscriber=old_terminated, purpose=survey, user_told="市", use_told="調査", method="paper",
-                   given_on=date(2020, 1, 1), user=clerk)
+    consent_record(
+        subscriber=old_terminated,
+        purpose=survey,
+        user_told="市",
+        use_told="調査",
+        method="paper",
+        given_on=date(2020, 1, 1),
+        user=clerk,
+    )
 
     _approve_and_purge("terminated_subscriber", officer)
 
@@ -505,8 +544,15 @@ def test_holds_keep_a_subscribers_provision_records_too(clerk, officer):
     order = WorkOrderFactory()
     from privacy.services.provision import provision_record
 
-    provision_record(subscriber=order.subscriber, items=order.items, method="paper", basis="contracted_work",
-                     purpose="修理", user=clerk, work_order=order)
+    provision_record(
+        subscriber=order.subscriber,
+        items=order.items,
+        method="paper",
+        basis="contracted_work",
+        purpose="修理",
+        user=clerk,
+        work_order=order,
+    )
     _manual_hold(order.subscriber, clerk)
     assert svc.disposal_dry_run(date(2031, 6, 1))["provision"] == 0
     LegalHold.objects.update(until=date(2031, 5, 31))
@@ -520,9 +566,14 @@ def _old_terminated_with_request_files(n, clerk):
     """Terminated long ago, each named by a closed request file: the purge must anonymise them, not delete."""
     subscribers = []
     for i in range(n):
-        subscriber = SubscriberFactory(family_name="瀬戸口", given_name=f"太郎{i}", status="terminated",
-                                       terminated_on=date(2026, 2, 1), applied_on=date(2010, 1, 1),
-                                       activated_on=date(2010, 1, 5))
+        subscriber = SubscriberFactory(
+            family_name="瀬戸口",
+            given_name=f"太郎{i}",
+            status="terminated",
+            terminated_on=date(2026, 2, 1),
+            applied_on=date(2010, 1, 1),
+            activated_on=date(2010, 1, 5),
+        )
         SubscriberServiceFactory(subscriber=subscriber, started_on=date(2010, 1, 5), ended_on=date(2026, 2, 1))
         WorkOrderFactory(subscriber=subscriber, note="犬がいます")
         _open_request(subscriber, clerk)

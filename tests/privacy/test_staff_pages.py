@@ -137,13 +137,17 @@ def test_closing_records_the_paper_sheets_and_ends_portal_access(clerk_client, c
     assert order.status == "open"
 
     # When the date is given
-    clerk_client.post(url, {"outcome": "closed", "sheet_disposition": "returned",
-                            "sheet_disposition_on": TODAY().isoformat()})
+    clerk_client.post(
+        url, {"outcome": "closed", "sheet_disposition": "returned", "sheet_disposition_on": TODAY().isoformat()}
+    )
 
     # Then the work order is closed with who, when and what became of the sheets (■19)
     order.refresh_from_db()
     assert (order.status, order.sheet_disposition, order.sheet_disposition_on, order.closed_by) == (
-        "closed", "returned", TODAY(), clerk,
+        "closed",
+        "returned",
+        TODAY(),
+        clerk,
     )
     # and the gate refuses it from now on
     assert clerk_client.post(reverse("privacy:work_order_sheet", args=[order.pk])).status_code == 302
@@ -160,9 +164,10 @@ def test_the_database_refuses_a_closed_work_order_without_the_sheets_recorded():
 
 @needs_poppler
 def test_printing_a_work_sheet_is_a_paper_provision_of_the_scoped_items(clerk_client, clerk):
-    order = WorkOrderFactory(subscriber=SubscriberFactory(family_name="山田", given_name="一郎",
-                                                          email="not-for-contractors@example.jp"),
-                             items=["number", "name", "address"])
+    order = WorkOrderFactory(
+        subscriber=SubscriberFactory(family_name="山田", given_name="一郎", email="not-for-contractors@example.jp"),
+        items=["number", "name", "address"],
+    )
 
     response = clerk_client.post(reverse("privacy:work_order_sheet", args=[order.pk]))
 
@@ -173,7 +178,10 @@ def test_printing_a_work_sheet_is_a_paper_provision_of_the_scoped_items(clerk_cl
     assert_japanese_font_embedded(response.content)
     provision = Provision.objects.get()
     assert (provision.method, provision.basis, provision.caused_by, provision.items) == (
-        "paper", "contracted_work", clerk, ["number", "name", "address"],
+        "paper",
+        "contracted_work",
+        clerk,
+        ["number", "name", "address"],
     )
 
 
@@ -186,8 +194,16 @@ def test_the_work_sheet_is_printed_only_by_post(clerk_client):
 def _provide(order, user, **kwargs):
     from privacy.services.provision import provision_record
 
-    return provision_record(subscriber=order.subscriber, items=order.items, method="server_access",
-                            basis="contracted_work", purpose="修理", user=user, work_order=order, **kwargs)
+    return provision_record(
+        subscriber=order.subscriber,
+        items=order.items,
+        method="server_access",
+        basis="contracted_work",
+        purpose="修理",
+        user=user,
+        work_order=order,
+        **kwargs,
+    )
 
 
 def test_the_provision_log_filters_by_subscriber_and_contractor(clerk_client, clerk):
@@ -236,8 +252,14 @@ def test_the_subscriber_page_lists_that_subscribers_provisions_only(clerk_client
 
 
 def _offline(order, **overrides):
-    return {"work_order": order.pk, "items": ["number", "name"], "method": "media", "basis": "contracted_work",
-            "purpose": "宅内工事の事前調査", **overrides}
+    return {
+        "work_order": order.pk,
+        "items": ["number", "name"],
+        "method": "media",
+        "basis": "contracted_work",
+        "purpose": "宅内工事の事前調査",
+        **overrides,
+    }
 
 
 def test_a_provision_made_outside_the_system_is_recorded_through_the_gate(clerk_client, clerk):
@@ -248,14 +270,19 @@ def test_a_provision_made_outside_the_system_is_recorded_through_the_gate(clerk_
     assert response.status_code == 302
     provision = Provision.objects.get()
     assert (provision.method, provision.work_order, provision.contractor, provision.caused_by) == (
-        "media", order, order.contractor, clerk,
+        "media",
+        order,
+        order.contractor,
+        clerk,
     )
 
 
 def test_the_gate_refusal_is_shown_and_nothing_recorded(clerk_client, clerk):
     # Given the subscriber stopped provision to contractors
     order = WorkOrderFactory()
-    ProvisionStop.objects.create(subscriber=order.subscriber, scope="contractors", reason="本人の請求", recorded_by=clerk)
+    ProvisionStop.objects.create(
+        subscriber=order.subscriber, scope="contractors", reason="本人の請求", recorded_by=clerk
+    )
 
     # When the clerk records a paper hand-over
     response = clerk_client.post(
@@ -283,8 +310,14 @@ def test_an_exceptional_provision_waits_for_an_officer_who_approves_it_in_writin
     client.force_login(clerk)
     client.post(
         reverse("privacy:provision_record", args=[subscriber.pk]),
-        {"recipient_name": "三沢警察署", "items": ["name", "address"], "method": "paper", "basis": "law",
-         "purpose": "捜査関係事項照会への回答", "reason": "刑事訴訟法第197条第2項に基づく照会"},
+        {
+            "recipient_name": "三沢警察署",
+            "items": ["name", "address"],
+            "method": "paper",
+            "basis": "law",
+            "purpose": "捜査関係事項照会への回答",
+            "reason": "刑事訴訟法第197条第2項に基づく照会",
+        },
     )
     request = ExceptionalProvision.objects.get()
     # Then nothing is provided yet, and the clerk cannot decide it
@@ -302,9 +335,16 @@ def test_an_exceptional_provision_waits_for_an_officer_who_approves_it_in_writin
     # Then the data is provided once, on the approval, and the approval itself is recorded
     request.refresh_from_db()
     provision = Provision.objects.get()
-    assert (request.status, request.decided_by, request.decision_note) == ("provided", officer, "照会書の原本を確認した")
+    assert (request.status, request.decided_by, request.decision_note) == (
+        "provided",
+        officer,
+        "照会書の原本を確認した",
+    )
     assert (provision.basis, provision.approval, provision.recipient_name, provision.caused_by) == (
-        "law", request, "三沢警察署", officer,
+        "law",
+        request,
+        "三沢警察署",
+        officer,
     )
     assert {h.status for h in request.history.all()} == {"requested", "approved", "provided"}
     # and it cannot be decided twice
@@ -314,12 +354,20 @@ def test_an_exceptional_provision_waits_for_an_officer_who_approves_it_in_writin
 
 def test_a_rejected_exceptional_provision_provides_nothing(client, clerk, officer, subscriber):
     request = ExceptionalProvision.objects.create(
-        subscriber=subscriber, recipient_name="某社", items=["name"], method="paper", basis="public_body",
-        purpose="照会", reason="理由", requested_by=clerk,
+        subscriber=subscriber,
+        recipient_name="某社",
+        items=["name"],
+        method="paper",
+        basis="public_body",
+        purpose="照会",
+        reason="理由",
+        requested_by=clerk,
     )
     client.force_login(officer)
-    client.post(reverse("privacy:exceptional_decide", args=[request.pk]),
-                {"decision": "reject", "decision_note": "法令上の根拠が示されていない"})
+    client.post(
+        reverse("privacy:exceptional_decide", args=[request.pk]),
+        {"decision": "reject", "decision_note": "法令上の根拠が示されていない"},
+    )
     request.refresh_from_db()
     assert request.status == "rejected" and not Provision.objects.exists()
 
@@ -330,21 +378,24 @@ def test_admin_shows_the_provision_log_read_only(client, admin_user, clerk):
     change = client.get(reverse("admin:privacy_provision_change", args=[provision.pk]))
     assert change.status_code == 200 and b'name="_save"' not in change.content
     assert client.get(reverse("admin:privacy_provision_add")).status_code == 403
-    assert client.post(reverse("admin:privacy_provision_delete", args=[provision.pk]), {"post": "yes"}).status_code == 403
+    assert (
+        client.post(reverse("admin:privacy_provision_delete", args=[provision.pk]), {"post": "yes"}).status_code == 403
+    )
     assert Provision.objects.count() == 1
 
 
 def test_the_contractor_list_shows_until_when_each_agreement_is_in_force(officer_client):
     in_force = AgreementFactory(signed_on=TODAY() - timedelta(days=10), expires_on=TODAY() + timedelta(days=200))
-    AgreementFactory(contractor=in_force.contractor, signed_on=TODAY() - timedelta(days=400),
-                     expires_on=TODAY() - timedelta(days=30))  # an older one, expired
+    AgreementFactory(
+        contractor=in_force.contractor, signed_on=TODAY() - timedelta(days=400), expires_on=TODAY() - timedelta(days=30)
+    )  # an older one, expired
     lapsed = AgreementFactory(signed_on=TODAY() - timedelta(days=400), expires_on=TODAY() - timedelta(days=1))
     terminated = AgreementFactory(terminated_on=TODAY())
 
     page = officer_client.get(reverse("privacy:contractor_list")).content.decode()
 
     def row(contractor):
-        return page[page.index(contractor.name):].split("</tr>")[0]
+        return page[page.index(contractor.name) :].split("</tr>")[0]
 
     assert (TODAY() + timedelta(days=200)).isoformat() in row(in_force.contractor)
     assert "有効な協定なし" in row(lapsed.contractor) and "有効な協定なし" in row(terminated.contractor)

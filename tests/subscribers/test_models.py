@@ -14,8 +14,14 @@ pytestmark = pytest.mark.django_db
 
 def _valid_fields(**overrides):
     fields = dict(
-        number="00000001", family_name="山田", given_name="太郎", family_name_kana="ヤマダ", given_name_kana="タロウ",
-        postal_code="0330001", street_address="中央町1丁目1-1", applied_on=date(2025, 4, 1),
+        number="00000001",
+        family_name="山田",
+        given_name="太郎",
+        family_name_kana="ヤマダ",
+        given_name_kana="タロウ",
+        postal_code="0330001",
+        street_address="中央町1丁目1-1",
+        applied_on=date(2025, 4, 1),
     )
     return {**fields, **overrides}
 
@@ -81,7 +87,11 @@ def test_full_clean_normalises_typed_values_before_validating():
         )
     )
     subscriber.full_clean()
-    assert (subscriber.postal_code, subscriber.family_name_kana, subscriber.given_name_kana) == ("0330001", "ヤマダ", "タロウ")
+    assert (subscriber.postal_code, subscriber.family_name_kana, subscriber.given_name_kana) == (
+        "0330001",
+        "ヤマダ",
+        "タロウ",
+    )
     assert (subscriber.phone, subscriber.family_name) == ("0176511349", "山田")
 
 

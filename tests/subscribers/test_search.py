@@ -11,8 +11,15 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def yamada():
     return SubscriberFactory(
-        number="90001234", family_name="山田", given_name="太郎", family_name_kana="ヤマダ", given_name_kana="タロウ",
-        phone="0176511349", mobile_phone="09012345678", street_address="大字三沢字園沢230-1", building="コーポ園沢 101",
+        number="90001234",
+        family_name="山田",
+        given_name="太郎",
+        family_name_kana="ヤマダ",
+        given_name_kana="タロウ",
+        phone="0176511349",
+        mobile_phone="09012345678",
+        street_address="大字三沢字園沢230-1",
+        building="コーポ園沢 101",
         email="taro@example.jp",
     )
 
@@ -20,21 +27,50 @@ def yamada():
 @pytest.fixture
 def others():
     return [
-        SubscriberFactory(family_name="佐藤", given_name="花子", family_name_kana="サトウ", given_name_kana="ハナコ",
-                          phone="0176529999", street_address="中央町2丁目1-1"),
-        SubscriberFactory(family_name="山本", given_name="一郎", family_name_kana="ヤマモト", given_name_kana="イチロウ",
-                          phone="0176530000", street_address="幸町3-4"),
+        SubscriberFactory(
+            family_name="佐藤",
+            given_name="花子",
+            family_name_kana="サトウ",
+            given_name_kana="ハナコ",
+            phone="0176529999",
+            street_address="中央町2丁目1-1",
+        ),
+        SubscriberFactory(
+            family_name="山本",
+            given_name="一郎",
+            family_name_kana="ヤマモト",
+            given_name_kana="イチロウ",
+            phone="0176530000",
+            street_address="幸町3-4",
+        ),
     ]
 
 
 @pytest.mark.parametrize(
     "query",
     [
-        "山田", "山田 太郎", "山田　太郎", "山田太郎",
-        "やまだ", "ヤマダ", "ﾔﾏﾀﾞ", "ﾔﾏﾀﾞ ﾀﾛｳ", "やまだたろう",
-        "90001234", "９０００１２３４", "0001234",
-        "0176-51-1349", "０１７６５１", "51-1349", "090-1234", "09012345678",
-        "園沢", "大字三沢字園沢230-1", "２３０－１", "コーポ園沢", "ｺｰﾎﾟ",
+        "山田",
+        "山田 太郎",
+        "山田　太郎",
+        "山田太郎",
+        "やまだ",
+        "ヤマダ",
+        "ﾔﾏﾀﾞ",
+        "ﾔﾏﾀﾞ ﾀﾛｳ",
+        "やまだたろう",
+        "90001234",
+        "９０００１２３４",
+        "0001234",
+        "0176-51-1349",
+        "０１７６５１",
+        "51-1349",
+        "090-1234",
+        "09012345678",
+        "園沢",
+        "大字三沢字園沢230-1",
+        "２３０－１",
+        "コーポ園沢",
+        "ｺｰﾎﾟ",
         "TARO@EXAMPLE.JP",
     ],
 )

@@ -24,8 +24,12 @@ def test_seed_demo_creates_realistic_subscribers_and_the_demo_accounts(capsys):
     assert Subscriber.history.count() == 60
     roles = {u.username: set(u.groups.values_list("name", flat=True)) for u in User.objects.all()}
     assert roles == {
-        "admin": set(), "officer": {"officer"}, "clerk": {"clerk"}, "auditor": {"auditor"},
-        "contractor": {"contractor"}, "contractor2": {"contractor"},
+        "admin": set(),
+        "officer": {"officer"},
+        "clerk": {"clerk"},
+        "auditor": {"auditor"},
+        "contractor": {"contractor"},
+        "contractor2": {"contractor"},
     }
     # Two contractors, each with an agreement in force and live work orders its portal account can open.
     today = timezone.localdate()
@@ -36,7 +40,11 @@ def test_seed_demo_creates_realistic_subscribers_and_the_demo_accounts(capsys):
     assert Department.objects.get().responsible_officer.username == "officer"
     # Open requests at different stages, so the officer's dashboard has something to show.
     assert SubjectRequest.objects.open().count() == 4
-    assert set(SubjectRequest.objects.values_list("status", flat=True)) == {"received", "identity_verified", "under_review"}
+    assert set(SubjectRequest.objects.values_list("status", flat=True)) == {
+        "received",
+        "identity_verified",
+        "under_review",
+    }
     # An unstated purpose whose export reaches the consenting subscribers only.
     survey = Purpose.objects.get(code="survey")
     assert not survey.stated_in_declaration

@@ -18,8 +18,13 @@ pytestmark = pytest.mark.django_db
 Status = Subscriber.Status
 
 TYPED = dict(
-    family_name="山田", given_name="太郎", family_name_kana="やまだ", given_name_kana="たろう",
-    postal_code="〒０３３－０００１", street_address="中央町１丁目２－３", phone="0176-51-1349",
+    family_name="山田",
+    given_name="太郎",
+    family_name_kana="やまだ",
+    given_name_kana="たろう",
+    postal_code="〒０３３－０００１",
+    street_address="中央町１丁目２－３",
+    phone="0176-51-1349",
 )
 
 
@@ -48,11 +53,7 @@ def test_update_ends_removed_services_and_starts_new_ones(clerk):
 
 @pytest.mark.parametrize(
     ("start", "target", "allowed"),
-    [
-        (old, new, new in STATUS_TRANSITIONS[old])
-        for old in Status.values
-        for new in Status.values
-    ],
+    [(old, new, new in STATUS_TRANSITIONS[old]) for old in Status.values for new in Status.values],
 )
 def test_status_moves_only_along_the_transition_map(officer, start, target, allowed):
     today = timezone.localdate()

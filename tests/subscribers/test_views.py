@@ -11,11 +11,23 @@ from tests.factories import SubscriberFactory
 pytestmark = pytest.mark.django_db
 
 FORM = {
-    "family_name": "山田", "given_name": "太郎", "family_name_kana": "やまだ", "given_name_kana": "ﾀﾛｳ",
-    "birth_date": "1980-04-01", "sex": "male", "occupation": "会社員",
-    "postal_code": "〒０３３－０００１", "prefecture": "青森県", "municipality": "三沢市",
-    "street_address": "中央町１丁目２－３", "building": "", "phone": "０１７６－５１－１３４９",
-    "mobile_phone": "", "email": "", "applied_on": "2026-11-01", "services": ["tv", "internet"],
+    "family_name": "山田",
+    "given_name": "太郎",
+    "family_name_kana": "やまだ",
+    "given_name_kana": "ﾀﾛｳ",
+    "birth_date": "1980-04-01",
+    "sex": "male",
+    "occupation": "会社員",
+    "postal_code": "〒０３３－０００１",
+    "prefecture": "青森県",
+    "municipality": "三沢市",
+    "street_address": "中央町１丁目２－３",
+    "building": "",
+    "phone": "０１７６－５１－１３４９",
+    "mobile_phone": "",
+    "email": "",
+    "applied_on": "2026-11-01",
+    "services": ["tv", "internet"],
 }
 
 
@@ -84,7 +96,8 @@ def test_terminate_through_the_status_page(clerk_client):
     subscriber = SubscriberFactory()
     today = timezone.localdate().isoformat()
     response = clerk_client.post(
-        reverse("subscribers:status", args=[subscriber.pk]), {"status": "terminated", "on_date": today, "reason": "転居"}
+        reverse("subscribers:status", args=[subscriber.pk]),
+        {"status": "terminated", "on_date": today, "reason": "転居"},
     )
     assert response.status_code == 302
     subscriber.refresh_from_db()
@@ -152,9 +165,7 @@ def test_history_page_names_statuses_in_japanese(clerk_client):
 
 
 def test_a_terminated_record_cannot_be_edited_or_given_services_again(clerk_client):
-    subscriber = SubscriberFactory(
-        status="terminated", terminated_on=timezone.localdate(), family=("山田", "ヤマダ")
-    )
+    subscriber = SubscriberFactory(status="terminated", terminated_on=timezone.localdate(), family=("山田", "ヤマダ"))
     data = {**FORM, "family_name": "佐藤"}
     data.pop("applied_on")
 

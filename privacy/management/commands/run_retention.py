@@ -11,8 +11,10 @@ from privacy.services.retention import disposal_dry_run, disposal_propose, dispo
 
 
 class Command(BaseCommand):
-    help = ("Propose disposals of records past their retention period; purge those approved (or auto-approved). "
-            "--dry-run prints what would go per class and changes nothing.")
+    help = (
+        "Propose disposals of records past their retention period; purge those approved (or auto-approved). "
+        "--dry-run prints what would go per class and changes nothing."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--dry-run", action="store_true", help="Count per class; write nothing.")
@@ -30,24 +32,40 @@ class Command(BaseCommand):
         rules = {r.record_class: r for r in RetentionRule.objects.all()}
         if dry_run:
             counts = disposal_dry_run(day)
-            self._print(day, {cls: {"would_dispose": n, "years": rules[cls].years, "action": rules[cls].action}
-                              for cls, n in counts.items()}, as_json, dry_run=True)
+            self._print(
+                day,
+                {
+                    cls: {"would_dispose": n, "years": rules[cls].years, "action": rules[cls].action}
+                    for cls, n in counts.items()
+                },
+                as_json,
+                dry_run=True,
+            )
             return
         runs = disposal_propose(today=day)
         report = {}
         for run in DisposalRun.objects.filter(pk__in=[r.pk for r in runs]) | DisposalRun.objects.filter(
-                status__in=["approved", "running", "failed"]):
+            status__in=["approved", "running", "failed"]
+        ):
             if run.status in ("approved", "running", "failed"):
                 disposal_purge(run_id=run.pk, today=day)
             run.refresh_from_db()
-            report[run.record_class] = {"run": run.pk, "status": run.status, "proposed": run.candidate_count,
-                                        "disposed": run.disposed_count, "held": run.held_count}
+            report[run.record_class] = {
+                "run": run.pk,
+                "status": run.status,
+                "proposed": run.candidate_count,
+                "disposed": run.disposed_count,
+                "held": run.held_count,
+            }
         self._print(day, report, as_json, dry_run=False)
 
     def _print(self, day, report: dict, as_json: bool, *, dry_run: bool):
         if as_json:
-            self.stdout.write(json.dumps({"today": day.isoformat(), "dry_run": dry_run, "classes": report},
-                                         ensure_ascii=False, indent=2))
+            self.stdout.write(
+                json.dumps(
+                    {"today": day.isoformat(), "dry_run": dry_run, "classes": report}, ensure_ascii=False, indent=2
+                )
+            )
             return
         self.stdout.write(f"retention {'dry run ' if dry_run else ''}as of {day.isoformat()}")
         for cls, row in report.items():

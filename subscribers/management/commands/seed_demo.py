@@ -33,7 +33,8 @@ class Command(BaseCommand):
         result = seed_demo(subscribers=subscribers, seed=seed, today=timezone.localdate())
         elapsed = time.monotonic() - started
         self.stdout.write(
-            _("Created %(count)d subscribers in %(seconds).1f s.") % {"count": result.subscribers_created, "seconds": elapsed}
+            _("Created %(count)d subscribers in %(seconds).1f s.")
+            % {"count": result.subscribers_created, "seconds": elapsed}
         )
         self.stdout.write(_("Demo accounts (username / password / role):"))
         for username, password, role in result.accounts:
