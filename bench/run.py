@@ -308,7 +308,7 @@ def measure_pages(reps: int) -> dict:
     from django.test import Client
 
     from privacy.models import User, WorkOrder
-    from privacy.selectors import work_orders_visible_to
+    from privacy.selectors.work_orders import work_orders_visible_to
     from subscribers.models import Subscriber
 
     results = {}
@@ -631,7 +631,7 @@ def load_run(seconds: int, clients: int = 50) -> dict:
     from django.contrib.sessions.backends.db import SessionStore
 
     from privacy.models import User
-    from privacy.selectors import work_orders_visible_to
+    from privacy.selectors.work_orders import work_orders_visible_to
 
     def session_for(user):
         store = SessionStore()

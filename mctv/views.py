@@ -3,12 +3,17 @@
 import logging
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.views import defaults
 
 security_log = logging.getLogger("mctv.security")
+
+
+class StaffPermissionMixin(LoginRequiredMixin, PermissionRequiredMixin):
+    """Every staff page: anonymous users go to the login page, signed-in users without the permission get 403."""
 
 
 @login_required

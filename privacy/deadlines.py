@@ -4,7 +4,7 @@ The day of receipt is not counted (初日不算入) and a period of N days ends 
 end of the Nth day. The office is closed on Saturdays, Sundays, national holidays
 (the maintained ``holidays`` calendar, not a hand-typed list) and 29 Dec – 3 Jan;
 the due date a clerk works to is the last open day on or before the period's end.
-Everything that needs a due date calls ``due_date``; nothing else counts days.
+Everything that needs a due date calls ``due_date``; nothing outside this module counts days.
 """
 
 from datetime import date, timedelta
@@ -43,3 +43,45 @@ def open_days_between(start: date, end: date) -> int:
     if end < start:
         return -open_days_between(end, start)
     return sum(1 for n in range(1, (end - start).days + 1) if not is_office_closed(start + timedelta(days=n)))
+
+
+def nth_open_day_after(start: date, n: int) -> date:
+    """The ``n``th day the office is open after ``start`` (the digest looks this far ahead)."""
+    day, counted = start, 0
+    while counted < n:
+        day += timedelta(days=1)
+        if not is_office_closed(day):
+            counted += 1
+    return day
+
+
+def calendar_days_after(start: date, days: int) -> date:
+    """``days`` calendar days after ``start``, closed days counted like any other (the incident reports' periods)."""
+    return start + timedelta(days=days)
+
+
+def days_between(start: date, end: date) -> int:
+    """Calendar days from ``start`` to ``end`` (negative when ``end`` comes first): days a clock stood still,
+    days left until a due date."""
+    return (end - start).days
+
+
+def urgency(due_on: date, today: date) -> str:
+    """How pressing a due date is, for the dashboard's colours: ``overdue``, ``under5`` or ``under10`` calendar
+    days left, else ``ok``."""
+    left = days_between(today, due_on)
+    if left < 0:
+        return "overdue"
+    if left < 5:
+        return "under5"
+    if left < 10:
+        return "under10"
+    return "ok"
+
+
+def one_year_before(day: date) -> date:
+    """The same day a year earlier (28 February for a 29 February)."""
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)

@@ -4,18 +4,17 @@ Each takes the request and renders from recorded facts only; the disclosure also
 for a requester who asks for an electronic copy (■30(1)).
 """
 
-import csv
-import io
 import json
+from typing import Any
 
 from django.utils import timezone
 
 from privacy.data_items import item_labels
-from privacy.models import SubjectRequest
+from privacy.events.requests import Kind as EventKind
+from privacy.models import SubjectRequest, User
 from privacy.models.requests import RequestKind
 from privacy.pdf import render_pdf
-from privacy.selectors import disclosure_contents
-from subscribers.views import csv_safe
+from privacy.selectors.requests import disclosure_contents
 
 Decision = SubjectRequest.Decision
 
@@ -47,7 +46,7 @@ def decision_letter_pdf(request: SubjectRequest) -> bytes:
     effect = EFFECT_TEXT.get(request.kind) if request.decision == Decision.FULL else ""
     if request.kind in (RequestKind.DISCLOSURE,) and request.decision == Decision.PARTIAL:
         effect = "開示する部分について、保有個人情報開示書を同封します。"
-    if request.events.filter(action="record_edited").exists():
+    if request.events.filter(kind=EventKind.RECORD_EDITED).exists():
         effect = "請求に基づき、加入者台帳を訂正しました。"
     return render_pdf(
         "pdf/request_decision.html",
@@ -64,7 +63,7 @@ def extension_notice_pdf(request: SubjectRequest) -> bytes:
     return render_pdf("pdf/request_extension.html", _context(request, "2"))
 
 
-def disclosure_pdf(request: SubjectRequest, user) -> bytes:
+def disclosure_pdf(request: SubjectRequest, user: User) -> bytes:
     return render_pdf(
         "pdf/disclosure.html",
         {
@@ -74,7 +73,7 @@ def disclosure_pdf(request: SubjectRequest, user) -> bytes:
     )
 
 
-def disclosure_data(request: SubjectRequest, user) -> dict:
+def disclosure_data(request: SubjectRequest, user: User) -> dict[str, Any]:
     """The disclosure as plain data, for the electronic copy."""
     contents = disclosure_contents(request.subscriber, user, withheld_items=request.withheld_items)
     return {
@@ -104,28 +103,23 @@ def disclosure_data(request: SubjectRequest, user) -> dict:
     }
 
 
-def disclosure_json(request: SubjectRequest, user) -> str:
+def disclosure_json(request: SubjectRequest, user: User) -> str:
     return json.dumps(disclosure_data(request, user), ensure_ascii=False, indent=2)
 
 
-def disclosure_csv(request: SubjectRequest, user) -> str:
-    """One CSV: section, label, value rows, readable in a spreadsheet."""
+def disclosure_rows(request: SubjectRequest, user: User) -> list[list[str]]:
+    """The electronic copy as spreadsheet rows: section, label, value (``mctv.responses.csv_response`` writes them)."""
     data = disclosure_data(request, user)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["区分", "項目", "内容"])
-    for label, value in data["items"].items():
-        writer.writerow(["個人情報", label, csv_safe(value)])
-    for s in data["services"]:
-        writer.writerow(["契約サービス", s["service"], f"{s['started_on']}〜{s['ended_on'] or ''}"])
-    for purpose in data["purposes"]:
-        writer.writerow(["利用目的", "", purpose])
-    for p in data["provisions"]:
-        writer.writerow(
-            [
-                "提供記録",
-                p["at"],
-                csv_safe(f"{p['recipient']} / {'、'.join(p['items'])} / {p['method']} / {p['basis']} / {p['purpose']}"),
-            ]
-        )
-    return "\ufeff" + out.getvalue()
+    rows = [["区分", "項目", "内容"]]
+    rows += [["個人情報", label, value] for label, value in data["items"].items()]
+    rows += [["契約サービス", s["service"], f"{s['started_on']}〜{s['ended_on'] or ''}"] for s in data["services"]]
+    rows += [["利用目的", "", purpose] for purpose in data["purposes"]]
+    rows += [
+        [
+            "提供記録",
+            p["at"],
+            f"{p['recipient']} / {'、'.join(p['items'])} / {p['method']} / {p['basis']} / {p['purpose']}",
+        ]
+        for p in data["provisions"]
+    ]
+    return rows

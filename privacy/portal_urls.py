@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import portal
+from .views import portal
 
 app_name = "portal"
 urlpatterns = [

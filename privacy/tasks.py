@@ -1,9 +1,17 @@
 """Daily Celery jobs of the privacy capabilities. Each takes plain values, re-reads, and is idempotent."""
 
+from datetime import timedelta
+
 from celery import shared_task
+from django.utils import timezone
 from django.utils.dateparse import parse_date
 
+from privacy.models import DisposalRun
 from privacy.services.digest import deadline_digest_send_all
+from privacy.services.retention import disposal_propose, disposal_purge
+
+# A running purge that has made no progress for this long lost its chain (a crash, a lost worker): resume it.
+STALE_PURGE = timedelta(hours=1)
 
 
 @shared_task(name="privacy.send_deadline_digests", acks_late=True)
@@ -15,21 +23,12 @@ def send_deadline_digests(today: str | None = None) -> int:
 @shared_task(name="privacy.propose_disposals", acks_late=True)
 def propose_disposals(today: str | None = None) -> list[int]:
     """Daily: write each class's proposal (auto-approved classes are queued at once); resume unfinished purges."""
-    from datetime import timedelta
-
-    from django.db.models import Q
-    from django.utils import timezone
-
-    from privacy.models import DisposalRun
-    from privacy.services.retention import disposal_propose
-
     day = parse_date(today) if today else None
     runs = disposal_propose(today=day or timezone.localdate())
     # A purge stopped by a crash or a lost worker resumes (the purge is idempotent); one still making progress
     # within the hour is left to its own chain.
-    stale = timezone.now() - timedelta(hours=1)
     for run_id in (
-        DisposalRun.objects.filter(Q(status__in=["approved", "failed"]) | Q(status="running", updated_at__lt=stale))
+        DisposalRun.objects.to_resume(stale_before=timezone.now() - STALE_PURGE)
         .exclude(pk__in=[r.pk for r in runs])
         .values_list("pk", flat=True)
     ):
@@ -40,8 +39,6 @@ def propose_disposals(today: str | None = None) -> list[int]:
 @shared_task(name="privacy.purge_disposal_run", acks_late=True, max_retries=None)
 def purge_disposal_run(run_id: int, batches_per_call: int = 40) -> bool:
     """Purge an approved run by id, a capped number of batches per call; re-queues itself until done."""
-    from privacy.services.retention import disposal_purge
-
     done = disposal_purge(run_id=run_id, max_batches=batches_per_call)
     if not done:
         purge_disposal_run.delay(run_id, batches_per_call)

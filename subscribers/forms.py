@@ -66,7 +66,8 @@ class SubscriberStatusForm(forms.Form):
     on_date = forms.DateField(
         label=_("Effective date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
-    reason = forms.CharField(label=_("Reason or note"), required=False, max_length=200)
+    # The history row keeps the reason, in 100 characters.
+    reason = forms.CharField(label=_("Reason or note"), required=False, max_length=100)
 
     def __init__(self, *args, subscriber: Subscriber, **kwargs):
         super().__init__(*args, **kwargs)

@@ -2,9 +2,9 @@
 
 from django.core.exceptions import ValidationError
 from django.db import connections, models, transaction
+from django.db.models import Q
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Collate
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords

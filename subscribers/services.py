@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -9,32 +10,30 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
-from .models import (
-    SUBSCRIBER_NUMBER_SEQUENCE,
-    NumberSequence,
-    Subscriber,
-    SubscriberService,
-    format_subscriber_number,
-)
+from mctv.transitions import Lifecycle, set_status
+
+from .models import SUBSCRIBER_NUMBER_SEQUENCE, NumberSequence, Subscriber, SubscriberService, format_subscriber_number
+
+if TYPE_CHECKING:
+    from privacy.models import User
 
 Status = Subscriber.Status
 
 # Which status may follow which; anything else is refused.
-STATUS_TRANSITIONS: dict[str, frozenset[str]] = {
-    Status.APPLIED: frozenset({Status.ACTIVE, Status.TERMINATED}),
-    Status.ACTIVE: frozenset({Status.SUSPENDED, Status.TERMINATED}),
-    Status.SUSPENDED: frozenset({Status.ACTIVE, Status.TERMINATED}),
-    Status.TERMINATED: frozenset(),
-}
+SUBSCRIBER_LIFECYCLE = Lifecycle(
+    Status,
+    {
+        Status.APPLIED: frozenset({Status.ACTIVE, Status.TERMINATED}),
+        Status.ACTIVE: frozenset({Status.SUSPENDED, Status.TERMINATED}),
+        Status.SUSPENDED: frozenset({Status.ACTIVE, Status.TERMINATED}),
+        Status.TERMINATED: frozenset(),
+    },
+)
 STATUS_DATE_FIELD = {
     Status.ACTIVE: "activated_on",
     Status.SUSPENDED: "suspended_on",
     Status.TERMINATED: "terminated_on",
 }
-
-
-class StatusTransitionError(ValidationError):
-    pass
 
 
 def subscriber_next_numbers(count: int = 1) -> list[str]:
@@ -72,19 +71,16 @@ def subscriber_update(
 
 
 def subscriber_allowed_statuses(subscriber: Subscriber) -> frozenset[str]:
-    return STATUS_TRANSITIONS[subscriber.status]
+    return SUBSCRIBER_LIFECYCLE.allowed(subscriber.status)
 
 
 @transaction.atomic
-def subscriber_set_status(*, subscriber: Subscriber, status: str, on_date: date, user, reason: str = "") -> Subscriber:
+def subscriber_set_status(
+    *, subscriber: Subscriber, status: str, on_date: date, user: "User", reason: str = ""
+) -> Subscriber:
     """Move a subscriber through the status map; the history row records who, when, from, to and why."""
     subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
-    if status not in STATUS_TRANSITIONS[subscriber.status]:
-        raise StatusTransitionError(
-            _("A subscriber cannot go from “%(old)s” to “%(new)s”.")
-            % {"old": Status(subscriber.status).label, "new": Status(status).label},
-            code="invalid_transition",
-        )
+    SUBSCRIBER_LIFECYCLE.check(subscriber.status, status, thing=str(Subscriber._meta.verbose_name))
     if on_date < subscriber.applied_on:
         raise ValidationError({"on_date": _("The date cannot be before the application date.")})
     if on_date > timezone.localdate():
@@ -92,12 +88,8 @@ def subscriber_set_status(*, subscriber: Subscriber, status: str, on_date: date,
         raise ValidationError({"on_date": _("The date cannot be in the future.")})
     if subscriber.status == Status.SUSPENDED:
         subscriber.suspended_on = None  # the history keeps the suspension's dates
-    subscriber.status = status
     setattr(subscriber, STATUS_DATE_FIELD[status], on_date)
-    subscriber.full_clean()
-    subscriber._history_user = user
-    subscriber._change_reason = reason or Status(status).label
-    subscriber.save()
+    set_status(subscriber, status, lifecycle=SUBSCRIBER_LIFECYCLE, user=user, reason=reason)
     if status == Status.TERMINATED:
         # Termination ends every contracted service on the same day.
         _sync_services(subscriber=subscriber, services=(), user=user, on_date=on_date)
@@ -176,6 +168,8 @@ def subscribers_erase(*, subscriber_ids: Iterable[int], user, reason: str, on_da
     now = timezone.now()
     for subscriber in rows:
         if subscriber.status != Status.TERMINATED:
+            # Many rows at once (bulk_update_with_history below writes each one's history row), by the same map.
+            SUBSCRIBER_LIFECYCLE.check(subscriber.status, Status.TERMINATED, thing=str(Subscriber._meta.verbose_name))
             subscriber.status, subscriber.terminated_on = Status.TERMINATED, max(on_date, subscriber.applied_on)
             _sync_services(subscriber=subscriber, services=(), user=user, on_date=subscriber.terminated_on)
         for name, value in ERASED_VALUES.items():

@@ -1,13 +1,10 @@
 """Staff pages of the registry. Thin: the form validates, a service writes, a selector decides visibility."""
 
-import csv
-
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.decorators import method_decorator
@@ -15,21 +12,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import DetailView, FormView, ListView, View
 
+from mctv.forms import add_service_error
 from mctv.paginator import CountingPaginator
+from mctv.responses import csv_response
+from mctv.views import StaffPermissionMixin
 from privacy.models import AccessLog, BulkUse, Purpose
-from privacy.selectors import (
-    provision_stops_in_force,
-    provisions_visible_to,
-    requests_visible_to,
-    subscribers_usable_for,
-    work_orders_visible_to,
-)
+from privacy.models.purposes import SERVICE_PURPOSE
+from privacy.selectors.provisions import provision_stops_in_force, provisions_visible_to
+from privacy.selectors.purposes import subscribers_usable_by
+from privacy.selectors.requests import requests_visible_to
+from privacy.selectors.work_orders import work_orders_visible_to
 from privacy.services.access_log import access_log_record
 from privacy.services.purposes import bulk_use_record
 from privacy.services.requests import request_apply_edit
-
-REGISTRY_PURPOSE = "service"
-from privacy.views.base import StaffPermissionMixin, add_service_error
 
 from .forms import SUBSCRIBER_FIELDS, SubscriberForm, SubscriberStatusForm
 from .models import Subscriber, SubscriberService
@@ -57,13 +52,15 @@ class LoggedFormMixin(SubscriberObjectMixin):
         return super().get(request, *args, **kwargs)
 
 
-def _searched(request):
+def _search_terms(request) -> tuple[str, str]:
     query = request.GET.get("q", "").strip()
     status = request.GET.get("status", "")
-    qs = Subscriber.objects.visible_to(request.user).search(query)
-    if status in Subscriber.Status.values:
-        qs = qs.filter(status=status)
-    return qs, query, status
+    return query, status if status in Subscriber.Status.values else ""
+
+
+def _searched(subscribers, query: str, status: str):
+    qs = subscribers.search(query)
+    return qs.filter(status=status) if status else qs
 
 
 # What a row of the list shows: the search leaves the rest of the record unread.
@@ -99,7 +96,8 @@ class SubscriberListView(StaffPermissionMixin, ListView):
         return paginator(queryset, *args, **kwargs)
 
     def get_queryset(self):
-        qs, self.query, self.status = _searched(self.request)
+        self.query, self.status = _search_terms(self.request)
+        qs = _searched(Subscriber.objects.visible_to(self.request.user), self.query, self.status)
         if self.query:
             qs = qs.ordered_by_reading()
         return qs.only(*LIST_COLUMNS)
@@ -301,9 +299,9 @@ class SubscriberExportView(StaffPermissionMixin, View):
     def get(self, request):
         # A bulk use names its purpose (§2(2)): the registry's own export serves application, construction,
         # billing and collection, and reaches only whom that purpose may (never a suspension of use).
-        purpose = get_object_or_404(Purpose, code=REGISTRY_PURPOSE)
-        qs, query, status = _searched(request)
-        qs = qs.filter(pk__in=subscribers_usable_for(purpose).values("pk"))
+        purpose = get_object_or_404(Purpose, code=SERVICE_PURPOSE)
+        query, status = _search_terms(request)
+        qs = _searched(subscribers_usable_by(request.user, purpose), query, status)
         with transaction.atomic():
             rows = list(qs.order_by("number"))
             bulk_use_record(
@@ -314,15 +312,9 @@ class SubscriberExportView(StaffPermissionMixin, View):
                 filters={"query": query, "status": status},
                 path=request.get_full_path(),
             )
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        filename = f"subscribers-{timezone.localtime():%Y%m%d-%H%M}.csv"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        response.write("\ufeff")  # BOM, so spreadsheet software reads the Japanese correctly
-        writer = csv.writer(response)
-        writer.writerow([str(Subscriber._meta.get_field(c).verbose_name) for c in self.columns])
-        for subscriber in rows:
-            writer.writerow([csv_safe(self.cell(subscriber, c)) for c in self.columns])
-        return response
+        header = [str(Subscriber._meta.get_field(c).verbose_name) for c in self.columns]
+        lines = ([self.cell(subscriber, c) for c in self.columns] for subscriber in rows)
+        return csv_response(f"subscribers-{timezone.localtime():%Y%m%d-%H%M}.csv", [header, *lines])
 
     @staticmethod
     def cell(subscriber: Subscriber, column: str) -> str:
@@ -331,9 +323,3 @@ class SubscriberExportView(StaffPermissionMixin, View):
         if column in ("postal_code", "phone", "mobile_phone"):
             return getattr(subscriber, f"{column}_display")
         return getattr(subscriber, column)
-
-
-def csv_safe(value) -> str:
-    """A cell a spreadsheet will not run as a formula (CSV injection)."""
-    value = "" if value is None else str(value)
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

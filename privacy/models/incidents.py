@@ -4,7 +4,8 @@ Whether an incident must be reported, to whom, and by when is configuration (``I
 the facts are recorded here; every status move writes an append-only ``IncidentEvent``.
 """
 
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date
 
 from django.conf import settings
 from django.db import models
@@ -15,6 +16,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from mctv.db import AppendOnlyModel, TimeStampedModel
+from privacy.deadlines import calendar_days_after
 
 
 class IncidentSettings(TimeStampedModel):
@@ -150,6 +152,11 @@ class Incident(TimeStampedModel):
         return f"{self.number} {self.discovered_at:%Y-%m-%d}"
 
     @property
+    def is_open(self) -> bool:
+        """Not yet closed: its facts, people and notices may still be recorded."""
+        return self.status != IncidentStatus.CLOSED
+
+    @property
     def affected_count(self) -> int:
         registry = getattr(self, "registry_count", None)
         return (self.affected.count() if registry is None else registry) + self.other_people_count
@@ -174,22 +181,37 @@ class Incident(TimeStampedModel):
 
     def preliminary_due(self, config: IncidentSettings | None = None) -> date:
         config = config or IncidentSettings.current()
-        return self.discovered_on + timedelta(days=config.preliminary_days)
+        return calendar_days_after(self.discovered_on, config.preliminary_days)
 
     def final_due(self, config: IncidentSettings | None = None) -> date:
         config = config or IncidentSettings.current()
-        return self.discovered_on + timedelta(days=config.final_days_malicious if self.malicious else config.final_days)
+        return calendar_days_after(
+            self.discovered_on, config.final_days_malicious if self.malicious else config.final_days
+        )
 
-    def next_deadline(self, config: IncidentSettings | None = None) -> tuple[str, date] | None:
+    def next_deadline(self, config: IncidentSettings | None = None) -> "ReportDeadline | None":
         """The report due next, for the dashboard and the digest; None when nothing is owed."""
         config = config or IncidentSettings.current()
         if self.status == IncidentStatus.CLOSED or not self.reportable_reasons(config):
             return None
         if self.preliminary_reported_on is None:
-            return str(_("preliminary report")), self.preliminary_due(config)
+            return ReportDeadline(ReportKind.PRELIMINARY, self.preliminary_due(config))
         if self.final_reported_on is None:
-            return str(_("final report")), self.final_due(config)
+            return ReportDeadline(ReportKind.FINAL, self.final_due(config))
         return None
+
+
+class ReportKind(models.TextChoices):
+    PRELIMINARY = "preliminary", _("preliminary report")
+    FINAL = "final", _("final report")
+
+
+@dataclass(frozen=True)
+class ReportDeadline:
+    """A report owed to the authorities (速報 or 確報) and the day it is due."""
+
+    report: ReportKind
+    due_on: date
 
 
 class NoticeMethod(models.TextChoices):
@@ -228,20 +250,42 @@ class IncidentSubscriber(TimeStampedModel):
         return f"{self.incident.number} {self.subscriber_id}"
 
 
+class IncidentEventKind(models.TextChoices):
+    """What happened to an incident; each kind is written by its own function in ``privacy.events.incidents``."""
+
+    RECORDED = "recorded", _("Recorded")
+    EDITED = "edited", _("Edited")
+    PRELIMINARY_REPORTED = "preliminary_reported", _("Preliminary report made")
+    FINAL_REPORTED = "final_reported", _("Final report made")
+    CLOSED = "closed", pgettext_lazy("request status", "Closed")
+    NOTICES_SENT = "notices_sent", _("Notices sent")
+
+
 class IncidentEvent(AppendOnlyModel):
-    """Who moved the incident, when, from what to what, why. Append-only (PostgreSQL trigger)."""
+    """Who did what to the incident, when, from what status to what, the note typed, and the act's codes and
+    numbers (``parameters``): the sentence a reader sees is made from them when shown. Append-only (PostgreSQL
+    trigger)."""
+
+    Kind = IncidentEventKind
 
     incident = models.ForeignKey(Incident, verbose_name=_("incident"), on_delete=models.PROTECT, related_name="events")
     at = models.DateTimeField(_("when"), default=timezone.now)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("who"), on_delete=models.PROTECT, related_name="+"
     )
-    action = models.CharField(_("what"), max_length=30)
+    kind = models.CharField(_("what"), max_length=30, choices=IncidentEventKind.choices)
     from_status = models.CharField(_("status before"), max_length=24, blank=True)
     to_status = models.CharField(_("status after"), max_length=24, blank=True)
     note = models.TextField(_("note"), blank=True)
+    parameters = models.JSONField(_("details"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("incident event")
         verbose_name_plural = _("incident events")
         ordering = ["at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=IncidentEventKind.values), name="incidentevent_kind_known")
+        ]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.kind} {self.from_status}→{self.to_status}"

@@ -15,6 +15,12 @@ from simple_history.models import HistoricalRecords
 
 from mctv.db import AppendOnlyModel, TimeStampedModel
 
+# Codes of the purposes the declaration states (§2(2)), seeded by migration 0010: the registry's own export
+# serves the first, statistics the third.
+SERVICE_PURPOSE = "service"
+NOTICES_PURPOSE = "notices"
+STATISTICS_PURPOSE = "statistics"
+
 
 class PurposeQuerySet(models.QuerySet):
     def in_force(self, on: date):

@@ -5,7 +5,7 @@ A request moves through ``privacy.services.requests.TRANSITIONS``; every move wr
 and is stored, so the dashboard and the daily digest can use an index.
 """
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.conf import settings
 from django.db import models
@@ -16,6 +16,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from mctv.db import AppendOnlyModel, TimeStampedModel
+from privacy import deadlines
 from subscribers.fields import PostalCodeField
 
 
@@ -214,7 +215,7 @@ class SubjectRequest(TimeStampedModel):
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     replied_on = models.DateField(_("replied on"), null=True, blank=True)
     reply_method = models.CharField(_("reply sent"), max_length=10, choices=ReplyMethod.choices, blank=True)
-    # The request file's retention period counts from here (privacy.retention).
+    # The request file's retention period counts from here (privacy.fiscal_years).
     closed_on = models.DateField(_("closed on"), null=True, blank=True, db_index=True)
     received_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("received by"), on_delete=models.PROTECT, related_name="+"
@@ -269,22 +270,44 @@ class SubjectRequest(TimeStampedModel):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
+    @property
+    def awaits_identity_check(self) -> bool:
+        """Open and nobody has yet checked who asked: nothing may be disclosed or changed (■34)."""
+        return self.is_open and not self.identity_verified
+
+    @property
+    def extension_available(self) -> bool:
+        """The period is extended at most once."""
+        return not self.extension_days
+
+    @property
+    def fee_outstanding(self) -> bool:
+        return bool(self.fee_yen) and self.fee_paid_on is None
+
+    @property
+    def grants_disclosure(self) -> bool:
+        """A disclosure request granted in full or in part: the disclosed data may be handed over."""
+        return self.kind == RequestKind.DISCLOSURE and self.decision in (Decision.FULL, Decision.PARTIAL)
+
+    @property
+    def record_change_allowed(self) -> bool:
+        """A correction, addition or deletion decided in the requester's favour and not yet replied to: the
+        registry is changed through the request, and the reply waits for that change."""
+        return (
+            self.status == RequestStatus.DECIDED
+            and self.kind in EDIT_KINDS
+            and self.decision in (Decision.FULL, Decision.PARTIAL)
+        )
+
     def days_left(self, today: date | None = None) -> int:
         """Calendar days until the due date (negative when overdue)."""
-        return (self.due_on - (today or timezone.localdate())).days
+        return deadlines.days_between(today or timezone.localdate(), self.due_on)
 
     def urgency(self, today: date | None = None) -> str:
-        """For the dashboard: ``paused``, ``overdue``, ``under5``, ``under10`` or ``ok`` (10 days or more)."""
+        """For the dashboard: ``paused``, or how pressing the due date is (``privacy.deadlines.urgency``)."""
         if self.status == RequestStatus.PAUSED:
             return "paused"
-        left = self.days_left(today)
-        if left < 0:
-            return "overdue"
-        if left < 5:
-            return "under5"
-        if left < 10:
-            return "under10"
-        return "ok"
+        return deadlines.urgency(self.due_on, today or timezone.localdate())
 
     @property
     def replied_in_time(self) -> bool | None:
@@ -292,33 +315,33 @@ class SubjectRequest(TimeStampedModel):
             return None
         return self.replied_on <= self.due_on
 
-    @property
-    def max_extension_until(self) -> date:
-        return self.due_on + timedelta(days=30 - self.extension_days)
 
+class RequestEventKind(models.TextChoices):
+    """What happened to a request; each kind is written by its own function in ``privacy.events.requests``."""
 
-EVENT_LABELS = {
-    "received": _("Received"),
-    "identity_verified": _("Identity verified"),
-    "review_started": _("Review started"),
-    "paused": _("Paused"),
-    "resumed": _("Resumed"),
-    "extended": _("Deadline extended"),
-    "decided": _("Decided"),
-    "provision_stopped": _("Provision stopped"),
-    "use_suspended": _("Use suspended"),
-    "erased": _("Personal data erased"),
-    "record_edited": _("Record changed as requested"),
-    "replied": _("Reply sent"),
-    "closed": pgettext_lazy("request status", "Closed"),
-    "withdrawn": _("Withdrawn"),
-    "fee_paid": _("Fee paid"),
-    "disclosure_handed_over": _("Disclosed data handed over"),
-}
+    RECEIVED = "received", _("Received")
+    IDENTITY_VERIFIED = "identity_verified", _("Identity verified")
+    REVIEW_STARTED = "review_started", _("Review started")
+    PAUSED = "paused", _("Paused")
+    RESUMED = "resumed", _("Resumed")
+    EXTENDED = "extended", _("Deadline extended")
+    DECIDED = "decided", _("Decided")
+    PROVISION_STOPPED = "provision_stopped", _("Provision stopped")
+    USE_SUSPENDED = "use_suspended", _("Use suspended")
+    ERASED = "erased", _("Personal data erased")
+    RECORD_EDITED = "record_edited", _("Record changed as requested")
+    REPLIED = "replied", _("Reply sent")
+    CLOSED = "closed", pgettext_lazy("request status", "Closed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    FEE_PAID = "fee_paid", _("Fee paid")
+    DISCLOSURE_HANDED_OVER = "disclosure_handed_over", _("Disclosed data handed over")
 
 
 class RequestEvent(AppendOnlyModel):
-    """One move or act on a request: who, when, from, to, note. Append-only (PostgreSQL trigger)."""
+    """One move or act on a request: who, when, what, from, to, the note typed, and the act's codes, ids and dates
+    (``parameters``); the sentence a reader sees is made from them when shown. Append-only (PostgreSQL trigger)."""
+
+    Kind = RequestEventKind
 
     request = models.ForeignKey(
         SubjectRequest, verbose_name=_("request"), on_delete=models.PROTECT, related_name="events"
@@ -328,7 +351,7 @@ class RequestEvent(AppendOnlyModel):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("who"), on_delete=models.PROTECT, related_name="+"
     )
-    action = models.CharField(_("what"), max_length=30)
+    kind = models.CharField(_("what"), max_length=30, choices=RequestEventKind.choices)
     from_status = models.CharField(_("status before"), max_length=20, blank=True)
     to_status = models.CharField(_("status after"), max_length=20, blank=True)
     note = models.TextField(_("note"), blank=True)
@@ -339,20 +362,12 @@ class RequestEvent(AppendOnlyModel):
         verbose_name_plural = _("request events")
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["request", "at"], name="requestevent_request_at")]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=RequestEventKind.values), name="requestevent_kind_known")
+        ]
 
     def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.from_status}→{self.to_status}"
-
-    @property
-    def action_label(self) -> str:
-        return str(EVENT_LABELS.get(self.action, self.action))
-
-    @property
-    def move_label(self) -> str:
-        if not self.to_status:
-            return ""
-        labels = dict(RequestStatus.choices)
-        return f"{labels.get(self.from_status, self.from_status)} → {labels.get(self.to_status, self.to_status)}"
+        return f"{self.at:%Y-%m-%d %H:%M} {self.kind} {self.from_status}→{self.to_status}"
 
 
 class DeadlineDigest(models.Model):

@@ -146,7 +146,32 @@ class DisposalStatus(models.TextChoices):
     FAILED = "failed", _("Failed (will resume)")
 
 
+# A run still to be approved, purged or resumed: one per record class at a time.
+UNFINISHED_STATUSES = [DisposalStatus.PROPOSED, DisposalStatus.APPROVED, DisposalStatus.RUNNING, DisposalStatus.FAILED]
+# A run the purge works on (approved, under way, or stopped by an error and resumed).
+PURGEABLE_STATUSES = [DisposalStatus.APPROVED, DisposalStatus.RUNNING, DisposalStatus.FAILED]
+
+
+class DisposalRunQuerySet(models.QuerySet):
+    def unfinished(self):
+        return self.filter(status__in=UNFINISHED_STATUSES)
+
+    def purgeable(self):
+        return self.filter(status__in=PURGEABLE_STATUSES)
+
+    def to_resume(self, stale_before):
+        """Purges to start again: approved or failed ones, and running ones whose chain stopped (no progress
+        since ``stale_before``)."""
+        return self.filter(
+            Q(status__in=[DisposalStatus.APPROVED, DisposalStatus.FAILED])
+            | Q(status=DisposalStatus.RUNNING, updated_at__lt=stale_before)
+        )
+
+
 class DisposalRun(TimeStampedModel):
+    """A proposal, its approval, the purge's progress and, when done, the disposal record. Each status move leaves a
+    history row (who, when, from, to)."""
+
     Status = DisposalStatus
 
     record_class = models.CharField(_("record class"), max_length=30, choices=RecordClass.choices)
@@ -175,6 +200,9 @@ class DisposalRun(TimeStampedModel):
     related_counts = models.JSONField(_("rows removed per table"), default=dict, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
 
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+    objects = DisposalRunQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("disposal run")
         verbose_name_plural = _("disposal runs")
@@ -190,6 +218,10 @@ class DisposalRun(TimeStampedModel):
 
     def __str__(self):
         return f"{self.proposed_on} {self.get_record_class_display()} ({self.get_status_display()})"
+
+    @property
+    def is_purgeable(self) -> bool:
+        return self.status in PURGEABLE_STATUSES
 
     @property
     def progress_percent(self) -> int:

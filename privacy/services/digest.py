@@ -1,6 +1,6 @@
 """The daily deadline digest: each department's officers learn what is due soon and what is overdue."""
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -9,20 +9,12 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from privacy.deadlines import is_office_closed
-from privacy.models import DeadlineDigest, Department, SubjectRequest, User
+from privacy.deadlines import nth_open_day_after
+from privacy.models import DeadlineDigest, Department, Incident, SubjectRequest, User
 from privacy.roles import Role
+from privacy.selectors.incidents import incident_reports_due
 
 DIGEST_OPEN_DAYS = 5
-
-
-def nth_open_day_after(start: date, n: int) -> date:
-    day, counted = start, 0
-    while counted < n:
-        day += timedelta(days=1)
-        if not is_office_closed(day):
-            counted += 1
-    return day
 
 
 def digest_requests(department: Department, today: date) -> tuple[list, list]:
@@ -31,27 +23,6 @@ def digest_requests(department: Department, today: date) -> tuple[list, list]:
     overdue = list(open_requests.overdue(today))
     due_soon = list(open_requests.due_within(today, nth_open_day_after(today, DIGEST_OPEN_DAYS)))
     return overdue, due_soon
-
-
-def digest_incidents(today: date) -> list[dict]:
-    """Open incidents whose next report is overdue or due within 5 open days (every department's officers hear)."""
-    from privacy.models import Incident, IncidentSettings
-
-    config = IncidentSettings.current()
-    last_day = nth_open_day_after(today, DIGEST_OPEN_DAYS)
-    rows = []
-    for incident in Incident.objects.open().with_counts():
-        deadline = incident.next_deadline(config)
-        if deadline and deadline[1] <= last_day:
-            rows.append(
-                {
-                    "number": incident.number,
-                    "report": deadline[0],
-                    "due_on": deadline[1],
-                    "overdue": deadline[1] < today,
-                }
-            )
-    return sorted(rows, key=lambda r: r["due_on"])
 
 
 def department_officers(department: Department) -> list[str]:
@@ -69,7 +40,10 @@ def department_officers(department: Department) -> list[str]:
 def deadline_digest_send(*, department: Department, today: date) -> DeadlineDigest | None:
     """Send the department's digest for ``today`` unless it went already or there is nothing to tell."""
     overdue, due_soon = digest_requests(department, today)
-    incidents = digest_incidents(today)
+    # Every department's officers hear of every incident report due: the register is the office's, not a desk's.
+    incidents = incident_reports_due(
+        Incident.objects.all(), today=today, last_day=nth_open_day_after(today, DIGEST_OPEN_DAYS)
+    )
     recipients = department_officers(department)
     if not (overdue or due_soon or incidents) or not recipients:
         return None

@@ -1,28 +1,43 @@
 """Provision on bases §3(3)–(6): a clerk requests, an officer decides, the approval is recorded and used once."""
 
+from collections.abc import Iterable
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mctv.transitions import Lifecycle, set_status
 from privacy.data_items import normalize_items, unknown_items
-from privacy.models import ExceptionalProvision, Provision
+from privacy.models import ExceptionalProvision, Provision, User
+from subscribers.models import Subscriber
 
 from .provision import provision_record
 
 Status = ExceptionalProvision.Status
 
-TRANSITIONS = {
-    Status.REQUESTED: frozenset({Status.APPROVED, Status.REJECTED}),
-    Status.APPROVED: frozenset({Status.PROVIDED}),
-    Status.REJECTED: frozenset(),
-    Status.PROVIDED: frozenset(),
-}
+EXCEPTIONAL_LIFECYCLE = Lifecycle(
+    Status,
+    {
+        Status.REQUESTED: frozenset({Status.APPROVED, Status.REJECTED}),
+        Status.APPROVED: frozenset({Status.PROVIDED}),
+        Status.REJECTED: frozenset(),
+        Status.PROVIDED: frozenset(),
+    },
+)
 
 
 @transaction.atomic
 def exceptional_provision_request(
-    *, subscriber, recipient_name, items, method, basis, purpose, reason, user
+    *,
+    subscriber: Subscriber,
+    recipient_name: str,
+    items: Iterable[str],
+    method: str,
+    basis: str,
+    purpose: str,
+    reason: str,
+    user: User,
 ) -> ExceptionalProvision:
     if unknown_items(items):
         raise ValidationError({"items": _("An unknown data item was named.")})
@@ -42,20 +57,10 @@ def exceptional_provision_request(
     return request
 
 
-def _set_status(request: ExceptionalProvision, status: str, user, note: str = "") -> None:
-    if status not in TRANSITIONS[request.status]:
-        raise ValidationError(
-            _("This request cannot move from “%(old)s” to “%(new)s”.")
-            % {"old": Status(request.status).label, "new": Status(status).label}
-        )
-    request.status = status
-    request._history_user = user
-    request._change_reason = note
-    request.save()
-
-
 @transaction.atomic
-def exceptional_provision_decide(*, request: ExceptionalProvision, approve: bool, user, note: str) -> Provision | None:
+def exceptional_provision_decide(
+    *, request: ExceptionalProvision, approve: bool, user: User, note: str
+) -> Provision | None:
     """An officer approves (and the data is provided and recorded at once) or rejects, with a written note."""
     if not user.has_perm("privacy.approve_exceptionalprovision"):
         raise PermissionDenied
@@ -64,9 +69,9 @@ def exceptional_provision_decide(*, request: ExceptionalProvision, approve: bool
     request = ExceptionalProvision.objects.select_for_update().get(pk=request.pk)
     request.decided_by, request.decided_at, request.decision_note = user, timezone.now(), note.strip()
     if not approve:
-        _set_status(request, Status.REJECTED, user, note)
+        set_status(request, Status.REJECTED, lifecycle=EXCEPTIONAL_LIFECYCLE, user=user)
         return None
-    _set_status(request, Status.APPROVED, user, note)
+    set_status(request, Status.APPROVED, lifecycle=EXCEPTIONAL_LIFECYCLE, user=user)
     provision = provision_record(
         subscriber=request.subscriber,
         items=request.items,
@@ -78,5 +83,5 @@ def exceptional_provision_decide(*, request: ExceptionalProvision, approve: bool
         approval=request,
         note=request.reason,
     )
-    _set_status(request, Status.PROVIDED, user)
+    set_status(request, Status.PROVIDED, lifecycle=EXCEPTIONAL_LIFECYCLE, user=user)
     return provision

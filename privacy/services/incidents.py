@@ -1,29 +1,42 @@
 """Incidents (§11): record, affected subscribers, notices, publication, reports — officers only."""
 
+from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mctv.transitions import Lifecycle, set_status
 from privacy.data_items import normalize_items, unknown_items
-from privacy.models import Incident, IncidentEvent, IncidentSubscriber
+from privacy.events import incidents as events
+from privacy.models import Incident, IncidentSubscriber, User
 from subscribers.models import NumberSequence, Subscriber
 from subscribers.normalize import normalize_text
 
 Status = Incident.Status
 INCIDENT_SEQUENCE = "incident"
 
-TRANSITIONS = {
-    Status.OPEN: frozenset({Status.PRELIMINARY_REPORTED, Status.CLOSED}),
-    Status.PRELIMINARY_REPORTED: frozenset({Status.FINAL_REPORTED}),
-    Status.FINAL_REPORTED: frozenset({Status.CLOSED}),
-    Status.CLOSED: frozenset(),
+INCIDENT_LIFECYCLE = Lifecycle(
+    Status,
+    {
+        Status.OPEN: frozenset({Status.PRELIMINARY_REPORTED, Status.CLOSED}),
+        Status.PRELIMINARY_REPORTED: frozenset({Status.FINAL_REPORTED}),
+        Status.FINAL_REPORTED: frozenset({Status.CLOSED}),
+        Status.CLOSED: frozenset(),
+    },
+)
+# The event each move writes.
+MOVE_EVENTS = {
+    Status.PRELIMINARY_REPORTED: events.incident_preliminary_reported_event,
+    Status.FINAL_REPORTED: events.incident_final_reported_event,
+    Status.CLOSED: events.incident_closed_event,
 }
 
 
-def _require_officer(user) -> None:
+def _require_officer(user: User) -> None:
     if not user.has_perm("privacy.change_incident"):
         raise PermissionDenied
 
@@ -36,19 +49,8 @@ def parse_subscriber_numbers(text: str) -> tuple[list[Subscriber], list[str]]:
     return [found[n] for n in numbers if n in found], [n for n in numbers if n not in found]
 
 
-def _event(incident, user, action, *, before="", note=""):
-    IncidentEvent.objects.create(
-        incident=incident,
-        actor=user,
-        action=action,
-        from_status=before,
-        to_status=incident.status if before else "",
-        note=note,
-    )
-
-
 @transaction.atomic
-def incident_record(*, user, subscribers=(), **fields) -> Incident:
+def incident_record(*, user: User, subscribers: Iterable[Subscriber] = (), **fields: Any) -> Incident:
     _require_officer(user)
     items = fields.pop("items", [])
     if unknown_items(items):
@@ -58,20 +60,22 @@ def incident_record(*, user, subscribers=(), **fields) -> Incident:
     (value,) = NumberSequence.reserve(INCIDENT_SEQUENCE)
     incident = Incident(number=f"I{value:07d}", items=normalize_items(items), recorded_by=user, **fields)
     incident.full_clean()
-    incident._history_user = user
+    incident._history_user = user  # type: ignore[attr-defined]
     incident.save()
     IncidentSubscriber.objects.bulk_create(
         [IncidentSubscriber(incident=incident, subscriber=s) for s in dict.fromkeys(subscribers)]
     )
-    _event(incident, user, "recorded", note=_("%(n)d people affected") % {"n": incident.affected_count})
+    events.incident_recorded_event(incident=incident, user=user, people=incident.affected_count)
     return incident
 
 
 @transaction.atomic
-def incident_update(*, incident: Incident, user, add_subscribers=(), **fields) -> Incident:
+def incident_update(
+    *, incident: Incident, user: User, add_subscribers: Iterable[Subscriber] = (), **fields: Any
+) -> Incident:
     _require_officer(user)
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
-    if incident.status == Status.CLOSED:
+    if not incident.is_open:
         raise ValidationError(_("A closed incident cannot be changed."))
     if fields.get("discovered_at") and fields["discovered_at"] > timezone.now():
         raise ValidationError({"discovered_at": _("The date cannot be in the future.")})
@@ -82,31 +86,29 @@ def incident_update(*, incident: Incident, user, add_subscribers=(), **fields) -
     for name, value in fields.items():
         setattr(incident, name, value)
     incident.full_clean()
-    incident._history_user = user
+    incident._history_user = user  # type: ignore[attr-defined]
     incident.save()
     existing = set(incident.affected.values_list("subscriber_id", flat=True))
-    IncidentSubscriber.objects.bulk_create(
+    added = IncidentSubscriber.objects.bulk_create(
         [
             IncidentSubscriber(incident=incident, subscriber=s)
             for s in dict.fromkeys(add_subscribers)
             if s.pk not in existing
         ]
     )
-    _event(incident, user, "edited")
+    events.incident_edited_event(incident=incident, user=user, subscribers_added=len(added))
     return incident
 
 
 @transaction.atomic
-def incident_set_status(*, incident: Incident, status: str, user, on: date | None = None, note: str = "") -> Incident:
+def incident_set_status(
+    *, incident: Incident, status: str, user: User, on: date | None = None, note: str = ""
+) -> Incident:
     """Move through the map: report dates are recorded with the move; closing an unreported reportable incident
     is refused."""
     _require_officer(user)
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
-    if status not in TRANSITIONS[incident.status]:
-        raise ValidationError(
-            _("An incident cannot go from “%(old)s” to “%(new)s”.")
-            % {"old": Status(incident.status).label, "new": Status(status).label}
-        )
+    INCIDENT_LIFECYCLE.check(incident.status, status, thing=str(Incident._meta.verbose_name))
     on = on or timezone.localdate()
     earliest = incident.preliminary_reported_on or incident.discovered_on
     if on > timezone.localdate() or on < earliest:
@@ -123,21 +125,19 @@ def incident_set_status(*, incident: Incident, status: str, user, on: date | Non
         if not note.strip():
             raise ValidationError({"note": _("Say why the incident is closed.")})
         incident.closed_on = on
-    before = incident.status
-    incident.status = status
-    incident.full_clean()
-    incident._history_user = user
-    incident.save()
-    _event(incident, user, status, before=before, note=note)
+    before = set_status(incident, status, lifecycle=INCIDENT_LIFECYCLE, user=user)
+    MOVE_EVENTS[status](incident=incident, user=user, before=before, on=on, note=note)
     return incident
 
 
 @transaction.atomic
-def incident_mark_notices_sent(*, incident: Incident, subscriber_ids, sent_on: date, method: str, user) -> int:
+def incident_mark_notices_sent(
+    *, incident: Incident, subscriber_ids: Iterable[int], sent_on: date, method: str, user: User
+) -> int:
     """§11(1)①: the letters to these affected subscribers went out on ``sent_on`` by ``method``."""
     _require_officer(user)
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
-    if incident.status == Status.CLOSED:
+    if not incident.is_open:
         raise ValidationError(_("A closed incident cannot be changed."))
     if sent_on > timezone.localdate() or sent_on < incident.discovered_on:
         raise ValidationError(
@@ -150,10 +150,5 @@ def incident_mark_notices_sent(*, incident: Incident, subscriber_ids, sent_on: d
     updated = IncidentSubscriber.objects.filter(
         incident=incident, subscriber_id__in=subscriber_ids, notice_sent_on__isnull=True
     ).update(notice_sent_on=sent_on, notice_method=method)
-    _event(
-        incident,
-        user,
-        "notices_sent",
-        note=_("%(n)d notices, %(method)s") % {"n": updated, "method": IncidentSubscriber.Method(method).label},
-    )
+    events.incident_notices_sent_event(incident=incident, user=user, count=updated, method=method, sent_on=sent_on)
     return updated

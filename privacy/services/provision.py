@@ -16,8 +16,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from privacy.data_items import normalize_items, unknown_items
-from privacy.models import EXCEPTIONAL_BASES, Contractor, ExceptionalProvision, Provision, ProvisionStop, WorkOrder
+from privacy.models import (
+    EXCEPTIONAL_BASES,
+    Contractor,
+    ExceptionalProvision,
+    Provision,
+    ProvisionStop,
+    User,
+    WorkOrder,
+)
 from privacy.models.disclosures import Basis, ProvisionStopScope
+from subscribers.models import Subscriber
 
 
 class Refusal:
@@ -48,7 +57,7 @@ class ProvisionRefused(Exception):
 
 @dataclass(frozen=True)
 class ProvisionRequest:
-    subscriber: object
+    subscriber: Subscriber
     items: tuple[str, ...]
     basis: str
     contractor: Contractor | None = None
@@ -110,10 +119,11 @@ def provision_check(request: ProvisionRequest, *, at: datetime | None = None) ->
         raise ProvisionRefused(Refusal.NO_WORK_ORDER)
     if order.contractor_id != contractor.pk or order.subscriber_id != request.subscriber.pk:
         raise ProvisionRefused(Refusal.WORK_ORDER_MISMATCH)
-    if order.status != WorkOrder.Status.OPEN:
-        raise ProvisionRefused(Refusal.WORK_ORDER_CLOSED)
-    if not order.access_from <= today <= order.access_until:
-        raise ProvisionRefused(Refusal.OUTSIDE_WINDOW)
+    if not order.is_live(today):
+        # One rule for "live" (the portal's list uses its queryset twin); the code only says which part failed.
+        raise ProvisionRefused(
+            Refusal.WORK_ORDER_CLOSED if order.status != WorkOrder.Status.OPEN else Refusal.OUTSIDE_WINDOW
+        )
     if not items <= set(order.items):
         raise ProvisionRefused(Refusal.OUTSIDE_WORK_ORDER)
 
@@ -121,12 +131,12 @@ def provision_check(request: ProvisionRequest, *, at: datetime | None = None) ->
 @transaction.atomic
 def provision_record(
     *,
-    subscriber,
+    subscriber: Subscriber,
     items: Iterable[str],
     method: str,
     basis: str,
     purpose: str,
-    user,
+    user: User,
     contractor: Contractor | None = None,
     work_order: WorkOrder | None = None,
     recipient_name: str = "",

@@ -1,6 +1,6 @@
 """Disposal of records whose retention period is over (declaration §13, ■13).
 
-``disposal_candidates`` says, per record class, what is past its date and not held; ``disposal_propose``
+``privacy.selectors.retention.disposal_candidates`` says, per record class, what is past its date and not held; ``disposal_propose``
 writes that down as a DisposalRun with one DisposalItem per record (ids and subscriber numbers only);
 an officer approves (or the rule approves automatically); ``disposal_purge`` works through the items
 in batches, each batch its own transaction that re-checks holds, disposes of the rows and marks the
@@ -9,22 +9,22 @@ nothing twice.
 """
 
 from collections.abc import Callable
-from datetime import date, datetime, time, timedelta
+from datetime import date
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
-from django.db.models import F, Q
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mctv.transitions import Lifecycle, TransitionError, set_status
 from privacy.models import (
     AccessLog,
     BulkUse,
     Consent,
     DisposalItem,
     DisposalRun,
-    ExceptionalProvision,
     Incident,
     IncidentSubscriber,
     LegalHold,
@@ -34,129 +34,28 @@ from privacy.models import (
     RequestEvent,
     RetentionRule,
     SubjectRequest,
+    User,
     WorkOrder,
 )
-from privacy.models.requests import OPEN_STATUSES
 from privacy.models.retention import RetentionAction
-from privacy.retention import latest_closing_date_disposable_on
+from privacy.selectors.retention import RECORD_MODELS, disposal_candidates, subscribers_with_other_files
 from subscribers.models import Subscriber, SubscriberService
 
 Status = DisposalRun.Status
 Outcome = DisposalItem.Outcome
 
-
-def _one_year_before(day: date) -> date:
-    """A request's records stay for a year after its decision, whatever their own period (legal hold)."""
-    try:
-        return day.replace(year=day.year - 1)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - 1, day=28)
-
-
-def held_subscriber_ids(record_class: str, today: date) -> models.QuerySet:
-    """Subscribers whose records of ``record_class`` may not go today: open requests, a year after a decision,
-    open incidents, manual holds. A union of the three (ids only), not a scan of the registry: the purge asks
-    it once per batch."""
-    decided_since = timezone.make_aware(datetime.combine(_one_year_before(today), time.min))
-    requests = SubjectRequest.objects.filter(Q(status__in=OPEN_STATUSES) | Q(decided_at__gte=decided_since))
-    holds = (
-        LegalHold.objects.in_force(today)
-        .filter(subscriber__isnull=False)
-        .filter(Q(record_class="") | Q(record_class=record_class))
-    )
-    incidents = IncidentSubscriber.objects.filter(incident__in=Incident.objects.open())
-    return (
-        requests.order_by()
-        .values("subscriber_id")
-        .union(holds.order_by().values("subscriber_id"), incidents.order_by().values("subscriber_id"))
-    )
-
-
-def class_is_held(record_class: str, today: date) -> bool:
-    return LegalHold.objects.in_force(today).filter(subscriber__isnull=True, record_class=record_class).exists()
-
-
-def _end_of(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
-
-
-def disposal_candidates(rule: RetentionRule, today: date) -> models.QuerySet:
-    """(id, subscriber number) of the class's records past their disposal date and not held, as a values query."""
-    cutoff = latest_closing_date_disposable_on(today, rule.years)
-    cls = rule.record_class
-    if cutoff is None or class_is_held(cls, today):
-        return Subscriber.objects.none().values_list("pk", "number")
-    held = held_subscriber_ids(cls, today)
-    if cls == RecordClass.TERMINATED_SUBSCRIBER:
-        qs = Subscriber.objects.filter(status=Subscriber.Status.TERMINATED, terminated_on__lte=cutoff)
-        if rule.action == RetentionAction.ANONYMISE:
-            qs = qs.filter(erased_on__isnull=True)
-        else:
-            # Already anonymised because other files still point at the number: they wait for those files.
-            qs = qs.exclude(Q(erased_on__isnull=False) & Q(pk__in=subscribers_with_other_files()))
-        return qs.exclude(pk__in=held).values_list("pk", "number")
-    if cls in (RecordClass.PROVISION, RecordClass.ACCESS_LOG):
-        model = Provision if cls == RecordClass.PROVISION else AccessLog
-        return (
-            model.objects.filter(at__lt=_end_of(cutoff))
-            .exclude(subscriber_id__in=held)
-            .values_list("pk", "subscriber_number")
-        )
-    if cls == RecordClass.REQUEST_FILE:
-        return (
-            SubjectRequest.objects.filter(status=SubjectRequest.Status.CLOSED, closed_on__lte=cutoff)
-            .exclude(subscriber_id__in=held)
-            .values_list("pk", "subscriber__number")
-        )
-    if cls == RecordClass.INCIDENT_FILE:
-        # An incident file goes when it is closed, past its period, and none of its people is held.
-        held_incidents = IncidentSubscriber.objects.filter(subscriber_id__in=held).values("incident_id")
-        return (
-            Incident.objects.filter(status=Incident.Status.CLOSED, closed_on__lte=cutoff)
-            .exclude(pk__in=held_incidents)
-            .annotate(none=models.Value(""))
-            .values_list("pk", "none")
-        )
-    if cls == RecordClass.CONSENT:
-        return (
-            Consent.objects.filter(withdrawn_on__lte=cutoff)
-            .exclude(subscriber_id__in=held)
-            .values_list("pk", "subscriber__number")
-        )
-    if cls == RecordClass.BULK_USE:
-        return BulkUse.objects.filter(at__lt=_end_of(cutoff)).annotate(none=models.Value("")).values_list("pk", "none")
-    raise ValueError(cls)
-
-
-def subscribers_with_other_files() -> models.QuerySet:
-    """Ids of subscribers that records with their own retention still point at (requests, approvals, incidents)."""
-    return (
-        SubjectRequest.objects.order_by()
-        .values("subscriber_id")
-        .union(
-            ExceptionalProvision.objects.order_by().values("subscriber_id"),
-            IncidentSubscriber.objects.order_by().values("subscriber_id"),
-        )
-    )
-
-
-RECORD_MODELS = {
-    RecordClass.TERMINATED_SUBSCRIBER: Subscriber,
-    RecordClass.PROVISION: Provision,
-    RecordClass.ACCESS_LOG: AccessLog,
-    RecordClass.REQUEST_FILE: SubjectRequest,
-    RecordClass.INCIDENT_FILE: Incident,
-    RecordClass.CONSENT: Consent,
-    RecordClass.BULK_USE: BulkUse,
-}
-
-
-def disposal_dry_run(today: date) -> dict[str, int]:
-    """What would go today, per class, changing nothing."""
-    return {rule.record_class: disposal_candidates(rule, today).count() for rule in RetentionRule.objects.all()}
-
-
-UNFINISHED = [Status.PROPOSED, Status.APPROVED, Status.RUNNING, Status.FAILED]
+DISPOSAL_LIFECYCLE = Lifecycle(
+    Status,
+    {
+        Status.PROPOSED: frozenset({Status.APPROVED, Status.REJECTED}),
+        Status.APPROVED: frozenset({Status.RUNNING}),
+        Status.RUNNING: frozenset({Status.DONE, Status.FAILED}),
+        # A failed purge resumes where it stopped (each batch is its own transaction).
+        Status.FAILED: frozenset({Status.RUNNING}),
+        Status.DONE: frozenset(),
+        Status.REJECTED: frozenset(),
+    },
+)
 
 
 @transaction.atomic
@@ -167,9 +66,11 @@ def disposal_propose(*, today: date, record_class: str | None = None) -> list[Di
     if record_class:
         rules = rules.filter(record_class=record_class)
     for rule in rules.select_for_update():  # the beat task and an operator's command never propose twice
-        if DisposalRun.objects.filter(record_class=rule.record_class, status__in=UNFINISHED).exists():
+        if DisposalRun.objects.unfinished().filter(record_class=rule.record_class).exists():
             continue
         candidates = disposal_candidates(rule, today)
+        if not candidates.exists():
+            continue
         run = DisposalRun.objects.create(
             record_class=rule.record_class, years=rule.years, action=rule.action, proposed_on=today
         )
@@ -180,17 +81,14 @@ def disposal_propose(*, today: date, record_class: str | None = None) -> list[Di
                 DisposalItem.objects.bulk_create(chunk)
                 count, chunk = count + len(chunk), []
         DisposalItem.objects.bulk_create(chunk)
-        count += len(chunk)
-        if count == 0:
-            run.delete()
-            continue
-        run.candidate_count = count
+        run.candidate_count = count + len(chunk)
         if rule.auto_approve:
-            run.status, run.auto_approved = Status.APPROVED, True
-        run.save()
-        runs.append(run)
-        if run.status == Status.APPROVED:
+            run.auto_approved = True
+            set_status(run, Status.APPROVED, lifecycle=DISPOSAL_LIFECYCLE, user=None)
             _queue_purge(run)
+        else:
+            run.save()
+        runs.append(run)
     return runs
 
 
@@ -201,27 +99,27 @@ def _queue_purge(run: DisposalRun) -> None:
 
 
 @transaction.atomic
-def disposal_approve(*, run: DisposalRun, user) -> DisposalRun:
+def disposal_approve(*, run: DisposalRun, user: User) -> DisposalRun:
     if not user.has_perm("privacy.approve_disposalrun"):
         raise PermissionDenied
     run = DisposalRun.objects.select_for_update().get(pk=run.pk)
     if run.status != Status.PROPOSED:
-        raise ValidationError(_("Only a proposal awaiting approval can be approved."))
-    run.status, run.approved_by, run.approved_at = Status.APPROVED, user, timezone.now()
-    run.save()
+        raise TransitionError(_("Only a proposal awaiting approval can be approved."), code="wrong_status")
+    run.approved_by, run.approved_at = user, timezone.now()
+    set_status(run, Status.APPROVED, lifecycle=DISPOSAL_LIFECYCLE, user=user)
     _queue_purge(run)
     return run
 
 
 @transaction.atomic
-def disposal_reject(*, run: DisposalRun, user) -> DisposalRun:
+def disposal_reject(*, run: DisposalRun, user: User) -> DisposalRun:
     if not user.has_perm("privacy.approve_disposalrun"):
         raise PermissionDenied
     run = DisposalRun.objects.select_for_update().get(pk=run.pk)
     if run.status != Status.PROPOSED:
-        raise ValidationError(_("Only a proposal awaiting approval can be rejected."))
-    run.status, run.approved_by, run.approved_at = Status.REJECTED, user, timezone.now()
-    run.save()
+        raise TransitionError(_("Only a proposal awaiting approval can be rejected."), code="wrong_status")
+    run.approved_by, run.approved_at = user, timezone.now()
+    set_status(run, Status.REJECTED, lifecycle=DISPOSAL_LIFECYCLE, user=user)
     return run
 
 
@@ -233,12 +131,11 @@ def disposal_purge(
     batch_size = batch_size or settings.RETENTION_BATCH_SIZE
     with transaction.atomic():
         run = DisposalRun.objects.select_for_update().get(pk=run_id)
-        if run.status not in (Status.APPROVED, Status.RUNNING, Status.FAILED):
+        if not run.is_purgeable:
             return True  # nothing to do here: not approved, rejected, or done
-        if run.started_at is None:
-            run.started_at = timezone.now()
-        run.status = Status.RUNNING
-        run.save(update_fields=["status", "started_at", "updated_at"])
+        if run.status != Status.RUNNING:  # approved, or resumed after a failure
+            run.started_at = run.started_at or timezone.now()
+            set_status(run, Status.RUNNING, lifecycle=DISPOSAL_LIFECYCLE, user=None)
     batches = 0
     try:
         while max_batches is None or batches < max_batches:
@@ -248,16 +145,18 @@ def disposal_purge(
     except Exception as error:
         # The class and SQLSTATE only: a database error's message can quote the row, personal data included.
         code = getattr(getattr(error, "__cause__", None), "sqlstate", None) or getattr(error, "sqlstate", None)
-        DisposalRun.objects.filter(pk=run_id).update(
-            status=Status.FAILED, last_error=f"{type(error).__name__}{f' (SQLSTATE {code})' if code else ''}"
-        )
+        with transaction.atomic():
+            run = DisposalRun.objects.select_for_update().get(pk=run_id)
+            if run.status == Status.RUNNING:
+                run.last_error = f"{type(error).__name__}{f' (SQLSTATE {code})' if code else ''}"
+                set_status(run, Status.FAILED, lifecycle=DISPOSAL_LIFECYCLE, user=None)
         raise
     with transaction.atomic():
         run = DisposalRun.objects.select_for_update().get(pk=run_id)
         if run.items.filter(outcome=Outcome.PENDING).exists():
             return False
-        run.status, run.finished_at, run.last_error = Status.DONE, timezone.now(), ""
-        run.save(update_fields=["status", "finished_at", "last_error", "updated_at"])
+        run.finished_at, run.last_error = timezone.now(), ""
+        set_status(run, Status.DONE, lifecycle=DISPOSAL_LIFECYCLE, user=None)
         return True
 
 

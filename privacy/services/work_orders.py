@@ -1,20 +1,38 @@
 """Work orders: what a contractor may see of one subscriber and when (§6(1)), never beyond its agreement."""
 
+from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from privacy.data_items import item_labels, normalize_items, unknown_items
-from privacy.models import WorkOrder
-from subscribers.models import NumberSequence
+from mctv.transitions import Lifecycle, TransitionError, set_status
+from privacy.data_items import item_labels, normalize_items, scoped_values, unknown_items
+from privacy.models import Contractor, Provision, User, WorkKind, WorkOrder
+from privacy.pdf import render_pdf
+from privacy.services.provision import provision_record
+from subscribers.models import NumberSequence, Subscriber
 
 WORK_ORDER_SEQUENCE = "work_order"
+Status = WorkOrder.Status
+
+# Open until the work is done or called off; either way the portal stops showing it.
+WORK_ORDER_LIFECYCLE = Lifecycle(
+    Status,
+    {
+        Status.OPEN: frozenset({Status.CLOSED, Status.CANCELLED}),
+        Status.CLOSED: frozenset(),
+        Status.CANCELLED: frozenset(),
+    },
+)
 
 
-def _validate_scope(*, contractor, kind, items, access_from: date, access_until: date) -> list[str]:
+def _validate_scope(
+    *, contractor: Contractor, kind: WorkKind, items: Iterable[str], access_from: date, access_until: date
+) -> list[str]:
     """The items: what the kind of work needs or fewer (§6(1)), within the agreement covering the whole window."""
     if unknown_items(items):
         raise ValidationError({"items": _("An unknown data item was named.")})
@@ -44,7 +62,16 @@ def _validate_scope(*, contractor, kind, items, access_from: date, access_until:
 
 @transaction.atomic
 def work_order_create(
-    *, subscriber, contractor, kind, scheduled_on, access_from, access_until, user, items=None, note=""
+    *,
+    subscriber: Subscriber,
+    contractor: Contractor,
+    kind: WorkKind,
+    scheduled_on: date,
+    access_from: date,
+    access_until: date,
+    user: User,
+    items: Iterable[str] | None = None,
+    note: str = "",
 ) -> WorkOrder:
     """A new work order; its items default to what the kind of work needs and may only be narrowed."""
     items = _validate_scope(
@@ -73,9 +100,9 @@ def work_order_create(
 
 
 @transaction.atomic
-def work_order_update(*, work_order: WorkOrder, user, **fields) -> WorkOrder:
+def work_order_update(*, work_order: WorkOrder, user: User, **fields: Any) -> WorkOrder:
     order = WorkOrder.objects.select_for_update().get(pk=work_order.pk)
-    if order.status != WorkOrder.Status.OPEN:
+    if order.status != Status.OPEN:
         raise ValidationError(_("A closed work order cannot be changed."))
     for name, value in fields.items():
         setattr(order, name, value)
@@ -94,18 +121,51 @@ def work_order_update(*, work_order: WorkOrder, user, **fields) -> WorkOrder:
 
 @transaction.atomic
 def work_order_close(
-    *, work_order: WorkOrder, user, sheet_disposition: str, sheet_disposition_on: date | None, cancelled=False
+    *,
+    work_order: WorkOrder,
+    user: User,
+    sheet_disposition: str,
+    sheet_disposition_on: date | None,
+    outcome: str = Status.CLOSED,
 ) -> WorkOrder:
-    """Close (or cancel) the work: the portal stops at once, and what became of paper sheets is recorded (■19)."""
+    """Close (or cancel, ``outcome``) the work: the portal stops at once, and what became of paper sheets is
+    recorded (■19)."""
     order = WorkOrder.objects.select_for_update().get(pk=work_order.pk)
-    if order.status != WorkOrder.Status.OPEN:
-        raise ValidationError(_("The work order is already closed."))
+    if order.status != Status.OPEN:
+        raise TransitionError(_("The work order is already closed."), code="wrong_status")
     if sheet_disposition != WorkOrder.SheetDisposition.NONE_ISSUED and not sheet_disposition_on:
         raise ValidationError({"sheet_disposition_on": _("Enter the date the sheets were returned or destroyed.")})
-    order.status = WorkOrder.Status.CANCELLED if cancelled else WorkOrder.Status.CLOSED
     order.closed_at, order.closed_by = timezone.now(), user
     order.sheet_disposition, order.sheet_disposition_on = sheet_disposition, sheet_disposition_on
-    order.full_clean()
-    order._history_user = user
-    order.save()
+    set_status(order, outcome, lifecycle=WORK_ORDER_LIFECYCLE, user=user)
     return order
+
+
+# How the sheet leaves, as the provision record names it: printed at the office, or downloaded in the portal.
+WORK_SHEET_PURPOSE = {Provision.Method.PAPER: "作業票", Provision.Method.SERVER_ACCESS: "作業票PDF"}
+
+
+@transaction.atomic
+def work_sheet_issue(*, work_order: WorkOrder, user: User, method: str) -> tuple[Provision, bytes]:
+    """A work sheet leaves the office (§6(2)): the provision passes the gate and is recorded, and the PDF holds
+    exactly the items provided — in one transaction, so a record exists exactly when a sheet was made.
+    Raises ``ProvisionRefused`` (and makes nothing) when the gate refuses."""
+    provision = provision_record(
+        subscriber=work_order.subscriber,
+        items=work_order.items,
+        method=method,
+        basis=Provision.Basis.CONTRACTED_WORK,
+        purpose=f"{work_order.kind.name}（{work_order.number}）{WORK_SHEET_PURPOSE[method]}",
+        user=user,
+        work_order=work_order,
+    )
+    pdf = render_pdf(
+        "pdf/work_sheet.html",
+        {
+            "order": work_order,
+            "values": scoped_values(work_order.subscriber, provision.items),
+            "provision": provision,
+            "issued_at": timezone.localtime(provision.at),
+        },
+    )
+    return provision, pdf

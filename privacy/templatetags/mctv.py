@@ -4,7 +4,9 @@ from django import template
 from django.utils import timezone
 
 from mctv.wareki import wareki as to_wareki
+from privacy import events
 from privacy.data_items import item_labels
+from privacy.models import Incident, RequestEvent, SubjectRequest
 
 register = template.Library()
 
@@ -30,3 +32,16 @@ def wareki_full(value):
 @register.filter
 def items_display(items):
     return "、".join(item_labels(items))
+
+
+@register.filter
+def event_details(event):
+    """A request's or incident's event as a sentence in the reader's language."""
+    return events.describe(event)
+
+
+@register.filter
+def event_move(event):
+    """``before → after`` of an event that moved the status."""
+    statuses = SubjectRequest.Status if isinstance(event, RequestEvent) else Incident.Status
+    return events.move_label(event, statuses)

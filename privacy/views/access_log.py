@@ -1,9 +1,8 @@
 from django.views.generic import ListView
 
-from privacy.forms import AccessLogFilterForm, local_day_range
-from privacy.models import AccessLog
-
-from .base import StaffPermissionMixin
+from mctv.views import StaffPermissionMixin
+from privacy.forms.access_log import AccessLogFilterForm
+from privacy.selectors.access_log import access_log_visible_to
 
 
 class AccessLogListView(StaffPermissionMixin, ListView):
@@ -16,17 +15,7 @@ class AccessLogListView(StaffPermissionMixin, ListView):
 
     def get_queryset(self):
         self.filter_form = AccessLogFilterForm(self.request.GET or None)
-        qs = AccessLog.objects.select_related("user")
-        if self.filter_form.is_valid():
-            data = self.filter_form.cleaned_data
-            if data["subscriber_number"]:
-                qs = qs.filter(subscriber_number=data["subscriber_number"])
-            if data["user"]:
-                qs = qs.filter(user=data["user"])
-            if data["action"]:
-                qs = qs.filter(action=data["action"])
-            qs = qs.filter(**local_day_range("at", data["date_from"], data["date_to"]))
-        return qs
+        return self.filter_form.filter(access_log_visible_to(self.request.user).select_related("user"))
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(filter_form=self.filter_form, **kwargs)

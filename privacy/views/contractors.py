@@ -6,11 +6,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
-from privacy.forms import AgreementForm, ContractorForm
+from mctv.views import StaffPermissionMixin
+from privacy.forms.contractors import AgreementForm, ContractorForm
 from privacy.models import ConfidentialityAgreement, Contractor
-from privacy.selectors import work_orders_visible_to
-
-from .base import StaffPermissionMixin
+from privacy.selectors.work_orders import work_orders_visible_to
 
 
 class ContractorListView(StaffPermissionMixin, ListView):

@@ -10,11 +10,14 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
+from mctv.forms import add_service_error
+from mctv.responses import pdf_response
+from mctv.views import StaffPermissionMixin
 from privacy.data_items import item_labels
-from privacy.forms import IncidentForm, IncidentStatusForm, NoticesSentForm
+from privacy.forms.incidents import IncidentForm, IncidentStatusForm, NoticesSentForm
 from privacy.models import AccessLog, Incident, IncidentSettings
 from privacy.pdf import render_pdf
-from privacy.portal import pdf_response
+from privacy.selectors.incidents import incidents_visible_to
 from privacy.services.access_log import access_log_record
 from privacy.services.incidents import (
     incident_mark_notices_sent,
@@ -23,15 +26,15 @@ from privacy.services.incidents import (
     incident_update,
 )
 
-from .base import StaffPermissionMixin, add_service_error
-
 
 class IncidentListView(StaffPermissionMixin, ListView):
     permission_required = "privacy.view_incident"
     template_name = "privacy/incident_list.html"
     context_object_name = "incidents"
     paginate_by = 50
-    queryset = Incident.objects.with_counts().order_by("-discovered_at", "-pk")
+
+    def get_queryset(self):
+        return incidents_visible_to(self.request.user).with_counts().order_by("-discovered_at", "-pk")
 
     def get_context_data(self, **kwargs):
         config = IncidentSettings.current()
@@ -69,7 +72,7 @@ class IncidentCreateView(StaffPermissionMixin, FormView):
 class IncidentObjectMixin:
     def get_incident(self) -> Incident:
         if not hasattr(self, "_incident"):
-            self._incident = get_object_or_404(Incident, pk=self.kwargs["pk"])
+            self._incident = get_object_or_404(incidents_visible_to(self.request.user), pk=self.kwargs["pk"])
         return self._incident
 
 
@@ -117,7 +120,11 @@ class IncidentDetailView(StaffPermissionMixin, IncidentObjectMixin, DetailView):
                 path=self.request.path,
                 detail={"incident": incident.number},
             )
+        may_change = self.request.user.has_perm("privacy.change_incident")
         return super().get_context_data(
+            can_change=may_change and incident.is_open,
+            can_mark_notices=may_change and incident.is_open and bool(affected),
+            can_print_notices=may_change and bool(affected),
             config=config,
             affected=affected,
             reasons=incident.reportable_reasons(config),

@@ -1,27 +1,25 @@
 """The provision log (■25), recording provisions made outside the system, and exceptional approvals."""
 
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, ListView
 
+from mctv.forms import add_service_error
+from mctv.responses import csv_response
+from mctv.views import StaffPermissionMixin
 from privacy.data_items import item_labels
-from privacy.forms import ExceptionalDecisionForm, ProvisionFilterForm, ProvisionRecordForm
+from privacy.forms.provisions import ExceptionalDecisionForm, ProvisionFilterForm, ProvisionRecordForm
 from privacy.models import EXCEPTIONAL_BASES, AccessLog, ExceptionalProvision
-from privacy.selectors import provisions_visible_to
+from privacy.selectors.provisions import provisions_visible_to
 from privacy.services.access_log import access_log_record
 from privacy.services.exceptional import exceptional_provision_decide, exceptional_provision_request
 from privacy.services.provision import ProvisionRefused, provision_record
 from subscribers.models import Subscriber
-
-from .base import StaffPermissionMixin, add_service_error
 
 
 def _filtered(request):
@@ -61,40 +59,34 @@ class ProvisionExportView(StaffPermissionMixin, View):
                 path=request.get_full_path(),
                 detail={"export": "provision_log", "count": len(rows)},
             )
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="provisions-{timezone.localtime():%Y%m%d-%H%M}.csv"'
-        response.write("\ufeff")
-        writer = csv.writer(response)
-        writer.writerow(
+        header = [
+            _("when"),
+            _("subscriber number"),
+            _("recipient"),
+            _("items provided"),
+            _("method"),
+            _("legal basis"),
+            _("purpose"),
+            _("work order"),
+            _("caused by"),
+            _("note"),
+        ]
+        lines = (
             [
-                _("when"),
-                _("subscriber number"),
-                _("recipient"),
-                _("items provided"),
-                _("method"),
-                _("legal basis"),
-                _("purpose"),
-                _("work order"),
-                _("caused by"),
-                _("note"),
+                timezone.localtime(p.at).strftime("%Y-%m-%d %H:%M:%S"),
+                p.subscriber_number,
+                p.recipient_name,
+                "、".join(item_labels(p.items)),
+                p.get_method_display(),
+                p.get_basis_display(),
+                p.purpose,
+                p.work_order_id or "",
+                p.caused_by,
+                p.note,
             ]
+            for p in rows
         )
-        for p in rows:
-            writer.writerow(
-                [
-                    timezone.localtime(p.at).strftime("%Y-%m-%d %H:%M:%S"),
-                    p.subscriber_number,
-                    p.recipient_name,
-                    "、".join(item_labels(p.items)),
-                    p.get_method_display(),
-                    p.get_basis_display(),
-                    p.purpose,
-                    p.work_order_id or "",
-                    p.caused_by,
-                    p.note,
-                ]
-            )
-        return response
+        return csv_response(f"provisions-{timezone.localtime():%Y%m%d-%H%M}.csv", [header, *lines])
 
 
 class _Ref:

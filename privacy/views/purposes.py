@@ -1,12 +1,9 @@
 """Purposes of use: bulk uses by purpose (exports, address labels), consents, statistics, the public page."""
 
-import csv
-
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,25 +11,19 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
+from mctv.forms import add_service_error
+from mctv.responses import csv_response, pdf_response
+from mctv.views import StaffPermissionMixin
 from privacy import statistics
 from privacy.data_items import DataItem, item_labels, scoped_values
-from privacy.forms import BulkUseFilterForm, ConsentForm, ConsentWithdrawForm
+from privacy.forms.purposes import BulkUseFilterForm, ConsentForm, ConsentWithdrawForm
 from privacy.models import BulkUse, Consent, PolicyVersion, Purpose
+from privacy.models.purposes import STATISTICS_PURPOSE
 from privacy.pdf import render_pdf
-from privacy.portal import pdf_response
-from privacy.selectors import subscribers_usable_for
+from privacy.selectors.purposes import subscribers_usable_by
+from privacy.selectors.statistics import statistics_tables
 from privacy.services.purposes import bulk_use_record, consent_record, consent_withdraw
-from subscribers.models import Subscriber, SubscriberService
-from subscribers.views import csv_safe
-
-from .base import StaffPermissionMixin, add_service_error
-
-STATISTICS_PURPOSE = "statistics"
-
-
-def usable(purpose: Purpose, user):
-    """The subscribers a staff user may use for ``purpose``: the purpose rule and the registry's visibility."""
-    return subscribers_usable_for(purpose).filter(pk__in=Subscriber.objects.visible_to(user).values("pk"))
+from subscribers.models import Subscriber
 
 
 class PurposeListView(StaffPermissionMixin, ListView):
@@ -45,7 +36,7 @@ class PurposeListView(StaffPermissionMixin, ListView):
         purposes = list(Purpose.objects.all())
         for purpose in purposes:
             purpose.in_force = purpose.is_in_force(today)
-            purpose.usable_count = usable(purpose, self.request.user).count()
+            purpose.usable_count = subscribers_usable_by(self.request.user, purpose, on=today).count()
             purpose.item_labels = item_labels(purpose.items)
         return purposes
 
@@ -70,7 +61,7 @@ class PurposeBulkUseMixin(StaffPermissionMixin):
     def selected(self, purpose: Purpose):
         """The subscribers chosen, or ``None`` when the filters are invalid: then nothing leaves."""
         form = BulkUseFilterForm(self.request.GET or None)
-        qs = usable(purpose, self.request.user)
+        qs = subscribers_usable_by(self.request.user, purpose)
         filters = {}
         if form.is_bound and not form.is_valid():
             messages.error(self.request, " ".join(str(e) for errors in form.errors.values() for e in errors))
@@ -103,17 +94,10 @@ class PurposeExportView(PurposeBulkUseMixin, View):
                 filters=filters,
                 path=request.get_full_path(),
             )
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = (
-            f'attachment; filename="{purpose.code}-{timezone.localtime():%Y%m%d-%H%M}.csv"'
+        lines = ([value for _code, _label, value in scoped_values(subscriber, purpose.items)] for subscriber in rows)
+        return csv_response(
+            f"{purpose.code}-{timezone.localtime():%Y%m%d-%H%M}.csv", [item_labels(purpose.items), *lines]
         )
-        response["Cache-Control"] = "no-store"
-        response.write("\ufeff")
-        writer = csv.writer(response)
-        writer.writerow(item_labels(purpose.items))
-        for subscriber in rows:
-            writer.writerow([csv_safe(value) for _code, _label, value in scoped_values(subscriber, purpose.items)])
-        return response
 
 
 class PurposeLabelsView(PurposeBulkUseMixin, View):
@@ -201,64 +185,6 @@ class ConsentWithdrawView(StaffPermissionMixin, FormView):
         return redirect("subscribers:detail", pk=consent.subscriber_id)
 
 
-def build_statistics(user, *, today=None) -> dict:
-    """The tables of the statistics page, from the subscribers the statistics purpose may use.
-
-    The tables share no category totals (only the grand total), so no table's hidden cells can be
-    worked out by subtracting another table's visible ones.
-    """
-    today = today or timezone.localdate()
-    threshold = settings.STATISTICS_MIN_CELL
-    purpose = get_object_or_404(Purpose, code=STATISTICS_PURPOSE)
-    people = list(usable(purpose, user).values_list("pk", "status", "street_address", "birth_date", "applied_on"))
-    ids = [p[0] for p in people]
-    status_label = dict(Subscriber.Status.choices)
-    service_label = dict(SubscriberService.Service.choices)
-    services = list(
-        SubscriberService.objects.filter(subscriber_id__in=ids, ended_on__isnull=True).values_list("service", flat=True)
-    )
-    shown_district = statistics.districts_with_enough_people([p[2] for p in people], threshold)
-    districts = sorted(set(shown_district.values()) - {statistics.OTHER})
-    if statistics.OTHER in shown_district.values():
-        districts.append(statistics.OTHER)
-    bands = [*statistics.AGE_BANDS, statistics.UNKNOWN]
-    years = [str(y) for y in sorted({p[4].year for p in people})]
-    tables = [
-        statistics.one_way_table(
-            "契約状況別の加入者数",
-            "契約状況",
-            [str(status_label[p[1]]) for p in people],
-            [str(label) for label in Subscriber.Status.labels],
-            threshold,
-        ),
-        statistics.one_way_table(
-            "サービス別の契約数（契約中）",
-            "サービス",
-            [str(service_label[s]) for s in services],
-            [str(label) for label in SubscriberService.Service.labels],
-            threshold,
-            column="契約数",
-        ),
-        statistics.cross_table(
-            "町名別・年齢階級別の加入者数",
-            "町名",
-            [(shown_district[statistics.district_of(p[2])], statistics.age_band(p[3], today)) for p in people],
-            districts,
-            bands,
-            threshold,
-        ),
-        statistics.one_way_table("申込年別の加入者数", "申込年", [str(p[4].year) for p in people], years, threshold),
-    ]
-    return {
-        "tables": tables,
-        "threshold": threshold,
-        "purpose": purpose,
-        "count": len(people),
-        "trend": _trend_chart(tables[-1]),
-        "as_of": today,
-    }
-
-
 def _trend_chart(table: statistics.Table) -> dict:
     """Bars for subscribers by year of application, in SVG units; a suppressed cell draws no bar."""
     body = table.body[:-1]  # without the total row
@@ -296,50 +222,46 @@ class StatisticsView(StaffPermissionMixin, TemplateView):
     template_name = "privacy/statistics.html"
 
     def get_context_data(self, **kwargs):
-        data = build_statistics(self.request.user)
-        BulkUse.objects.create(
+        data = statistics_tables(self.request.user)
+        bulk_use_record(
             user=self.request.user,
-            purpose=data["purpose"],
+            purpose=data.purpose,
             kind=BulkUse.Kind.STATISTICS,
-            count=data["count"],
-            filters={"threshold": data["threshold"]},
+            count=data.count,
+            filters={"threshold": data.threshold},
         )
-        return super().get_context_data(**data, **kwargs)
+        return super().get_context_data(
+            tables=data.tables,
+            threshold=data.threshold,
+            count=data.count,
+            as_of=data.as_of,
+            trend=_trend_chart(data.tables[-1]),
+            **kwargs,
+        )
 
 
 class StatisticsCsvView(StaffPermissionMixin, View):
     permission_required = "privacy.view_purpose"
 
     def get(self, request):
-        data = build_statistics(request.user)
-        BulkUse.objects.create(
+        data = statistics_tables(request.user)
+        bulk_use_record(
             user=request.user,
-            purpose=data["purpose"],
+            purpose=data.purpose,
             kind=BulkUse.Kind.STATISTICS_CSV,
-            count=data["count"],
-            filters={"threshold": data["threshold"]},
+            count=data.count,
+            filters={"threshold": data.threshold},
         )
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="statistics-{data["as_of"]:%Y%m%d}.csv"'
-        response["Cache-Control"] = "no-store"
-        response.write("\ufeff")
-        writer = csv.writer(response)
-        for table in data["tables"]:
-            writer.writerow([table.title])
-            writer.writerow([table.row_label, *table.columns])
-            for label, row in table.body:
-                writer.writerow([csv_safe(label), *["＊" if v is statistics.SUPPRESSED else v for v in row]])
-            writer.writerow([])
-        writer.writerow(
-            [
-                _(
-                    "Cells under %(n)d are shown as ＊ (with a second cell where needed), so that no one "
-                    "can be identified."
-                )
-                % {"n": data["threshold"]}
-            ]
+        rows: list[list[object]] = []
+        for table in data.tables:
+            rows += [[table.title], [table.row_label, *table.columns]]
+            rows += [[label, *["＊" if v is statistics.SUPPRESSED else v for v in row]] for label, row in table.body]
+            rows.append([])
+        note = _(
+            "Cells under %(n)d are shown as ＊ (with a second cell where needed), so that no one can be identified."
         )
-        return response
+        rows.append([note % {"n": data.threshold}])
+        return csv_response(f"statistics-{data.as_of:%Y%m%d}.csv", rows)
 
 
 class PublicPrivacyView(TemplateView):

@@ -1,9 +1,14 @@
 """Subscribers' requests: the dashboard, intake, the request page with its actions, and the letters."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.decorators import method_decorator
@@ -13,8 +18,11 @@ from django.views import View
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
+from mctv.forms import add_service_error
+from mctv.responses import csv_response, download_response, pdf_response
+from mctv.views import StaffPermissionMixin
 from privacy import letters
-from privacy.forms import (
+from privacy.forms.requests import (
     DecideForm,
     ExtendForm,
     FeeForm,
@@ -25,72 +33,37 @@ from privacy.forms import (
     RequestReceiveForm,
     RequiredNoteForm,
 )
-from privacy.models import AccessLog, SubjectRequest
-from privacy.models.requests import EDIT_KINDS, RequestKind
-from privacy.portal import pdf_response
-from privacy.selectors import requests_visible_to
+from privacy.models import AccessLog, SubjectRequest, User
+from privacy.selectors.incidents import incident_reports_due, incidents_visible_to, may_see_incidents
+from privacy.selectors.requests import requests_visible_to
 from privacy.services import requests as service
 from privacy.services.access_log import access_log_record
-
-from .base import StaffPermissionMixin, add_service_error
 
 Status = SubjectRequest.Status
 DASHBOARD_ROWS = 100
 
 
 class DashboardView(StaffPermissionMixin, TemplateView):
-    """Open requests by due date, overdue first, with the days left shown by urgency."""
+    """Open requests by due date, overdue first, with the days left shown by urgency; incident reports due."""
 
     permission_required = "privacy.view_subjectrequest"
     template_name = "privacy/dashboard.html"
 
     def get_context_data(self, **kwargs):
-        today = timezone.localdate()
-        open_requests = requests_visible_to(self.request.user).open()
+        today, user = timezone.localdate(), self.request.user
+        open_requests = requests_visible_to(user).open()
         # The most pressing first, and a bounded page: the full list is one click away.
         requests = list(open_requests.select_related("subscriber").by_due_date()[:DASHBOARD_ROWS])
-        rows = [
-            {
-                "request": r,
-                "days_left": r.days_left(today),
-                "abs_days": abs(r.days_left(today)),
-                "urgency": r.urgency(today),
-            }
-            for r in requests
-        ]
+        rows = [{"request": r, "abs_days": abs(r.days_left(today)), "urgency": r.urgency(today)} for r in requests]
         return super().get_context_data(
             rows=rows,
             today=today,
             total=open_requests.count(),
             overdue=open_requests.overdue(today).count(),
-            incident_rows=incident_deadlines(self.request.user, today),
+            shows_incidents=may_see_incidents(user),
+            incident_rows=incident_reports_due(incidents_visible_to(user), today=today),
             **kwargs,
         )
-
-
-def incident_deadlines(user, today) -> list[dict]:
-    """Open incidents' next report deadlines, for those who may see incidents; soonest first."""
-    if not user.has_perm("privacy.view_incident"):
-        return []
-    from privacy.models import Incident, IncidentSettings
-
-    config = IncidentSettings.current()
-    rows = []
-    for incident in Incident.objects.open().with_counts():
-        deadline = incident.next_deadline(config)
-        if deadline:
-            left = (deadline[1] - today).days
-            urgency = "overdue" if left < 0 else "under5" if left < 5 else "under10" if left < 10 else "ok"
-            rows.append(
-                {
-                    "incident": incident,
-                    "report": deadline[0],
-                    "due_on": deadline[1],
-                    "urgency": urgency,
-                    "abs_days": abs(left),
-                }
-            )
-    return sorted(rows, key=lambda r: r["due_on"])
 
 
 class RequestListView(StaffPermissionMixin, ListView):
@@ -152,93 +125,118 @@ class RequestObjectMixin:
         return self._request_object
 
 
-# Each action on the request page: (form, service call, permission, success message).
-ACTIONS = {
-    "verify": (
+@dataclass(frozen=True)
+class Step:
+    """A step of the request page: its heading, form, permission, the service it calls, the message on success."""
+
+    title: str
+    form: type[forms.Form]
+    permission: str
+    call: Callable[[SubjectRequest, User, dict[str, Any]], object]
+    done: str
+
+
+CHANGE = "privacy.change_subjectrequest"
+# In the page's order (the services say from which statuses each may be taken: ``request_next_steps``).
+STEPS: dict[str, Step] = {
+    "verify": Step(
+        gettext_lazy("Record the identity check"),
         IdentityForm,
+        CHANGE,
         lambda r, u, d: service.request_verify_identity(
             request=r, user=u, method=d["identity_method"], note=d["identity_note"]
         ),
-        "privacy.change_subjectrequest",
         gettext_lazy("Recorded the identity check."),
     ),
-    "review": (
+    "review": Step(
+        gettext_lazy("Start the review"),
         NoteForm,
+        CHANGE,
         lambda r, u, d: service.request_start_review(request=r, user=u),
-        "privacy.change_subjectrequest",
         gettext_lazy("The request is under review."),
     ),
-    "pause": (
+    "pause": Step(
+        gettext_lazy("Pause: waiting for the requester"),
         RequiredNoteForm,
+        CHANGE,
         lambda r, u, d: service.request_pause(request=r, user=u, note=d["note"]),
-        "privacy.change_subjectrequest",
         gettext_lazy("The clock is stopped until the requester answers."),
     ),
-    "resume": (
+    "resume": Step(
+        gettext_lazy("Resume: the requester answered"),
         NoteForm,
+        CHANGE,
         lambda r, u, d: service.request_resume(request=r, user=u, note=d["note"]),
-        "privacy.change_subjectrequest",
         gettext_lazy("The clock runs again; the due date moved."),
     ),
-    "extend": (
+    "extend": Step(
+        gettext_lazy("Extend the deadline (once)"),
         ExtendForm,
+        CHANGE,
         lambda r, u, d: service.request_extend(request=r, user=u, days=d["days"], reason=d["reason"]),
-        "privacy.change_subjectrequest",
         gettext_lazy("Extended. Send the extension notice to the requester."),
     ),
-    "decide": (
+    "decide": Step(
+        gettext_lazy("Decide (officer)"),
         DecideForm,
+        "privacy.decide_subjectrequest",
         lambda r, u, d: service.request_decide(
             request=r, user=u, decision=d["decision"], reasons=d["reasons"], withheld_items=d["withheld_items"]
         ),
-        "privacy.decide_subjectrequest",
         gettext_lazy("Recorded the decision."),
     ),
-    "reply": (
+    "reply": Step(
+        gettext_lazy("Record the reply sent"),
         ReplyForm,
+        CHANGE,
         lambda r, u, d: service.request_record_reply(
             request=r, user=u, replied_on=d["replied_on"], method=d["reply_method"]
         ),
-        "privacy.change_subjectrequest",
         gettext_lazy("Recorded the reply."),
     ),
-    "close": (
+    "close": Step(
+        gettext_lazy("Close"),
         NoteForm,
+        CHANGE,
         lambda r, u, d: service.request_close(request=r, user=u, note=d["note"]),
-        "privacy.change_subjectrequest",
         gettext_lazy("Closed the request."),
     ),
-    "withdraw": (
+    "withdraw": Step(
+        gettext_lazy("Withdrawn by the requester"),
         RequiredNoteForm,
+        CHANGE,
         lambda r, u, d: service.request_withdraw(request=r, user=u, note=d["note"]),
-        "privacy.change_subjectrequest",
         gettext_lazy("Recorded the withdrawal."),
     ),
-    "fee": (
+    "fee": Step(
+        gettext_lazy("Record the fee paid"),
         FeeForm,
+        CHANGE,
         lambda r, u, d: service.request_record_fee(request=r, user=u, paid_on=d["paid_on"]),
-        "privacy.change_subjectrequest",
         gettext_lazy("Recorded the fee."),
     ),
 }
 
 
-def _available_actions(request: SubjectRequest, user) -> list[str]:
-    """The actions the page offers now: those the transition map and the user's permissions allow."""
-    moves = service.allowed_moves(request)
-    offered = {
-        "verify": Status.IDENTITY_VERIFIED in moves and request.status == Status.RECEIVED,
-        "review": Status.UNDER_REVIEW in moves and request.status == Status.IDENTITY_VERIFIED,
-        "pause": Status.PAUSED in moves,
-        "resume": request.status == Status.PAUSED,
-        "extend": request.is_open and request.status != Status.DECIDED and not request.extension_days,
-        "decide": Status.DECIDED in moves,
-        "reply": Status.REPLIED in moves,
-        "close": Status.CLOSED in moves,
-        "withdraw": Status.WITHDRAWN in moves,
-        "fee": bool(request.fee_yen) and request.fee_paid_on is None,
-    }
-    return [name for name, ok in offered.items() if ok and user.has_perm(ACTIONS[name][2])]
+def _available_steps(request: SubjectRequest, user: User) -> list[str]:
+    """The steps the page offers now: those the request's status allows and the user's permissions."""
+    return [name for name in service.request_next_steps(request) if user.has_perm(STEPS[name].permission)]
+
+
+@dataclass(frozen=True)
+class Letter:
+    title: str
+    exists: Callable[[SubjectRequest], bool]
+    render: Callable[[SubjectRequest], bytes]
+
+
+# The letters a request has once what they tell has happened; printing one is logged.
+LETTERS: dict[str, Letter] = {
+    "decision": Letter(gettext_lazy("Decision letter (PDF)"), lambda r: bool(r.decision), letters.decision_letter_pdf),
+    "extension": Letter(
+        gettext_lazy("Extension notice (PDF)"), lambda r: bool(r.extension_days), letters.extension_notice_pdf
+    ),
+}
 
 
 class RequestDetailView(StaffPermissionMixin, RequestObjectMixin, DetailView):
@@ -260,52 +258,48 @@ class RequestDetailView(StaffPermissionMixin, RequestObjectMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         req, user = self.object, self.request.user
-        actions = _available_actions(req, user)
-        forms = {name: ACTIONS[name][0](prefix=name) for name in actions}
-        forms.update(kwargs.pop("bound_forms", {}))
+        bound = kwargs.pop("bound_forms", {})
+        steps = [
+            {"name": name, "title": STEPS[name].title, "form": bound.get(name) or STEPS[name].form(prefix=name)}
+            for name in _available_steps(req, user)
+        ]
         return super().get_context_data(
             events=req.events.select_related("actor"),
-            forms=forms,
+            steps=steps,
+            letters=[(name, letter.title) for name, letter in LETTERS.items() if letter.exists(req)],
             today=timezone.localdate(),
             urgency=req.urgency(),
             abs_days=abs(req.days_left()),
-            can_edit_record=(
-                req.kind in EDIT_KINDS
-                and req.status == Status.DECIDED
-                and req.decision != SubjectRequest.Decision.NONE
-                and user.has_perm("subscribers.change_subscriber")
-            ),
-            is_disclosure=req.kind == RequestKind.DISCLOSURE and req.decision in ("full", "partial"),
+            can_edit_record=req.record_change_allowed and user.has_perm("subscribers.change_subscriber"),
+            can_hand_over=req.grants_disclosure and user.has_perm(RequestDisclosureView.permission_required),
             **kwargs,
         )
 
 
 class RequestActionView(StaffPermissionMixin, RequestObjectMixin, View):
-    """POST one action from the request page; errors re-render the page with the form as typed."""
+    """POST one step from the request page; errors re-render the page with the form as typed."""
 
     http_method_names = ["post"]
 
     def has_permission(self):
-        action = ACTIONS.get(self.kwargs["action"])
-        return action is not None and self.request.user.has_perm(action[2])
+        step = STEPS.get(self.kwargs["action"])
+        return step is not None and self.request.user.has_perm(step.permission)
 
     def post(self, request, pk, action):
         req = self.get_request_object()
-        if action not in _available_actions(req, request.user):
+        if action not in _available_steps(req, request.user):
             # A stale page or a double click: say so, change nothing.
             messages.error(request, _("This step is not possible at this stage of the request."))
             return redirect("privacy:request_detail", pk=req.pk)
-        form_class, call, _perm, done = ACTIONS[action]
-        form = form_class(request.POST, prefix=action)
+        step = STEPS[action]
+        form = step.form(request.POST, prefix=action)
         if form.is_valid():
             try:
-                call(req, request.user, form.cleaned_data)
-            except PermissionDenied:
-                raise
+                step.call(req, request.user, form.cleaned_data)
             except ValidationError as error:
                 add_service_error(form, error)
             else:
-                messages.success(request, done)
+                messages.success(request, step.done)
                 return redirect("privacy:request_detail", pk=req.pk)
         view = RequestDetailView(request=request, kwargs={"pk": pk})
         view.object = req
@@ -317,15 +311,11 @@ class RequestLetterView(StaffPermissionMixin, RequestObjectMixin, View):
     """The letters as PDF: the decision (決定通知書) and the extension notice. Printing one is logged."""
 
     permission_required = "privacy.view_subjectrequest"
-    letters = {
-        "decision": (lambda r: bool(r.decision), letters.decision_letter_pdf),
-        "extension": (lambda r: bool(r.extension_days), letters.extension_notice_pdf),
-    }
 
     def get(self, request, pk, letter):
         req = self.get_request_object()
-        exists, render = self.letters.get(letter, (lambda r: False, None))
-        if not exists(req):
+        found = LETTERS.get(letter)
+        if found is None or not found.exists(req):
             raise Http404
         access_log_record(
             user=request.user,
@@ -334,7 +324,7 @@ class RequestLetterView(StaffPermissionMixin, RequestObjectMixin, View):
             path=request.path,
             detail={"letter": letter, "request": req.number},
         )
-        return pdf_response(render(req), f"{letter}-{req.number}.pdf")
+        return pdf_response(found.render(req), f"{letter}-{req.number}.pdf")
 
 
 class RequestDisclosureView(StaffPermissionMixin, RequestObjectMixin, View):
@@ -347,28 +337,25 @@ class RequestDisclosureView(StaffPermissionMixin, RequestObjectMixin, View):
         req = self.get_request_object()
         if form not in ("pdf", "csv", "json"):
             raise Http404
-        if req.kind != RequestKind.DISCLOSURE or req.decision not in ("full", "partial"):
+        if not req.grants_disclosure:
             raise PermissionDenied(_("Only a disclosure request granted in full or in part is disclosed."))
+        filename = f"disclosure-{req.number}.{form}"
         with transaction.atomic():
             # Handing the data over is recorded on the request and, like any export, in the access log.
-            service.request_record_handover(request=req, user=self.request.user, form=form)
+            service.request_record_handover(request=req, user=request.user, form=form)
             access_log_record(
-                user=self.request.user,
+                user=request.user,
                 subscribers=[req.subscriber],
                 action=AccessLog.Action.EXPORT,
-                path=self.request.path,
+                path=request.path,
                 detail={"export": f"disclosure.{form}", "request": req.number},
             )
             if form == "pdf":
-                return pdf_response(letters.disclosure_pdf(req, self.request.user), f"disclosure-{req.number}.pdf")
-            body = (
-                letters.disclosure_csv(req, self.request.user)
-                if form == "csv"
-                else letters.disclosure_json(req, self.request.user)
+                return pdf_response(letters.disclosure_pdf(req, request.user), filename)
+            if form == "csv":
+                return csv_response(filename, letters.disclosure_rows(req, request.user))
+            return download_response(
+                letters.disclosure_json(req, request.user),
+                content_type="application/json; charset=utf-8",
+                filename=filename,
             )
-        response = HttpResponse(
-            body, content_type="text/csv; charset=utf-8" if form == "csv" else "application/json; charset=utf-8"
-        )
-        response["Content-Disposition"] = f'attachment; filename="disclosure-{req.number}.{form}"'
-        response["Cache-Control"] = "no-store"
-        return response

@@ -3,16 +3,16 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, ListView
 
+from mctv.responses import pdf_response
+from mctv.views import StaffPermissionMixin
 from privacy.models import DisposalItem, DisposalRun, LegalHold, RetentionRule
 from privacy.pdf import render_pdf
-from privacy.portal import pdf_response
 from privacy.services.retention import disposal_approve, disposal_reject
-
-from .base import StaffPermissionMixin
 
 
 class DisposalListView(StaffPermissionMixin, ListView):
@@ -23,8 +23,6 @@ class DisposalListView(StaffPermissionMixin, ListView):
     queryset = DisposalRun.objects.select_related("approved_by")
 
     def get_context_data(self, **kwargs):
-        from django.utils import timezone
-
         return super().get_context_data(
             rules=RetentionRule.objects.all(),
             holds=LegalHold.objects.in_force(timezone.localdate()).select_related("subscriber", "placed_by"),
@@ -76,6 +74,8 @@ class DisposalCertificateView(StaffPermissionMixin, View):
     permission_required = "privacy.view_disposalrun"
 
     def get(self, request, pk):
-        run = get_object_or_404(DisposalRun.objects.select_related("approved_by"), pk=pk, status="done")
+        run = get_object_or_404(
+            DisposalRun.objects.select_related("approved_by"), pk=pk, status=DisposalRun.Status.DONE
+        )
         pdf = render_pdf("pdf/disposal_certificate.html", {"run": run, "numbers": disposed_numbers(run)})
         return pdf_response(pdf, f"disposal-{run.pk}.pdf")

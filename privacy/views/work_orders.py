@@ -2,22 +2,21 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
+from mctv.forms import add_service_error
+from mctv.responses import pdf_response
+from mctv.views import StaffPermissionMixin
 from privacy.data_items import scoped_values
-from privacy.forms import WorkOrderCloseForm, WorkOrderEditForm, WorkOrderForm
+from privacy.forms.work_orders import WorkOrderCloseForm, WorkOrderEditForm, WorkOrderForm
 from privacy.models import Contractor, Provision, WorkOrder
-from privacy.portal import pdf_response, render_work_sheet
-from privacy.selectors import work_orders_visible_to
-from privacy.services.provision import ProvisionRefused, provision_record
-from privacy.services.work_orders import work_order_close, work_order_create, work_order_update
+from privacy.selectors.work_orders import work_orders_visible_to
+from privacy.services.provision import ProvisionRefused
+from privacy.services.work_orders import work_order_close, work_order_create, work_order_update, work_sheet_issue
 from subscribers.models import Subscriber
-
-from .base import StaffPermissionMixin, add_service_error
 
 
 class WorkOrderObjectMixin:
@@ -141,7 +140,7 @@ class WorkOrderCloseView(StaffPermissionMixin, WorkOrderObjectMixin, FormView):
             work_order_close(
                 work_order=self.get_work_order(),
                 user=self.request.user,
-                cancelled=data["outcome"] == "cancelled",
+                outcome=data["outcome"],
                 sheet_disposition=data["sheet_disposition"],
                 sheet_disposition_on=data["sheet_disposition_on"],
             )
@@ -160,19 +159,9 @@ class WorkOrderSheetView(StaffPermissionMixin, WorkOrderObjectMixin, View):
 
     def post(self, request, pk):
         order = self.get_work_order()
-        with transaction.atomic():
-            try:
-                provision = provision_record(
-                    subscriber=order.subscriber,
-                    items=order.items,
-                    method=Provision.Method.PAPER,
-                    basis=Provision.Basis.CONTRACTED_WORK,
-                    purpose=f"{order.kind.name}（{order.number}）作業票",
-                    user=request.user,
-                    work_order=order,
-                )
-            except ProvisionRefused as refusal:
-                messages.error(request, refusal.message)
-                return redirect("privacy:work_order_detail", pk=order.pk)
-            pdf = render_work_sheet(order, provision)
+        try:
+            _provision, pdf = work_sheet_issue(work_order=order, user=request.user, method=Provision.Method.PAPER)
+        except ProvisionRefused as refusal:
+            messages.error(request, refusal.message)
+            return redirect("privacy:work_order_detail", pk=order.pk)
         return pdf_response(pdf, f"work-sheet-{order.number}.pdf")

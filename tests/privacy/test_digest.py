@@ -5,11 +5,11 @@ from datetime import date, timedelta
 import pytest
 import time_machine
 from django.core import mail
-from django.utils import timezone
 
-from privacy.models import DeadlineDigest, SubjectRequest
+from privacy.deadlines import nth_open_day_after
+from privacy.models import DeadlineDigest
 from privacy.services import requests as svc
-from privacy.services.digest import deadline_digest_send_all, nth_open_day_after
+from privacy.services.digest import deadline_digest_send_all
 from privacy.tasks import send_deadline_digests
 from tests.factories import DepartmentFactory, SubscriberFactory, UserFactory
 

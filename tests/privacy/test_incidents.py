@@ -59,9 +59,9 @@ def test_report_deadlines(officer, malicious, final):
     incident = record(officer, [SubscriberFactory()], malicious=malicious, sensitive_data=True)
     assert incident.preliminary_due() == date(2026, 11, 5)
     assert incident.final_due() == final
-    assert incident.next_deadline()[1] == date(2026, 11, 5)
+    assert incident.next_deadline().due_on == date(2026, 11, 5)
     incident = incident_set_status(incident=incident, status="preliminary_reported", user=officer, on=date(2026, 11, 4))
-    assert incident.next_deadline()[1] == final
+    assert incident.next_deadline().due_on == final
 
 
 def test_report_targets_are_configuration(officer):
@@ -206,7 +206,7 @@ def test_the_report_draft_has_the_nine_items_and_counts_not_names(client, office
 
 
 def test_an_open_incident_holds_the_affected_subscribers_records(officer):
-    from privacy.services.retention import disposal_dry_run
+    from privacy.selectors.retention import disposal_dry_run
 
     old = SubscriberFactory(
         status="terminated", terminated_on=date(2025, 6, 1), applied_on=date(2010, 1, 1), activated_on=date(2010, 1, 5)
@@ -222,7 +222,7 @@ def test_the_dashboard_shows_incident_report_deadlines(client, officer):
     client.force_login(officer)
     response = client.get(reverse("privacy:dashboard"))
     (row,) = response.context["incident_rows"]
-    assert row["incident"] == incident and row["due_on"] == timezone.localdate() + timedelta(days=3)
+    assert row.incident == incident and row.due_on == timezone.localdate() + timedelta(days=3)
     assert incident.number in response.content.decode()
 
 

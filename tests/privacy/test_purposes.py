@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from privacy.models import AccessLog, BulkUse, Consent, PolicyAnnouncement, PolicyVersion, Purpose
-from privacy.selectors import subscribers_usable_for
+from privacy.selectors.purposes import subscribers_usable_for
 from privacy.services.purposes import consent_record, consent_withdraw
 from privacy.statistics import SUPPRESSED, age_band, cross_table, district_of, one_way_table, suppress
 from tests.factories import SubscriberFactory

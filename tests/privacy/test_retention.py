@@ -10,18 +10,18 @@ from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from privacy.fiscal_years import PERMANENT, disposal_date
 from privacy.models import (
     AccessLog,
     BulkUse,
     Consent,
     DisposalRun,
     LegalHold,
-    Provision,
     RetentionRule,
     SubjectRequest,
     WorkOrder,
 )
-from privacy.retention import PERMANENT, disposal_date
+from privacy.selectors.retention import disposal_dry_run
 from privacy.services import retention as svc
 from privacy.services.access_log import access_log_record
 from subscribers.models import Subscriber, SubscriberService
@@ -54,7 +54,7 @@ def test_permanent_records_are_never_disposed_of():
 
 
 def test_the_indexed_cutoff_agrees_with_disposal_date():
-    from privacy.retention import latest_closing_date_disposable_on
+    from privacy.fiscal_years import latest_closing_date_disposable_on
 
     for offset in range(0, 800, 7):
         closed = date(2026, 1, 1) + timedelta(days=offset)
@@ -151,7 +151,7 @@ def _class_hold(subscriber, clerk):
 )
 def test_holds_block_disposal(old_terminated, clerk, hold):
     hold(old_terminated, clerk)
-    assert svc.disposal_dry_run(TODAY)["terminated_subscriber"] == 0
+    assert disposal_dry_run(TODAY)["terminated_subscriber"] == 0
     assert svc.disposal_propose(today=TODAY, record_class="terminated_subscriber") == []
 
 
@@ -165,7 +165,7 @@ def test_an_expired_manual_hold_no_longer_blocks(old_terminated, clerk):
         since=date(2030, 1, 1),
         until=date(2031, 3, 31),
     )
-    assert svc.disposal_dry_run(TODAY)["terminated_subscriber"] == 1
+    assert disposal_dry_run(TODAY)["terminated_subscriber"] == 1
 
 
 @pytest.mark.django_db
@@ -522,7 +522,7 @@ def test_a_subscriber_kept_for_their_request_files_is_not_proposed_again_and_aga
 
     subscriber = Subscriber.objects.get(pk=old_terminated.pk)  # anonymised: its request file points at it
     assert run.disposed_count == 1 and subscriber.erased_on == TODAY
-    assert svc.disposal_dry_run(TODAY)["terminated_subscriber"] == 0
+    assert disposal_dry_run(TODAY)["terminated_subscriber"] == 0
     assert svc.disposal_propose(today=TODAY, record_class="terminated_subscriber") == []
 
 
@@ -554,9 +554,9 @@ def test_holds_keep_a_subscribers_provision_records_too(clerk, officer):
         work_order=order,
     )
     _manual_hold(order.subscriber, clerk)
-    assert svc.disposal_dry_run(date(2031, 6, 1))["provision"] == 0
+    assert disposal_dry_run(date(2031, 6, 1))["provision"] == 0
     LegalHold.objects.update(until=date(2031, 5, 31))
-    assert svc.disposal_dry_run(date(2031, 6, 1))["provision"] == 1
+    assert disposal_dry_run(date(2031, 6, 1))["provision"] == 1
 
 
 # --- a batch costs the same statements whatever its size ----------------------------------------------------

@@ -3,7 +3,8 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from privacy.models import Consent, Department, Purpose, SubjectRequest, User
-from privacy.selectors import subscribers_usable_for, work_orders_visible_to
+from privacy.selectors.purposes import subscribers_usable_for
+from privacy.selectors.work_orders import work_orders_visible_to
 from subscribers.demo import DEMO_PASSWORD, build_subscribers
 from subscribers.models import Subscriber, SubscriberService
 from subscribers.normalize import KATAKANA_READING

@@ -7,7 +7,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 
 from privacy.models import DisposalRun, RetentionRule
-from privacy.services.retention import disposal_dry_run, disposal_propose, disposal_purge
+from privacy.selectors.retention import disposal_dry_run
+from privacy.services.retention import disposal_propose, disposal_purge
 
 
 class Command(BaseCommand):
@@ -44,10 +45,8 @@ class Command(BaseCommand):
             return
         runs = disposal_propose(today=day)
         report = {}
-        for run in DisposalRun.objects.filter(pk__in=[r.pk for r in runs]) | DisposalRun.objects.filter(
-            status__in=["approved", "running", "failed"]
-        ):
-            if run.status in ("approved", "running", "failed"):
+        for run in DisposalRun.objects.filter(pk__in=[r.pk for r in runs]) | DisposalRun.objects.purgeable():
+            if run.is_purgeable:
                 disposal_purge(run_id=run.pk, today=day)
             run.refresh_from_db()
             report[run.record_class] = {

@@ -1,0 +1,8 @@
+"""Django admin of the privacy capabilities, one module per domain: configuration for administrators.
+
+Importing the modules registers their pages (Django's admin autodiscovery imports this package).
+"""
+
+from . import contractors, incidents, provisions, purposes, requests, retention, staff
+
+__all__ = ["contractors", "incidents", "provisions", "purposes", "requests", "retention", "staff"]

@@ -1,0 +1,72 @@
+"""Contractors, their agreements, kinds of work and work orders (§4(3), §6(1))."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from privacy.models import ConfidentialityAgreement, Contractor, WorkKind, WorkOrder
+from privacy.selectors.work_orders import work_orders_visible_to
+
+from .base import ItemsAdminForm
+
+
+class AgreementAdminForm(ItemsAdminForm):
+    item_fields = ("items",)
+
+    class Meta:
+        model = ConfidentialityAgreement
+        fields = "__all__"
+
+
+class AgreementInline(admin.StackedInline):
+    model = ConfidentialityAgreement
+    form = AgreementAdminForm
+    extra = 0
+
+
+@admin.register(Contractor)
+class ContractorAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "representative", "phone", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "representative", "contact_person"]
+    inlines = [AgreementInline]
+
+
+@admin.register(ConfidentialityAgreement)
+class AgreementAdmin(SimpleHistoryAdmin):
+    form = AgreementAdminForm
+    list_display = ["contractor", "reference", "signed_on", "expires_on", "terminated_on"]
+    list_filter = ["contractor", "expires_on"]
+    search_fields = ["reference", "contractor__name"]
+
+
+class WorkKindAdminForm(ItemsAdminForm):
+    item_fields = ("default_items",)
+
+    class Meta:
+        model = WorkKind
+        fields = "__all__"
+
+
+@admin.register(WorkKind)
+class WorkKindAdmin(admin.ModelAdmin):
+    form = WorkKindAdminForm
+    list_display = ["code", "name", "is_active"]
+
+
+@admin.register(WorkOrder)
+class WorkOrderAdmin(SimpleHistoryAdmin):
+    """Read-only here: work orders are created and closed through the staff pages, which check the scope."""
+
+    list_display = ["number", "subscriber", "contractor", "kind", "scheduled_on", "access_until", "status"]
+    list_filter = ["status", "kind", "contractor"]
+    search_fields = ["number", "subscriber__number"]
+    list_select_related = ["subscriber", "contractor", "kind"]
+
+    def get_queryset(self, request):
+        return work_orders_visible_to(request.user).select_related("subscriber", "contractor", "kind")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,81 @@
+"""Departments, staff and contractor accounts, and the access log (§4(1)–(2))."""
+
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.utils.translation import gettext_lazy as _
+
+from privacy.models import AccessLog, Department, User
+from privacy.roles import STAFF_ROLES, Role
+from privacy.selectors.access_log import access_log_visible_to
+
+from .base import ReadOnlyAdmin
+
+
+class DepartmentAdminForm(forms.ModelForm):
+    class Meta:
+        model = Department
+        fields = "__all__"
+
+    def clean_responsible_officer(self):
+        officer = self.cleaned_data["responsible_officer"]
+        if officer and not officer.groups.filter(name=Role.OFFICER).exists():
+            raise forms.ValidationError(_("The responsible officer must be in the officer role."))
+        return officer
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    form = DepartmentAdminForm
+    list_display = ["code", "name", "responsible_officer"]
+    search_fields = ["code", "name"]
+    autocomplete_fields = ["responsible_officer"]
+
+
+class UserAdminForm(UserChangeForm):
+    class Meta(UserChangeForm.Meta):
+        model = User
+
+    def clean(self):
+        cleaned = super().clean()
+        groups = {g.name for g in cleaned.get("groups") or []}
+        if groups & set(STAFF_ROLES) and not cleaned.get("department"):
+            self.add_error("department", _("Office staff must belong to a department."))
+        if Role.CONTRACTOR in groups and groups & set(STAFF_ROLES):
+            self.add_error("groups", _("A contractor account cannot also hold an office role."))
+        if (Role.CONTRACTOR in groups) != bool(cleaned.get("contractor")):
+            self.add_error("contractor", _("A contractor account is in the contractor role and names its contractor."))
+        return cleaned
+
+
+class UserAdminCreationForm(AdminUserCreationForm):
+    class Meta(AdminUserCreationForm.Meta):
+        model = User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    form = UserAdminForm
+    add_form = UserAdminCreationForm
+    list_display = ["username", "last_name", "first_name", "department", "is_active", "is_superuser"]
+    list_filter = ["department", "groups", "is_active", "is_superuser"]
+    fieldsets = [
+        *BaseUserAdmin.fieldsets[:2],
+        (_("Department or contractor"), {"fields": ["department", "contractor"]}),
+        *BaseUserAdmin.fieldsets[2:],
+    ]
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(ReadOnlyAdmin):
+    """Read-only: the log is append-only in the database as well."""
+
+    list_display = ["at", "user", "action", "subscriber_number", "path"]
+    list_filter = ["action", "at"]
+    search_fields = ["subscriber_number", "user__username"]
+    date_hierarchy = "at"
+    list_select_related = ["user"]
+
+    def get_queryset(self, request):
+        return access_log_visible_to(request.user).select_related("user")

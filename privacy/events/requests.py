@@ -1,0 +1,144 @@
+"""The events of a subscriber's request, one writer per kind (``RequestEvent.Kind``), and how a reader sees them.
+
+Services call these and nothing else writes ``RequestEvent`` rows. ``before`` is the status a move left (from
+``mctv.transitions.set_status``); acts that are not moves pass none. ``note`` is what staff typed for this step, kept as
+typed; the request's own particulars (what is requested, the agent's details) never go into the append-only log.
+"""
+
+from datetime import date
+
+from django.utils.translation import gettext as _
+
+from privacy.models import RequestEvent, SubjectRequest, User
+from privacy.models.disclosures import ProvisionStopScope
+
+from ._base import Parameter, as_parameters, label_of
+
+Kind = RequestEvent.Kind
+
+
+def _write(
+    request: SubjectRequest, user: User, kind: str, *, before: str = "", note: str = "", **parameters: Parameter
+) -> RequestEvent:
+    return RequestEvent.objects.create(
+        request=request,
+        actor=user,
+        kind=kind,
+        from_status=before,
+        to_status=request.status if before else "",
+        note=note.strip(),
+        parameters=as_parameters(**parameters),
+    )
+
+
+def request_received_event(*, request: SubjectRequest, user: User, days: int, due_on: date) -> RequestEvent:
+    return _write(request, user, Kind.RECEIVED, days=days, due_on=due_on)
+
+
+def request_identity_verified_event(
+    *, request: SubjectRequest, user: User, before: str, method: str, note: str
+) -> RequestEvent:
+    return _write(request, user, Kind.IDENTITY_VERIFIED, before=before, note=note, method=method)
+
+
+def request_review_started_event(*, request: SubjectRequest, user: User, before: str) -> RequestEvent:
+    return _write(request, user, Kind.REVIEW_STARTED, before=before)
+
+
+def request_paused_event(*, request: SubjectRequest, user: User, before: str, since: date, note: str) -> RequestEvent:
+    return _write(request, user, Kind.PAUSED, before=before, note=note, since=since)
+
+
+def request_resumed_event(
+    *, request: SubjectRequest, user: User, before: str, paused_days: int, due_on: date, note: str
+) -> RequestEvent:
+    return _write(request, user, Kind.RESUMED, before=before, note=note, paused_days=paused_days, due_on=due_on)
+
+
+def request_extended_event(
+    *, request: SubjectRequest, user: User, days: int, due_before: date, due_on: date, reason: str
+) -> RequestEvent:
+    return _write(request, user, Kind.EXTENDED, note=reason, days=days, due_before=due_before, due_on=due_on)
+
+
+def request_decided_event(
+    *, request: SubjectRequest, user: User, before: str, decision: str, reasons: str
+) -> RequestEvent:
+    return _write(request, user, Kind.DECIDED, before=before, note=reasons, decision=decision)
+
+
+def request_provision_stopped_event(*, request: SubjectRequest, user: User, scope: str) -> RequestEvent:
+    return _write(request, user, Kind.PROVISION_STOPPED, scope=scope)
+
+
+def request_use_suspended_event(*, request: SubjectRequest, user: User) -> RequestEvent:
+    return _write(request, user, Kind.USE_SUSPENDED)
+
+
+def request_erased_event(*, request: SubjectRequest, user: User) -> RequestEvent:
+    return _write(request, user, Kind.ERASED)
+
+
+def request_record_edited_event(*, request: SubjectRequest, user: User, history_id: int) -> RequestEvent:
+    return _write(request, user, Kind.RECORD_EDITED, history_id=history_id)
+
+
+def request_replied_event(
+    *, request: SubjectRequest, user: User, before: str, method: str, replied_on: date, in_time: bool
+) -> RequestEvent:
+    return _write(request, user, Kind.REPLIED, before=before, method=method, replied_on=replied_on, in_time=in_time)
+
+
+def request_closed_event(*, request: SubjectRequest, user: User, before: str, note: str) -> RequestEvent:
+    return _write(request, user, Kind.CLOSED, before=before, note=note)
+
+
+def request_withdrawn_event(*, request: SubjectRequest, user: User, before: str, note: str) -> RequestEvent:
+    return _write(request, user, Kind.WITHDRAWN, before=before, note=note)
+
+
+def request_fee_paid_event(*, request: SubjectRequest, user: User, paid_on: date, fee_yen: int) -> RequestEvent:
+    return _write(request, user, Kind.FEE_PAID, paid_on=paid_on, fee_yen=fee_yen)
+
+
+def request_disclosure_handed_over_event(*, request: SubjectRequest, user: User, form: str) -> RequestEvent:
+    return _write(request, user, Kind.DISCLOSURE_HANDED_OVER, form=form)
+
+
+def describe(event: RequestEvent) -> str:
+    """The event's facts as the reader's language says them; rows written before the kinds were typed hold their
+    values as text, which reads the same."""
+    p = event.parameters
+    if event.kind == Kind.RECEIVED:
+        return _("reply due %(due_on)s (%(days)s days)") % {"due_on": p.get("due_on"), "days": p.get("days")}
+    if event.kind == Kind.IDENTITY_VERIFIED:
+        return label_of(SubjectRequest.IdentityMethod, p.get("method"))
+    if event.kind == Kind.PAUSED:
+        return _("clock stopped from %(since)s") % {"since": p.get("since")}
+    if event.kind == Kind.RESUMED:
+        return _("%(days)s days paused; reply now due %(due_on)s") % {
+            "days": p.get("paused_days"),
+            "due_on": p.get("due_on"),
+        }
+    if event.kind == Kind.EXTENDED:
+        return _("by %(days)s days: due %(before)s → %(after)s") % {
+            "days": p.get("days"),
+            "before": p.get("due_before"),
+            "after": p.get("due_on"),
+        }
+    if event.kind == Kind.DECIDED:
+        return label_of(SubjectRequest.Decision, p.get("decision"))
+    if event.kind == Kind.PROVISION_STOPPED:
+        return label_of(ProvisionStopScope, p.get("scope"))
+    if event.kind == Kind.REPLIED:
+        in_time = p.get("in_time") in (True, "True")
+        return _("%(method)s on %(day)s, %(timeliness)s") % {
+            "method": label_of(SubjectRequest.ReplyMethod, p.get("method")),
+            "day": p.get("replied_on"),
+            "timeliness": _("in time") if in_time else _("late"),
+        }
+    if event.kind == Kind.FEE_PAID:
+        return _("%(yen)s yen, paid on %(day)s") % {"yen": p.get("fee_yen"), "day": p.get("paid_on")}
+    if event.kind == Kind.DISCLOSURE_HANDED_OVER:
+        return str(p.get("form", "")).upper()
+    return ""

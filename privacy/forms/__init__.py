@@ -1,0 +1,1 @@
+"""Forms of the privacy capabilities, one module per domain (as views/ and services/)."""

@@ -1,0 +1,37 @@
+"""Filtering the staff access log (§4(1))."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from mctv.db import local_day_range
+from privacy.models import AccessLog
+from subscribers.normalize import normalize_text
+
+from .fields import DATE
+
+
+class AccessLogFilterForm(forms.Form):
+    subscriber_number = forms.CharField(label=_("subscriber number"), required=False, max_length=20)
+    user = forms.ModelChoiceField(
+        label=_("who"), queryset=get_user_model().objects.order_by("username"), required=False
+    )
+    action = forms.ChoiceField(label=_("what"), choices=[("", "---------"), *AccessLog.Action.choices], required=False)
+    date_from = forms.DateField(label=_("from"), required=False, widget=DATE)
+    date_to = forms.DateField(label=_("until"), required=False, widget=DATE)
+
+    def clean_subscriber_number(self):
+        return normalize_text(self.cleaned_data["subscriber_number"])
+
+    def filter(self, qs: QuerySet[AccessLog]) -> QuerySet[AccessLog]:
+        if not self.is_valid():
+            return qs
+        data = self.cleaned_data
+        if data["subscriber_number"]:
+            qs = qs.filter(subscriber_number=data["subscriber_number"])
+        if data["user"]:
+            qs = qs.filter(user=data["user"])
+        if data["action"]:
+            qs = qs.filter(action=data["action"])
+        return qs.filter(**local_day_range("at", data["date_from"], data["date_to"]))

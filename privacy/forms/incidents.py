@@ -1,0 +1,108 @@
+"""The incident register (§11): the record, status moves, notices sent."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from privacy.models import Incident
+from privacy.models.incidents import IncidentSubscriber
+
+from .fields import DATE, DATETIME, ItemsField
+
+
+class IncidentForm(forms.ModelForm):
+    items = ItemsField(label=_("data items involved"))
+    subscriber_numbers = forms.CharField(
+        label=_("affected subscribers (subscriber numbers)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Paste subscriber numbers, one per line or separated by spaces or commas."),
+    )
+
+    class Meta:
+        model = Incident
+        fields = [
+            "discovered_at",
+            "occurred_at",
+            "discovered_by",
+            "description",
+            "items",
+            "other_people_count",
+            "cause",
+            "malicious",
+            "sensitive_data",
+            "financial_risk",
+            "secondary_harm",
+            "measures",
+            "prevention",
+            "other_notes",
+            "published_on",
+            "published_where",
+            "exempt_from_notice",
+            "exemption_reason",
+        ]
+        widgets = {
+            "discovered_at": DATETIME,
+            "occurred_at": DATETIME,
+            "published_on": DATE,
+            **{
+                name: forms.Textarea(attrs={"rows": 3})
+                for name in [
+                    "description",
+                    "cause",
+                    "secondary_harm",
+                    "measures",
+                    "prevention",
+                    "other_notes",
+                    "exemption_reason",
+                ]
+            },
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["discovered_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+        self.fields["occurred_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+        if self.instance.pk:
+            self.fields["subscriber_numbers"].label = _("add affected subscribers (subscriber numbers)")
+
+    def clean_subscriber_numbers(self):
+        from privacy.services.incidents import parse_subscriber_numbers
+
+        found, missing = parse_subscriber_numbers(self.cleaned_data["subscriber_numbers"])
+        if missing:
+            raise forms.ValidationError(
+                _("No subscriber has these numbers: %(numbers)s") % {"numbers": "、".join(missing)}
+            )
+        self.cleaned_data["subscribers"] = found
+        return self.cleaned_data["subscriber_numbers"]
+
+
+class IncidentStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("New status"), choices=Incident.Status.choices)
+    on = forms.DateField(label=_("date"), widget=DATE)
+    note = forms.CharField(label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, incident, **kwargs):
+        from privacy.services.incidents import INCIDENT_LIFECYCLE
+
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [
+            (s.value, s.label) for s in Incident.Status if s in INCIDENT_LIFECYCLE.allowed(incident.status)
+        ]
+        self.fields["on"].initial = timezone.localdate()
+
+
+class NoticesSentForm(forms.Form):
+    subscriber_ids = forms.TypedMultipleChoiceField(
+        label=_("affected subscribers"), coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+    sent_on = forms.DateField(label=_("notice sent on"), widget=DATE)
+    method = forms.ChoiceField(label=_("notice sent"), choices=IncidentSubscriber.Method.choices)
+
+    def __init__(self, *args, incident, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["subscriber_ids"].choices = [
+            (a.subscriber_id, a.subscriber.number) for a in incident.affected.select_related("subscriber")
+        ]
+        self.fields["sent_on"].initial = timezone.localdate()

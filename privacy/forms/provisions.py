@@ -1,0 +1,90 @@
+"""The provision log's filters, provisions recorded by hand, and officers' decisions on exceptions (§3, ■25)."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from mctv.db import local_day_range
+from privacy.models import EXCEPTIONAL_BASES, Contractor, WorkOrder
+from privacy.models.disclosures import Basis, Method
+from subscribers.normalize import normalize_text
+
+from .fields import DATE, ItemsField
+
+
+class ProvisionFilterForm(forms.Form):
+    subscriber_number = forms.CharField(label=_("subscriber number"), required=False, max_length=20)
+    contractor = forms.ModelChoiceField(label=_("contractor"), queryset=Contractor.objects.all(), required=False)
+    recipient = forms.CharField(label=_("recipient"), required=False, max_length=100)
+    method = forms.ChoiceField(label=_("method"), choices=[("", "---------"), *Method.choices], required=False)
+    basis = forms.ChoiceField(label=_("legal basis"), choices=[("", "---------"), *Basis.choices], required=False)
+    date_from = forms.DateField(label=_("from"), required=False, widget=DATE)
+    date_to = forms.DateField(label=_("until"), required=False, widget=DATE)
+
+    def filter(self, qs):
+        if not self.is_valid():
+            return qs
+        data = self.cleaned_data
+        if data["subscriber_number"]:
+            qs = qs.filter(subscriber_number=normalize_text(data["subscriber_number"]))
+        if data["contractor"]:
+            qs = qs.filter(contractor=data["contractor"])
+        if data["recipient"]:
+            qs = qs.filter(recipient_name__icontains=normalize_text(data["recipient"]))
+        if data["method"]:
+            qs = qs.filter(method=data["method"])
+        if data["basis"]:
+            qs = qs.filter(basis=data["basis"])
+        return qs.filter(**local_day_range("at", data["date_from"], data["date_to"]))
+
+
+# Provision made outside the system: not server access, which only the portal does.
+OFFLINE_METHODS = [(m.value, m.label) for m in Method if m != Method.SERVER_ACCESS]
+
+
+class ProvisionRecordForm(forms.Form):
+    work_order = forms.ModelChoiceField(
+        label=_("work order"),
+        queryset=WorkOrder.objects.none(),
+        required=False,
+        help_text=_("For basis (2): the contractor's open work order for this subscriber."),
+    )
+    recipient_name = forms.CharField(
+        label=_("recipient"), max_length=200, required=False, help_text=_("For the other bases: who receives the data.")
+    )
+    items = ItemsField(label=_("items provided"))
+    method = forms.ChoiceField(label=_("method"), choices=OFFLINE_METHODS)
+    basis = forms.ChoiceField(label=_("legal basis"), choices=Basis.choices)
+    purpose = forms.CharField(label=_("purpose"), max_length=200)
+    note = forms.CharField(label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For bases (3)–(6): why consent cannot be asked, and the legal ground. An officer approves."),
+    )
+
+    def __init__(self, *args, subscriber, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["work_order"].queryset = (
+            WorkOrder.objects.open().filter(subscriber=subscriber).select_related("contractor", "kind")
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        basis = cleaned.get("basis")
+        if basis == Basis.CONTRACTED_WORK and not cleaned.get("work_order"):
+            self.add_error("work_order", _("Choose the work order."))
+        if basis and basis != Basis.CONTRACTED_WORK and not cleaned.get("recipient_name", "").strip():
+            self.add_error("recipient_name", _("Name the recipient."))
+        if basis in EXCEPTIONAL_BASES and not cleaned.get("reason", "").strip():
+            self.add_error("reason", _("Bases (3)–(6) need a written reason."))
+        return cleaned
+
+
+class ExceptionalDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("approve", _("Approve and provide")), ("reject", _("Reject"))],
+        widget=forms.RadioSelect,
+    )
+    decision_note = forms.CharField(label=_("decision note"), widget=forms.Textarea(attrs={"rows": 3}))

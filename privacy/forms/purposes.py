@@ -1,0 +1,51 @@
+"""Bulk uses by purpose and consents to unstated purposes (§2(2)–(3))."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from privacy.models import Consent, PolicyVersion, Purpose
+from subscribers.models import Subscriber
+from subscribers.normalize import normalize_text
+
+from .fields import DATE
+
+
+class BulkUseFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("status"),
+        required=False,
+        choices=[("", _("All but terminated")), *[(v, l) for v, l in Subscriber.Status.choices if v != "terminated"]],
+    )
+    district = forms.CharField(label=_("district (町名)"), required=False, max_length=50)
+
+    def clean_district(self):
+        return normalize_text(self.cleaned_data["district"])
+
+
+class ConsentForm(forms.Form):
+    purpose = forms.ModelChoiceField(
+        label=_("purpose"),
+        queryset=Purpose.objects.filter(stated_in_declaration=False),
+        help_text=_("Only purposes the declaration does not state need consent."),
+    )
+    user_told = forms.CharField(label=_("who uses the data (as told)"), max_length=200)
+    use_told = forms.CharField(label=_("for what (as told)"), widget=forms.Textarea(attrs={"rows": 2}))
+    method = forms.ChoiceField(label=_("how consent was given"), choices=Consent.Method.choices)
+    given_on = forms.DateField(label=_("given on"), widget=DATE)
+    policy_version = forms.ModelChoiceField(label=_("declaration version shown"), queryset=PolicyVersion.objects.none())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        self.fields["given_on"].initial = today
+        self.fields["policy_version"].queryset = PolicyVersion.objects.filter(effective_on__lte=today)
+        self.fields["policy_version"].initial = PolicyVersion.objects.current(today)
+
+
+class ConsentWithdrawForm(forms.Form):
+    withdrawn_on = forms.DateField(label=_("withdrawn on"), widget=DATE)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["withdrawn_on"].initial = timezone.localdate()

@@ -1,0 +1,42 @@
+"""Subscribers' requests (§5): who sees them, and what a disclosure holds (■30)."""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from privacy.data_items import ALL_ITEMS, scoped_values
+from privacy.models import SubjectRequest
+from subscribers.models import Subscriber
+
+from .access import Viewer, staff_with_permission
+from .provisions import provisions_visible_to
+from .purposes import purposes_of
+
+
+def requests_visible_to(user: Viewer) -> QuerySet[SubjectRequest]:
+    """Subscribers' requests: office staff with the permission see them all; contractors never."""
+    if staff_with_permission(user, "privacy.view_subjectrequest"):
+        return SubjectRequest.objects.all()
+    return SubjectRequest.objects.none()
+
+
+def disclosure_contents(subscriber: Subscriber, user: Viewer, *, withheld_items=()) -> dict[str, Any]:
+    """Everything held about ``subscriber`` (■30): every data item, services, purposes, provision records.
+
+    Built from the selectors the staff pages use, so a disclosure shows what the office sees.
+    """
+    found = Subscriber.objects.visible_to(user).filter(pk=subscriber.pk).first()
+    if found is None:
+        raise PermissionDenied
+    today = timezone.localdate()
+    withheld = set(withheld_items)
+    return {
+        "subscriber": found,
+        "as_of": today,
+        "items": scoped_values(found, [code for code in ALL_ITEMS if code not in withheld]),
+        "services": list(found.services.order_by("started_on", "service")),
+        "purposes": [f"{p.title}：{p.description}" for p in purposes_of(found, on=today)],
+        "provisions": list(provisions_visible_to(user).filter(subscriber=found).order_by("at", "id")),
+    }

@@ -1,0 +1,31 @@
+"""Which work orders a user may see (§6(1)): the portal's whole rule, and the staff pages'."""
+
+from datetime import datetime
+
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
+
+from privacy.models import ProvisionStop, User, WorkOrder
+from privacy.models.disclosures import ProvisionStopScope
+
+from .access import Viewer, staff_with_permission
+
+
+def work_orders_visible_to(user: Viewer, *, at: datetime | None = None) -> QuerySet[WorkOrder]:
+    """Contractor accounts: their own company's live work orders whose subscriber has not stopped provision.
+
+    Office staff with the permission: every work order. Anyone else: none.
+    """
+    if isinstance(user, User) and user.is_active and user.is_contractor:
+        at = at or timezone.now()
+        stopped = ProvisionStop.objects.in_force(at).filter(
+            subscriber=OuterRef("subscriber"), scope=ProvisionStopScope.CONTRACTORS
+        )
+        return (
+            WorkOrder.objects.live(timezone.localdate(at))
+            .filter(contractor_id=user.contractor_id, contractor__is_active=True, subscriber__erased_on__isnull=True)
+            .exclude(Exists(stopped))
+        )
+    if staff_with_permission(user, "privacy.view_workorder"):
+        return WorkOrder.objects.all()
+    return WorkOrder.objects.none()
