@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SUBSCRIBERS ?= 500
 
-.PHONY: install run test bench system-deps clean messages
+.PHONY: install run test lint format bench system-deps clean messages
 
 $(VENV)/.installed: requirements.lock
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required"'
@@ -35,8 +35,21 @@ system-deps:
 	  echo "WARNING: Debian packages missing:$$missing (not root: tests that need them are skipped)"; \
 	fi
 
+# The database and the Redis for the real-worker tests are found as README says (tests/select_*.py).
 test: install system-deps
-	@DATABASE_URL="$$($(PY) tests/select_database.py)" $(PY) -m pytest $(PYTEST_ARGS)
+	@DATABASE_URL="$$($(PY) tests/select_database.py)" CELERY_TEST_BROKER_URL="$$($(PY) tests/select_broker.py)" \
+		$(PY) -m pytest $(PYTEST_ARGS)
+
+# What CI checks before the tests: ruff's rules, ruff's format, and mypy with django-stubs (migrations excluded).
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy .
+
+# Rewrite the code in the project's format and apply ruff's safe fixes.
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
 
 # The benchmark on PostgreSQL (BENCH_DATABASE_URL, default a scratch database mctv_bench on 127.0.0.1):
 # figures printed and written to bench/results.json. BENCH_SCALE=tiny|small|default.

@@ -21,6 +21,7 @@ import sys
 import time
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode, urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -111,7 +112,7 @@ def timed_together(fns: dict, reps: int, block: int = 10) -> dict:
     lets a heavy page evict the caches a light one then runs without; that nearly doubles the light one.)"""
     for fn in fns.values():
         fn()  # warm up: the first call pays for imports, template compilation and cold caches
-    samples = {name: [] for name in fns}
+    samples: dict[str, list[float]] = {name: [] for name in fns}
     while any(len(values) < reps for values in samples.values()):
         for name, fn in fns.items():
             fn()
@@ -205,10 +206,10 @@ def generate(scale: dict) -> dict:
                 Provision.objects.bulk_create(batch)
                 batch = []
         Provision.objects.bulk_create(batch)
-        batch = []
+        log_batch: list[AccessLog] = []
         for n in range(scale["access_log"]):
             subscriber_id, number = ids[n % len(ids)]
-            batch.append(
+            log_batch.append(
                 AccessLog(
                     at=now - timedelta(minutes=n),
                     user=clerk,
@@ -218,10 +219,10 @@ def generate(scale: dict) -> dict:
                     path="/subscribers/",
                 )
             )
-            if len(batch) == 10_000:
-                AccessLog.objects.bulk_create(batch)
-                batch = []
-        AccessLog.objects.bulk_create(batch)
+            if len(log_batch) == 10_000:
+                AccessLog.objects.bulk_create(log_batch)
+                log_batch = []
+        AccessLog.objects.bulk_create(log_batch)
     department = clerk.department
     requests = [
         SubjectRequest(
@@ -317,8 +318,8 @@ def measure_pages(reps: int) -> dict:
     staff.force_login(clerk)
     admin_client.force_login(admin)
     number = Subscriber.objects.order_by("pk").values_list("number", flat=True)[len(SEARCHES) * 7]
-    for label, query in SEARCHES.items():
-        query = query or number
+    for label, typed in SEARCHES.items():
+        query = typed or number
         statements = search_statements(clerk, query)
 
         def floor(statements=statements):
@@ -354,11 +355,12 @@ def measure_pages(reps: int) -> dict:
     portal = Client()
     portal.force_login(user)
     order = work_orders_visible_to(user).first()
+    assert order is not None, "the bench contractor has a live work order"
     results["portal subscriber page (with its Provision write)"] = timed(
         lambda: portal.get(f"/portal/work-orders/{order.pk}/"), reps
     )
 
-    some = WorkOrder.objects.filter(contractor=contractor).select_related("subscriber").first().subscriber
+    some = WorkOrder.objects.filter(contractor=contractor).select_related("subscriber").first().subscriber  # type: ignore[union-attr]
     month_start = date.today().replace(day=1)
     results["provision log: by subscriber"] = timed(
         lambda: staff.get("/provisions/", {"subscriber_number": some.number}), reps
@@ -417,6 +419,7 @@ def measure_pdfs(reps: int) -> dict:
 
     officer = User.objects.get(username="officer")
     request = SubjectRequest.objects.filter(status="received").first()
+    assert request is not None, "the data set has received requests"
     SubjectRequest.objects.filter(pk=request.pk).update(
         decision="full", decided_by=officer, decided_at=timezone.now(), status="decided"
     )
@@ -434,6 +437,7 @@ def measure_pdfs(reps: int) -> dict:
     request.refresh_from_db()
     have = Provision.objects.filter(subscriber_id=subscriber_id).count()
     template = Provision.objects.filter(subscriber_id=subscriber_id).first()
+    assert template is not None
     Provision.objects.bulk_create(
         [
             Provision(
@@ -510,7 +514,7 @@ def raw_delete_floor(ids: list[int]) -> tuple[int, float]:
     )
     total = " + ".join(f"(SELECT count(*) FROM d{n})" for n in range(len(SUBSCRIBER_TABLES)))
     statement = f"WITH {ctes} SELECT {total}"
-    seconds = rows = 0
+    seconds, rows = 0.0, 0
     for _warm_then_timed in range(2):
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the purge pays its deferred checks at commit
@@ -619,7 +623,7 @@ async def _client(host, port, paths, cookie, deadline, latencies, errors):
             if not keep:
                 writer.close()
                 reader = writer = None
-        except Exception as error:  # a refused or reset connection counts as an error
+        except Exception as error:  # noqa: BLE001 - a refused or reset connection counts as an error
             errors.append(type(error).__name__)
             reader = writer = None
             await asyncio.sleep(0.01)
@@ -681,11 +685,12 @@ def load_run(seconds: int, clients: int = 50) -> dict:
 
                 urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
                 break
-            except Exception:
+            except OSError:  # not listening yet (URLError is an OSError)
                 time.sleep(0.2)
         search_paths = [f"/subscribers/?{urlencode({'q': q})}" for q in ("田中", "たなか", "5112", "中央町")]
         portal_paths = [f"/portal/work-orders/{pk}/" for pk in orders]
-        latencies, errors = [], []
+        latencies: list[float] = []
+        errors: list[str] = []
         deadline = time.perf_counter() + seconds
 
         staff_cookie, portal_cookie = session_for(clerk), session_for(contractor)
@@ -751,7 +756,7 @@ def main(argv=None) -> int:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    results = {
+    results: dict[str, Any] = {
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()},
         "date": date.today().isoformat(),
         "scale": {args.scale: scale},

@@ -1,12 +1,18 @@
 """Model building blocks shared by the apps."""
 
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from privacy.models import User
+
+# django-simple-history keeps a change reason in 100 characters.
+CHANGE_REASON_LENGTH = 100
 
 
 class TimeStampedModel(models.Model):
@@ -15,6 +21,14 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+def stamp_history(instance: models.Model, *, user: "User | None", reason: str = "") -> None:
+    """Name who makes the next save of ``instance`` and why, for the history row django-simple-history writes.
+    The reason is a short code or label; notes belong on the row or in its typed event."""
+    instance._history_user = user  # type: ignore[attr-defined]
+    if reason:
+        instance._change_reason = reason[:CHANGE_REASON_LENGTH]  # type: ignore[attr-defined]
 
 
 def local_day_range(field: str, first: date | None, last: date | None) -> dict[str, Any]:

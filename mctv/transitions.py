@@ -16,6 +16,8 @@ from django.db import models
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from mctv.db import stamp_history
+
 if TYPE_CHECKING:
     from privacy.models import User
 
@@ -74,8 +76,6 @@ def set_status(
     instance.status = status
     if validate:
         instance.full_clean()
-    instance._history_user = user
-    # A short code or label: the history keeps 100 characters. Notes go to the row or its typed event.
-    instance._change_reason = (reason or lifecycle.label(status))[:100]
+    stamp_history(instance, user=user, reason=reason or lifecycle.label(status))
     instance.save()
     return before

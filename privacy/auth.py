@@ -43,7 +43,7 @@ def preload_roles_and_permissions(user) -> None:
             all=True,
         )
     )
-    found = {ROLE: set(), GROUP_PERMISSION: set(), USER_PERMISSION: set()}
+    found: dict[str, set[str]] = {ROLE: set(), GROUP_PERMISSION: set(), USER_PERMISSION: set()}
     for kind, first, second in rows:
         found[kind].add(first if kind == ROLE else f"{first}.{second}")
     user.__dict__["roles"] = frozenset(found[ROLE])

@@ -5,10 +5,16 @@ codes; ``scoped_values`` is the one place that turns a subscriber and a set of
 items into what may be shown — nothing outside the set is ever read into it.
 """
 
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from subscribers.normalize import format_phone, format_postal_code
+
+if TYPE_CHECKING:
+    from subscribers.models import Subscriber
 
 
 class DataItem(models.TextChoices):
@@ -27,23 +33,23 @@ class DataItem(models.TextChoices):
 ALL_ITEMS = tuple(DataItem.values)
 
 
-def normalize_items(items) -> list[str]:
+def normalize_items(items: Iterable[str] | None) -> list[str]:
     """Known codes only, in the canonical order, each once."""
     wanted = set(items or ())
     return [code for code in ALL_ITEMS if code in wanted]
 
 
-def unknown_items(items) -> set[str]:
+def unknown_items(items: Iterable[str] | None) -> set[str]:
     return set(items or ()) - set(ALL_ITEMS)
 
 
-def item_labels(items) -> list[str]:
+def item_labels(items: Iterable[str] | None) -> list[str]:
     return [str(DataItem(code).label) for code in normalize_items(items)]
 
 
-def scoped_values(subscriber, items) -> list[tuple[str, str, str]]:
+def scoped_values(subscriber: "Subscriber", items: Iterable[str]) -> list[tuple[str, str, str]]:
     """(code, label, value) for each item in ``items`` — and only those — of ``subscriber``."""
-    readers = {
+    readers: dict[str, Callable[[Subscriber], str]] = {
         DataItem.NUMBER: lambda s: s.number,
         DataItem.NAME: lambda s: s.full_name,
         DataItem.READING: lambda s: s.full_name_kana,

@@ -86,7 +86,7 @@ def seed_demo_requests(*, today: date) -> int:
         return 0
     clerk = User.objects.get(username="clerk")
     subscribers = list(Subscriber.objects.active().order_by("-number")[: len(DEMO_REQUESTS)])
-    for (kind, days_ago, reached, details), subscriber in zip(DEMO_REQUESTS, subscribers):
+    for (kind, days_ago, reached, details), subscriber in zip(DEMO_REQUESTS, subscribers, strict=False):
         request = request_receive(
             subscriber=subscriber,
             kind=kind,

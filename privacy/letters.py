@@ -18,12 +18,12 @@ from privacy.selectors.requests import disclosure_contents
 
 Decision = SubjectRequest.Decision
 
-DECISION_TEXT = {
+DECISION_TEXT: dict[str, str] = {
     Decision.FULL: "請求のとおり応じることとしました（全部）。",
     Decision.PARTIAL: "請求の一部に応じることとしました（一部）。",
     Decision.NONE: "請求に応じないこととしました。",
 }
-EFFECT_TEXT = {
+EFFECT_TEXT: dict[str, str] = {
     RequestKind.STOP_CONTRACTORS: "決定の日から、工事業者への情報提供を停止しました（宣言 6(3)）。",
     RequestKind.STOP_THIRD_PARTY: "決定の日から、第三者への提供を停止しました。",
     RequestKind.SUSPENSION: "決定の日から、個人情報の利用を停止しました。",
@@ -43,7 +43,7 @@ def _context(request: SubjectRequest, letter: str) -> dict:
 
 def decision_letter_pdf(request: SubjectRequest) -> bytes:
     """決定通知書: addressee, request, decision, reasons, appeal, contact window."""
-    effect = EFFECT_TEXT.get(request.kind) if request.decision == Decision.FULL else ""
+    effect = EFFECT_TEXT.get(request.kind, "") if request.decision == Decision.FULL else ""
     if request.kind in (RequestKind.DISCLOSURE,) and request.decision == Decision.PARTIAL:
         effect = "開示する部分について、保有個人情報開示書を同封します。"
     if request.events.filter(kind=EventKind.RECORD_EDITED).exists():

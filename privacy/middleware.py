@@ -18,9 +18,9 @@ class ContractorConfinementMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and user.is_contractor:
-            if not request.path.startswith(CONTRACTOR_ALLOWED_PREFIXES):
-                if request.path != "/":
-                    security_log.warning("contractor %s sent to the portal from %s", user.get_username(), request.path)
-                return redirect("portal:home")
+        confined = user is not None and user.is_authenticated and user.is_contractor
+        if confined and not request.path.startswith(CONTRACTOR_ALLOWED_PREFIXES):
+            if request.path != "/":
+                security_log.warning("contractor %s sent to the portal from %s", user.get_username(), request.path)
+            return redirect("portal:home")
         return self.get_response(request)

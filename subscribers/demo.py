@@ -125,12 +125,13 @@ def build_subscribers(count: int, seed: int, today: date) -> tuple[list[Subscrib
             status=status,
             applied_on=applied_on,
         )
+        activated_on = applied_on + timedelta(days=rng.randint(3, 30))
         if status != "applied":
-            subscriber.activated_on = applied_on + timedelta(days=rng.randint(3, 30))
+            subscriber.activated_on = activated_on
         if status == "suspended":
-            subscriber.suspended_on = subscriber.activated_on + timedelta(days=rng.randint(1, 300))
+            subscriber.suspended_on = activated_on + timedelta(days=rng.randint(1, 300))
         if status == "terminated":
-            subscriber.terminated_on = min(today, subscriber.activated_on + timedelta(days=rng.randint(30, 3000)))
+            subscriber.terminated_on = min(today, activated_on + timedelta(days=rng.randint(30, 3000)))
         subscriber.set_search_columns()
         subscribers.append(subscriber)
         kinds = ["tv"] if rng.random() < 0.9 else []

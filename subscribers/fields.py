@@ -25,7 +25,7 @@ class NormalizingFormField(forms.CharField):
 class NormalizedCharField(models.CharField):
     normalizer = staticmethod(normalize.normalize_text)
     # What a person may type is longer than what is stored (〒０３３－０００１ is 9 characters).
-    typed_max_length = None
+    typed_max_length: int | None = None
 
     def to_python(self, value):
         value = super().to_python(value)

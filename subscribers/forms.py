@@ -72,5 +72,7 @@ class SubscriberStatusForm(forms.Form):
     def __init__(self, *args, subscriber: Subscriber, **kwargs):
         super().__init__(*args, **kwargs)
         allowed = subscriber_allowed_statuses(subscriber)
-        self.fields["status"].choices = [(s.value, s.label) for s in Subscriber.Status if s in allowed]
+        status = self.fields["status"]
+        assert isinstance(status, forms.ChoiceField)
+        status.choices = [(s.value, s.label) for s in Subscriber.Status if s in allowed]
         self.fields["on_date"].initial = timezone.localdate()

@@ -199,6 +199,11 @@ class Subscriber(TimeStampedModel):
         return f"{self.number} {self.full_name}"
 
     @property
+    def accepts_changes(self) -> bool:
+        """A terminated subscriber's record is kept as it was: no edit, no status move, no new work order."""
+        return self.status != SubscriberStatus.TERMINATED
+
+    @property
     def full_name(self) -> str:
         return f"{self.family_name} {self.given_name}"
 

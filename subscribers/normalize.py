@@ -105,7 +105,7 @@ SEARCH_SEPARATOR = "\x1f"
 def search_bigrams(search_text: str) -> str:
     """Every two-character piece of each searchable item, space-separated: a GIN index over them serves the
     two-character terms (a two-kanji family name) that a trigram index cannot."""
-    grams = set()
+    grams: set[str] = set()
     for part in search_text.split(SEARCH_SEPARATOR):
         grams.update(part[i : i + 2] for i in range(len(part) - 1))
     return " ".join(sorted(grams))

@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
+from mctv.db import stamp_history
 from mctv.transitions import Lifecycle, set_status
 
 from .models import SUBSCRIBER_NUMBER_SEQUENCE, NumberSequence, Subscriber, SubscriberService, format_subscriber_number
@@ -29,7 +30,7 @@ SUBSCRIBER_LIFECYCLE = Lifecycle(
         Status.TERMINATED: frozenset(),
     },
 )
-STATUS_DATE_FIELD = {
+STATUS_DATE_FIELD: dict[str, str] = {
     Status.ACTIVE: "activated_on",
     Status.SUSPENDED: "suspended_on",
     Status.TERMINATED: "terminated_on",
@@ -41,12 +42,11 @@ def subscriber_next_numbers(count: int = 1) -> list[str]:
 
 
 @transaction.atomic
-def subscriber_create(*, user, services: Iterable[str] = (), **fields) -> Subscriber:
+def subscriber_create(*, user: "User", services: Iterable[str] = (), **fields: Any) -> Subscriber:
     subscriber = Subscriber(**fields)
     subscriber.number = subscriber_next_numbers()[0]
     subscriber.full_clean()
-    subscriber._history_user = user
-    subscriber._change_reason = _("Registered")
+    stamp_history(subscriber, user=user, reason=_("Registered"))
     subscriber.save()
     _sync_services(subscriber=subscriber, services=services, user=user, on_date=subscriber.applied_on)
     return subscriber
@@ -54,16 +54,20 @@ def subscriber_create(*, user, services: Iterable[str] = (), **fields) -> Subscr
 
 @transaction.atomic
 def subscriber_update(
-    *, subscriber: Subscriber, user, services: Iterable[str] | None = None, change_reason: str = "", **fields
+    *,
+    subscriber: Subscriber,
+    user: "User",
+    services: Iterable[str] | None = None,
+    change_reason: str = "",
+    **fields: Any,
 ) -> Subscriber:
     subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
-    if subscriber.status == Status.TERMINATED:
+    if not subscriber.accepts_changes:
         raise ValidationError(_("A terminated subscriber's record cannot be changed."), code="terminated")
     for name, value in fields.items():
         setattr(subscriber, name, value)
     subscriber.full_clean()
-    subscriber._history_user = user
-    subscriber._change_reason = change_reason or _("Edited")
+    stamp_history(subscriber, user=user, reason=change_reason or _("Edited"))
     subscriber.save()
     if services is not None:
         _sync_services(subscriber=subscriber, services=services, user=user, on_date=timezone.localdate())
@@ -96,18 +100,18 @@ def subscriber_set_status(
     return subscriber
 
 
-def _sync_services(*, subscriber: Subscriber, services: Iterable[str], user, on_date: date) -> None:
+def _sync_services(*, subscriber: Subscriber, services: Iterable[str], user: "User | None", on_date: date) -> None:
     wanted = set(services)
     open_services = {s.service: s for s in subscriber.services.filter(ended_on__isnull=True)}
     for kind, row in open_services.items():
         if kind not in wanted:
             row.ended_on = max(on_date, row.started_on)
-            row._history_user = user
+            stamp_history(row, user=user)
             row.save()
     for kind in sorted(wanted - open_services.keys()):
         row = SubscriberService(subscriber=subscriber, service=kind, started_on=on_date)
         row.full_clean()
-        row._history_user = user
+        stamp_history(row, user=user)
         row.save()
 
 
@@ -130,7 +134,9 @@ ERASED_VALUES = {
 
 
 @transaction.atomic
-def subscriber_erase(*, subscriber: Subscriber, user, reason: str, on_date: date | None = None) -> Subscriber:
+def subscriber_erase(
+    *, subscriber: Subscriber, user: "User | None", reason: str, on_date: date | None = None
+) -> Subscriber:
     """Erase a subscriber's personal data, keeping the row and its number for the records that name it.
 
     Used by a decided erasure request; the retention purge erases many at once through ``subscribers_erase``,
@@ -153,7 +159,9 @@ ERASED_FIELDS = [
 
 
 @transaction.atomic
-def subscribers_erase(*, subscriber_ids: Iterable[int], user, reason: str, on_date: date | None = None) -> list[int]:
+def subscribers_erase(
+    *, subscriber_ids: Iterable[int], user: "User | None", reason: str, on_date: date | None = None
+) -> list[int]:
     """Erase the personal data of the given subscribers; returns the ids erased now (those already erased are
     left as they are). The change history, which holds every earlier value, goes too; one history row remains
     per subscriber, recording who erased and why. A subscriber not yet terminated is terminated first."""
@@ -185,12 +193,13 @@ def subscribers_erase(*, subscriber_ids: Iterable[int], user, reason: str, on_da
 
 
 @transaction.atomic
-def subscriber_suspend_use(*, subscriber: Subscriber, user, reason: str, on_date: date | None = None) -> Subscriber:
+def subscriber_suspend_use(
+    *, subscriber: Subscriber, user: "User", reason: str, on_date: date | None = None
+) -> Subscriber:
     """Suspension of use (§5): from now on, bulk uses by purpose leave the subscriber out."""
     subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
     if subscriber.use_suspended_on is None:
         subscriber.use_suspended_on = on_date or timezone.localdate()
-        subscriber._history_user = user
-        subscriber._change_reason = reason
+        stamp_history(subscriber, user=user, reason=reason)
         subscriber.save()
     return subscriber

@@ -1,10 +1,13 @@
 """Staff pages of the registry. Thin: the form validates, a service writes, a selector decides visibility."""
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
+from django.db import models, transaction
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.decorators import method_decorator
@@ -34,6 +37,9 @@ from .services import subscriber_create, subscriber_set_status, subscriber_updat
 class SubscriberObjectMixin:
     """Looks the subscriber up through the visibility selector: invisible means 404."""
 
+    request: HttpRequest
+    kwargs: dict[str, Any]
+
     def get_subscriber(self) -> Subscriber:
         if not hasattr(self, "_subscriber"):
             self._subscriber = get_object_or_404(Subscriber.objects.visible_to(self.request.user), pk=self.kwargs["pk"])
@@ -45,7 +51,7 @@ class LoggedFormMixin(SubscriberObjectMixin):
 
     def get(self, request, *args, **kwargs):
         subscriber = self.get_subscriber()
-        if subscriber.status == Subscriber.Status.TERMINATED:
+        if not subscriber.accepts_changes:
             messages.error(request, _("A terminated subscriber's record cannot be changed."))
             return redirect("subscribers:detail", pk=subscriber.pk)
         access_log_record(user=request.user, subscribers=[subscriber], action=AccessLog.Action.VIEW, path=request.path)
@@ -253,15 +259,16 @@ class SubscriberHistoryView(StaffPermissionMixin, SubscriberObjectMixin, DetailV
         return context
 
 
-def _history_changes(records) -> list[dict]:
+def _history_changes(records) -> list[dict[str, Any]]:
     """Each history row with the fields it changed, before and after (newest first)."""
     changes, previous = [], None
     for record in records:
-        diffs = []
+        diffs: list[dict[str, Any]] = []
         if previous is not None:
             delta = record.diff_against(previous)
             for change in delta.changes:
                 field = Subscriber._meta.get_field(change.field)
+                assert isinstance(field, models.Field)  # the registry's own columns
                 labels = dict(field.flatchoices) if field.choices else {}
                 diffs.append(
                     {

@@ -43,11 +43,11 @@ def pytest_report_header(config):
 
 @pytest.fixture
 def department(db):
-    return DepartmentFactory()
+    return DepartmentFactory.create()
 
 
 def _user_with_role(role: Role, department):
-    user = UserFactory(username=str(role), department=None if role == Role.CONTRACTOR else department)
+    user = UserFactory.create(username=str(role), department=None if role == Role.CONTRACTOR else department)
     user.groups.add(Group.objects.get(name=role))
     return user
 
@@ -72,14 +72,14 @@ def contractor_user(department):
     from .factories import AgreementFactory
 
     user = _user_with_role(Role.CONTRACTOR, department)
-    user.contractor = AgreementFactory().contractor
+    user.contractor = AgreementFactory.create().contractor
     user.save()
     return user
 
 
 @pytest.fixture
 def admin_user(db):
-    return UserFactory(username="admin", is_superuser=True, is_staff=True)
+    return UserFactory.create(username="admin", is_superuser=True, is_staff=True)
 
 
 @pytest.fixture

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 import factory
 from django.utils import timezone
 from faker import Faker
@@ -9,7 +11,7 @@ PASSWORD = "correct-horse-battery-staple"
 _fake = Faker("ja_JP")
 
 
-class DepartmentFactory(factory.django.DjangoModelFactory):
+class DepartmentFactory(factory.django.DjangoModelFactory[Department]):
     class Meta:
         model = Department
         django_get_or_create = ["code"]
@@ -18,7 +20,7 @@ class DepartmentFactory(factory.django.DjangoModelFactory):
     name = "広報広聴課CATV情報室"
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
         django_get_or_create = ["username"]
@@ -33,7 +35,7 @@ def _name_pair():
     return _fake.last_name_pair()
 
 
-class SubscriberFactory(factory.django.DjangoModelFactory):
+class SubscriberFactory(factory.django.DjangoModelFactory[Subscriber]):
     """Rows straight into the table; numbers from 90000000 up so they never meet the service's sequence."""
 
     class Meta:
@@ -41,7 +43,7 @@ class SubscriberFactory(factory.django.DjangoModelFactory):
 
     class Params:
         family = factory.LazyFunction(_name_pair)
-        given = factory.LazyFunction(lambda: _fake.first_name_male_pair())
+        given = factory.LazyFunction(_fake.first_name_male_pair)
 
     number = factory.Sequence(lambda n: f"9{n:07d}")
     family_name = factory.LazyAttribute(lambda o: o.family[0])
@@ -55,20 +57,20 @@ class SubscriberFactory(factory.django.DjangoModelFactory):
     street_address = factory.Sequence(lambda n: f"中央町{n % 4 + 1}丁目{n % 40 + 1}-{n % 9 + 1}")
     phone = factory.Sequence(lambda n: f"017651{n % 10000:04d}")
     status = Subscriber.Status.ACTIVE
-    applied_on = factory.LazyFunction(lambda: timezone.localdate() - timezone.timedelta(days=400))
-    activated_on = factory.LazyFunction(lambda: timezone.localdate() - timezone.timedelta(days=390))
+    applied_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=400))
+    activated_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=390))
 
 
-class SubscriberServiceFactory(factory.django.DjangoModelFactory):
+class SubscriberServiceFactory(factory.django.DjangoModelFactory[SubscriberService]):
     class Meta:
         model = SubscriberService
 
     subscriber = factory.SubFactory(SubscriberFactory)
     service = SubscriberService.Service.TV
-    started_on = factory.LazyFunction(lambda: timezone.localdate() - timezone.timedelta(days=390))
+    started_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=390))
 
 
-class ContractorFactory(factory.django.DjangoModelFactory):
+class ContractorFactory(factory.django.DjangoModelFactory[Contractor]):
     class Meta:
         model = Contractor
 
@@ -81,21 +83,21 @@ class ContractorFactory(factory.django.DjangoModelFactory):
 ALL_ITEMS = ["number", "name", "reading", "address", "phone", "email", "birth_date", "sex", "occupation", "services"]
 
 
-class AgreementFactory(factory.django.DjangoModelFactory):
+class AgreementFactory(factory.django.DjangoModelFactory[ConfidentialityAgreement]):
     class Meta:
         model = ConfidentialityAgreement
 
     contractor = factory.SubFactory(ContractorFactory)
     reference = factory.Sequence(lambda n: f"MCTV-{n:04d}")
-    signed_on = factory.LazyFunction(lambda: timezone.localdate() - timezone.timedelta(days=100))
-    expires_on = factory.LazyFunction(lambda: timezone.localdate() + timezone.timedelta(days=265))
+    signed_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=100))
+    expires_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=265))
     items = factory.LazyFunction(lambda: ["number", "name", "reading", "address", "phone", "services"])
     clause_safety_measures = True
     clause_no_use_beyond_contract = True
     clause_return_or_destroy = True
 
 
-class WorkOrderFactory(factory.django.DjangoModelFactory):
+class WorkOrderFactory(factory.django.DjangoModelFactory[WorkOrder]):
     """A live work order: its contractor has an agreement in force, today is inside the window."""
 
     class Meta:
@@ -103,18 +105,18 @@ class WorkOrderFactory(factory.django.DjangoModelFactory):
 
     number = factory.Sequence(lambda n: f"T{n:07d}")
     subscriber = factory.SubFactory(SubscriberFactory)
-    contractor = factory.LazyFunction(lambda: AgreementFactory().contractor)
+    contractor = factory.LazyFunction(lambda: AgreementFactory.create().contractor)
     kind = factory.LazyFunction(lambda: WorkKind.objects.get(code="repair"))
     scheduled_on = factory.LazyFunction(timezone.localdate)
-    access_from = factory.LazyFunction(lambda: timezone.localdate() - timezone.timedelta(days=1))
-    access_until = factory.LazyFunction(lambda: timezone.localdate() + timezone.timedelta(days=3))
+    access_from = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=1))
+    access_until = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=3))
     items = factory.LazyFunction(lambda: ["number", "name", "address", "phone"])
 
 
 def contractor_user(contractor, username=None):
     from django.contrib.auth.models import Group
 
-    user = UserFactory(
+    user = UserFactory.create(
         username=username or f"c{contractor.pk}", contractor=contractor, last_name="工事", first_name="担当"
     )
     user.groups.add(Group.objects.get(name="contractor"))

@@ -13,7 +13,7 @@ from tests.factories import SubscriberFactory
 @pytest.fixture
 def seventeen(db):
     for i in range(17):
-        SubscriberFactory(family_name="頁田" if i % 3 else "他田", given_name=f"名{i:02d}")
+        SubscriberFactory.create(family_name="頁田" if i % 3 else "他田", given_name=f"名{i:02d}")
     return Subscriber.objects.filter(family_name="頁田").order_by("given_name")  # 11 of them
 
 
@@ -71,7 +71,7 @@ def test_an_absurd_page_number_is_no_page_not_a_database_error(seventeen):
 
 def test_the_search_page_counts_in_the_pass_that_finds_its_rows_and_refuses_absurd_pages(clerk_client):
     for i in range(3):
-        SubscriberFactory(family_name="頁田", given_name=f"名{i}")
+        SubscriberFactory.create(family_name="頁田", given_name=f"名{i}")
 
     with CaptureQueriesContext(connection) as queries:
         response = clerk_client.get("/subscribers/", {"q": "頁田"})

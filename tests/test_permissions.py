@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def subscriber():
-    return SubscriberFactory()
+    return SubscriberFactory.create()
 
 
 def _staff_urls(subscriber):

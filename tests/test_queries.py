@@ -35,7 +35,7 @@ PAGES = [
 
 def _make_rows(n, officer):
     for _ in range(n):
-        order = WorkOrderFactory()
+        order = WorkOrderFactory.create()
         provision_record(
             subscriber=order.subscriber,
             items=order.items,
@@ -95,7 +95,7 @@ def test_list_pages_do_not_query_per_row(client, officer, name, params, django_a
 
 
 def test_the_portal_list_does_not_query_per_work_order(client, django_assert_max_num_queries):
-    contractor = AgreementFactory().contractor
+    contractor = AgreementFactory.create().contractor
     client.force_login(contractor_user(contractor))
     WorkOrderFactory.create_batch(3, contractor=contractor)
     few = _queries(client, "portal:home", {})

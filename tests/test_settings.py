@@ -23,7 +23,7 @@ def _run_manage(*args, **env):
         for k, v in os.environ.items()
         if k not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL", "SECRET_KEY", "DEBUG"}
     }
-    return subprocess.run(
+    return subprocess.run(  # noqa: PLW1510 - the caller reads the return code
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
         env={**clean, **env},
@@ -63,7 +63,7 @@ def test_demo_defaults_to_sqlite_and_eager_celery_without_configuration():
     clean = {
         k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "CELERY_BROKER_URL", "SECRET_KEY", "DEBUG"}
     }
-    result = subprocess.run(
+    result = subprocess.run(  # noqa: PLW1510 - the test reads the return code
         [sys.executable, "-c", code],
         cwd=ROOT,
         env={**clean, "DJANGO_SETTINGS_MODULE": "mctv.settings.local"},
@@ -91,7 +91,7 @@ def test_pages_carry_csp_and_security_headers(client):
 
 @pytest.mark.django_db
 def test_passwords_are_hashed_with_argon2():
-    user = UserFactory()
+    user = UserFactory.create()
     assert user.password.startswith("argon2")
 
 

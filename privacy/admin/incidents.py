@@ -11,7 +11,8 @@ from .base import ReadOnlyAdmin
 
 @admin.register(IncidentSettings)
 class IncidentSettingsAdmin(SimpleHistoryAdmin):
-    """When an incident is reportable, to whom, and the report deadlines: configuration (declaration §11, APPI art. 68)."""
+    """When an incident is reportable, to whom, and the report deadlines: configuration (declaration §11,
+    APPI art. 68)."""
 
     list_display = [
         "people_threshold",
@@ -32,7 +33,8 @@ class IncidentSettingsAdmin(SimpleHistoryAdmin):
 class IncidentSubscriberInline(admin.TabularInline):
     model = IncidentSubscriber
     extra = 0
-    fields = readonly_fields = ["subscriber", "notice_sent_on", "notice_method"]
+    fields = ("subscriber", "notice_sent_on", "notice_method")
+    readonly_fields = fields
     can_delete = False
 
     def has_add_permission(self, request, obj=None):

@@ -27,7 +27,8 @@ class RequestEventInline(admin.TabularInline):
     model = RequestEvent
     extra = 0
     can_delete = False
-    fields = readonly_fields = ["at", "actor", "kind", "from_status", "to_status", "note", "parameters"]
+    fields = ("at", "actor", "kind", "from_status", "to_status", "note", "parameters")
+    readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -16,7 +16,7 @@ from .base import ReadOnlyAdmin
 class DepartmentAdminForm(forms.ModelForm):
     class Meta:
         model = Department
-        fields = "__all__"
+        fields = ["code", "name", "responsible_officer"]
 
     def clean_responsible_officer(self):
         officer = self.cleaned_data["responsible_officer"]
@@ -34,7 +34,7 @@ class DepartmentAdmin(admin.ModelAdmin):
 
 
 class UserAdminForm(UserChangeForm):
-    class Meta(UserChangeForm.Meta):
+    class Meta(UserChangeForm.Meta):  # type: ignore[name-defined]  # the stubs omit it
         model = User
 
     def clean(self):
@@ -50,7 +50,7 @@ class UserAdminForm(UserChangeForm):
 
 
 class UserAdminCreationForm(AdminUserCreationForm):
-    class Meta(AdminUserCreationForm.Meta):
+    class Meta(AdminUserCreationForm.Meta):  # type: ignore[name-defined]  # the stubs omit it
         model = User
 
 
@@ -61,9 +61,9 @@ class UserAdmin(BaseUserAdmin):
     list_display = ["username", "last_name", "first_name", "department", "is_active", "is_superuser"]
     list_filter = ["department", "groups", "is_active", "is_superuser"]
     fieldsets = [
-        *BaseUserAdmin.fieldsets[:2],
+        *(BaseUserAdmin.fieldsets or ())[:2],
         (_("Department or contractor"), {"fields": ["department", "contractor"]}),
-        *BaseUserAdmin.fieldsets[2:],
+        *(BaseUserAdmin.fieldsets or ())[2:],
     ]
 
 

@@ -10,12 +10,18 @@ from subscribers.normalize import normalize_text
 
 from .fields import DATE
 
+# Bulk uses reach current subscribers unless the purpose says otherwise: "all but terminated" is the default.
+LIVE_STATUSES = [(value, label) for value, label in Subscriber.Status.choices if value != Subscriber.Status.TERMINATED]
+
 
 class BulkUseFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("status"),
         required=False,
-        choices=[("", _("All but terminated")), *[(v, l) for v, l in Subscriber.Status.choices if v != "terminated"]],
+        choices=[
+            ("", _("All but terminated")),
+            *LIVE_STATUSES,
+        ],
     )
     district = forms.CharField(label=_("district (町名)"), required=False, max_length=50)
 

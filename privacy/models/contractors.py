@@ -232,6 +232,11 @@ class WorkOrder(TimeStampedModel):
     def __str__(self):
         return f"{self.number} {self.kind}"
 
+    @property
+    def is_open(self) -> bool:
+        """Not yet closed or cancelled: it may still be edited, printed and closed."""
+        return self.status == WorkOrderStatus.OPEN
+
     def is_live(self, on: date) -> bool:
         """Open, and inside its portal access window on ``on``: what the provision gate asks of a work order."""
         return self.status == WorkOrderStatus.OPEN and self.access_from <= on <= self.access_until

@@ -241,3 +241,7 @@ class ExceptionalProvision(TimeStampedModel):
 
     def __str__(self):
         return f"{self.subscriber} → {self.recipient_name} ({self.get_status_display()})"
+
+    @property
+    def awaits_decision(self) -> bool:
+        return self.status == ExceptionalProvisionStatus.REQUESTED

@@ -72,7 +72,7 @@ class IncidentSettings(TimeStampedModel):
 
 
 class IncidentStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("incident status", "Open")
     PRELIMINARY_REPORTED = "preliminary_reported", _("Preliminary report made")
     FINAL_REPORTED = "final_reported", _("Final report made")
     CLOSED = "closed", pgettext_lazy("request status", "Closed")

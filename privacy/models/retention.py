@@ -220,6 +220,15 @@ class DisposalRun(TimeStampedModel):
         return f"{self.proposed_on} {self.get_record_class_display()} ({self.get_status_display()})"
 
     @property
+    def awaits_approval(self) -> bool:
+        return self.status == DisposalStatus.PROPOSED
+
+    @property
+    def is_done(self) -> bool:
+        """Purged: the run is the disposal record, and its certificate can be printed."""
+        return self.status == DisposalStatus.DONE
+
+    @property
     def is_purgeable(self) -> bool:
         return self.status in PURGEABLE_STATUSES
 
@@ -247,3 +256,6 @@ class DisposalItem(models.Model):
         verbose_name_plural = _("disposal items")
         constraints = [models.UniqueConstraint(fields=["run", "object_id"], name="disposalitem_once_per_run")]
         indexes = [models.Index(fields=["run", "outcome", "id"], name="disposalitem_pending")]
+
+    def __str__(self):
+        return f"{self.run_id}:{self.object_id} {self.outcome}"

@@ -116,7 +116,7 @@ def subscribers_with_other_files() -> models.QuerySet:
     )
 
 
-RECORD_MODELS = {
+RECORD_MODELS: dict[str, type[models.Model]] = {
     RecordClass.TERMINATED_SUBSCRIBER: Subscriber,
     RecordClass.PROVISION: Provision,
     RecordClass.ACCESS_LOG: AccessLog,

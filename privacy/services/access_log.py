@@ -1,11 +1,26 @@
 """Writing the staff access log: one row per subscriber whose data a staff user saw or took away."""
 
 from collections.abc import Iterable
+from typing import Any, Protocol
 
-from privacy.models import AccessLog
+from privacy.models import AccessLog, User
 
 
-def access_log_record(*, user, subscribers: Iterable, action: str, path: str = "", detail: dict | None = None) -> int:
+class SubscriberRef(Protocol):
+    """What the log keeps of a subscriber: the id, and the number, which outlives the record."""
+
+    pk: Any
+    number: str
+
+
+def access_log_record(
+    *,
+    user: User,
+    subscribers: Iterable[SubscriberRef],
+    action: str,
+    path: str = "",
+    detail: dict[str, Any] | None = None,
+) -> int:
     """Record that ``user`` did ``action`` to each of ``subscribers``; returns the number of rows written."""
     rows = [
         AccessLog(

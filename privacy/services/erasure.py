@@ -9,13 +9,13 @@ from datetime import date
 
 from django.db import transaction
 
-from privacy.models import Consent, ProvisionStop, WorkOrder
+from privacy.models import Consent, ProvisionStop, User, WorkOrder
 from subscribers.models import Subscriber
 from subscribers.services import subscribers_erase
 
 
 def subscriber_personal_data_erase(
-    *, subscriber: Subscriber, user, reason: str, on_date: date | None = None
+    *, subscriber: Subscriber, user: User | None, reason: str, on_date: date | None = None
 ) -> dict[str, int]:
     """One subscriber: a decided erasure request."""
     return subscribers_personal_data_erase(subscriber_ids=[subscriber.pk], user=user, reason=reason, on_date=on_date)
@@ -23,7 +23,7 @@ def subscriber_personal_data_erase(
 
 @transaction.atomic
 def subscribers_personal_data_erase(
-    *, subscriber_ids: Iterable[int], user, reason: str, on_date: date | None = None
+    *, subscriber_ids: Iterable[int], user: User | None, reason: str, on_date: date | None = None
 ) -> dict[str, int]:
     """Erase the registry rows (and their history), and delete the work orders, stops and consents about the
     subscribers with their history — notes and reasons there may describe the person. Returns rows per table.
@@ -32,7 +32,7 @@ def subscribers_personal_data_erase(
     if not ids:
         return {}
     db = Subscriber.objects.db
-    counts = {}
+    counts: dict[str, int] = {}
     # Plain DELETEs, as the purge's: no per-row signals, so no "deleted" history row is written only to be
     # removed, and nothing cascades from these rows (provision records keep the work order's number only).
     for model in (WorkOrder, ProvisionStop, Consent):

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mctv.db import stamp_history
 from mctv.transitions import Lifecycle, set_status
 from privacy.data_items import normalize_items, unknown_items
 from privacy.models import ExceptionalProvision, Provision, User
@@ -52,7 +53,7 @@ def exceptional_provision_request(
         requested_by=user,
     )
     request.full_clean()
-    request._history_user = user
+    stamp_history(request, user=user)
     request.save()
     return request
 

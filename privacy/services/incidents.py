@@ -1,6 +1,6 @@
 """Incidents (§11): record, affected subscribers, notices, publication, reports — officers only."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
@@ -9,10 +9,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mctv.db import stamp_history
 from mctv.transitions import Lifecycle, set_status
 from privacy.data_items import normalize_items, unknown_items
 from privacy.events import incidents as events
-from privacy.models import Incident, IncidentSubscriber, User
+from privacy.models import Incident, IncidentEvent, IncidentSubscriber, User
 from subscribers.models import NumberSequence, Subscriber
 from subscribers.normalize import normalize_text
 
@@ -29,7 +30,7 @@ INCIDENT_LIFECYCLE = Lifecycle(
     },
 )
 # The event each move writes.
-MOVE_EVENTS = {
+MOVE_EVENTS: dict[str, Callable[..., IncidentEvent]] = {
     Status.PRELIMINARY_REPORTED: events.incident_preliminary_reported_event,
     Status.FINAL_REPORTED: events.incident_final_reported_event,
     Status.CLOSED: events.incident_closed_event,
@@ -60,7 +61,7 @@ def incident_record(*, user: User, subscribers: Iterable[Subscriber] = (), **fie
     (value,) = NumberSequence.reserve(INCIDENT_SEQUENCE)
     incident = Incident(number=f"I{value:07d}", items=normalize_items(items), recorded_by=user, **fields)
     incident.full_clean()
-    incident._history_user = user  # type: ignore[attr-defined]
+    stamp_history(incident, user=user)
     incident.save()
     IncidentSubscriber.objects.bulk_create(
         [IncidentSubscriber(incident=incident, subscriber=s) for s in dict.fromkeys(subscribers)]
@@ -86,7 +87,7 @@ def incident_update(
     for name, value in fields.items():
         setattr(incident, name, value)
     incident.full_clean()
-    incident._history_user = user  # type: ignore[attr-defined]
+    stamp_history(incident, user=user)
     incident.save()
     existing = set(incident.affected.values_list("subscriber_id", flat=True))
     added = IncidentSubscriber.objects.bulk_create(

@@ -13,6 +13,7 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from privacy.data_items import normalize_items, unknown_items
@@ -50,7 +51,7 @@ class Refusal:
 
 
 class ProvisionRefused(Exception):
-    def __init__(self, refusal: tuple[str, str]):
+    def __init__(self, refusal: tuple[str, str | Promise]):
         self.code, self.message = refusal
         super().__init__(f"{self.code}: {self.message}")
 

@@ -7,20 +7,22 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from privacy.models import AccessLog, BulkUse, Consent, PolicyVersion, Purpose
+from mctv.db import stamp_history
+from privacy.models import AccessLog, BulkUse, Consent, PolicyVersion, Purpose, User
 from privacy.services.access_log import access_log_record
+from subscribers.models import Subscriber
 
 
 @transaction.atomic
 def consent_record(
     *,
-    subscriber,
+    subscriber: Subscriber,
     purpose: Purpose,
     user_told: str,
     use_told: str,
     method: str,
     given_on: date,
-    user,
+    user: User,
     policy_version: PolicyVersion | None = None,
 ) -> Consent:
     """Record that the subscriber, told who uses the data and for what, consented (§2(3))."""
@@ -49,7 +51,7 @@ def consent_record(
         recorded_by=user,
     )
     consent.full_clean()
-    consent._history_user = user
+    stamp_history(consent, user=user)
     try:
         with transaction.atomic():
             consent.save()
@@ -59,7 +61,7 @@ def consent_record(
 
 
 @transaction.atomic
-def consent_withdraw(*, consent: Consent, withdrawn_on: date, user) -> Consent:
+def consent_withdraw(*, consent: Consent, withdrawn_on: date, user: User) -> Consent:
     """Withdrawal ends the consent from that day; the row, and its history, stay."""
     consent = Consent.objects.select_for_update().get(pk=consent.pk)
     if consent.withdrawn_on:
@@ -68,14 +70,14 @@ def consent_withdraw(*, consent: Consent, withdrawn_on: date, user) -> Consent:
         raise ValidationError({"withdrawn_on": _("The date cannot be in the future.")})
     consent.withdrawn_on, consent.withdrawal_recorded_by = withdrawn_on, user
     consent.full_clean()
-    consent._history_user = user
+    stamp_history(consent, user=user)
     consent.save()
     return consent
 
 
 def bulk_use_record(
     *,
-    user,
+    user: User,
     purpose: Purpose,
     kind: str,
     subscribers=(),

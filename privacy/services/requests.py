@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mctv.db import stamp_history
 from mctv.transitions import Lifecycle, TransitionError, require_status, set_status
 from privacy import deadlines
 from privacy.data_items import normalize_items
@@ -67,7 +68,7 @@ STEP_ALSO_NEEDS = {
 # Stopping, suspending or erasing is done or not: "in part" would leave the requester unsure what happens.
 ALL_OR_NOTHING_KINDS = frozenset({*STOP_KINDS, RequestKind.SUSPENSION, RequestKind.ERASURE})
 
-STOP_SCOPE = {
+STOP_SCOPE: dict[str, str] = {
     RequestKind.STOP_CONTRACTORS: ProvisionStopScope.CONTRACTORS,
     RequestKind.STOP_THIRD_PARTY: ProvisionStopScope.THIRD_PARTIES,
 }
@@ -97,8 +98,7 @@ def _recompute_due(request: SubjectRequest) -> None:
 def _save(request: SubjectRequest, user: User, reason: str) -> None:
     """Save what is not a status move (an extension, a fee); its history row names who and why."""
     request.full_clean()
-    request._history_user = user  # type: ignore[attr-defined]
-    request._change_reason = reason  # type: ignore[attr-defined]
+    stamp_history(request, user=user, reason=reason)
     request.save()
 
 
@@ -293,7 +293,7 @@ def _apply_effect(request: SubjectRequest, user: User) -> None:
         if not ProvisionStop.objects.in_force().filter(subscriber=subscriber, scope=scope).exists():
             stop = ProvisionStop(subscriber=subscriber, scope=scope, reason=reason, recorded_by=user, request=request)
             stop.full_clean()
-            stop._history_user = user  # type: ignore[attr-defined]
+            stamp_history(stop, user=user)
             stop.save()
         events.request_provision_stopped_event(request=request, user=user, scope=scope)
     elif request.kind == RequestKind.SUSPENSION:

@@ -1,11 +1,11 @@
 """Disposal of records whose retention period is over (declaration §13, ■13).
 
-``privacy.selectors.retention.disposal_candidates`` says, per record class, what is past its date and not held; ``disposal_propose``
-writes that down as a DisposalRun with one DisposalItem per record (ids and subscriber numbers only);
-an officer approves (or the rule approves automatically); ``disposal_purge`` works through the items
-in batches, each batch its own transaction that re-checks holds, disposes of the rows and marks the
-items — so a crash loses at most one batch's work, and a re-run finishes the job and disposes of
-nothing twice.
+``privacy.selectors.retention.disposal_candidates`` says, per record class, what is past its date and not
+held; ``disposal_propose`` writes that down as a DisposalRun with one DisposalItem per record (ids and
+subscriber numbers only); an officer approves (or the rule approves automatically); ``disposal_purge``
+works through the items in batches, each batch its own transaction that re-checks holds, disposes of the
+rows and marks the items — so a crash loses at most one batch's work, and a re-run finishes the job and
+disposes of nothing twice. Every status move of a run goes along ``DISPOSAL_LIFECYCLE``.
 """
 
 from collections.abc import Callable
@@ -18,6 +18,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mctv.db import AppendOnlyModel, AppendOnlyQuerySet
 from mctv.transitions import Lifecycle, TransitionError, set_status
 from privacy.models import (
     AccessLog,
@@ -71,9 +72,9 @@ def disposal_propose(*, today: date, record_class: str | None = None) -> list[Di
         candidates = disposal_candidates(rule, today)
         if not candidates.exists():
             continue
-        run = DisposalRun.objects.create(
-            record_class=rule.record_class, years=rule.years, action=rule.action, proposed_on=today
-        )
+        run = DisposalRun(record_class=rule.record_class, years=rule.years, action=rule.action, proposed_on=today)
+        run.skip_history_when_saving = True  # type: ignore[attr-defined]  # its history starts with the count
+        run.save()
         chunk, count = [], 0
         for object_id, number in candidates.order_by("pk").iterator(chunk_size=2000):
             chunk.append(DisposalItem(run=run, object_id=object_id, subscriber_number=number or ""))
@@ -81,13 +82,13 @@ def disposal_propose(*, today: date, record_class: str | None = None) -> list[Di
                 DisposalItem.objects.bulk_create(chunk)
                 count, chunk = count + len(chunk), []
         DisposalItem.objects.bulk_create(chunk)
+        del run.skip_history_when_saving  # type: ignore[attr-defined]
         run.candidate_count = count + len(chunk)
+        run.save()  # the proposal's history row
         if rule.auto_approve:
             run.auto_approved = True
             set_status(run, Status.APPROVED, lifecycle=DISPOSAL_LIFECYCLE, user=None)
             _queue_purge(run)
-        else:
-            run.save()
         runs.append(run)
     return runs
 
@@ -103,7 +104,7 @@ def disposal_approve(*, run: DisposalRun, user: User) -> DisposalRun:
     if not user.has_perm("privacy.approve_disposalrun"):
         raise PermissionDenied
     run = DisposalRun.objects.select_for_update().get(pk=run.pk)
-    if run.status != Status.PROPOSED:
+    if not run.awaits_approval:
         raise TransitionError(_("Only a proposal awaiting approval can be approved."), code="wrong_status")
     run.approved_by, run.approved_at = user, timezone.now()
     set_status(run, Status.APPROVED, lifecycle=DISPOSAL_LIFECYCLE, user=user)
@@ -116,7 +117,7 @@ def disposal_reject(*, run: DisposalRun, user: User) -> DisposalRun:
     if not user.has_perm("privacy.approve_disposalrun"):
         raise PermissionDenied
     run = DisposalRun.objects.select_for_update().get(pk=run.pk)
-    if run.status != Status.PROPOSED:
+    if not run.awaits_approval:
         raise TransitionError(_("Only a proposal awaiting approval can be rejected."), code="wrong_status")
     run.approved_by, run.approved_at = user, timezone.now()
     set_status(run, Status.REJECTED, lifecycle=DISPOSAL_LIFECYCLE, user=user)
@@ -175,7 +176,9 @@ def _purge_batch(run_id: int, batch_size: int, today: date) -> bool:
         ids = {object_id for _pk, object_id in items}
         # Look again inside the batch: a hold placed, or a rule lengthened, after approval wins.
         rule = RetentionRule.objects.get(record_class=run.record_class)
-        existing = set(RECORD_MODELS[run.record_class].objects.filter(pk__any_of=ids).values_list("pk", flat=True))
+        existing = set(
+            RECORD_MODELS[run.record_class]._default_manager.filter(pk__any_of=ids).values_list("pk", flat=True)
+        )
         eligible = (
             set(disposal_candidates(rule, today).filter(pk__any_of=existing).values_list("pk", flat=True))
             if existing
@@ -206,21 +209,24 @@ def _merge(a: dict, b: dict) -> dict:
 
 # --- per class: (run, set of eligible ids, today) -> {table: rows removed} ---------------------------------------
 
+Disposer = Callable[[DisposalRun, set[int], date], dict[str, int]]
 
-def _dispose_log(model) -> Callable:
-    def dispose(run, ids, today):
-        return {model._meta.db_table: model.objects.filter(pk__any_of=ids).delete_for_retention()}
+
+def _dispose_log(model: type[AppendOnlyModel]) -> Disposer:
+    def dispose(run: DisposalRun, ids: set[int], today: date) -> dict[str, int]:
+        rows: AppendOnlyQuerySet = model.objects.filter(pk__any_of=ids)
+        return {model._meta.db_table: rows.delete_for_retention()}
 
     return dispose
 
 
-def _dispose_consents(run, ids, today):
+def _dispose_consents(run: DisposalRun, ids: set[int], today: date) -> dict[str, int]:
     deleted = Consent.objects.filter(pk__in=ids).delete()[0]
     history = Consent.history.filter(id__in=ids).delete()[0]  # after: the delete itself writes a history row
     return {"privacy_consent": deleted, "privacy_historicalconsent": history}
 
 
-def _dispose_requests(run, ids, today):
+def _dispose_requests(run: DisposalRun, ids: set[int], today: date) -> dict[str, int]:
     counts = {"privacy_requestevent": RequestEvent.objects.filter(request_id__in=ids).delete_for_retention()}
     # A stop of provision outlives the file of the request that set it.
     ProvisionStop.objects.filter(request_id__in=ids).update(request=None)
@@ -229,7 +235,7 @@ def _dispose_requests(run, ids, today):
     return counts
 
 
-def _dispose_incidents(run, ids, today):
+def _dispose_incidents(run: DisposalRun, ids: set[int], today: date) -> dict[str, int]:
     from privacy.models import IncidentEvent
 
     counts = {
@@ -241,7 +247,7 @@ def _dispose_incidents(run, ids, today):
     return counts
 
 
-def _dispose_subscribers(run, ids, today):
+def _dispose_subscribers(run: DisposalRun, ids: set[int], today: date) -> dict[str, int]:
     from privacy.services.erasure import subscribers_personal_data_erase
 
     counts: dict[str, int] = {}
@@ -284,7 +290,7 @@ def _dispose_subscribers(run, ids, today):
     return counts
 
 
-DISPOSERS = {
+DISPOSERS: dict[str, Disposer] = {
     RecordClass.TERMINATED_SUBSCRIBER: _dispose_subscribers,
     RecordClass.PROVISION: _dispose_log(Provision),
     RecordClass.ACCESS_LOG: _dispose_log(AccessLog),

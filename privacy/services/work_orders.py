@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mctv.db import stamp_history
 from mctv.transitions import Lifecycle, TransitionError, set_status
 from privacy.data_items import item_labels, normalize_items, scoped_values, unknown_items
 from privacy.models import Contractor, Provision, User, WorkKind, WorkOrder
@@ -77,7 +78,7 @@ def work_order_create(
     items = _validate_scope(
         contractor=contractor,
         kind=kind,
-        items=kind.default_items if not items else items,
+        items=items or kind.default_items,
         access_from=access_from,
         access_until=access_until,
     )
@@ -94,7 +95,7 @@ def work_order_create(
         note=note,
     )
     order.full_clean()
-    order._history_user = user
+    stamp_history(order, user=user)
     order.save()
     return order
 
@@ -102,7 +103,7 @@ def work_order_create(
 @transaction.atomic
 def work_order_update(*, work_order: WorkOrder, user: User, **fields: Any) -> WorkOrder:
     order = WorkOrder.objects.select_for_update().get(pk=work_order.pk)
-    if order.status != Status.OPEN:
+    if not order.is_open:
         raise ValidationError(_("A closed work order cannot be changed."))
     for name, value in fields.items():
         setattr(order, name, value)
@@ -114,7 +115,7 @@ def work_order_update(*, work_order: WorkOrder, user: User, **fields: Any) -> Wo
         access_until=order.access_until,
     )
     order.full_clean()
-    order._history_user = user
+    stamp_history(order, user=user)
     order.save()
     return order
 
@@ -131,7 +132,7 @@ def work_order_close(
     """Close (or cancel, ``outcome``) the work: the portal stops at once, and what became of paper sheets is
     recorded (■19)."""
     order = WorkOrder.objects.select_for_update().get(pk=work_order.pk)
-    if order.status != Status.OPEN:
+    if not order.is_open:
         raise TransitionError(_("The work order is already closed."), code="wrong_status")
     if sheet_disposition != WorkOrder.SheetDisposition.NONE_ISSUED and not sheet_disposition_on:
         raise ValidationError({"sheet_disposition_on": _("Enter the date the sheets were returned or destroyed.")})
@@ -142,7 +143,7 @@ def work_order_close(
 
 
 # How the sheet leaves, as the provision record names it: printed at the office, or downloaded in the portal.
-WORK_SHEET_PURPOSE = {Provision.Method.PAPER: "作業票", Provision.Method.SERVER_ACCESS: "作業票PDF"}
+WORK_SHEET_PURPOSE: dict[str, str] = {Provision.Method.PAPER: "作業票", Provision.Method.SERVER_ACCESS: "作業票PDF"}
 
 
 @transaction.atomic

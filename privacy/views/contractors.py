@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
+from django.views.generic.edit import ModelFormMixin
 
 from mctv.views import StaffPermissionMixin
 from privacy.forms.contractors import AgreementForm, ContractorForm
@@ -38,10 +39,10 @@ class ContractorDetailView(StaffPermissionMixin, DetailView):
         return context
 
 
-class ContractorSaveMixin(StaffPermissionMixin):
+class ContractorSaveMixin(StaffPermissionMixin, ModelFormMixin):
     model = Contractor
     form_class = ContractorForm
-    template_name = "privacy/form.html"
+    template_name: str | None = "privacy/form.html"
 
     def get_success_url(self):
         messages.success(self.request, _("Saved the contractor."))
@@ -58,10 +59,10 @@ class ContractorUpdateView(ContractorSaveMixin, UpdateView):
     extra_context = {"title": _("Edit contractor")}
 
 
-class AgreementSaveMixin(StaffPermissionMixin):
+class AgreementSaveMixin(StaffPermissionMixin, ModelFormMixin):
     model = ConfidentialityAgreement
     form_class = AgreementForm
-    template_name = "privacy/form.html"
+    template_name: str | None = "privacy/form.html"
 
     def get_success_url(self):
         messages.success(self.request, _("Saved the confidentiality agreement."))

@@ -1,9 +1,11 @@
 """The incident register (§11): officers record, follow the report deadlines, print notices and the report."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -70,6 +72,9 @@ class IncidentCreateView(StaffPermissionMixin, FormView):
 
 
 class IncidentObjectMixin:
+    request: HttpRequest
+    kwargs: dict[str, Any]
+
     def get_incident(self) -> Incident:
         if not hasattr(self, "_incident"):
             self._incident = get_object_or_404(incidents_visible_to(self.request.user), pk=self.kwargs["pk"])

@@ -48,7 +48,7 @@ class ProvisionExportView(StaffPermissionMixin, View):
     permission_required = "privacy.export_provision"
 
     def get(self, request):
-        form, qs = _filtered(request)
+        _form, qs = _filtered(request)
         with transaction.atomic():
             rows = list(qs.order_by("at", "id"))
             subscribers = {p.subscriber_id: p for p in rows}

@@ -1,9 +1,12 @@
 """Purposes of use: bulk uses by purpose (exports, address labels), consents, statistics, the public page."""
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -45,7 +48,10 @@ class PurposeListView(StaffPermissionMixin, ListView):
 
 
 class PurposeBulkUseMixin(StaffPermissionMixin):
-    """A bulk use names its purpose; the purpose decides who is in it (``subscribers_usable_for``)."""
+    """A bulk use names its purpose; the purpose decides who is in it (``subscribers_usable_by``)."""
+
+    request: HttpRequest
+    kwargs: dict[str, Any]
 
     permission_required = "subscribers.export_subscriber"
 

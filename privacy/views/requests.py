@@ -8,10 +8,11 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -117,6 +118,9 @@ class RequestReceiveView(StaffPermissionMixin, FormView):
 
 
 class RequestObjectMixin:
+    request: HttpRequest
+    kwargs: dict[str, Any]
+
     def get_request_object(self) -> SubjectRequest:
         if not hasattr(self, "_request_object"):
             self._request_object = get_object_or_404(
@@ -129,11 +133,11 @@ class RequestObjectMixin:
 class Step:
     """A step of the request page: its heading, form, permission, the service it calls, the message on success."""
 
-    title: str
+    title: str | Promise
     form: type[forms.Form]
     permission: str
     call: Callable[[SubjectRequest, User, dict[str, Any]], object]
-    done: str
+    done: str | Promise
 
 
 CHANGE = "privacy.change_subjectrequest"
@@ -225,7 +229,7 @@ def _available_steps(request: SubjectRequest, user: User) -> list[str]:
 
 @dataclass(frozen=True)
 class Letter:
-    title: str
+    title: str | Promise
     exists: Callable[[SubjectRequest], bool]
     render: Callable[[SubjectRequest], bytes]
 

@@ -1,7 +1,10 @@
 """Work orders: staff pages, and the printed work sheet (a paper provision through the gate)."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views import View
@@ -20,6 +23,9 @@ from subscribers.models import Subscriber
 
 
 class WorkOrderObjectMixin:
+    request: HttpRequest
+    kwargs: dict[str, Any]
+
     def get_work_order(self) -> WorkOrder:
         if not hasattr(self, "_work_order"):
             self._work_order = get_object_or_404(
@@ -37,7 +43,7 @@ class WorkOrderListView(StaffPermissionMixin, ListView):
 
     def get_queryset(self):
         qs = work_orders_visible_to(self.request.user).select_related("subscriber", "contractor", "kind")
-        self.status = self.request.GET.get("status", "open")
+        self.status = self.request.GET.get("status", WorkOrder.Status.OPEN)
         self.contractor = self.request.GET.get("contractor", "")
         if self.status in WorkOrder.Status.values:
             qs = qs.filter(status=self.status)

@@ -14,7 +14,7 @@ database, so a session-scoped driver would still be up while the rest of the sui
 """
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import ViewportSize, expect, sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"  # tests/conftest.py skips (or, in CI, fails) browser tests without it
 CHROMIUM_ARGS = [
@@ -26,7 +26,7 @@ CHROMIUM_ARGS = [
 ]
 TIMEOUT_MS = 10_000
 # The office screen: the staff pages promise to be readable at this size.
-OFFICE_VIEWPORT = {"width": 1366, "height": 768}
+OFFICE_VIEWPORT: ViewportSize = {"width": 1366, "height": 768}
 
 expect.set_options(timeout=TIMEOUT_MS)
 

@@ -35,7 +35,7 @@ def test_a_recorded_consent_puts_the_subscriber_into_that_purposes_export(page: 
         items=["number", "name", "address"],
         since=date(2026, 1, 1),
     )
-    subscriber = SubscriberFactory(family_name="同意", given_name="太郎")
+    subscriber = SubscriberFactory.create(family_name="同意", given_name="太郎")
     log_in(page, clerk.username, PASSWORD)
 
     # Then the export for that purpose leaves them out

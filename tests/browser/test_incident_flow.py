@@ -19,8 +19,8 @@ pytestmark = [
 
 def test_an_officer_records_an_incident_for_three_subscribers_and_prints_their_letters(page: Page, officer):
     # Given three subscribers whose names went out in a misaddressed envelope, and one who was not involved
-    people = [SubscriberFactory(family_name=name, given_name="様子") for name in ("青森", "八戸", "十和田")]
-    bystander = SubscriberFactory(family_name="無関係", given_name="一郎")
+    people = [SubscriberFactory.create(family_name=name, given_name="様子") for name in ("青森", "八戸", "十和田")]
+    bystander = SubscriberFactory.create(family_name="無関係", given_name="一郎")
     log_in(page, officer.username, PASSWORD)
 
     # When the officer records the incident, pasting the three subscriber numbers

@@ -25,7 +25,7 @@ OUT_OF_SCOPE = ["ヒミツ", "secret-mail@example.jp", "秘密の職業", "090-1
 
 @pytest.fixture
 def own_order():
-    subscriber = SubscriberFactory(
+    subscriber = SubscriberFactory.create(
         family_name="山田",
         given_name="花子",
         family_name_kana="ヒミツ",
@@ -36,12 +36,12 @@ def own_order():
         birth_date=timezone.datetime(1970, 5, 6).date(),
         street_address="中央町1丁目2-3",
     )
-    return WorkOrderFactory(subscriber=subscriber, items=["number", "name", "address"], note="犬がいます")
+    return WorkOrderFactory.create(subscriber=subscriber, items=["number", "name", "address"], note="犬がいます")
 
 
 @pytest.fixture
 def other_company_order():
-    return WorkOrderFactory(subscriber=SubscriberFactory(family_name="佐藤", given_name="次郎"))
+    return WorkOrderFactory.create(subscriber=SubscriberFactory.create(family_name="佐藤", given_name="次郎"))
 
 
 def test_a_contractor_sees_its_own_work_order_scoped_and_not_another_companys(

@@ -42,8 +42,8 @@ def test_a_decided_stop_request_takes_the_subscriber_out_of_the_contractors_port
     browser: Browser, live_server, clerk, officer
 ):
     # Given a subscriber with a live work order, which the contractor can open in its portal
-    subscriber = SubscriberFactory(family_name="停止", given_name="希望")
-    order = WorkOrderFactory(subscriber=subscriber, items=["number", "name", "address"])
+    subscriber = SubscriberFactory.create(family_name="停止", given_name="希望")
+    order = WorkOrderFactory.create(subscriber=subscriber, items=["number", "name", "address"])
     company = contractor_user(order.contractor, "denko")
     portal = logged_in_page(browser, live_server, company.username)
     expect(portal.get_by_role("link", name=order.number)).to_be_visible()

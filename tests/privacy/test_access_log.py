@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_opening_a_record_writes_who_whom_what_when(clerk_client, clerk):
-    subscriber = SubscriberFactory()
+    subscriber = SubscriberFactory.create()
 
     clerk_client.get(reverse("subscribers:detail", args=[subscriber.pk]))
 
@@ -23,23 +23,23 @@ def test_opening_a_record_writes_who_whom_what_when(clerk_client, clerk):
 
 
 def test_opening_the_history_is_logged_and_the_list_is_not(clerk_client):
-    subscriber = SubscriberFactory()
+    subscriber = SubscriberFactory.create()
     clerk_client.get(reverse("subscribers:list"))
     clerk_client.get(reverse("subscribers:history", args=[subscriber.pk]))
     assert list(AccessLog.objects.values_list("action", flat=True)) == [AccessLog.Action.HISTORY]
 
 
 def test_refused_requests_write_no_entry(client, auditor):
-    subscriber = SubscriberFactory()
+    subscriber = SubscriberFactory.create()
     client.force_login(auditor)
     client.get(reverse("subscribers:edit", args=[subscriber.pk]))
-    client.force_login(UserFactory(username="no-role"))
+    client.force_login(UserFactory.create(username="no-role"))
     client.get(reverse("subscribers:detail", args=[subscriber.pk]))
     assert not AccessLog.objects.exists()
 
 
 def test_python_refuses_to_change_or_delete_entries(clerk_client):
-    subscriber = SubscriberFactory()
+    subscriber = SubscriberFactory.create()
     clerk_client.get(reverse("subscribers:detail", args=[subscriber.pk]))
     entry = AccessLog.objects.get()
     entry.action = AccessLog.Action.EXPORT
@@ -59,7 +59,7 @@ def test_python_refuses_to_change_or_delete_entries(clerk_client):
     ["UPDATE privacy_accesslog SET action = 'export'", "DELETE FROM privacy_accesslog"],
 )
 def test_the_database_refuses_update_and_delete(clerk_client, sql):
-    subscriber = SubscriberFactory()
+    subscriber = SubscriberFactory.create()
     clerk_client.get(reverse("subscribers:detail", args=[subscriber.pk]))
 
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
@@ -69,7 +69,7 @@ def test_the_database_refuses_update_and_delete(clerk_client, sql):
 
 
 def test_access_log_is_read_only_in_admin(client, admin_user):
-    SubscriberFactory()
+    SubscriberFactory.create()
     client.force_login(admin_user)
     assert client.get(reverse("admin:privacy_accesslog_changelist")).status_code == 200
     assert client.get(reverse("admin:privacy_accesslog_add")).status_code == 403
@@ -82,7 +82,7 @@ def test_access_log_is_read_only_in_admin(client, admin_user):
 
 
 def test_log_entries_survive_the_subscribers_deletion(clerk_client):
-    subscriber = SubscriberFactory()
+    subscriber = SubscriberFactory.create()
     clerk_client.get(reverse("subscribers:detail", args=[subscriber.pk]))
     number = subscriber.number
     subscriber.delete()

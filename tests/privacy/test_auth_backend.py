@@ -52,7 +52,7 @@ def test_department_roles_and_permissions_cost_two_queries(clerk):
 
 @pytest.mark.django_db
 def test_a_user_without_groups_has_no_roles_and_no_permissions():
-    user = UserFactory()
+    user = UserFactory.create()
 
     loaded = StaffModelBackend().get_user(user.pk)
 

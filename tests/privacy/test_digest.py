@@ -19,7 +19,12 @@ FRIDAY = date(2026, 11, 20)
 
 def _receive(user, received_on, kind="disclosure"):
     return svc.request_receive(
-        subscriber=SubscriberFactory(), kind=kind, received_on=received_on, channel="mail", details="開示", user=user
+        subscriber=SubscriberFactory.create(),
+        kind=kind,
+        received_on=received_on,
+        channel="mail",
+        details="開示",
+        user=user,
     )
 
 
@@ -71,10 +76,10 @@ def test_other_departments_and_closed_requests_are_left_out(officer_with_mail, c
     overdue, soon, _later = three_requests
     svc.request_withdraw(request=overdue, user=clerk, note="取下げ")
     # Given another department with its own officer and its own overdue request
-    elsewhere = DepartmentFactory(code="tax", name="税務課")
-    tax_officer = UserFactory(username="tax-officer", email="tax@city.misawa.example", department=elsewhere)
+    elsewhere = DepartmentFactory.create(code="tax", name="税務課")
+    tax_officer = UserFactory.create(username="tax-officer", email="tax@city.misawa.example", department=elsewhere)
     tax_officer.groups.add(Group.objects.get(name="officer"))
-    tax_clerk = UserFactory(username="tax-clerk", department=elsewhere)
+    tax_clerk = UserFactory.create(username="tax-clerk", department=elsewhere)
     with time_machine.travel(FRIDAY, tick=False):
         theirs = _receive(tax_clerk, FRIDAY - timedelta(days=30))
 

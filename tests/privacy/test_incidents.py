@@ -43,20 +43,20 @@ def record(officer, subscribers=(), **fields):
     ids=["minor", "sensitive", "financial", "malicious", "100-people", "101-people"],
 )
 def test_reportability(officer, fields, people, reportable):
-    incident = record(officer, [SubscriberFactory() for _ in range(people)], **fields)
+    incident = record(officer, [SubscriberFactory.create() for _ in range(people)], **fields)
     assert bool(incident.reportable_reasons()) is reportable
 
 
 def test_the_people_threshold_is_configuration(officer):
     IncidentSettings.objects.update(people_threshold=2)
-    incident = record(officer, [SubscriberFactory() for _ in range(3)])
+    incident = record(officer, [SubscriberFactory.create() for _ in range(3)])
     (reason,) = incident.reportable_reasons()
     assert "2" in reason
 
 
 @pytest.mark.parametrize(("malicious", "final"), [(False, date(2026, 12, 2)), (True, date(2027, 1, 1))])
 def test_report_deadlines(officer, malicious, final):
-    incident = record(officer, [SubscriberFactory()], malicious=malicious, sensitive_data=True)
+    incident = record(officer, [SubscriberFactory.create()], malicious=malicious, sensitive_data=True)
     assert incident.preliminary_due() == date(2026, 11, 5)
     assert incident.final_due() == final
     assert incident.next_deadline().due_on == date(2026, 11, 5)
@@ -81,7 +81,7 @@ def test_only_officers_record_or_move_incidents(clerk, officer):
 
 
 def test_the_status_map_and_its_audit_rows(officer):
-    reportable = record(officer, [SubscriberFactory()], malicious=True)
+    reportable = record(officer, [SubscriberFactory.create()], malicious=True)
     with pytest.raises(ValidationError):  # not closed before its reports
         incident_set_status(incident=reportable, status="closed", user=officer, note="終了")
     with pytest.raises(ValidationError):  # nor the final report before the preliminary one
@@ -99,7 +99,7 @@ def test_the_status_map_and_its_audit_rows(officer):
 
 
 def test_pasted_numbers_must_all_be_known_and_nothing_is_saved_otherwise(client, officer):
-    known = SubscriberFactory()
+    known = SubscriberFactory.create()
     client.force_login(officer)
     response = client.post(
         reverse("privacy:incident_create"),
@@ -150,8 +150,8 @@ def _page_texts(pdf: bytes) -> list[str]:
 
 @needs_poppler
 def test_one_notice_per_affected_subscriber_each_about_that_person_only(client, officer):
-    people = [SubscriberFactory(family_name=f"通知{n}", given_name="様子") for n in "一二三"]
-    bystander = SubscriberFactory(family_name="無関係", given_name="太郎")
+    people = [SubscriberFactory.create(family_name=f"通知{n}", given_name="様子") for n in "一二三"]
+    bystander = SubscriberFactory.create(family_name="無関係", given_name="太郎")
     incident = record(officer, people)
     client.force_login(officer)
 
@@ -168,7 +168,7 @@ def test_one_notice_per_affected_subscriber_each_about_that_person_only(client, 
 
 
 def test_notices_are_marked_sent_with_date_and_method(officer):
-    people = [SubscriberFactory() for _ in range(3)]
+    people = [SubscriberFactory.create() for _ in range(3)]
     incident = record(officer, people)
     incident_mark_notices_sent(
         incident=incident,
@@ -183,7 +183,7 @@ def test_notices_are_marked_sent_with_date_and_method(officer):
 
 @needs_poppler
 def test_the_report_draft_has_the_nine_items_and_counts_not_names(client, officer):
-    people = [SubscriberFactory(family_name="報告", given_name=f"人{n}") for n in range(3)]
+    people = [SubscriberFactory.create(family_name="報告", given_name=f"人{n}") for n in range(3)]
     incident = record(officer, people, malicious=True, other_people_count=2, prevention="二重確認の徹底")
     client.force_login(officer)
 
@@ -208,7 +208,7 @@ def test_the_report_draft_has_the_nine_items_and_counts_not_names(client, office
 def test_an_open_incident_holds_the_affected_subscribers_records(officer):
     from privacy.selectors.retention import disposal_dry_run
 
-    old = SubscriberFactory(
+    old = SubscriberFactory.create(
         status="terminated", terminated_on=date(2025, 6, 1), applied_on=date(2010, 1, 1), activated_on=date(2010, 1, 5)
     )
     incident = record(officer, [old])
@@ -218,7 +218,7 @@ def test_an_open_incident_holds_the_affected_subscribers_records(officer):
 
 
 def test_the_dashboard_shows_incident_report_deadlines(client, officer):
-    incident = record(officer, [SubscriberFactory()], sensitive_data=True, discovered_at=timezone.now())
+    incident = record(officer, [SubscriberFactory.create()], sensitive_data=True, discovered_at=timezone.now())
     client.force_login(officer)
     response = client.get(reverse("privacy:dashboard"))
     (row,) = response.context["incident_rows"]
@@ -231,7 +231,7 @@ def test_the_digest_includes_incident_deadlines(officer, mailoutbox):
 
     officer.email = "officer@city.misawa.example"
     officer.save()
-    incident = record(officer, [SubscriberFactory()], sensitive_data=True, discovered_at=timezone.now())
+    incident = record(officer, [SubscriberFactory.create()], sensitive_data=True, discovered_at=timezone.now())
     assert deadline_digest_send_all(today=timezone.localdate()) == 1
     assert incident.number in mailoutbox[0].body
 
@@ -239,9 +239,9 @@ def test_the_digest_includes_incident_deadlines(officer, mailoutbox):
 def test_a_closed_incident_file_goes_after_its_period_and_an_open_one_stays(officer):
     from privacy.services import retention
 
-    closed = record(officer, [SubscriberFactory()])
+    closed = record(officer, [SubscriberFactory.create()])
     incident_set_status(incident=closed, status="closed", user=officer, note="通知完了", on=date(2026, 11, 10))
-    still_open = record(officer, [SubscriberFactory()])
+    still_open = record(officer, [SubscriberFactory.create()])
 
     (run,) = retention.disposal_propose(today=date(2032, 4, 1), record_class="incident_file")
     retention.disposal_approve(run=run, user=officer)
@@ -256,7 +256,7 @@ def test_a_closed_incident_file_goes_after_its_period_and_an_open_one_stays(offi
 def test_opening_an_incident_is_access_logged_for_each_person_it_names(client, officer):
     from privacy.models import AccessLog
 
-    people = [SubscriberFactory() for _ in range(2)]
+    people = [SubscriberFactory.create() for _ in range(2)]
     incident = record(officer, people)
     client.force_login(officer)
     client.get(reverse("privacy:incident_detail", args=[incident.pk]))
@@ -266,7 +266,7 @@ def test_opening_an_incident_is_access_logged_for_each_person_it_names(client, o
 
 
 def test_an_auditor_reads_the_register_but_records_nothing(client, auditor, officer):
-    incident = record(officer, [SubscriberFactory()])
+    incident = record(officer, [SubscriberFactory.create()])
     client.force_login(auditor)
     assert client.get(reverse("privacy:incident_detail", args=[incident.pk])).status_code == 200
     assert client.get(reverse("privacy:incident_create")).status_code == 403
@@ -277,13 +277,13 @@ def test_an_auditor_reads_the_register_but_records_nothing(client, auditor, offi
 
 @pytest.mark.parametrize("query", ["①", "abc", "999999"])
 def test_odd_subscriber_filters_on_the_notices_answer_404_not_500(client, officer, query):
-    incident = record(officer, [SubscriberFactory()])
+    incident = record(officer, [SubscriberFactory.create()])
     client.force_login(officer)
     assert client.get(reverse("privacy:incident_notices", args=[incident.pk]), {"subscriber": query}).status_code == 404
 
 
 def test_notices_already_sent_stay_as_recorded_and_dates_are_checked(officer):
-    person = SubscriberFactory()
+    person = SubscriberFactory.create()
     incident = record(officer, [person])
     incident_mark_notices_sent(
         incident=incident, subscriber_ids=[person.pk], sent_on=date(2026, 11, 5), method="mail", user=officer
@@ -298,3 +298,19 @@ def test_notices_already_sent_stay_as_recorded_and_dates_are_checked(officer):
         )
     with pytest.raises(ValidationError):  # a report dated before the discovery
         incident_set_status(incident=incident, status="preliminary_reported", user=officer, on=date(2026, 10, 1))
+
+
+def test_a_closed_incident_page_offers_no_changes_and_a_clerks_dashboard_no_incidents(client, clerk, officer):
+    # Given a closed incident with an affected subscriber not yet notified
+    incident = record(officer, [SubscriberFactory.create()], discovered_at=timezone.now())
+    incident_set_status(incident=incident, status="closed", user=officer, note="軽微")
+    client.force_login(officer)
+    # Then its page offers neither editing nor recording notices (the services would refuse both)
+    page = client.get(reverse("privacy:incident_detail", args=[incident.pk]))
+    assert not page.context["can_change"] and not page.context["can_mark_notices"]
+    assert reverse("privacy:incident_notices_sent", args=[incident.pk]) not in page.content.decode()
+    # And a clerk, who may not see incidents, finds no incident section on the dashboard
+    client.force_login(clerk)
+    dashboard = client.get(reverse("privacy:dashboard"))
+    assert not dashboard.context["shows_incidents"] and dashboard.context["incident_rows"] == []
+    assert 'id="incident-deadlines"' not in dashboard.content.decode()

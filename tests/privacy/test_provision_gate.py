@@ -6,7 +6,7 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from privacy.models import ExceptionalProvision, Provision, ProvisionStop
+from privacy.models import ExceptionalProvision, Provision, ProvisionStop, WorkOrder
 from privacy.services.provision import ProvisionRefused, Refusal, provision_record
 from tests.factories import AgreementFactory, SubscriberFactory, WorkOrderFactory
 
@@ -29,7 +29,7 @@ def _portal_view(order, **overrides):
 
 @pytest.fixture
 def order(clerk):
-    order = WorkOrderFactory()
+    order = WorkOrderFactory.create()
     order._user = clerk
     return order
 
@@ -72,11 +72,11 @@ def _stop_contractors(order):
 
 
 def _other_subscriber(order):
-    order._overrides = {"subscriber": SubscriberFactory()}
+    order._overrides = {"subscriber": SubscriberFactory.create()}
 
 
 def _other_contractor(order):
-    order._overrides = {"contractor": AgreementFactory().contractor}
+    order._overrides = {"contractor": AgreementFactory.create().contractor}
 
 
 def _item_beyond_order(order):
@@ -216,7 +216,7 @@ def test_an_approval_covers_only_its_subscriber_basis_and_items(order, officer):
     )
     common = dict(method="paper", purpose="x", user=officer, recipient_name="三沢警察署", approval=approval)
     for overrides in [
-        {"subscriber": SubscriberFactory(), "items": ["name"], "basis": "law"},
+        {"subscriber": SubscriberFactory.create(), "items": ["name"], "basis": "law"},
         {"subscriber": order.subscriber, "items": ["name", "phone"], "basis": "law"},
         {"subscriber": order.subscriber, "items": ["name"], "basis": "vital_interest"},
     ]:
@@ -228,7 +228,7 @@ def test_an_approval_covers_only_its_subscriber_basis_and_items(order, officer):
 
 def test_agreement_without_the_required_clauses_is_refused_by_the_database():
     with pytest.raises(DatabaseError), transaction.atomic():
-        AgreementFactory(clause_return_or_destroy=False)
+        AgreementFactory.create(clause_return_or_destroy=False)
 
 
 @pytest.mark.postgres
@@ -265,3 +265,31 @@ def test_the_database_refuses_a_provision_the_gate_would_refuse(order, overrides
     with pytest.raises(DatabaseError, match=constraint), transaction.atomic():
         Provision.objects.create(**{**row, **overrides})
     assert not Provision.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("status", "from_days", "until_days"),
+    [
+        ("open", -1, 1),
+        ("open", 0, 0),
+        ("open", 1, 5),  # not yet
+        ("open", -5, -1),  # over
+        ("closed", -1, 1),
+        ("cancelled", -1, 1),
+    ],
+)
+def test_live_means_the_same_to_the_gate_and_to_the_portal_list(status, from_days, until_days):
+    """``WorkOrder.is_live`` (the gate) and ``WorkOrder.objects.live`` (the portal list) are one rule."""
+    today = TODAY()
+    order = WorkOrderFactory.create(
+        access_from=today + timedelta(days=from_days),
+        access_until=today + timedelta(days=until_days),
+        scheduled_on=today,
+    )
+    WorkOrder.objects.filter(pk=order.pk).update(
+        status=status,
+        closed_at=None if status == "open" else timezone.now(),
+        sheet_disposition="" if status == "open" else "none_issued",
+    )
+    order.refresh_from_db()
+    assert order.is_live(today) == WorkOrder.objects.live(today).filter(pk=order.pk).exists()

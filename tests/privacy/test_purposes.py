@@ -49,17 +49,17 @@ def _consent(subscriber, purpose, user, **kwargs):
 
 
 def _plain(purpose, clerk):
-    return SubscriberFactory()
+    return SubscriberFactory.create()
 
 
 def _consented(purpose, clerk):
-    subscriber = SubscriberFactory()
+    subscriber = SubscriberFactory.create()
     _consent(subscriber, purpose, clerk)
     return subscriber
 
 
 def _withdrawn(purpose, clerk):
-    subscriber = SubscriberFactory()
+    subscriber = SubscriberFactory.create()
     consent_withdraw(
         consent=_consent(subscriber, purpose, clerk, given_on=TODAY() - timedelta(days=10)),
         withdrawn_on=TODAY(),
@@ -69,7 +69,7 @@ def _withdrawn(purpose, clerk):
 
 
 def _use_suspended(purpose, clerk):
-    return SubscriberFactory(use_suspended_on=TODAY())
+    return SubscriberFactory.create(use_suspended_on=TODAY())
 
 
 def _consented_then_suspended(purpose, clerk):
@@ -80,15 +80,15 @@ def _consented_then_suspended(purpose, clerk):
 
 
 def _terminated(purpose, clerk):
-    return SubscriberFactory(status="terminated", terminated_on=TODAY())
+    return SubscriberFactory.create(status="terminated", terminated_on=TODAY())
 
 
 def _erased(purpose, clerk):
-    return SubscriberFactory(status="terminated", terminated_on=TODAY(), erased_on=TODAY())
+    return SubscriberFactory.create(status="terminated", terminated_on=TODAY(), erased_on=TODAY())
 
 
 def _service_suspended(purpose, clerk):
-    return SubscriberFactory(status="suspended", suspended_on=TODAY())
+    return SubscriberFactory.create(status="suspended", suspended_on=TODAY())
 
 
 @pytest.mark.django_db
@@ -137,14 +137,14 @@ def test_the_three_stated_purposes_are_seeded():
 
 @pytest.mark.django_db
 def test_a_consent_records_what_was_told_the_version_shown_and_who(survey, clerk):
-    consent = _consent(SubscriberFactory(), survey, clerk)
+    consent = _consent(SubscriberFactory.create(), survey, clerk)
     assert consent.policy_version == PolicyVersion.objects.current()
     assert (consent.user_told, consent.recorded_by, consent.method) == ("三沢市ケーブルテレビジョン", clerk, "paper")
 
 
 @pytest.mark.django_db
 def test_stated_purposes_take_no_consent_and_one_consent_is_in_force_at_a_time(survey, clerk):
-    subscriber = SubscriberFactory()
+    subscriber = SubscriberFactory.create()
     with pytest.raises(ValidationError):
         _consent(subscriber, Purpose.objects.get(code="notices"), clerk)
     _consent(subscriber, survey, clerk)
@@ -165,7 +165,7 @@ def test_stated_purposes_take_no_consent_and_one_consent_is_in_force_at_a_time(s
 
 @pytest.mark.django_db
 def test_withdrawal_keeps_the_history_and_a_new_consent_is_a_new_row(survey, clerk):
-    subscriber = SubscriberFactory()
+    subscriber = SubscriberFactory.create()
     first = _consent(subscriber, survey, clerk, given_on=TODAY() - timedelta(days=20))
     consent_withdraw(consent=first, withdrawn_on=TODAY() - timedelta(days=5), user=clerk)
     second = _consent(subscriber, survey, clerk)
@@ -178,7 +178,7 @@ def test_withdrawal_keeps_the_history_and_a_new_consent_is_a_new_row(survey, cle
 
 @pytest.mark.django_db
 def test_the_consent_form_refuses_a_future_date_in_japanese_and_saves_nothing(clerk_client, survey):
-    subscriber = SubscriberFactory()
+    subscriber = SubscriberFactory.create()
     response = clerk_client.post(
         reverse("privacy:consent_create", args=[subscriber.pk]),
         {
@@ -201,7 +201,7 @@ def test_the_consent_form_refuses_a_future_date_in_japanese_and_saves_nothing(cl
 @pytest.mark.django_db
 def test_an_export_for_an_unstated_purpose_holds_only_consenting_subscribers_and_is_logged(clerk_client, clerk, survey):
     yes = _consented(survey, clerk)
-    no = SubscriberFactory()
+    no = SubscriberFactory.create()
     gone = _withdrawn(survey, clerk)
 
     response = clerk_client.get(reverse("privacy:purpose_export", args=["survey"]))
@@ -218,9 +218,9 @@ def test_an_export_for_an_unstated_purpose_holds_only_consenting_subscribers_and
 @pytest.mark.django_db
 def test_a_mailing_for_notices_leaves_out_suspended_and_former_subscribers(clerk_client):
     active, suspended, former = (
-        SubscriberFactory(),
-        SubscriberFactory(use_suspended_on=TODAY()),
-        SubscriberFactory(status="terminated", terminated_on=TODAY()),
+        SubscriberFactory.create(),
+        SubscriberFactory.create(use_suspended_on=TODAY()),
+        SubscriberFactory.create(status="terminated", terminated_on=TODAY()),
     )
 
     body = clerk_client.get(reverse("privacy:purpose_export", args=["notices"]), {"status": ""}).content.decode()
@@ -232,8 +232,8 @@ def test_a_mailing_for_notices_leaves_out_suspended_and_former_subscribers(clerk
 @needs_poppler
 @pytest.mark.django_db
 def test_address_labels_are_a_japanese_pdf_of_the_purposes_subscribers(clerk_client):
-    SubscriberFactory(family_name="宛名", given_name="太郎", postal_code="0330031")
-    SubscriberFactory(family_name="除外", given_name="花子", use_suspended_on=TODAY())
+    SubscriberFactory.create(family_name="宛名", given_name="太郎", postal_code="0330031")
+    SubscriberFactory.create(family_name="除外", given_name="花子", use_suspended_on=TODAY())
 
     response = clerk_client.get(reverse("privacy:purpose_labels", args=["notices"]))
 
@@ -245,7 +245,7 @@ def test_address_labels_are_a_japanese_pdf_of_the_purposes_subscribers(clerk_cli
 
 @pytest.mark.django_db
 def test_statistics_never_leave_as_personal_data_and_auditors_export_nothing(client, clerk_client, auditor):
-    SubscriberFactory()
+    SubscriberFactory.create()
     assert clerk_client.get(reverse("privacy:purpose_export", args=["statistics"])).status_code == 403
     client.force_login(auditor)
     assert client.get(reverse("privacy:purpose_export", args=["notices"])).status_code == 403
@@ -301,10 +301,16 @@ def test_one_way_tables_and_the_helpers():
 @pytest.mark.django_db
 def test_the_statistics_page_shows_counts_only_with_small_cells_suppressed(clerk_client, clerk):
     # 中央町: 6 people in their forties and 2 in their seventies; 岡三沢: 5 in their forties and 1 in its seventies
-    people = [SubscriberFactory(street_address=f"中央町1丁目{i}-1", birth_date=date(1980, 1, 1)) for i in range(6)]
-    people += [SubscriberFactory(street_address=f"中央町2丁目{i}-1", birth_date=date(1950, 1, 1)) for i in range(2)]
-    people += [SubscriberFactory(street_address=f"岡三沢1丁目{i}-1", birth_date=date(1980, 1, 1)) for i in range(5)]
-    lonely = SubscriberFactory(family_name="稀少", street_address="岡三沢5丁目1-1", birth_date=date(1950, 1, 1))
+    people = [
+        SubscriberFactory.create(street_address=f"中央町1丁目{i}-1", birth_date=date(1980, 1, 1)) for i in range(6)
+    ]
+    people += [
+        SubscriberFactory.create(street_address=f"中央町2丁目{i}-1", birth_date=date(1950, 1, 1)) for i in range(2)
+    ]
+    people += [
+        SubscriberFactory.create(street_address=f"岡三沢1丁目{i}-1", birth_date=date(1980, 1, 1)) for i in range(5)
+    ]
+    lonely = SubscriberFactory.create(family_name="稀少", street_address="岡三沢5丁目1-1", birth_date=date(1950, 1, 1))
 
     response = clerk_client.get(reverse("privacy:statistics"))
     html = response.content.decode().split("<main", 1)[1].split("</main>", 1)[0]
@@ -381,7 +387,7 @@ def test_small_districts_are_merged_so_no_label_carries_one_persons_address():
 def test_the_threshold_is_configuration(clerk_client, settings):
     settings.STATISTICS_MIN_CELL = 3
     for i in range(4):
-        SubscriberFactory(
+        SubscriberFactory.create(
             street_address=f"中央町1丁目{i}-1", birth_date=date(1980, 1, 1), status="suspended", suspended_on=TODAY()
         )
     status_table = clerk_client.get(reverse("privacy:statistics")).context["tables"][0]
@@ -390,7 +396,7 @@ def test_the_threshold_is_configuration(clerk_client, settings):
 
 @pytest.mark.django_db
 def test_invalid_filters_export_nothing(clerk_client):
-    SubscriberFactory()
+    SubscriberFactory.create()
     response = clerk_client.get(reverse("privacy:purpose_export", args=["notices"]), {"status": "terminated"})
     assert response.status_code == 302 and response["Location"] == reverse("privacy:purpose_list")
     assert not BulkUse.objects.exists() and not AccessLog.objects.exists()
@@ -400,7 +406,7 @@ def test_invalid_filters_export_nothing(clerk_client):
 def test_the_bulk_use_log_is_append_only_in_the_database(clerk_client):
     from django.db import DatabaseError, connection
 
-    SubscriberFactory()
+    SubscriberFactory.create()
     clerk_client.get(reverse("privacy:purpose_export", args=["notices"]))
     if connection.vendor != "postgresql":
         pytest.skip("the trigger is PostgreSQL's")
@@ -412,7 +418,7 @@ def test_the_bulk_use_log_is_append_only_in_the_database(clerk_client):
 
 @pytest.mark.django_db
 def test_the_registry_export_names_its_purpose_and_leaves_out_suspended_use(clerk_client, clerk):
-    kept, suspended = SubscriberFactory(), SubscriberFactory(use_suspended_on=TODAY())
+    kept, suspended = SubscriberFactory.create(), SubscriberFactory.create(use_suspended_on=TODAY())
     body = clerk_client.get(reverse("subscribers:export")).content.decode("utf-8-sig")
     assert kept.number in body and suspended.number not in body
     use = BulkUse.objects.get()
@@ -433,11 +439,11 @@ def test_labels_print_only_the_items_the_purpose_uses(clerk_client, clerk, surve
 def test_a_consent_records_the_version_on_the_form_signed(survey, clerk):
     old = PolicyVersion.objects.get(version="1")
     PolicyVersion.objects.create(version="2", text="改定版", effective_on=TODAY() - timedelta(days=3))
-    consent = _consent(SubscriberFactory(), survey, clerk, policy_version=old)
+    consent = _consent(SubscriberFactory.create(), survey, clerk, policy_version=old)
     assert consent.policy_version == old
     with pytest.raises(ValidationError):
         _consent(
-            SubscriberFactory(),
+            SubscriberFactory.create(),
             survey,
             clerk,
             given_on=TODAY() - timedelta(days=10),
@@ -447,7 +453,7 @@ def test_a_consent_records_the_version_on_the_form_signed(survey, clerk):
 
 @pytest.mark.django_db
 def test_flash_messages_set_no_cookie_of_their_own(clerk_client, survey):
-    subscriber = SubscriberFactory()
+    subscriber = SubscriberFactory.create()
     response = clerk_client.post(
         reverse("privacy:consent_create", args=[subscriber.pk]),
         {

@@ -27,7 +27,7 @@ S = SubjectRequest.Status
 
 def receive(user, subscriber=None, kind="disclosure", received_on=None, **kwargs):
     return svc.request_receive(
-        subscriber=subscriber or SubscriberFactory(),
+        subscriber=subscriber or SubscriberFactory.create(),
         kind=kind,
         received_on=received_on or TODAY(),
         channel="counter",
@@ -48,7 +48,7 @@ def to_review(request, user):
 def test_receiving_sets_number_due_date_department_and_the_addressee(clerk):
     # Given correction requests are configured with 10 days
     RequestRule.objects.filter(kind="correction").update(days=10)
-    subscriber = SubscriberFactory(family_name="山田", given_name="太郎")
+    subscriber = SubscriberFactory.create(family_name="山田", given_name="太郎")
 
     request = receive(clerk, subscriber, kind="correction", received_on=TODAY() - timedelta(days=2))
 
@@ -239,7 +239,7 @@ def test_the_database_refuses_a_refusal_without_reasons(clerk, officer):
 
 def test_a_stop_of_provision_to_contractors_takes_effect_everywhere_at_once(client, clerk, officer):
     # Given a live work order whose contractor can open the subscriber in the portal
-    order = WorkOrderFactory()
+    order = WorkOrderFactory.create()
     company = contractor_user(order.contractor, "denko")
     client.force_login(company)
     assert client.get(reverse("portal:work_order", args=[order.pk])).status_code == 200
@@ -275,7 +275,7 @@ def test_a_stop_of_provision_to_contractors_takes_effect_everywhere_at_once(clie
 
 
 def test_a_stop_of_third_party_provision_leaves_approved_exceptions_possible(clerk, officer):
-    subscriber = SubscriberFactory()
+    subscriber = SubscriberFactory.create()
     request = to_review(receive(clerk, subscriber, kind="stop_third_party"), clerk)
     svc.request_decide(request=request, decision="full", reasons="", user=officer)
 
@@ -305,7 +305,7 @@ def test_a_stop_of_third_party_provision_leaves_approved_exceptions_possible(cle
 
 
 def test_suspension_of_use_flags_the_subscriber(clerk, officer):
-    subscriber = SubscriberFactory()
+    subscriber = SubscriberFactory.create()
     request = to_review(receive(clerk, subscriber, kind="suspension"), clerk)
     svc.request_decide(request=request, decision="full", reasons="", user=officer)
     subscriber.refresh_from_db()
@@ -317,14 +317,14 @@ def test_suspension_of_use_flags_the_subscriber(clerk, officer):
 
 
 def test_erasure_erases_the_personal_data_and_its_history_but_keeps_the_number(clerk, officer):
-    subscriber = SubscriberFactory(
+    subscriber = SubscriberFactory.create(
         family_name="消之",
         given_name="花子",
         email="erase-me@example.jp",
         phone="0176111111",
         birth_date=timezone.datetime(1980, 1, 2).date(),
     )
-    SubscriberServiceFactory(subscriber=subscriber)
+    SubscriberServiceFactory.create(subscriber=subscriber)
     subscriber.occupation = "教員"
     subscriber.save()
     request = to_review(receive(clerk, subscriber, kind="erasure"), clerk)
@@ -349,7 +349,7 @@ def test_erasure_erases_the_personal_data_and_its_history_but_keeps_the_number(c
 
 
 def test_a_correction_is_applied_through_the_registrys_edit_and_the_history_names_the_request(client, clerk, officer):
-    subscriber = SubscriberFactory(family_name="斎藤", family=("斎藤", "サイトウ"))
+    subscriber = SubscriberFactory.create(family_name="斎藤", family=("斎藤", "サイトウ"))
     request = to_review(receive(clerk, subscriber, kind="correction", details="姓を「齋藤」に訂正"), clerk)
     client.force_login(clerk)
     edit = reverse("subscribers:edit", args=[subscriber.pk]) + f"?request={request.pk}"
@@ -393,7 +393,7 @@ def test_a_reply_records_method_date_and_whether_it_was_in_time(clerk, officer):
 
 @needs_poppler
 def test_the_decision_letter_is_japanese_with_reasons_appeal_contact_and_both_calendars(clerk, officer):
-    subscriber = SubscriberFactory(family_name="山田", given_name="太郎")
+    subscriber = SubscriberFactory.create(family_name="山田", given_name="太郎")
     request = to_review(receive(clerk, subscriber, kind="stop_contractors"), clerk)
     svc.request_decide(
         request=request, decision="none", reasons="施工中の工事に必要であり正当な理由がないため", user=officer
@@ -421,10 +421,12 @@ def test_the_extension_notice_states_the_new_due_date_and_reason(clerk):
 
 @needs_poppler
 def test_the_disclosure_holds_every_item_services_purposes_and_the_provision_records(clerk, officer):
-    order = WorkOrderFactory(
-        subscriber=SubscriberFactory(family_name="開示", given_name="一郎", email="kaiji@example.jp", occupation="農業")
+    order = WorkOrderFactory.create(
+        subscriber=SubscriberFactory.create(
+            family_name="開示", given_name="一郎", email="kaiji@example.jp", occupation="農業"
+        )
     )
-    SubscriberServiceFactory(subscriber=order.subscriber)
+    SubscriberServiceFactory.create(subscriber=order.subscriber)
     provision_record(
         subscriber=order.subscriber,
         items=order.items,
@@ -445,7 +447,7 @@ def test_the_disclosure_holds_every_item_services_purposes_and_the_provision_rec
 
 
 def test_the_electronic_copy_is_recorded_as_handed_over_and_access_logged(client, clerk, officer):
-    subscriber = SubscriberFactory(occupation="=HYPERLINK(1)")
+    subscriber = SubscriberFactory.create(occupation="=HYPERLINK(1)")
     request = to_review(receive(clerk, subscriber, kind="disclosure"), clerk)
     svc.request_decide(
         request=request,
@@ -480,7 +482,7 @@ def test_no_disclosure_before_a_decision_granting_it_and_never_by_a_mere_get(cli
 
 
 def test_the_csv_copy_neutralises_formulas(client, clerk, officer):
-    subscriber = SubscriberFactory(occupation="=HYPERLINK(1)")
+    subscriber = SubscriberFactory.create(occupation="=HYPERLINK(1)")
     request = to_review(receive(clerk, subscriber, kind="disclosure"), clerk)
     svc.request_decide(request=request, decision="full", reasons="", user=officer)
     client.force_login(clerk)
@@ -555,7 +557,7 @@ def test_a_granted_correction_cannot_be_replied_to_before_the_record_is_changed(
 
 
 def test_an_erased_subscriber_is_refused_by_the_gate_and_gone_from_the_portal(client, clerk, officer):
-    order = WorkOrderFactory()
+    order = WorkOrderFactory.create()
     request = to_review(receive(clerk, order.subscriber, kind="erasure"), clerk)
     svc.request_decide(request=request, decision="full", reasons="", user=officer)
     with pytest.raises(ProvisionRefused):
@@ -613,7 +615,7 @@ def test_urgency_bands(days_left, urgency):
 
 
 def test_a_clerk_records_a_request_through_the_form_and_bad_input_is_kept(clerk_client):
-    subscriber = SubscriberFactory()
+    subscriber = SubscriberFactory.create()
     url = reverse("privacy:request_create")
     form = {
         "subscriber_number": subscriber.number,
@@ -679,3 +681,63 @@ def test_contractors_never_see_requests(client, contractor_user, clerk):
     assert not requests_visible_to(contractor_user).exists()
     client.force_login(contractor_user)
     assert client.get(reverse("privacy:request_detail", args=[request.pk])).status_code == 302  # to the portal
+
+
+def test_a_disclosure_lists_the_purposes_from_the_purpose_table_consented_ones_included(clerk, officer):
+    from privacy.models import Purpose
+    from privacy.services.purposes import consent_record, consent_withdraw
+
+    # Given two purposes the declaration does not state: one the subscriber consented to, one withdrawn
+    subscriber = SubscriberFactory.create()
+    survey, raffle = (
+        Purpose.objects.create(code=code, title=title, description=f"{title}のため。", since=TODAY())
+        for code, title in [("survey", "視聴アンケート"), ("raffle", "加入者抽選会")]
+    )
+    for purpose in (survey, raffle):
+        consent = consent_record(
+            subscriber=subscriber,
+            purpose=purpose,
+            user_told="三沢市ケーブルテレビジョン",
+            use_told="案内の送付",
+            method="paper",
+            given_on=TODAY(),
+            user=clerk,
+        )
+    consent_withdraw(consent=consent, withdrawn_on=TODAY(), user=clerk)  # the raffle's
+    Purpose.objects.filter(code="notices").update(title="施設の業務に関する通知（改）")
+    request = to_review(receive(clerk, subscriber, kind="disclosure"), clerk)
+    svc.request_decide(request=request, decision="full", reasons="", user=officer)
+
+    # When the disclosure is made
+    from privacy.letters import disclosure_data
+
+    purposes = disclosure_data(request, clerk)["purposes"]
+
+    # Then it lists the purposes as configured today, the consented one too, and not the withdrawn one
+    assert any(p.startswith("施設の業務に関する通知（改）") for p in purposes)
+    assert any(p.startswith("視聴アンケート") for p in purposes)
+    assert not any(p.startswith("加入者抽選会") for p in purposes)
+
+
+def test_the_page_offers_only_the_steps_the_services_allow(client, clerk):
+    # Given a paused request (the services refuse an extension while the clock stands still)
+    request = receive(clerk)
+    svc.request_pause(request=request, user=clerk, note="本人確認書類を依頼")
+    client.force_login(clerk)
+    # Then the page does not offer it, and a forged post changes nothing
+    offered = steps_offered(client.get(reverse("privacy:request_detail", args=[request.pk])))
+    assert set(offered) == {"resume", "withdraw"}
+    client.post(
+        reverse("privacy:request_action", args=[request.pk, "extend"]), {"extend-days": 5, "extend-reason": "x"}
+    )
+    request.refresh_from_db()
+    assert request.extension_days == 0
+
+
+def test_a_fee_is_recorded_once(clerk):
+    request = receive(clerk)
+    SubjectRequest.objects.filter(pk=request.pk).update(fee_yen=300)
+    svc.request_record_fee(request=request, paid_on=TODAY(), user=clerk)
+    with pytest.raises(ValidationError):
+        svc.request_record_fee(request=request, paid_on=TODAY(), user=clerk)
+    assert request.events.filter(kind="fee_paid").count() == 1

@@ -72,7 +72,7 @@ def _at(day: date) -> datetime:
 @pytest.fixture
 def old_terminated(db):
     """Terminated in fiscal 2025 with services, history and a work order: past a 5-year rule on TODAY."""
-    subscriber = SubscriberFactory(
+    subscriber = SubscriberFactory.create(
         family_name="榊原",
         given_name="弦一郎",
         status="terminated",
@@ -80,7 +80,7 @@ def old_terminated(db):
         applied_on=date(2010, 1, 1),
         activated_on=date(2010, 1, 5),
     )
-    SubscriberServiceFactory(subscriber=subscriber, started_on=date(2010, 1, 5), ended_on=date(2026, 2, 1))
+    SubscriberServiceFactory.create(subscriber=subscriber, started_on=date(2010, 1, 5), ended_on=date(2026, 2, 1))
     subscriber.occupation = "会社員"
     subscriber.save()  # a second history row
     return subscriber
@@ -103,10 +103,10 @@ def _approve_and_purge(record_class, officer, **kwargs):
 
 @pytest.mark.django_db
 def test_a_proposal_lists_what_is_past_its_date_and_nothing_younger(old_terminated):
-    young = SubscriberFactory(
+    young = SubscriberFactory.create(
         status="terminated", terminated_on=date(2026, 4, 1), applied_on=date(2010, 1, 1), activated_on=date(2010, 1, 5)
     )
-    active = SubscriberFactory()
+    active = SubscriberFactory.create()
 
     (run,) = svc.disposal_propose(today=TODAY, record_class="terminated_subscriber")
 
@@ -223,9 +223,9 @@ def _table_counts():
 @pytest.mark.django_db
 def test_deletion_removes_every_row_of_the_subscriber_history_tables_included(old_terminated, officer, clerk):
     _delete_rule("terminated_subscriber")
-    WorkOrderFactory(subscriber=old_terminated)
-    kept = SubscriberFactory()
-    SubscriberServiceFactory(subscriber=kept)
+    WorkOrderFactory.create(subscriber=old_terminated)
+    kept = SubscriberFactory.create()
+    SubscriberServiceFactory.create(subscriber=kept)
     before = _table_counts()
 
     run = _approve_and_purge("terminated_subscriber", officer)
@@ -247,17 +247,17 @@ def test_a_purge_interrupted_in_batch_k_then_run_again_disposes_of_exactly_the_r
     _delete_rule("terminated_subscriber")
     doomed = []
     for i in range(12):
-        s = SubscriberFactory(
+        s = SubscriberFactory.create(
             status="terminated",
             terminated_on=date(2025, 6, 1),
             applied_on=date(2010, 1, 1),
             activated_on=date(2010, 1, 5),
         )
-        SubscriberServiceFactory(subscriber=s, started_on=date(2010, 1, 5), ended_on=date(2025, 6, 1))
+        SubscriberServiceFactory.create(subscriber=s, started_on=date(2010, 1, 5), ended_on=date(2025, 6, 1))
         s.occupation = f"職業{i}"
         s.save()
         doomed.append(s.pk)
-    survivors = [SubscriberFactory().pk for _ in range(3)]
+    survivors = [SubscriberFactory.create().pk for _ in range(3)]
     (run,) = svc.disposal_propose(today=TODAY, record_class="terminated_subscriber")
     svc.disposal_approve(run=run, user=officer)
 
@@ -305,7 +305,7 @@ def test_a_purge_interrupted_in_batch_k_then_run_again_disposes_of_exactly_the_r
 
 @pytest.mark.django_db
 def test_append_only_logs_are_deleted_by_the_purge_and_by_nothing_else(clerk, officer):
-    subscriber = SubscriberFactory()
+    subscriber = SubscriberFactory.create()
     old, young = _at(date(2029, 1, 10)), _at(date(2031, 5, 1))
     with transaction.atomic():
         access_log_record(user=clerk, subscribers=[subscriber], action="view")
@@ -338,7 +338,7 @@ def test_append_only_logs_are_deleted_by_the_purge_and_by_nothing_else(clerk, of
 
 @pytest.mark.django_db
 def test_auto_approved_classes_are_purged_without_an_officer(clerk, django_capture_on_commit_callbacks):
-    SubscriberFactory()
+    SubscriberFactory.create()
     from privacy.models import Purpose
 
     BulkUse.objects.create(
@@ -349,6 +349,28 @@ def test_auto_approved_classes_are_purged_without_an_officer(clerk, django_captu
         runs = svc.disposal_propose(today=TODAY, record_class="bulk_use")
     run = DisposalRun.objects.get(pk=runs[0].pk)
     assert run.auto_approved and run.status == "done" and not BulkUse.objects.exists()
+
+
+@pytest.mark.django_db
+def test_each_move_of_a_disposal_run_leaves_a_history_row(old_terminated, officer):
+    # Given a proposal approved by an officer and purged by the worker
+    run = _approve_and_purge("terminated_subscriber", officer)
+    # Then its history holds one row per move, in order, naming the officer for the approval
+    moves = list(run.history.order_by("history_date", "history_id").values_list("status", "history_user"))
+    assert moves == [("proposed", None), ("approved", officer.pk), ("running", None), ("done", None)]
+
+
+@pytest.mark.django_db
+def test_a_run_moves_only_along_its_map(old_terminated, officer):
+    from mctv.transitions import TransitionError
+
+    run = _approve_and_purge("terminated_subscriber", officer)
+    with pytest.raises(TransitionError):
+        svc.disposal_approve(run=run, user=officer)
+    with pytest.raises(TransitionError):
+        svc.disposal_reject(run=run, user=officer)
+    run.refresh_from_db()
+    assert run.status == "done"
 
 
 # --- the record and the operators' command --------------------------------------------------------------
@@ -441,7 +463,7 @@ def test_the_purge_runs_on_a_real_worker_over_redis(celery_worker, officer):
     _delete_rule("terminated_subscriber")
     # terminated in fiscal 2020: past a 5-year period from 1 April 2026, so the worker's own today agrees
     doomed = [
-        SubscriberFactory(
+        SubscriberFactory.create(
             status="terminated",
             terminated_on=date(2020, 6, 1),
             applied_on=date(2010, 1, 1),
@@ -449,7 +471,7 @@ def test_the_purge_runs_on_a_real_worker_over_redis(celery_worker, officer):
         ).pk
         for _ in range(7)
     ]
-    kept = SubscriberFactory().pk
+    kept = SubscriberFactory.create().pk
     (run,) = svc.disposal_propose(today=timezone.localdate(), record_class="terminated_subscriber")
     DisposalRun.objects.filter(pk=run.pk).update(status="approved", approved_by=officer, approved_at=timezone.now())
 
@@ -475,7 +497,7 @@ def test_the_purge_runs_on_a_real_worker_over_redis(celery_worker, officer):
 def test_a_session_level_setting_opens_no_door_in_the_append_only_trigger(clerk):
     if connection.vendor != "postgresql":
         pytest.skip("the trigger is PostgreSQL's")
-    access_log_record(user=clerk, subscribers=[SubscriberFactory()], action="view")
+    access_log_record(user=clerk, subscribers=[SubscriberFactory.create()], action="view")
     for value in ("on", "1", "true"):
         with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("SELECT set_config('mctv.retention_purge', %s, false)", [value])
@@ -488,7 +510,7 @@ def test_anonymisation_also_removes_what_other_rows_say_about_the_subscriber(old
     from privacy.models import ProvisionStop, Purpose
     from privacy.services.purposes import consent_record
 
-    order = WorkOrderFactory(subscriber=old_terminated, note="裏口の鍵は植木鉢の下")
+    order = WorkOrderFactory.create(subscriber=old_terminated, note="裏口の鍵は植木鉢の下")
     ProvisionStop.objects.create(
         subscriber=old_terminated, scope="contractors", reason="DV被害のため", recorded_by=clerk
     )
@@ -541,7 +563,7 @@ def test_a_rule_lengthened_after_approval_wins(old_terminated, officer):
 
 @pytest.mark.django_db
 def test_holds_keep_a_subscribers_provision_records_too(clerk, officer):
-    order = WorkOrderFactory()
+    order = WorkOrderFactory.create()
     from privacy.services.provision import provision_record
 
     provision_record(
@@ -566,7 +588,7 @@ def _old_terminated_with_request_files(n, clerk):
     """Terminated long ago, each named by a closed request file: the purge must anonymise them, not delete."""
     subscribers = []
     for i in range(n):
-        subscriber = SubscriberFactory(
+        subscriber = SubscriberFactory.create(
             family_name="瀬戸口",
             given_name=f"太郎{i}",
             status="terminated",
@@ -574,8 +596,8 @@ def _old_terminated_with_request_files(n, clerk):
             applied_on=date(2010, 1, 1),
             activated_on=date(2010, 1, 5),
         )
-        SubscriberServiceFactory(subscriber=subscriber, started_on=date(2010, 1, 5), ended_on=date(2026, 2, 1))
-        WorkOrderFactory(subscriber=subscriber, note="犬がいます")
+        SubscriberServiceFactory.create(subscriber=subscriber, started_on=date(2010, 1, 5), ended_on=date(2026, 2, 1))
+        WorkOrderFactory.create(subscriber=subscriber, note="犬がいます")
         _open_request(subscriber, clerk)
         subscribers.append(subscriber)
     SubjectRequest.objects.update(status="closed", closed_on=date(2026, 3, 1))
@@ -614,8 +636,8 @@ def test_anonymising_a_batch_costs_the_same_statements_for_one_subscriber_as_for
 
 @pytest.mark.django_db
 def test_any_of_finds_the_ids_given_and_nothing_for_none():
-    a, b, c = SubscriberFactory(), SubscriberFactory(), SubscriberFactory()
-    services = {s.pk: SubscriberServiceFactory(subscriber=s) for s in (a, b)}
+    a, b, c = SubscriberFactory.create(), SubscriberFactory.create(), SubscriberFactory.create()
+    services = {s.pk: SubscriberServiceFactory.create(subscriber=s) for s in (a, b)}
 
     assert set(Subscriber.objects.filter(pk__any_of={a.pk, c.pk})) == {a, c}
     assert set(Subscriber.objects.filter(pk__any_of=[b.pk, None])) == {b}  # None matches nothing, as with __in

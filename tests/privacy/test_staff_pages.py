@@ -34,12 +34,14 @@ def officer_client(client, officer):
 
 @pytest.fixture
 def subscriber():
-    return SubscriberFactory(family_name="山田", given_name="一郎", birth_date=timezone.datetime(1958, 7, 1).date())
+    return SubscriberFactory.create(
+        family_name="山田", given_name="一郎", birth_date=timezone.datetime(1958, 7, 1).date()
+    )
 
 
 @pytest.fixture
 def agreement():
-    return AgreementFactory(items=["number", "name", "address", "phone"])
+    return AgreementFactory.create(items=["number", "name", "address", "phone"])
 
 
 def _work_order_form(subscriber, agreement, **overrides):
@@ -87,7 +89,7 @@ def test_items_beyond_the_agreement_are_refused_in_japanese_with_the_typed_value
 
 def test_items_beyond_what_the_work_needs_are_refused(clerk_client, subscriber):
     # Given an agreement that allows everything
-    agreement = AgreementFactory(items=["number", "name", "address", "phone", "birth_date", "services"])
+    agreement = AgreementFactory.create(items=["number", "name", "address", "phone", "birth_date", "services"])
 
     # When the clerk ticks the birth date for a repair
     response = clerk_client.post(
@@ -116,7 +118,7 @@ def test_a_contractor_without_an_agreement_for_the_whole_window_gets_no_work_ord
 
 
 def test_an_auditor_cannot_register_or_close_work_orders(client, auditor, subscriber, agreement):
-    order = WorkOrderFactory()
+    order = WorkOrderFactory.create()
     client.force_login(auditor)
     assert client.get(reverse("privacy:work_order_detail", args=[order.pk])).status_code == 200
     assert client.post(reverse("privacy:work_order_create"), _work_order_form(subscriber, agreement)).status_code == 403
@@ -126,7 +128,7 @@ def test_an_auditor_cannot_register_or_close_work_orders(client, auditor, subscr
 
 
 def test_closing_records_the_paper_sheets_and_ends_portal_access(clerk_client, clerk):
-    order = WorkOrderFactory()
+    order = WorkOrderFactory.create()
     url = reverse("privacy:work_order_close", args=[order.pk])
 
     # When the clerk closes it saying sheets were returned but gives no date
@@ -157,15 +159,17 @@ def test_closing_records_the_paper_sheets_and_ends_portal_access(clerk_client, c
 def test_the_database_refuses_a_closed_work_order_without_the_sheets_recorded():
     from django.db import IntegrityError, transaction
 
-    order = WorkOrderFactory()
+    order = WorkOrderFactory.create()
     with pytest.raises(IntegrityError), transaction.atomic():
         WorkOrder.objects.filter(pk=order.pk).update(status="closed", closed_at=timezone.now())
 
 
 @needs_poppler
 def test_printing_a_work_sheet_is_a_paper_provision_of_the_scoped_items(clerk_client, clerk):
-    order = WorkOrderFactory(
-        subscriber=SubscriberFactory(family_name="山田", given_name="一郎", email="not-for-contractors@example.jp"),
+    order = WorkOrderFactory.create(
+        subscriber=SubscriberFactory.create(
+            family_name="山田", given_name="一郎", email="not-for-contractors@example.jp"
+        ),
         items=["number", "name", "address"],
     )
 
@@ -186,7 +190,7 @@ def test_printing_a_work_sheet_is_a_paper_provision_of_the_scoped_items(clerk_cl
 
 
 def test_the_work_sheet_is_printed_only_by_post(clerk_client):
-    order = WorkOrderFactory()
+    order = WorkOrderFactory.create()
     assert clerk_client.get(reverse("privacy:work_order_sheet", args=[order.pk])).status_code == 405
     assert not Provision.objects.exists()
 
@@ -207,7 +211,7 @@ def _provide(order, user, **kwargs):
 
 
 def test_the_provision_log_filters_by_subscriber_and_contractor(clerk_client, clerk):
-    first, second = WorkOrderFactory(), WorkOrderFactory()
+    first, second = WorkOrderFactory.create(), WorkOrderFactory.create()
     _provide(first, clerk)
     _provide(second, clerk)
 
@@ -219,7 +223,7 @@ def test_the_provision_log_filters_by_subscriber_and_contractor(clerk_client, cl
 
 
 def test_the_provision_log_export_is_a_csv_and_is_itself_access_logged(clerk_client, clerk):
-    order = WorkOrderFactory()
+    order = WorkOrderFactory.create()
     _provide(order, clerk)
     _provide(order, clerk)
 
@@ -242,7 +246,7 @@ def test_an_auditor_reads_the_log_but_cannot_export_or_record(client, auditor, s
 
 
 def test_the_subscriber_page_lists_that_subscribers_provisions_only(clerk_client, clerk):
-    order, other = WorkOrderFactory(), WorkOrderFactory()
+    order, other = WorkOrderFactory.create(), WorkOrderFactory.create()
     mine, theirs = _provide(order, clerk), _provide(other, clerk)
 
     response = clerk_client.get(reverse("subscribers:detail", args=[order.subscriber.pk]))
@@ -263,7 +267,7 @@ def _offline(order, **overrides):
 
 
 def test_a_provision_made_outside_the_system_is_recorded_through_the_gate(clerk_client, clerk):
-    order = WorkOrderFactory()
+    order = WorkOrderFactory.create()
 
     response = clerk_client.post(reverse("privacy:provision_record", args=[order.subscriber.pk]), _offline(order))
 
@@ -279,7 +283,7 @@ def test_a_provision_made_outside_the_system_is_recorded_through_the_gate(clerk_
 
 def test_the_gate_refusal_is_shown_and_nothing_recorded(clerk_client, clerk):
     # Given the subscriber stopped provision to contractors
-    order = WorkOrderFactory()
+    order = WorkOrderFactory.create()
     ProvisionStop.objects.create(
         subscriber=order.subscriber, scope="contractors", reason="本人の請求", recorded_by=clerk
     )
@@ -297,7 +301,7 @@ def test_the_gate_refusal_is_shown_and_nothing_recorded(clerk_client, clerk):
 
 
 def test_server_access_cannot_be_recorded_by_hand(clerk_client):
-    order = WorkOrderFactory()
+    order = WorkOrderFactory.create()
     response = clerk_client.post(
         reverse("privacy:provision_record", args=[order.subscriber.pk]), _offline(order, method="server_access")
     )
@@ -373,7 +377,7 @@ def test_a_rejected_exceptional_provision_provides_nothing(client, clerk, office
 
 
 def test_admin_shows_the_provision_log_read_only(client, admin_user, clerk):
-    provision = _provide(WorkOrderFactory(), clerk)
+    provision = _provide(WorkOrderFactory.create(), clerk)
     client.force_login(admin_user)
     change = client.get(reverse("admin:privacy_provision_change", args=[provision.pk]))
     assert change.status_code == 200 and b'name="_save"' not in change.content
@@ -385,12 +389,12 @@ def test_admin_shows_the_provision_log_read_only(client, admin_user, clerk):
 
 
 def test_the_contractor_list_shows_until_when_each_agreement_is_in_force(officer_client):
-    in_force = AgreementFactory(signed_on=TODAY() - timedelta(days=10), expires_on=TODAY() + timedelta(days=200))
-    AgreementFactory(
+    in_force = AgreementFactory.create(signed_on=TODAY() - timedelta(days=10), expires_on=TODAY() + timedelta(days=200))
+    AgreementFactory.create(
         contractor=in_force.contractor, signed_on=TODAY() - timedelta(days=400), expires_on=TODAY() - timedelta(days=30)
     )  # an older one, expired
-    lapsed = AgreementFactory(signed_on=TODAY() - timedelta(days=400), expires_on=TODAY() - timedelta(days=1))
-    terminated = AgreementFactory(terminated_on=TODAY())
+    lapsed = AgreementFactory.create(signed_on=TODAY() - timedelta(days=400), expires_on=TODAY() - timedelta(days=1))
+    terminated = AgreementFactory.create(terminated_on=TODAY())
 
     page = officer_client.get(reverse("privacy:contractor_list")).content.decode()
 
@@ -400,3 +404,14 @@ def test_the_contractor_list_shows_until_when_each_agreement_is_in_force(officer
     assert (TODAY() + timedelta(days=200)).isoformat() in row(in_force.contractor)
     assert "有効な協定なし" in row(lapsed.contractor) and "有効な協定なし" in row(terminated.contractor)
     assert in_force.contractor.agreement_in_force() == in_force  # the list and the gate agree
+
+
+def test_the_provision_log_export_writes_every_cell_as_text_and_is_not_cached(clerk_client, clerk):
+    # Given a provision whose typed purpose a spreadsheet would run as a formula
+    order = WorkOrderFactory.create()
+    _provide(order, clerk, note='=HYPERLINK("http://example.com")')
+    # When the log is exported
+    response = clerk_client.get(reverse("privacy:provision_export"))
+    # Then the cell is text, and the file is not kept by the browser
+    body = response.content.decode("utf-8-sig")
+    assert "'=HYPERLINK" in body and response["Cache-Control"] == "no-store"

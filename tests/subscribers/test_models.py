@@ -70,10 +70,10 @@ def test_subscriber_numbers_are_unique():
 
 
 def test_one_open_service_per_kind_but_ended_ones_may_repeat():
-    service = SubscriberServiceFactory(ended_on=date(2025, 5, 1), started_on=date(2025, 4, 1))
-    SubscriberServiceFactory(subscriber=service.subscriber)  # the same kind again, the old one ended
+    service = SubscriberServiceFactory.create(ended_on=date(2025, 5, 1), started_on=date(2025, 4, 1))
+    SubscriberServiceFactory.create(subscriber=service.subscriber)  # the same kind again, the old one ended
     with pytest.raises(IntegrityError), transaction.atomic():
-        SubscriberServiceFactory(subscriber=service.subscriber)
+        SubscriberServiceFactory.create(subscriber=service.subscriber)
 
 
 def test_full_clean_normalises_typed_values_before_validating():
@@ -103,7 +103,7 @@ def test_full_clean_gives_a_message_per_bad_field():
 
 
 def test_saving_keeps_the_search_column_in_step():
-    subscriber = SubscriberFactory(family_name="山田", family_name_kana="ヤマダ")
+    subscriber = SubscriberFactory.create(family_name="山田", family_name_kana="ヤマダ")
     subscriber.family_name = "佐藤"
     subscriber.save(update_fields=["family_name"])
     subscriber.refresh_from_db()
@@ -117,7 +117,7 @@ def test_number_sequence_never_repeats():
 
 
 def test_every_change_leaves_a_history_row_with_before_and_after():
-    subscriber = SubscriberFactory(family_name="山田")
+    subscriber = SubscriberFactory.create(family_name="山田")
     subscriber.family_name = "佐藤"
     subscriber.save()
     newest, older = subscriber.history.all()[:2]
@@ -126,7 +126,7 @@ def test_every_change_leaves_a_history_row_with_before_and_after():
 
 
 def test_services_keep_history_too():
-    service = SubscriberServiceFactory()
+    service = SubscriberServiceFactory.create()
     service.ended_on = service.started_on
     service.save()
     assert SubscriberService.history.filter(id=service.pk).count() == 2

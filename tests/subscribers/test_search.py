@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def yamada():
-    return SubscriberFactory(
+    return SubscriberFactory.create(
         number="90001234",
         family_name="山田",
         given_name="太郎",
@@ -27,7 +27,7 @@ def yamada():
 @pytest.fixture
 def others():
     return [
-        SubscriberFactory(
+        SubscriberFactory.create(
             family_name="佐藤",
             given_name="花子",
             family_name_kana="サトウ",
@@ -35,7 +35,7 @@ def others():
             phone="0176529999",
             street_address="中央町2丁目1-1",
         ),
-        SubscriberFactory(
+        SubscriberFactory.create(
             family_name="山本",
             given_name="一郎",
             family_name_kana="ヤマモト",

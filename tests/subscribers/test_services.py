@@ -52,7 +52,7 @@ def test_update_ends_removed_services_and_starts_new_ones(clerk):
 )
 def test_status_moves_only_along_the_transition_map(officer, start, target, allowed):
     today = timezone.localdate()
-    subscriber = SubscriberFactory(
+    subscriber = SubscriberFactory.create(
         status=start,
         activated_on=today - timedelta(days=300),
         suspended_on=today - timedelta(days=10) if start == "suspended" else None,
@@ -78,6 +78,6 @@ def test_terminating_ends_every_service(clerk):
 
 
 def test_status_date_cannot_precede_application(clerk):
-    subscriber = SubscriberFactory(status=Status.APPLIED, applied_on=date(2026, 1, 10), activated_on=None)
+    subscriber = SubscriberFactory.create(status=Status.APPLIED, applied_on=date(2026, 1, 10), activated_on=None)
     with pytest.raises(ValidationError):
         subscriber_set_status(subscriber=subscriber, status=Status.ACTIVE, on_date=date(2026, 1, 1), user=clerk)

@@ -57,13 +57,15 @@ def test_bad_input_shows_a_japanese_message_per_field_keeps_what_was_typed_and_s
 
 
 def test_detail_page_shows_formatted_values(clerk_client):
-    subscriber = SubscriberFactory(postal_code="0330001", phone="0176511349", mobile_phone="09012345678")
+    subscriber = SubscriberFactory.create(postal_code="0330001", phone="0176511349", mobile_phone="09012345678")
     html = clerk_client.get(reverse("subscribers:detail", args=[subscriber.pk])).content.decode()
     assert "〒033-0001" in html and "0176-51-1349" in html and "090-1234-5678" in html
 
 
 def test_names_with_markup_are_shown_as_typed_never_interpreted(clerk_client):
-    subscriber = SubscriberFactory(family_name='<script>alert("x")</script>', given_name="A&B", building="O'Brien <b>")
+    subscriber = SubscriberFactory.create(
+        family_name='<script>alert("x")</script>', given_name="A&B", building="O'Brien <b>"
+    )
     for url in [reverse("subscribers:detail", args=[subscriber.pk]), reverse("subscribers:list") + "?q=alert"]:
         html = clerk_client.get(url).content.decode()
         assert "<script>alert" not in html and "<b>" not in html
@@ -72,7 +74,7 @@ def test_names_with_markup_are_shown_as_typed_never_interpreted(clerk_client):
 
 
 def test_edit_changes_the_record_and_history_keeps_before_and_after(clerk_client, clerk):
-    subscriber = SubscriberFactory(family_name="山田", occupation="")
+    subscriber = SubscriberFactory.create(family_name="山田", occupation="")
     data = {**FORM, "family_name": "佐藤"}
     data.pop("applied_on")
 
@@ -85,7 +87,7 @@ def test_edit_changes_the_record_and_history_keeps_before_and_after(clerk_client
 
 
 def test_invalid_edit_changes_nothing(clerk_client):
-    subscriber = SubscriberFactory(family_name="山田", postal_code="0330001")
+    subscriber = SubscriberFactory.create(family_name="山田", postal_code="0330001")
     data = {**FORM, "family_name": "佐藤", "postal_code": "99"}
     clerk_client.post(reverse("subscribers:edit", args=[subscriber.pk]), data)
     subscriber.refresh_from_db()
@@ -93,7 +95,7 @@ def test_invalid_edit_changes_nothing(clerk_client):
 
 
 def test_terminate_through_the_status_page(clerk_client):
-    subscriber = SubscriberFactory()
+    subscriber = SubscriberFactory.create()
     today = timezone.localdate().isoformat()
     response = clerk_client.post(
         reverse("subscribers:status", args=[subscriber.pk]),
@@ -105,7 +107,7 @@ def test_terminate_through_the_status_page(clerk_client):
 
 
 def test_status_page_offers_only_allowed_moves_and_refuses_others(clerk_client):
-    subscriber = SubscriberFactory(status="applied", activated_on=None)
+    subscriber = SubscriberFactory.create(status="applied", activated_on=None)
     page = clerk_client.get(reverse("subscribers:status", args=[subscriber.pk]))
     assert [v for v, _ in page.context["form"].fields["status"].choices] == ["active", "terminated"]
     response = clerk_client.post(
@@ -116,11 +118,28 @@ def test_status_page_offers_only_allowed_moves_and_refuses_others(clerk_client):
     assert subscriber.status == "applied"
 
 
+def test_a_status_reason_longer_than_the_history_keeps_is_refused_with_the_form_kept(clerk_client):
+    # Given an active subscriber, and a reason of 101 characters (the history row keeps 100)
+    subscriber = SubscriberFactory.create(status="active")
+    reason = "料金の未納が続いているため、" * 7 + "利用停止"
+    assert len(reason) > 100
+    # When a clerk suspends with it
+    response = clerk_client.post(
+        reverse("subscribers:status", args=[subscriber.pk]),
+        {"status": "suspended", "on_date": timezone.localdate().isoformat(), "reason": reason},
+    )
+    # Then the form says so in Japanese, keeps what was typed, and nothing changed
+    assert response.status_code == 200 and "100" in str(response.context["form"].errors["reason"])
+    assert reason in response.content.decode()
+    subscriber.refresh_from_db()
+    assert subscriber.status == "active"
+
+
 def test_search_box_finds_by_half_width_katakana_and_paginates(clerk_client, settings):
     settings.SUBSCRIBERS_PER_PAGE = 2
     for _ in range(3):
-        SubscriberFactory(family_name="山田", family_name_kana="ヤマダ")
-    SubscriberFactory(family_name="佐藤", family_name_kana="サトウ")
+        SubscriberFactory.create(family_name="山田", family_name_kana="ヤマダ")
+    SubscriberFactory.create(family_name="佐藤", family_name_kana="サトウ")
 
     first = clerk_client.get(reverse("subscribers:list"), {"q": "ﾔﾏﾀﾞ"})
     second = clerk_client.get(reverse("subscribers:list"), {"q": "ﾔﾏﾀﾞ", "page": 2})
@@ -131,8 +150,8 @@ def test_search_box_finds_by_half_width_katakana_and_paginates(clerk_client, set
 
 
 def test_export_is_a_csv_of_the_search_and_logged_per_subscriber(clerk_client, clerk):
-    wanted = SubscriberFactory(family_name="山田", family_name_kana="ヤマダ")
-    SubscriberFactory(family_name="佐藤", family_name_kana="サトウ")
+    wanted = SubscriberFactory.create(family_name="山田", family_name_kana="ヤマダ")
+    SubscriberFactory.create(family_name="佐藤", family_name_kana="サトウ")
 
     response = clerk_client.get(reverse("subscribers:export"), {"q": "やまだ"})
 
@@ -145,7 +164,7 @@ def test_export_is_a_csv_of_the_search_and_logged_per_subscriber(clerk_client, c
 
 
 def test_status_date_before_application_is_refused_on_the_date_field(clerk_client):
-    subscriber = SubscriberFactory(status="applied", activated_on=None, applied_on=timezone.localdate())
+    subscriber = SubscriberFactory.create(status="applied", activated_on=None, applied_on=timezone.localdate())
     response = clerk_client.post(
         reverse("subscribers:status", args=[subscriber.pk]), {"status": "active", "on_date": "2000-01-01"}
     )
@@ -155,7 +174,7 @@ def test_status_date_before_application_is_refused_on_the_date_field(clerk_clien
 
 
 def test_history_page_names_statuses_in_japanese(clerk_client):
-    subscriber = SubscriberFactory()
+    subscriber = SubscriberFactory.create()
     clerk_client.post(
         reverse("subscribers:status", args=[subscriber.pk]),
         {"status": "terminated", "on_date": timezone.localdate().isoformat(), "reason": "転居のため"},
@@ -165,7 +184,9 @@ def test_history_page_names_statuses_in_japanese(clerk_client):
 
 
 def test_a_terminated_record_cannot_be_edited_or_given_services_again(clerk_client):
-    subscriber = SubscriberFactory(status="terminated", terminated_on=timezone.localdate(), family=("山田", "ヤマダ"))
+    subscriber = SubscriberFactory.create(
+        status="terminated", terminated_on=timezone.localdate(), family=("山田", "ヤマダ")
+    )
     data = {**FORM, "family_name": "佐藤"}
     data.pop("applied_on")
 
@@ -179,27 +200,27 @@ def test_a_terminated_record_cannot_be_edited_or_given_services_again(clerk_clie
 
 
 def test_opening_the_edit_and_status_forms_is_logged(clerk_client):
-    subscriber = SubscriberFactory()
+    subscriber = SubscriberFactory.create()
     clerk_client.get(reverse("subscribers:edit", args=[subscriber.pk]))
     clerk_client.get(reverse("subscribers:status", args=[subscriber.pk]))
     assert AccessLog.objects.filter(subscriber_number=subscriber.number, action="view").count() == 2
 
 
 def test_a_nul_character_in_the_search_box_is_harmless(clerk_client):
-    SubscriberFactory(family_name="山田")
+    SubscriberFactory.create(family_name="山田")
     assert clerk_client.get(reverse("subscribers:list"), {"q": "山\x00田"}).context["page_obj"].paginator.count == 1
     assert clerk_client.get(reverse("subscribers:export"), {"q": "a\x00b"}).status_code == 200
 
 
 def test_export_neutralises_formulas_and_keeps_formatted_numbers(clerk_client):
-    SubscriberFactory(family_name='=HYPERLINK("http://x","a")', postal_code="0330001", phone="0176511349")
+    SubscriberFactory.create(family_name='=HYPERLINK("http://x","a")', postal_code="0330001", phone="0176511349")
     body = clerk_client.get(reverse("subscribers:export")).content.decode("utf-8-sig")
     assert "'=HYPERLINK" in body and ",=HYPERLINK" not in body
     assert "033-0001" in body and "0176-51-1349" in body
 
 
 def test_status_dates_cannot_lie_in_the_future(clerk_client):
-    subscriber = SubscriberFactory()
+    subscriber = SubscriberFactory.create()
     tomorrow = (timezone.localdate() + timezone.timedelta(days=1)).isoformat()
     response = clerk_client.post(
         reverse("subscribers:status", args=[subscriber.pk]), {"status": "terminated", "on_date": tomorrow}

@@ -1,0 +1,175 @@
+"""Typed events (privacy.events): one writer per kind, codes as parameters, sentences made when shown."""
+
+import ast
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from privacy import events
+from privacy.models import IncidentEvent, RequestEvent
+from privacy.services import requests as svc
+from privacy.services.incidents import (
+    incident_mark_notices_sent,
+    incident_record,
+    incident_set_status,
+    incident_update,
+)
+from tests.factories import SubscriberFactory
+
+pytestmark = pytest.mark.django_db
+ROOT = Path(__file__).resolve().parent.parent.parent
+EVENT_MODELS = {"RequestEvent", "IncidentEvent"}
+
+
+def a_request_the_whole_way(clerk, officer):
+    """Every act on a request: intake, identity, pause and resume, extension, fee, decision with its effect,
+    hand-over, reply, close; and a second one withdrawn."""
+    request = svc.request_receive(
+        subscriber=SubscriberFactory.create(),
+        kind="stop_contractors",
+        received_on=timezone.localdate(),
+        channel="counter",
+        details="工事業者への提供停止",
+        user=clerk,
+    )
+    request.fee_yen = 300
+    request.save()
+    svc.request_verify_identity(request=request, method="drivers_licence", user=clerk)
+    svc.request_pause(request=request, user=clerk, note="委任状の提出を依頼")
+    svc.request_resume(request=request, user=clerk)
+    svc.request_extend(request=request, days=10, reason="確認に時間を要する", user=clerk)
+    svc.request_record_fee(request=request, paid_on=timezone.localdate(), user=clerk)
+    svc.request_start_review(request=request, user=clerk)
+    svc.request_decide(request=request, decision="full", reasons="", user=officer)
+    svc.request_record_handover(request=request, user=clerk, form="pdf")
+    svc.request_record_reply(request=request, replied_on=timezone.localdate(), method="mail", user=clerk)
+    svc.request_close(request=request, user=clerk, note="完了")
+    other = svc.request_receive(
+        subscriber=SubscriberFactory.create(),
+        kind="disclosure",
+        received_on=timezone.localdate(),
+        channel="mail",
+        details="開示",
+        user=clerk,
+    )
+    svc.request_withdraw(request=other, user=clerk, note="電話で取下げ")
+    return request
+
+
+def an_incident_the_whole_way(officer):
+    incident = incident_record(
+        user=officer,
+        subscribers=[SubscriberFactory.create()],
+        discovered_at=timezone.now() - timedelta(hours=1),
+        discovered_by="職員",
+        description="誤送付",
+        items=["name"],
+        sensitive_data=True,
+    )
+    incident_update(incident=incident, user=officer, add_subscribers=[SubscriberFactory.create()], cause="確認漏れ")
+    incident_mark_notices_sent(
+        incident=incident,
+        subscriber_ids=incident.affected.values_list("subscriber_id", flat=True),
+        sent_on=timezone.localdate(),
+        method="mail",
+        user=officer,
+    )
+    for status in ("preliminary_reported", "final_reported", "closed"):
+        incident_set_status(incident=incident, status=status, user=officer, note="報告")
+    return incident
+
+
+def test_after_the_request_and_incident_flows_every_event_row_has_a_known_kind(clerk, officer):
+    # Given every act on a request and on an incident has been taken
+    a_request_the_whole_way(clerk, officer)
+    an_incident_the_whole_way(officer)
+
+    # Then the event tables hold only known kinds, with JSON parameters of codes, numbers and dates
+    for model in (RequestEvent, IncidentEvent):
+        kinds = set(model.objects.values_list("kind", flat=True))
+        assert kinds and kinds <= set(model.Kind.values), model
+        for parameters in model.objects.values_list("parameters", flat=True):
+            assert all(isinstance(v, (str, int, bool)) for v in parameters.values()), parameters
+    assert set(RequestEvent.objects.values_list("kind", flat=True)) == set(RequestEvent.Kind.values) - {
+        "use_suspended",
+        "erased",
+        "record_edited",  # effects of other kinds of request
+    }
+    assert set(IncidentEvent.objects.values_list("kind", flat=True)) == set(IncidentEvent.Kind.values)
+
+
+@pytest.mark.parametrize("model", [RequestEvent, IncidentEvent])
+def test_the_database_refuses_an_event_of_an_unknown_kind(clerk, officer, model):
+    if model is RequestEvent:
+        owner = {
+            "request": svc.request_receive(
+                subscriber=SubscriberFactory.create(),
+                kind="disclosure",
+                received_on=timezone.localdate(),
+                channel="counter",
+                details="開示",
+                user=clerk,
+            )
+        }
+    else:
+        owner = {"incident": an_incident_the_whole_way(officer)}
+    with pytest.raises(IntegrityError, match="kind_known"), transaction.atomic():
+        model.objects.create(actor=clerk, kind="something_else", **owner)
+
+
+def test_no_code_outside_privacy_events_writes_an_event_row():
+    # Given every Python module of the project but the event writers, the migrations and the tests
+    writers = {ROOT / "privacy" / "events"}
+    offending = []
+    for path in [*ROOT.glob("privacy/**/*.py"), *ROOT.glob("subscribers/**/*.py"), *ROOT.glob("mctv/**/*.py")]:
+        if "migrations" in path.parts or any(path.is_relative_to(w) for w in writers):
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            # RequestEvent(...), RequestEvent.objects.create(...) and the like
+            if isinstance(node, ast.Call):
+                target = ast.unparse(node.func)
+                writes = target.endswith((".create", ".bulk_create", ".get_or_create", ".update_or_create"))
+                if target in EVENT_MODELS or (writes and target.split(".")[0] in EVENT_MODELS):
+                    offending.append(f"{path.relative_to(ROOT)}:{node.lineno} {target}")
+    # Then none of them creates an event itself
+    assert offending == []
+
+
+def test_event_details_are_sentences_in_the_readers_language_made_from_stored_codes(clerk, officer):
+    request = a_request_the_whole_way(clerk, officer)
+    incident = an_incident_the_whole_way(officer)
+    replied = request.events.get(kind="replied")
+    notices = incident.events.get(kind="notices_sent")
+    # The row holds codes, never a sentence
+    assert replied.parameters["method"] == "mail" and replied.parameters["in_time"] is True
+    assert notices.parameters == {"count": 2, "method": "mail", "sent_on": timezone.localdate().isoformat()}
+    with translation.override("ja"):
+        assert events.describe(replied) == f"{timezone.localdate().isoformat()} 郵送（期限内）"
+        assert events.describe(notices).startswith("通知2件（郵送")
+        assert events.describe(incident.events.get(kind="recorded")) == "対象者 1人"
+    with translation.override("en"):
+        assert events.describe(notices).startswith("2 notices, By mail")
+
+
+def test_the_request_page_shows_each_event_in_japanese(client, clerk, officer):
+    request = a_request_the_whole_way(clerk, officer)
+    client.force_login(clerk)
+    page = client.get(reverse("privacy:request_detail", args=[request.pk])).content.decode()
+    assert "受付" in page and "回答期限の延長" in page and "10日延長" in page and "委任状の提出を依頼" in page
+
+
+def test_an_incident_event_written_before_the_kinds_were_typed_still_reads(officer):
+    # Rows from before kept their sentence in the note (the log is append-only and was not rewritten)
+    incident = an_incident_the_whole_way(officer)
+    old = IncidentEvent.objects.create(
+        incident=incident,
+        actor=officer,
+        kind="notices_sent",
+        note="3 notices, By mail",
+        at=timezone.make_aware(datetime(2026, 11, 1, 9, 0)),
+    )
+    assert events.describe(old) == "" and old.note == "3 notices, By mail"

@@ -1,0 +1,85 @@
+"""The code's shape, held by tests so it cannot drift back (issue 12): rooms per domain, one place per rule."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+APPS = ("mctv", "privacy", "subscribers")
+MAX_LINES = 400
+
+
+def project_modules():
+    for app in APPS:
+        for path in sorted((ROOT / app).rglob("*.py")):
+            if "migrations" not in path.parts:
+                yield path
+
+
+def imported_modules(path: Path) -> set[str]:
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+    return names
+
+
+def test_no_module_outside_migrations_bench_and_tests_is_over_400_lines():
+    long = {
+        str(p.relative_to(ROOT)): n for p in project_modules() if (n := len(p.read_text().splitlines())) > MAX_LINES
+    }
+    assert long == {}
+
+
+@pytest.mark.parametrize("room", ["forms", "admin", "views", "services", "selectors", "events"])
+def test_the_privacy_app_has_a_package_per_kind_of_code(room):
+    package = ROOT / "privacy" / room
+    assert (package / "__init__.py").is_file()
+    assert len(list(package.glob("*.py"))) > 2  # split by domain, not one module under a new name
+
+
+def test_the_registry_imports_nothing_from_the_privacy_views():
+    offending = {
+        str(path.relative_to(ROOT)): sorted(m for m in imported_modules(path) if m.startswith("privacy.views"))
+        for path in (ROOT / "subscribers").rglob("*.py")
+    }
+    assert {k: v for k, v in offending.items() if v} == {}
+
+
+def test_every_csv_download_is_written_by_the_one_csv_response():
+    writers = {
+        str(path.relative_to(ROOT))
+        for path in project_modules()
+        if "csv" in imported_modules(path) and path != ROOT / "mctv" / "responses.py"
+    }
+    assert writers == set()
+
+
+# Where calendar arithmetic on days may be written: the deadlines module, the local day's end of a timestamp
+# filter, and the demo data's invented dates.
+DAY_ARITHMETIC_ALLOWED = {"privacy/deadlines.py", "mctv/db.py", "privacy/demo.py", "subscribers/demo.py"}
+
+
+def test_days_are_counted_in_privacy_deadlines_only():
+    counting = set()
+    for path in project_modules():
+        for node in ast.walk(ast.parse(path.read_text())):
+            is_timedelta = isinstance(node, ast.Call) and ast.unparse(node.func).endswith("timedelta")
+            if is_timedelta and any(keyword.arg in ("days", "weeks") for keyword in node.keywords):
+                counting.add(str(path.relative_to(ROOT)))
+    assert counting <= DAY_ARITHMETIC_ALLOWED
+
+
+def test_no_hard_coded_list_of_purposes_is_left():
+    assert not [p for p in project_modules() if "STATED_PURPOSES" in p.read_text()]
+
+
+@pytest.mark.django_db
+def test_the_migrations_match_the_models():
+    from django.core.management import call_command
+
+    call_command("makemigrations", check=True, dry_run=True, verbosity=0)  # exits non-zero on a difference
