@@ -35,9 +35,10 @@ def local_day_range(field: str, first: date | None, last: date | None) -> dict[s
     """Filters for ``field`` (a timestamp) from the start of local day ``first`` to the end of ``last``, either
     open. Timestamps, not ``__date``: an index on the column serves a range, not a cast of every row."""
     lookups: dict[str, Any] = {}
-    if first:
+    # A day at the calendar's very edge (a typed 0001-01-01 or 9999-12-31) bounds nothing a timestamp can hold.
+    if first and first > date.min:
         lookups[f"{field}__gte"] = timezone.make_aware(datetime.combine(first, time.min))
-    if last:
+    if last and last < date.max - timedelta(days=1):
         lookups[f"{field}__lt"] = timezone.make_aware(datetime.combine(last + timedelta(days=1), time.min))
     return lookups
 

@@ -53,6 +53,14 @@ class Lifecycle:
     def label(self, status: str) -> str:
         return str(dict(self.statuses.choices).get(status, status))
 
+    def move(self, instance: Any, status: str) -> str:
+        """Check the move and set the new status on ``instance`` (unsaved); returns the status it left.
+        ``set_status`` saves one row; a bulk service (the erasure of a batch) saves many with their history."""
+        before = instance.status
+        self.check(before, status, thing=str(instance._meta.verbose_name))
+        instance.status = status
+        return before
+
 
 def require_status(instance: Any, *statuses: str, lifecycle: Lifecycle) -> None:
     """A step that is not itself a move (an extension, a fee) starts only from ``statuses``."""
@@ -63,19 +71,14 @@ def require_status(instance: Any, *statuses: str, lifecycle: Lifecycle) -> None:
         )
 
 
-def set_status(
-    instance: Any, status: str, *, lifecycle: Lifecycle, user: "User | None", reason: str = "", validate: bool = True
-) -> str:
+def set_status(instance: Any, status: str, *, lifecycle: Lifecycle, user: "User | None", reason: str = "") -> str:
     """Move ``instance`` to ``status`` and save it; returns the status it left.
 
     The caller has locked the row (``select_for_update``) and set whatever else the move records (dates, who
     decided). The save writes the history row — who, when, from, to, why — where the model keeps a history.
     """
-    before = instance.status
-    lifecycle.check(before, status, thing=str(instance._meta.verbose_name))
-    instance.status = status
-    if validate:
-        instance.full_clean()
+    before = lifecycle.move(instance, status)
+    instance.full_clean()
     stamp_history(instance, user=user, reason=reason or lifecycle.label(status))
     instance.save()
     return before

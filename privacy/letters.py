@@ -54,6 +54,8 @@ def decision_letter_pdf(request: SubjectRequest) -> bytes:
             **_context(request, "1"),
             "title": f"{request.get_kind_display()}請求に対する決定通知書",
             "decision_text": DECISION_TEXT[request.decision],
+            # Reasons are required unless granted in full; then what is written is a remark.
+            "reasons_heading": "備考" if request.decision == Decision.FULL else "理由",
             "effect_text": effect,
         },
     )

@@ -59,7 +59,8 @@ class SubscriberAdmin(SimpleHistoryAdmin):
         return super().history_view(request, object_id, extra_context)
 
     def _log(self, request, object_id, action):
-        subscriber = self.get_queryset(request).filter(pk=object_id).first() if str(object_id).isdigit() else None
+        key = str(object_id)
+        subscriber = self.get_queryset(request).filter(pk=key).first() if key.isascii() and key.isdigit() else None
         if subscriber is not None and request.method == "GET":
             access_log_record(user=request.user, subscribers=[subscriber], action=action, path=request.path)
 

@@ -200,8 +200,14 @@ class Subscriber(TimeStampedModel):
 
     @property
     def accepts_changes(self) -> bool:
-        """A terminated subscriber's record is kept as it was: no edit, no status move, no new work order."""
+        """A terminated subscriber's record is kept as it was: no edit, no status move. (Work orders stay possible:
+        removal work follows a termination.)"""
         return self.status != SubscriberStatus.TERMINATED
+
+    @property
+    def holds_personal_data(self) -> bool:
+        """Not erased: there is personal data to provide, to consent about, to request about."""
+        return self.erased_on is None
 
     @property
     def full_name(self) -> str:

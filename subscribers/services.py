@@ -176,9 +176,9 @@ def subscribers_erase(
     now = timezone.now()
     for subscriber in rows:
         if subscriber.status != Status.TERMINATED:
-            # Many rows at once (bulk_update_with_history below writes each one's history row), by the same map.
-            SUBSCRIBER_LIFECYCLE.check(subscriber.status, Status.TERMINATED, thing=str(Subscriber._meta.verbose_name))
-            subscriber.status, subscriber.terminated_on = Status.TERMINATED, max(on_date, subscriber.applied_on)
+            # Many rows at once, by the same map (bulk_update_with_history below writes each one's history row).
+            SUBSCRIBER_LIFECYCLE.move(subscriber, Status.TERMINATED)
+            subscriber.terminated_on = max(on_date, subscriber.applied_on)
             _sync_services(subscriber=subscriber, services=(), user=user, on_date=subscriber.terminated_on)
         for name, value in ERASED_VALUES.items():
             setattr(subscriber, name, value)

@@ -176,7 +176,7 @@ class SubscriberUpdateView(StaffPermissionMixin, LoggedFormMixin, FormView):
     def get_subject_request(self):
         """A correction, addition or deletion request this edit carries out (``?request=<id>``), if any."""
         pk = self.request.GET.get("request", "")
-        if not pk.isdigit():
+        if not (pk.isascii() and pk.isdigit()):
             return None
         return get_object_or_404(requests_visible_to(self.request.user), pk=pk, subscriber=self.get_subscriber())
 

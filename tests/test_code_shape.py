@@ -83,3 +83,27 @@ def test_the_migrations_match_the_models():
     from django.core.management import call_command
 
     call_command("makemigrations", check=True, dry_run=True, verbosity=0)  # exits non-zero on a difference
+
+
+def test_no_code_but_the_transitions_helper_sets_a_status():
+    """Statuses move through ``mctv.transitions`` (``set_status``, ``Lifecycle.move``), which check the map."""
+    setting = set()
+    for path in project_modules():
+        if path == ROOT / "mctv" / "transitions.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            targets = (
+                node.targets
+                if isinstance(node, ast.Assign)
+                else [node.target]
+                if isinstance(node, (ast.AugAssign, ast.AnnAssign))
+                else []
+            )
+            for target in targets:
+                elements = target.elts if isinstance(target, ast.Tuple) else [target]
+                for element in elements:
+                    is_status = isinstance(element, ast.Attribute) and element.attr == "status"
+                    # A view's own ``self.status`` is the filter it shows, not a record's status.
+                    if is_status and ast.unparse(element.value) != "self":
+                        setting.add(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert setting == set()

@@ -128,3 +128,22 @@ def test_admin_views_of_a_record_are_logged_and_deletion_is_not_offered(client, 
     response = client.post(reverse("admin:subscribers_subscriber_delete", args=[subscriber.pk]), {"post": "yes"})
     assert response.status_code == 403 and Subscriber.objects.filter(pk=subscriber.pk).exists()
     assert sorted(AccessLog.objects.values_list("action", flat=True)) == ["history", "view"]
+
+
+@pytest.mark.parametrize(
+    ("user", "name", "args", "query"),
+    [
+        ("officer", "privacy:access_log", [], {"date_from": "0001-01-01", "date_to": "9999-12-31"}),
+        ("clerk", "privacy:provision_list", [], {"date_from": "0001-01-01", "date_to": "9999-12-31"}),
+        ("clerk", "privacy:provision_export", [], {"date_to": "9999-12-31"}),
+        ("clerk", "privacy:work_order_list", [], {"contractor": "²"}),
+        ("clerk", "subscribers:edit", ["subscriber"], {"request": "²"}),
+    ],
+)
+def test_odd_but_well_formed_input_is_answered_not_a_500(client, clerk, officer, user, name, args, query):
+    """Days at the calendar's edge and digits that are not ASCII digits reach no 500."""
+    from tests.factories import SubscriberFactory
+
+    client.force_login({"clerk": clerk, "officer": officer}[user])
+    args = [SubscriberFactory.create().pk if a == "subscriber" else a for a in args]
+    assert client.get(reverse(name, args=args), query).status_code == 200

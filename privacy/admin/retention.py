@@ -32,8 +32,8 @@ class LegalHoldAdmin(RecordedByAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(DisposalRun)
-class DisposalRunAdmin(ReadOnlyAdmin):
-    """Approved in the staff pages by an officer; the disposal record is never edited."""
+class DisposalRunAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
+    """Approved in the staff pages by an officer; the disposal record is never edited. Its history: each move."""
 
     list_display = ["proposed_on", "record_class", "status", "candidate_count", "disposed_count", "approved_by"]
     list_filter = ["record_class", "status"]

@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 
 from privacy.models import Incident, IncidentEvent, IncidentSubscriber, User
 
-from ._base import Parameter, as_parameters, label_of
+from ._base import Parameter, label_of, write
 
 Kind = IncidentEvent.Kind
 
@@ -19,14 +19,15 @@ Kind = IncidentEvent.Kind
 def _write(
     incident: Incident, user: User, kind: str, *, before: str = "", note: str = "", **parameters: Parameter
 ) -> IncidentEvent:
-    return IncidentEvent.objects.create(
-        incident=incident,
-        actor=user,
+    return write(
+        IncidentEvent,
+        on={"incident": incident},
+        status=incident.status,
+        user=user,
         kind=kind,
-        from_status=before,
-        to_status=incident.status if before else "",
-        note=note.strip(),
-        parameters=as_parameters(**parameters),
+        before=before,
+        note=note,
+        parameters=parameters,
     )
 
 

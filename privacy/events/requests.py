@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from privacy.models import RequestEvent, SubjectRequest, User
 from privacy.models.disclosures import ProvisionStopScope
 
-from ._base import Parameter, as_parameters, label_of
+from ._base import Parameter, label_of, write
 
 Kind = RequestEvent.Kind
 
@@ -20,14 +20,15 @@ Kind = RequestEvent.Kind
 def _write(
     request: SubjectRequest, user: User, kind: str, *, before: str = "", note: str = "", **parameters: Parameter
 ) -> RequestEvent:
-    return RequestEvent.objects.create(
-        request=request,
-        actor=user,
+    return write(
+        RequestEvent,
+        on={"request": request},
+        status=request.status,
+        user=user,
         kind=kind,
-        from_status=before,
-        to_status=request.status if before else "",
-        note=note.strip(),
-        parameters=as_parameters(**parameters),
+        before=before,
+        note=note,
+        parameters=parameters,
     )
 
 

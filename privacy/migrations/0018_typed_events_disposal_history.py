@@ -5,6 +5,25 @@ import django.db.models.deletion
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
+from django.utils import timezone
+
+
+def baseline_history(apps, schema_editor):
+    """Runs from before this migration had no history: one row each records the state they are in now, so their
+    audit trail starts here rather than at their next move."""
+    DisposalRun = apps.get_model("privacy", "DisposalRun")
+    History = apps.get_model("privacy", "HistoricalDisposalRun")
+    copied = [f.attname for f in History._meta.fields if not f.name.startswith("history_")]
+    now = timezone.now()
+    History.objects.bulk_create(
+        History(
+            **{name: getattr(run, name) for name in copied},
+            history_date=now,
+            history_type="~",
+            history_change_reason="migration 0018",
+        )
+        for run in DisposalRun.objects.order_by("pk")
+    )
 
 
 class Migration(migrations.Migration):
@@ -84,4 +103,5 @@ class Migration(migrations.Migration):
             name='history_user',
             field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
         ),
+        migrations.RunPython(baseline_history, migrations.RunPython.noop),
     ]

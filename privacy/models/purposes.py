@@ -15,10 +15,9 @@ from simple_history.models import HistoricalRecords
 
 from mctv.db import AppendOnlyModel, TimeStampedModel
 
-# Codes of the purposes the declaration states (§2(2)), seeded by migration 0010: the registry's own export
-# serves the first, statistics the third.
+# Codes of purposes the declaration states (§2(2)), seeded by migration 0010: the registry's own export serves
+# the first; statistics, which identify no one, the other.
 SERVICE_PURPOSE = "service"
-NOTICES_PURPOSE = "notices"
 STATISTICS_PURPOSE = "statistics"
 
 
@@ -62,6 +61,11 @@ class Purpose(TimeStampedModel):
 
     def __str__(self):
         return self.title
+
+    @property
+    def identifies_no_one(self) -> bool:
+        """Statistics: used only as counts on the statistics page, never as personal data (no export, no labels)."""
+        return self.code == STATISTICS_PURPOSE
 
     def is_in_force(self, on: date) -> bool:
         return self.since <= on and (self.until is None or on <= self.until)

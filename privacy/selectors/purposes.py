@@ -37,8 +37,13 @@ def subscribers_usable_by(user: Viewer, purpose: Purpose, *, on: date | None = N
 
 
 def purposes_of(subscriber: Subscriber, *, on: date | None = None) -> QuerySet[Purpose]:
-    """The purposes ``subscriber``'s data is held for on ``on``: those the declaration states and those the
-    subscriber consented to (a disclosure lists them, ■30)."""
+    """The purposes ``subscriber``'s data is held for on ``on`` (a disclosure lists them, ■30): those the
+    declaration states and those the subscriber consented to — for a former subscriber, only those that cover
+    former subscribers, as ``subscribers_usable_for`` says. A suspension of use stops the use, not the purposes
+    the data is held for: the disclosure still names them, and the request's letter says use is suspended."""
     on = on or timezone.localdate()
     consented = Consent.objects.in_force(on).filter(subscriber=subscriber, purpose=OuterRef("pk"))
-    return Purpose.objects.in_force(on).filter(Q(stated_in_declaration=True) | Q(Exists(consented)))
+    purposes = Purpose.objects.in_force(on).filter(Q(stated_in_declaration=True) | Q(Exists(consented)))
+    if subscriber.status == Subscriber.Status.TERMINATED:
+        purposes = purposes.filter(covers_former_subscribers=True)
+    return purposes

@@ -76,7 +76,7 @@ def provision_check(request: ProvisionRequest, *, at: datetime | None = None) ->
         raise ProvisionRefused(Refusal.NO_ITEMS)
     if unknown_items(items):
         raise ProvisionRefused(Refusal.UNKNOWN_ITEM)
-    if request.subscriber.erased_on:
+    if not request.subscriber.holds_personal_data:
         raise ProvisionRefused(Refusal.ERASED)
 
     if request.basis in EXCEPTIONAL_BASES:

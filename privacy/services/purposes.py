@@ -32,7 +32,7 @@ def consent_record(
         raise ValidationError({"given_on": _("The date cannot be in the future.")})
     if not purpose.is_in_force(given_on):
         raise ValidationError({"purpose": _("The purpose is not in force on that date.")})
-    if subscriber.erased_on:
+    if not subscriber.holds_personal_data:
         raise ValidationError(_("This subscriber's personal data has been erased."))
     # The version on the form the subscriber signed; by default the one in force that day.
     version = policy_version or PolicyVersion.objects.current(given_on)

@@ -134,7 +134,7 @@ def request_receive(
         raise ValidationError({"received_on": _("The date of receipt cannot be in the future.")})
     if user.department_id is None:
         raise ValidationError(_("Your account belongs to no department; an administrator must set one."))
-    if subscriber.erased_on:
+    if not subscriber.holds_personal_data:
         raise ValidationError(_("This subscriber's personal data has been erased."))
     if by_agent and not (agent_name.strip() and agent_postal_code and agent_address.strip()):
         raise ValidationError(_("A request by an agent needs the agent's name, postal code and address."))

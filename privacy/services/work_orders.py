@@ -75,6 +75,8 @@ def work_order_create(
     note: str = "",
 ) -> WorkOrder:
     """A new work order; its items default to what the kind of work needs and may only be narrowed."""
+    if not subscriber.holds_personal_data:
+        raise ValidationError(_("This subscriber's personal data has been erased."))
     items = _validate_scope(
         contractor=contractor,
         kind=kind,

@@ -21,7 +21,6 @@ from privacy import statistics
 from privacy.data_items import DataItem, item_labels, scoped_values
 from privacy.forms.purposes import BulkUseFilterForm, ConsentForm, ConsentWithdrawForm
 from privacy.models import BulkUse, Consent, PolicyVersion, Purpose
-from privacy.models.purposes import STATISTICS_PURPOSE
 from privacy.pdf import render_pdf
 from privacy.selectors.purposes import subscribers_usable_by
 from privacy.selectors.statistics import statistics_tables
@@ -59,7 +58,7 @@ class PurposeBulkUseMixin(StaffPermissionMixin):
         purpose = get_object_or_404(Purpose, code=self.kwargs["code"])
         if not purpose.is_in_force(timezone.localdate()):
             raise PermissionDenied(_("The purpose is not in force."))
-        if purpose.code == STATISTICS_PURPOSE:
+        if purpose.identifies_no_one:
             # Statistics identify no one: personal data never leaves under this purpose.
             raise PermissionDenied(_("Statistics are taken from the statistics page, never as personal data."))
         return purpose

@@ -47,7 +47,11 @@ class DisposalDetailView(StaffPermissionMixin, DetailView):
     queryset = DisposalRun.objects.select_related("approved_by")
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(numbers=disposed_numbers(self.object), **kwargs)
+        return super().get_context_data(
+            numbers=disposed_numbers(self.object),
+            moves=self.object.history.select_related("history_user").order_by("history_date", "history_id"),
+            **kwargs,
+        )
 
 
 class DisposalDecideView(StaffPermissionMixin, View):

@@ -47,7 +47,7 @@ class WorkOrderListView(StaffPermissionMixin, ListView):
         self.contractor = self.request.GET.get("contractor", "")
         if self.status in WorkOrder.Status.values:
             qs = qs.filter(status=self.status)
-        if self.contractor.isdigit():
+        if self.contractor.isascii() and self.contractor.isdigit():
             qs = qs.filter(contractor_id=int(self.contractor))
         return qs
 

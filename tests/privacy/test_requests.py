@@ -741,3 +741,19 @@ def test_a_fee_is_recorded_once(clerk):
     with pytest.raises(ValidationError):
         svc.request_record_fee(request=request, paid_on=TODAY(), user=clerk)
     assert request.events.filter(kind="fee_paid").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("step", "target"),
+    [
+        ("verify", S.IDENTITY_VERIFIED),
+        ("review", S.UNDER_REVIEW),
+        ("pause", S.PAUSED),
+        ("decide", S.DECIDED),
+        ("reply", S.REPLIED),
+        ("close", S.CLOSED),
+        ("withdraw", S.WITHDRAWN),
+    ],
+)
+def test_each_step_that_moves_the_status_starts_only_where_the_map_allows_its_move(step, target):
+    assert all(target in svc.REQUEST_LIFECYCLE.allowed(status) for status in svc.STEP_FROM[step])
