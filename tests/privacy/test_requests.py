@@ -757,3 +757,16 @@ def test_a_fee_is_recorded_once(clerk):
 )
 def test_each_step_that_moves_the_status_starts_only_where_the_map_allows_its_move(step, target):
     assert all(target in svc.REQUEST_LIFECYCLE.allowed(status) for status in svc.STEP_FROM[step])
+
+
+def test_a_former_subscribers_disclosure_names_only_purposes_that_cover_former_subscribers(clerk, officer):
+    from privacy.letters import disclosure_data
+
+    # Given a terminated subscriber's disclosure request, granted
+    subscriber = SubscriberFactory.create(status="terminated", terminated_on=TODAY())
+    request = to_review(receive(clerk, subscriber, kind="disclosure"), clerk)
+    svc.request_decide(request=request, decision="full", reasons="", user=officer)
+    # Then the notices purpose (current subscribers only) is not named, statistics over the years is
+    purposes = disclosure_data(request, clerk)["purposes"]
+    assert not any(p.startswith("施設の業務に関する通知") for p in purposes)
+    assert any(p.startswith("統計資料の作成") for p in purposes)

@@ -102,6 +102,28 @@ def test_items_beyond_what_the_work_needs_are_refused(clerk_client, subscriber):
     assert "生年月日" in message
 
 
+def test_no_work_order_for_an_erased_subscriber_but_one_for_removal_after_termination(clerk_client, clerk, agreement):
+    from privacy.services.erasure import subscriber_personal_data_erase
+
+    # Given a terminated subscriber (equipment to remove) and an erased one (nothing left to provide)
+    terminated = SubscriberFactory.create(status="terminated", terminated_on=TODAY())
+    erased = SubscriberFactory.create()
+    subscriber_personal_data_erase(subscriber=erased, user=clerk, reason="消去請求")
+    erased.refresh_from_db()
+
+    # When the clerk registers a work order for each
+    for subscriber in (terminated, erased):
+        form = _work_order_form(subscriber, agreement, items=["number", "name", "address"])
+        clerk_client.post(reverse("privacy:work_order_create"), form)
+
+    # Then only the terminated subscriber's is registered; the erased one's is refused in Japanese
+    assert list(WorkOrder.objects.values_list("subscriber_id", flat=True)) == [terminated.pk]
+    response = clerk_client.post(
+        reverse("privacy:work_order_create"), _work_order_form(erased, agreement, items=["number", "name", "address"])
+    )
+    assert "この加入者の個人情報は消去されています。" in response.content.decode()
+
+
 def test_a_contractor_without_an_agreement_for_the_whole_window_gets_no_work_order(clerk_client, subscriber, agreement):
     # Given the agreement expires in two days
     agreement.expires_on = TODAY() + timedelta(days=2)
