@@ -55,11 +55,6 @@ def nth_open_day_after(start: date, n: int) -> date:
     return day
 
 
-def calendar_days_after(start: date, days: int) -> date:
-    """``days`` calendar days after ``start``, closed days counted like any other (the incident reports' periods)."""
-    return start + timedelta(days=days)
-
-
 def days_between(start: date, end: date) -> int:
     """Calendar days from ``start`` to ``end`` (negative when ``end`` comes first): days a clock stood still,
     days left until a due date."""

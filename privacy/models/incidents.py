@@ -16,7 +16,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from mctv.db import AppendOnlyModel, TimeStampedModel
-from privacy.deadlines import calendar_days_after
+from privacy.deadlines import due_date
 
 
 class IncidentSettings(TimeStampedModel):
@@ -180,14 +180,14 @@ class Incident(TimeStampedModel):
         return reasons
 
     def preliminary_due(self, config: IncidentSettings | None = None) -> date:
+        """速報: counted like every deadline — from the day after discovery, the last open day on or before."""
         config = config or IncidentSettings.current()
-        return calendar_days_after(self.discovered_on, config.preliminary_days)
+        return due_date(self.discovered_on, config.preliminary_days)
 
     def final_due(self, config: IncidentSettings | None = None) -> date:
+        """確報: the same count, over the longer period a malicious act allows."""
         config = config or IncidentSettings.current()
-        return calendar_days_after(
-            self.discovered_on, config.final_days_malicious if self.malicious else config.final_days
-        )
+        return due_date(self.discovered_on, config.final_days_malicious if self.malicious else config.final_days)
 
     def next_deadline(self, config: IncidentSettings | None = None) -> "ReportDeadline | None":
         """The report due next, for the dashboard and the digest; None when nothing is owed."""

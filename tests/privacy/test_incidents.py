@@ -2,7 +2,7 @@
 
 import subprocess
 import tempfile
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from privacy.deadlines import due_date
 from privacy.models import Incident, IncidentEvent, IncidentSettings, IncidentSubscriber
 from privacy.services.incidents import incident_mark_notices_sent, incident_record, incident_set_status
 from tests.factories import SubscriberFactory
@@ -54,7 +55,9 @@ def test_the_people_threshold_is_configuration(officer):
     assert "2" in reason
 
 
-@pytest.mark.parametrize(("malicious", "final"), [(False, date(2026, 12, 2)), (True, date(2027, 1, 1))])
+# Discovered Mon 2 Nov 2026: the final report's 60 days of a malicious act end on 1 January, a closed day; the
+# report is due on the last open day before the year-end closure, Mon 28 December.
+@pytest.mark.parametrize(("malicious", "final"), [(False, date(2026, 12, 2)), (True, date(2026, 12, 28))])
 def test_report_deadlines(officer, malicious, final):
     incident = record(officer, [SubscriberFactory.create()], malicious=malicious, sensitive_data=True)
     assert incident.preliminary_due() == date(2026, 11, 5)
@@ -62,6 +65,18 @@ def test_report_deadlines(officer, malicious, final):
     assert incident.next_deadline().due_on == date(2026, 11, 5)
     incident = incident_set_status(incident=incident, status="preliminary_reported", user=officer, on=date(2026, 11, 4))
     assert incident.next_deadline().due_on == final
+
+
+def test_a_report_period_ending_on_a_closed_day_is_due_on_the_open_day_before(officer):
+    # Given an incident discovered on Wed 4 Nov 2026: three days end on Saturday the 7th
+    incident = record(
+        officer,
+        [SubscriberFactory.create()],
+        sensitive_data=True,
+        discovered_at=timezone.make_aware(datetime(2026, 11, 4, 9, 0)),
+    )
+    # Then the preliminary report is due on Friday the 6th, as the office counts every deadline
+    assert incident.preliminary_due() == date(2026, 11, 6)
 
 
 def test_report_targets_are_configuration(officer):
@@ -222,7 +237,7 @@ def test_the_dashboard_shows_incident_report_deadlines(client, officer):
     client.force_login(officer)
     response = client.get(reverse("privacy:dashboard"))
     (row,) = response.context["incident_rows"]
-    assert row.incident == incident and row.due_on == timezone.localdate() + timedelta(days=3)
+    assert row.incident == incident and row.due_on == due_date(timezone.localdate(), 3)
     assert incident.number in response.content.decode()
 
 
