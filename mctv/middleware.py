@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 
 REFRESHED_AT = "_idle_refreshed_at"
 
@@ -25,4 +26,19 @@ class IdleSessionRefreshMiddleware:
             now = int(timezone.now().timestamp())
             if now - session.get(REFRESHED_AT, 0) >= settings.SESSION_REFRESH_SECONDS:
                 session[REFRESHED_AT] = now  # modified: SessionMiddleware saves it with a new expiry
+        return response
+
+
+class NoStoreForSignedInMiddleware:
+    """Every response to a signed-in user may carry personal data (a record, a list, a letter, an export): no
+    browser or proxy keeps a copy. Public pages and static files are left to cache as usual."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            add_never_cache_headers(response)  # no-cache, no-store, must-revalidate, private
         return response

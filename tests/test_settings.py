@@ -90,6 +90,31 @@ def test_pages_carry_csp_and_security_headers(client):
 
 
 @pytest.mark.django_db
+def test_every_page_a_signed_in_user_gets_is_kept_by_no_browser_or_proxy(client, clerk, contractor_user):
+    from tests.factories import SubscriberFactory, WorkOrderFactory
+
+    # Given a subscriber's record, the registry, the dashboard, and a contractor's live work order
+    subscriber = SubscriberFactory.create()
+    order = WorkOrderFactory.create(contractor=contractor_user.contractor)
+    client.force_login(clerk)
+    staff_pages = [
+        reverse("subscribers:detail", args=[subscriber.pk]),
+        reverse("subscribers:list") + "?q=" + subscriber.family_name,
+        reverse("privacy:dashboard"),
+        reverse("privacy:work_order_detail", args=[order.pk]),
+    ]
+    # Then each answer says no-store, for staff and for the contractor's portal alike
+    for url in staff_pages:
+        response = client.get(url)
+        assert response.status_code == 200 and "no-store" in response["Cache-Control"], url
+    client.force_login(contractor_user)
+    assert "no-store" in client.get(reverse("portal:work_order", args=[order.pk]))["Cache-Control"]
+    # while a public page, holding nothing personal, may be cached as usual
+    client.logout()
+    assert "no-store" not in client.get(reverse("privacy:public_privacy")).get("Cache-Control", "")
+
+
+@pytest.mark.django_db
 def test_passwords_are_hashed_with_argon2():
     user = UserFactory.create()
     assert user.password.startswith("argon2")
