@@ -8,6 +8,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mctv.validators import validate_plausible_day
+
 if TYPE_CHECKING:
     from privacy.models import User
 
@@ -41,6 +43,18 @@ def local_day_range(field: str, first: date | None, last: date | None) -> dict[s
     if last and last < date.max - timedelta(days=1):
         lookups[f"{field}__lt"] = timezone.make_aware(datetime.combine(last + timedelta(days=1), time.min))
     return lookups
+
+
+class DayField(models.DateField):
+    """A date the office records: refused outside ``mctv.validators`` plausible range, in Japanese."""
+
+    default_validators = [validate_plausible_day]
+
+
+class DayTimeField(models.DateTimeField):
+    """A moment the office records: its local day refused outside the plausible range, in Japanese."""
+
+    default_validators = [validate_plausible_day]
 
 
 class AnyOf(models.Lookup):

@@ -2,6 +2,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mctv.forms import DayField
+
 from .models import Subscriber, SubscriberService
 from .services import subscriber_allowed_statuses
 
@@ -63,9 +65,7 @@ class SubscriberForm(forms.ModelForm):
 
 class SubscriberStatusForm(forms.Form):
     status = forms.ChoiceField(label=_("New status"))
-    on_date = forms.DateField(
-        label=_("Effective date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    on_date = DayField(label=_("Effective date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     # The history row keeps the reason, in 100 characters.
     reason = forms.CharField(label=_("Reason or note"), required=False, max_length=100)
 

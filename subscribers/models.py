@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from mctv.db import TimeStampedModel
+from mctv.db import DayField, TimeStampedModel
 
 from . import normalize
 from .fields import NormalizedCharField, NormalizedEmailField, PhoneNumberField, PostalCodeField, ReadingField
@@ -115,7 +115,7 @@ class Subscriber(TimeStampedModel):
     given_name = NormalizedCharField(_("given name"), max_length=50)
     family_name_kana = ReadingField(_("family name (reading)"), max_length=100)
     given_name_kana = ReadingField(_("given name (reading)"), max_length=100)
-    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    birth_date = DayField(_("birth date"), null=True, blank=True)
     sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, default=Sex.NOT_STATED)
     occupation = NormalizedCharField(_("occupation"), max_length=100, blank=True)
     postal_code = PostalCodeField(_("postal code"))
@@ -127,14 +127,14 @@ class Subscriber(TimeStampedModel):
     mobile_phone = PhoneNumberField(_("mobile phone"), blank=True)
     email = NormalizedEmailField(_("email"), blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.APPLIED)
-    applied_on = models.DateField(_("applied on"), default=timezone.localdate)
-    activated_on = models.DateField(_("activated on"), null=True, blank=True)
-    suspended_on = models.DateField(_("suspended on"), null=True, blank=True)
-    terminated_on = models.DateField(_("terminated on"), null=True, blank=True)
+    applied_on = DayField(_("applied on"), default=timezone.localdate)
+    activated_on = DayField(_("activated on"), null=True, blank=True)
+    suspended_on = DayField(_("suspended on"), null=True, blank=True)
+    terminated_on = DayField(_("terminated on"), null=True, blank=True)
     # Set by a decided request for suspension of use (§5): bulk uses by purpose leave the subscriber out.
-    use_suspended_on = models.DateField(_("use suspended since"), null=True, blank=True)
+    use_suspended_on = DayField(_("use suspended since"), null=True, blank=True)
     # Set when the personal data was erased (a request or the retention purge); the row keeps only its number.
-    erased_on = models.DateField(_("personal data erased on"), null=True, blank=True)
+    erased_on = DayField(_("personal data erased on"), null=True, blank=True)
     # Folded copy of the searchable items (see normalize.search_key); derived, never edited.
     search_text = models.TextField(editable=False, default="")
     # Derived from search_text: what serves two-character terms (see normalize.search_bigrams).
@@ -294,8 +294,8 @@ class SubscriberService(TimeStampedModel):
         Subscriber, verbose_name=_("subscriber"), on_delete=models.CASCADE, related_name="services"
     )
     service = models.CharField(_("service"), max_length=10, choices=Service.choices)
-    started_on = models.DateField(_("started on"), default=timezone.localdate)
-    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    started_on = DayField(_("started on"), default=timezone.localdate)
+    ended_on = DayField(_("ended on"), null=True, blank=True)
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
 

@@ -107,3 +107,31 @@ def test_no_code_but_the_transitions_helper_sets_a_status():
                     if is_status and ast.unparse(element.value) != "self":
                         setting.add(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert setting == set()
+
+
+def test_every_date_a_person_types_is_checked_for_plausibility():
+    """Model dates are ``DayField``/``DayTimeField`` and form dates ``mctv.forms.DayField`` (mctv.validators),
+    but for the timestamps the system sets itself."""
+    from django.apps import apps
+    from django.db import models
+
+    from mctv.db import DayField, DayTimeField
+
+    unchecked = [
+        f"{model._meta.label}.{field.name}"
+        for model in apps.get_models()
+        if model._meta.app_label in ("privacy", "subscribers") and not model.__name__.startswith("Historical")
+        for field in model._meta.concrete_fields
+        if isinstance(field, models.DateField)
+        and not isinstance(field, (DayField, DayTimeField))
+        and not (getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False))
+        and field.name not in ("last_login", "date_joined")  # Django's own, set by sign-in and account creation
+    ]
+    assert unchecked == []
+    plain = [
+        f"{path.relative_to(ROOT)}:{node.lineno}"
+        for path in project_modules()
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.Call) and ast.unparse(node.func) in ("forms.DateField", "forms.DateTimeField")
+    ]
+    assert plain == []

@@ -59,6 +59,10 @@ def incident_notices_sent_event(
     return _write(incident, user, Kind.NOTICES_SENT, count=count, method=method, sent_on=sent_on)
 
 
+def incident_notices_impossible_event(*, incident: Incident, user: User, count: int, note: str) -> IncidentEvent:
+    return _write(incident, user, Kind.NOTICES_IMPOSSIBLE, note=note, count=count)
+
+
 def describe(event: IncidentEvent) -> str:
     """The event's facts in the reader's language. Rows written before the kinds were typed kept their sentence in
     the note instead (the log is append-only), and have no parameters to describe."""
@@ -70,6 +74,9 @@ def describe(event: IncidentEvent) -> str:
         return ngettext("%(n)d affected subscriber added", "%(n)d affected subscribers added", n) % {"n": n}
     if event.kind in (Kind.PRELIMINARY_REPORTED, Kind.FINAL_REPORTED, Kind.CLOSED) and "on" in p:
         return _("on %(day)s") % {"day": p["on"]}
+    if event.kind == Kind.NOTICES_IMPOSSIBLE and "count" in p:
+        n = p["count"]
+        return ngettext("%(n)d person cannot be notified", "%(n)d people cannot be notified", n) % {"n": n}
     if event.kind == Kind.NOTICES_SENT and "count" in p:
         n = p["count"]
         return ngettext(

@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from mctv.db import local_day_range
+from mctv.forms import DayField
 from privacy.models import AccessLog
 from subscribers.normalize import normalize_text
 
@@ -18,8 +19,8 @@ class AccessLogFilterForm(forms.Form):
         label=_("who"), queryset=get_user_model().objects.order_by("username"), required=False
     )
     action = forms.ChoiceField(label=_("what"), choices=[("", "---------"), *AccessLog.Action.choices], required=False)
-    date_from = forms.DateField(label=_("from"), required=False, widget=DATE)
-    date_to = forms.DateField(label=_("until"), required=False, widget=DATE)
+    date_from = DayField(label=_("from"), required=False, widget=DATE)
+    date_to = DayField(label=_("until"), required=False, widget=DATE)
 
     def clean_subscriber_number(self):
         return normalize_text(self.cleaned_data["subscriber_number"])

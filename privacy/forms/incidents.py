@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mctv.forms import DayField
 from privacy.models import Incident
 from privacy.models.incidents import IncidentSubscriber
 
@@ -80,7 +81,7 @@ class IncidentForm(forms.ModelForm):
 
 class IncidentStatusForm(forms.Form):
     status = forms.ChoiceField(label=_("New status"), choices=Incident.Status.choices)
-    on = forms.DateField(label=_("date"), widget=DATE)
+    on = DayField(label=_("date"), widget=DATE)
     note = forms.CharField(label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, incident, **kwargs):
@@ -94,11 +95,35 @@ class IncidentStatusForm(forms.Form):
 
 
 class NoticesSentForm(forms.Form):
+    """The checked affected subscribers: their notices went out (date, method), or cannot reach them (why).
+    Which of the two is the button pressed (``outcome``)."""
+
+    SENT, IMPOSSIBLE = "sent", "impossible"
+
     subscriber_ids = forms.TypedMultipleChoiceField(
         label=_("affected subscribers"), coerce=int, widget=forms.CheckboxSelectMultiple
     )
-    sent_on = forms.DateField(label=_("notice sent on"), widget=DATE)
-    method = forms.ChoiceField(label=_("notice sent"), choices=IncidentSubscriber.Method.choices)
+    sent_on = DayField(label=_("notice sent on"), widget=DATE, required=False)
+    method = forms.ChoiceField(
+        label=_("notice sent"), choices=[("", "---------"), *IncidentSubscriber.Method.choices], required=False
+    )
+    reason = forms.CharField(
+        label=_("why notice is impossible"),
+        max_length=200,
+        required=False,
+        help_text=_("e.g. address unknown, letter returned: the incident is then published."),
+    )
+    outcome = forms.ChoiceField(choices=[(SENT, SENT), (IMPOSSIBLE, IMPOSSIBLE)], widget=forms.HiddenInput)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("outcome") == self.SENT:
+            for name in ("sent_on", "method"):
+                if not cleaned.get(name):
+                    self.add_error(name, _("Required when recording notices as sent."))
+        elif cleaned.get("outcome") == self.IMPOSSIBLE and not cleaned.get("reason", "").strip():
+            self.add_error("reason", _("Say why the notice cannot reach them."))
+        return cleaned
 
     def __init__(self, *args, incident, **kwargs):
         super().__init__(*args, **kwargs)
@@ -106,3 +131,4 @@ class NoticesSentForm(forms.Form):
             (a.subscriber_id, a.subscriber.number) for a in incident.affected.select_related("subscriber")
         ]
         self.fields["sent_on"].initial = timezone.localdate()
+        self.fields["method"].initial = IncidentSubscriber.Method.MAIL

@@ -4,7 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from mctv.db import local_day_range
-from privacy.models import EXCEPTIONAL_BASES, Contractor, WorkOrder
+from mctv.forms import DayField
+from privacy.models import EXCEPTIONAL_BASES, Consent, Contractor, WorkOrder
 from privacy.models.disclosures import Basis, Method
 from subscribers.normalize import normalize_text
 
@@ -17,8 +18,8 @@ class ProvisionFilterForm(forms.Form):
     recipient = forms.CharField(label=_("recipient"), required=False, max_length=100)
     method = forms.ChoiceField(label=_("method"), choices=[("", "---------"), *Method.choices], required=False)
     basis = forms.ChoiceField(label=_("legal basis"), choices=[("", "---------"), *Basis.choices], required=False)
-    date_from = forms.DateField(label=_("from"), required=False, widget=DATE)
-    date_to = forms.DateField(label=_("until"), required=False, widget=DATE)
+    date_from = DayField(label=_("from"), required=False, widget=DATE)
+    date_to = DayField(label=_("until"), required=False, widget=DATE)
 
     def filter(self, qs):
         if not self.is_valid():
@@ -48,6 +49,12 @@ class ProvisionRecordForm(forms.Form):
         required=False,
         help_text=_("For basis (2): the contractor's open work order for this subscriber."),
     )
+    consent = forms.ModelChoiceField(
+        label=_("consent relied on"),
+        queryset=Consent.objects.none(),
+        required=False,
+        help_text=_("For basis (1): the subscriber's consent in force; the recipient is whom they were told."),
+    )
     recipient_name = forms.CharField(
         label=_("recipient"), max_length=200, required=False, help_text=_("For the other bases: who receives the data.")
     )
@@ -68,12 +75,21 @@ class ProvisionRecordForm(forms.Form):
         self.fields["work_order"].queryset = (
             WorkOrder.objects.open().filter(subscriber=subscriber).select_related("contractor", "kind")
         )
+        consent = self.fields["consent"]
+        assert isinstance(consent, forms.ModelChoiceField)
+        consent.queryset = Consent.objects.in_force().filter(subscriber=subscriber).select_related("purpose")
+        consent.label_from_instance = lambda c: f"{c.purpose.title} — {c.user_told}（{c.given_on:%Y-%m-%d}）"
 
     def clean(self):
         cleaned = super().clean()
         basis = cleaned.get("basis")
         if basis == Basis.CONTRACTED_WORK and not cleaned.get("work_order"):
             self.add_error("work_order", _("Choose the work order."))
+        if basis == Basis.CONSENT:
+            if not cleaned.get("consent"):
+                self.add_error("consent", _("Choose the consent the provision relies on."))
+            elif not cleaned.get("recipient_name", "").strip():
+                cleaned["recipient_name"] = cleaned["consent"].user_told  # whom the subscriber was told
         if basis and basis != Basis.CONTRACTED_WORK and not cleaned.get("recipient_name", "").strip():
             self.add_error("recipient_name", _("Name the recipient."))
         if basis in EXCEPTIONAL_BASES and not cleaned.get("reason", "").strip():

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mctv.forms import DayField
 from privacy.models import Consent, PolicyVersion, Purpose
 from subscribers.models import Subscriber
 from subscribers.normalize import normalize_text
@@ -38,7 +39,7 @@ class ConsentForm(forms.Form):
     user_told = forms.CharField(label=_("who uses the data (as told)"), max_length=200)
     use_told = forms.CharField(label=_("for what (as told)"), widget=forms.Textarea(attrs={"rows": 2}))
     method = forms.ChoiceField(label=_("how consent was given"), choices=Consent.Method.choices)
-    given_on = forms.DateField(label=_("given on"), widget=DATE)
+    given_on = DayField(label=_("given on"), widget=DATE)
     policy_version = forms.ModelChoiceField(label=_("declaration version shown"), queryset=PolicyVersion.objects.none())
 
     def __init__(self, *args, **kwargs):
@@ -50,7 +51,7 @@ class ConsentForm(forms.Form):
 
 
 class ConsentWithdrawForm(forms.Form):
-    withdrawn_on = forms.DateField(label=_("withdrawn on"), widget=DATE)
+    withdrawn_on = DayField(label=_("withdrawn on"), widget=DATE)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mctv.forms import DayField
 from privacy.models import SubjectRequest
 from subscribers.normalize import normalize_text
 
@@ -15,7 +16,7 @@ class RequestReceiveForm(SubscriberByNumberMixin, forms.Form):
 
     subscriber_number = forms.CharField(label=_("subscriber number"), max_length=20)
     kind = forms.ChoiceField(label=_("kind"), choices=SubjectRequest.Kind.choices)
-    received_on = forms.DateField(label=_("received on"), widget=DATE)
+    received_on = DayField(label=_("received on"), widget=DATE)
     channel = forms.ChoiceField(label=_("channel"), choices=SubjectRequest.Channel.choices)
     details = forms.CharField(
         label=_("what is requested"),
@@ -84,7 +85,7 @@ class DecideForm(forms.Form):
 
 
 class ReplyForm(forms.Form):
-    replied_on = forms.DateField(label=_("replied on"), widget=DATE)
+    replied_on = DayField(label=_("replied on"), widget=DATE)
     reply_method = forms.ChoiceField(label=_("reply sent"), choices=SubjectRequest.ReplyMethod.choices)
 
     def __init__(self, *args, **kwargs):
@@ -93,7 +94,7 @@ class ReplyForm(forms.Form):
 
 
 class FeeForm(forms.Form):
-    paid_on = forms.DateField(label=_("fee paid on"), widget=DATE)
+    paid_on = DayField(label=_("fee paid on"), widget=DATE)
 
 
 class RequestFilterForm(forms.Form):

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from mctv.forms import DayField
 from privacy.models import Contractor, WorkKind, WorkOrder
 
 from .fields import DATE, ItemsField, SubscriberByNumberMixin
@@ -12,9 +13,9 @@ class WorkOrderForm(SubscriberByNumberMixin, forms.Form):
     subscriber_number = forms.CharField(label=_("subscriber number"), max_length=20)
     contractor = forms.ModelChoiceField(label=_("contractor"), queryset=Contractor.objects.filter(is_active=True))
     kind = forms.ModelChoiceField(label=_("kind of work"), queryset=WorkKind.objects.filter(is_active=True))
-    scheduled_on = forms.DateField(label=_("scheduled on"), widget=DATE)
-    access_from = forms.DateField(label=_("portal access from"), widget=DATE)
-    access_until = forms.DateField(label=_("portal access until"), widget=DATE)
+    scheduled_on = DayField(label=_("scheduled on"), widget=DATE)
+    access_from = DayField(label=_("portal access from"), widget=DATE)
+    access_until = DayField(label=_("portal access until"), widget=DATE)
     items = ItemsField(
         label=_("items disclosed"),
         required=False,
@@ -57,4 +58,4 @@ class WorkOrderCloseForm(forms.Form):
         choices=[(WorkOrder.Status.CLOSED, _("Work completed")), (WorkOrder.Status.CANCELLED, _("Work cancelled"))],
     )
     sheet_disposition = forms.ChoiceField(label=_("paper work sheets"), choices=WorkOrder.SheetDisposition.choices)
-    sheet_disposition_on = forms.DateField(label=_("sheets returned or destroyed on"), required=False, widget=DATE)
+    sheet_disposition_on = DayField(label=_("sheets returned or destroyed on"), required=False, widget=DATE)

@@ -5,7 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mctv.db import AppendOnlyModel
+from mctv.db import AppendOnlyModel, DayTimeField
 
 
 class AccessLog(AppendOnlyModel):
@@ -16,7 +16,7 @@ class AccessLog(AppendOnlyModel):
         HISTORY = "history", _("Opened the change history")
         EXPORT = "export", _("Exported")
 
-    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    at = DayTimeField(_("when"), default=timezone.now, db_index=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("who"), on_delete=models.PROTECT, related_name="+"
     )

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from mctv.db import TimeStampedModel
+from mctv.db import DayField, DayTimeField, TimeStampedModel
 
 
 def _items_field(verbose_name, **kwargs):
@@ -70,9 +70,9 @@ class ConfidentialityAgreement(TimeStampedModel):
         Contractor, verbose_name=_("contractor"), on_delete=models.PROTECT, related_name="agreements"
     )
     reference = models.CharField(_("agreement reference"), max_length=50, help_text=_("e.g. the contract number"))
-    signed_on = models.DateField(_("signed on"))
-    expires_on = models.DateField(_("expires on"))
-    terminated_on = models.DateField(_("terminated on"), null=True, blank=True)
+    signed_on = DayField(_("signed on"))
+    expires_on = DayField(_("expires on"))
+    terminated_on = DayField(_("terminated on"), null=True, blank=True)
     items = _items_field(_("data items it may receive"))
     redelegation_allowed = models.BooleanField(_("re-delegation allowed"), default=False)
     clause_safety_measures = models.BooleanField(_("clause: safety management measures"), default=False)
@@ -180,13 +180,13 @@ class WorkOrder(TimeStampedModel):
         Contractor, verbose_name=_("contractor"), on_delete=models.PROTECT, related_name="work_orders"
     )
     kind = models.ForeignKey(WorkKind, verbose_name=_("kind of work"), on_delete=models.PROTECT, related_name="+")
-    scheduled_on = models.DateField(_("scheduled on"))
-    access_from = models.DateField(_("portal access from"))
-    access_until = models.DateField(_("portal access until"))
+    scheduled_on = DayField(_("scheduled on"))
+    access_from = DayField(_("portal access from"))
+    access_until = DayField(_("portal access until"))
     items = _items_field(_("items disclosed"))
     status = models.CharField(_("status"), max_length=10, choices=WorkOrderStatus.choices, default=WorkOrderStatus.OPEN)
     note = models.TextField(_("note for the contractor"), blank=True)
-    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_at = DayTimeField(_("closed at"), null=True, blank=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("closed by"),
@@ -198,7 +198,7 @@ class WorkOrder(TimeStampedModel):
     sheet_disposition = models.CharField(
         _("paper work sheets"), max_length=12, choices=SheetDisposition.choices, blank=True
     )
-    sheet_disposition_on = models.DateField(_("sheets returned or destroyed on"), null=True, blank=True)
+    sheet_disposition_on = DayField(_("sheets returned or destroyed on"), null=True, blank=True)
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
     objects = WorkOrderQuerySet.as_manager()

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from mctv.db import AppendOnlyModel, TimeStampedModel
+from mctv.db import AppendOnlyModel, DayTimeField, TimeStampedModel
 
 
 class Method(models.TextChoices):
@@ -46,7 +46,7 @@ class Provision(AppendOnlyModel):
     Method = Method
     Basis = Basis
 
-    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    at = DayTimeField(_("when"), default=timezone.now, db_index=True)
     # No database FK to the subscriber: the record outlives the subscriber's disposal (it has its own retention).
     subscriber = models.ForeignKey(
         "subscribers.Subscriber",
@@ -74,6 +74,18 @@ class Provision(AppendOnlyModel):
         verbose_name=_("work order"),
         on_delete=models.DO_NOTHING,
         db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="provisions",
+    )
+    # Basis (1): the consent in force that the provision relied on. No database FK, as for the subscriber: a
+    # withdrawn consent has its own retention, and the record of what it allowed outlives it.
+    consent = models.ForeignKey(
+        "privacy.Consent",
+        verbose_name=_("consent relied on"),
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,  # never searched by: no index on the biggest table
         null=True,
         blank=True,
         related_name="provisions",
@@ -113,6 +125,11 @@ class Provision(AppendOnlyModel):
                 condition=~Q(basis=Basis.CONTRACTED_WORK) | (Q(work_order__isnull=False) & Q(contractor__isnull=False)),
                 name="provision_contracted_work_has_order",
             ),
+            # §3(1): "with consent" names the consent. Rows recorded before it was required stay as recorded
+            # (PostgreSQL: the constraint is added NOT VALID, migration 0020).
+            models.CheckConstraint(
+                condition=~Q(basis=Basis.CONSENT) | Q(consent__isnull=False), name="provision_consent_named"
+            ),
         ]
 
     def __str__(self):
@@ -142,8 +159,8 @@ class ProvisionStop(TimeStampedModel):
         "subscribers.Subscriber", verbose_name=_("subscriber"), on_delete=models.CASCADE, related_name="provision_stops"
     )
     scope = models.CharField(_("scope"), max_length=20, choices=ProvisionStopScope.choices)
-    since = models.DateTimeField(_("since"), default=timezone.now)
-    until = models.DateTimeField(_("until"), null=True, blank=True)
+    since = DayTimeField(_("since"), default=timezone.now)
+    until = DayTimeField(_("until"), null=True, blank=True)
     reason = models.TextField(_("reason"))
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
@@ -220,7 +237,7 @@ class ExceptionalProvision(TimeStampedModel):
         blank=True,
         related_name="+",
     )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_at = DayTimeField(_("decided at"), null=True, blank=True)
     decision_note = models.TextField(_("decision note"), blank=True)
 
     history = HistoricalRecords(excluded_fields=["updated_at"])

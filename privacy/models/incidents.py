@@ -12,10 +12,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import ngettext, pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from mctv.db import AppendOnlyModel, TimeStampedModel
+from mctv.db import AppendOnlyModel, DayField, DayTimeField, TimeStampedModel
 from privacy.deadlines import due_date
 
 
@@ -91,8 +91,8 @@ class Incident(TimeStampedModel):
     Status = IncidentStatus
 
     number = models.CharField(_("incident number"), max_length=12, unique=True, editable=False)
-    discovered_at = models.DateTimeField(_("discovered at"))
-    occurred_at = models.DateTimeField(_("occurred at"), null=True, blank=True)
+    discovered_at = DayTimeField(_("discovered at"))
+    occurred_at = DayTimeField(_("occurred at"), null=True, blank=True)
     discovered_by = models.CharField(_("discovered by"), max_length=200)
     description = models.TextField(_("what happened"))
     items = models.JSONField(_("data items involved"), default=list)
@@ -109,14 +109,14 @@ class Incident(TimeStampedModel):
     prevention = models.TextField(_("prevention of recurrence"), blank=True)
     other_notes = models.TextField(_("other matters"), blank=True)
     # §11(1)②: publication; §11(2): exemption from notice and publication under the disclosure ordinance art. 10.
-    published_on = models.DateField(_("published on"), null=True, blank=True)
+    published_on = DayField(_("published on"), null=True, blank=True)
     published_where = models.CharField(_("published where"), max_length=200, blank=True)
     exempt_from_notice = models.BooleanField(_("exempt from notice and publication (§11(2))"), default=False)
     exemption_reason = models.TextField(_("reason for the exemption"), blank=True)
     status = models.CharField(_("status"), max_length=24, choices=IncidentStatus.choices, default=IncidentStatus.OPEN)
-    preliminary_reported_on = models.DateField(_("preliminary report made on"), null=True, blank=True)
-    final_reported_on = models.DateField(_("final report made on"), null=True, blank=True)
-    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    preliminary_reported_on = DayField(_("preliminary report made on"), null=True, blank=True)
+    final_reported_on = DayField(_("final report made on"), null=True, blank=True)
+    closed_on = DayField(_("closed on"), null=True, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
     )
@@ -164,6 +164,30 @@ class Incident(TimeStampedModel):
     @property
     def discovered_on(self) -> date:
         return timezone.localdate(self.discovered_at)
+
+    def notice_gaps(self) -> list[str]:
+        """What §11(1) still asks before the incident is closed (empty: nothing): a notice to each affected person,
+        or the §11(2) exemption; where a person cannot be reached (or is not in the registry), publication."""
+        if self.exempt_from_notice:
+            return []
+        gaps = []
+        affected = list(self.affected.all())
+        unsettled = sum(1 for a in affected if not a.notice_settled)
+        if unsettled:
+            gaps.append(
+                str(
+                    ngettext(
+                        "%(n)d affected subscriber has neither a notice sent nor a reason why notice is impossible.",
+                        "%(n)d affected subscribers have neither a notice sent nor a reason why notice is impossible.",
+                        unsettled,
+                    )
+                    % {"n": unsettled}
+                )
+            )
+        unreachable = any(a.notice_impossible_reason for a in affected) or self.other_people_count > 0
+        if unreachable and self.published_on is None:
+            gaps.append(str(_("Not everyone affected can be notified one by one: record the publication.")))
+        return gaps
 
     def reportable_reasons(self, config: IncidentSettings | None = None) -> list[str]:
         """Why the incident must be reported (empty: it need not be)."""
@@ -232,8 +256,10 @@ class IncidentSubscriber(TimeStampedModel):
     subscriber = models.ForeignKey(
         "subscribers.Subscriber", verbose_name=_("subscriber"), on_delete=models.PROTECT, related_name="incidents"
     )
-    notice_sent_on = models.DateField(_("notice sent on"), null=True, blank=True)
+    notice_sent_on = DayField(_("notice sent on"), null=True, blank=True)
     notice_method = models.CharField(_("notice sent"), max_length=10, choices=NoticeMethod.choices, blank=True)
+    # §11(1)②: when the person cannot be reached, the office publishes instead; why is recorded per person.
+    notice_impossible_reason = models.CharField(_("why notice is impossible"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("affected subscriber")
@@ -244,7 +270,17 @@ class IncidentSubscriber(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(notice_sent_on__isnull=True) | ~Q(notice_method=""), name="incidentsubscriber_notice_method"
             ),
+            models.CheckConstraint(
+                condition=Q(notice_sent_on__isnull=True) | Q(notice_impossible_reason=""),
+                name="incidentsubscriber_sent_or_impossible",
+                violation_error_message=_("A notice that was sent was not impossible."),
+            ),
         ]
+
+    @property
+    def notice_settled(self) -> bool:
+        """Notified, or recorded as impossible to notify (then the incident must be published)."""
+        return self.notice_sent_on is not None or bool(self.notice_impossible_reason)
 
     def __str__(self):
         return f"{self.incident.number} {self.subscriber_id}"
@@ -259,6 +295,7 @@ class IncidentEventKind(models.TextChoices):
     FINAL_REPORTED = "final_reported", _("Final report made")
     CLOSED = "closed", pgettext_lazy("request status", "Closed")
     NOTICES_SENT = "notices_sent", _("Notices sent")
+    NOTICES_IMPOSSIBLE = "notices_impossible", _("Notice impossible")
 
 
 class IncidentEvent(AppendOnlyModel):
@@ -269,7 +306,7 @@ class IncidentEvent(AppendOnlyModel):
     Kind = IncidentEventKind
 
     incident = models.ForeignKey(Incident, verbose_name=_("incident"), on_delete=models.PROTECT, related_name="events")
-    at = models.DateTimeField(_("when"), default=timezone.now)
+    at = DayTimeField(_("when"), default=timezone.now)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("who"), on_delete=models.PROTECT, related_name="+"
     )

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from mctv.db import AppendOnlyModel, TimeStampedModel
+from mctv.db import AppendOnlyModel, DayField, DayTimeField, TimeStampedModel
 
 # Codes of purposes the declaration states (§2(2)), seeded by migration 0010: the registry's own export serves
 # the first; statistics, which identify no one, the other.
@@ -43,8 +43,8 @@ class Purpose(TimeStampedModel):
         default=False,
         help_text=_("e.g. statistics over the years; notices and mailings do not reach former subscribers."),
     )
-    since = models.DateField(_("since"))
-    until = models.DateField(_("until"), null=True, blank=True)
+    since = DayField(_("since"))
+    until = DayField(_("until"), null=True, blank=True)
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
     objects = PurposeQuerySet.as_manager()
@@ -82,7 +82,7 @@ class PolicyVersion(TimeStampedModel):
 
     version = models.CharField(_("version"), max_length=20, unique=True)
     text = models.TextField(_("text"))
-    effective_on = models.DateField(_("effective on"), unique=True)
+    effective_on = DayField(_("effective on"), unique=True)
     summary_of_changes = models.TextField(_("summary of changes"), blank=True)
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
@@ -108,7 +108,7 @@ class PolicyAnnouncement(TimeStampedModel):
         PolicyVersion, verbose_name=_("version"), on_delete=models.CASCADE, related_name="announcements"
     )
     channel = models.CharField(_("channel"), max_length=12, choices=AnnouncementChannel.choices)
-    announced_on = models.DateField(_("announced on"))
+    announced_on = DayField(_("announced on"))
     note = models.CharField(_("note"), max_length=200, blank=True, help_text=_("e.g. the newsletter issue"))
 
     class Meta:
@@ -150,11 +150,11 @@ class Consent(TimeStampedModel):
         PolicyVersion, verbose_name=_("declaration version shown"), on_delete=models.PROTECT, related_name="consents"
     )
     method = models.CharField(_("how consent was given"), max_length=10, choices=ConsentMethod.choices)
-    given_on = models.DateField(_("given on"))
+    given_on = DayField(_("given on"))
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
     )
-    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+    withdrawn_on = DayField(_("withdrawn on"), null=True, blank=True)
     withdrawal_recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("withdrawal recorded by"),
@@ -208,7 +208,7 @@ class BulkUse(AppendOnlyModel):
 
     Kind = BulkUseKind
 
-    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    at = DayTimeField(_("when"), default=timezone.now, db_index=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("who"), on_delete=models.PROTECT, related_name="+"
     )

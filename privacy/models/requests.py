@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from mctv.db import AppendOnlyModel, TimeStampedModel
+from mctv.db import AppendOnlyModel, DayField, DayTimeField, TimeStampedModel
 from privacy import deadlines
 from subscribers.fields import PostalCodeField
 
@@ -152,7 +152,7 @@ class SubjectRequest(TimeStampedModel):
         help_text=_("Its officers receive the deadline digest."),
     )
     kind = models.CharField(_("kind"), max_length=20, choices=RequestKind.choices)
-    received_on = models.DateField(_("received on"))
+    received_on = DayField(_("received on"))
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     by_agent = models.BooleanField(_("made by an agent"), default=False)
     agent_name = models.CharField(_("agent's name"), max_length=100, blank=True)
@@ -181,20 +181,20 @@ class SubjectRequest(TimeStampedModel):
         blank=True,
         related_name="+",
     )
-    identity_checked_at = models.DateTimeField(_("identity checked at"), null=True, blank=True)
+    identity_checked_at = DayTimeField(_("identity checked at"), null=True, blank=True)
     # ■35: a fee where the configuration sets one.
     fee_yen = models.PositiveIntegerField(_("fee (yen)"), default=0)
-    fee_paid_on = models.DateField(_("fee paid on"), null=True, blank=True)
+    fee_paid_on = DayField(_("fee paid on"), null=True, blank=True)
 
     status = models.CharField(_("status"), max_length=20, choices=RequestStatus.choices, default=RequestStatus.RECEIVED)
     days = models.PositiveSmallIntegerField(_("days to reply"))
     extension_days = models.PositiveSmallIntegerField(_("extended by (days)"), default=0)
     extension_reason = models.TextField(_("reason for the extension"), blank=True)
-    extended_on = models.DateField(_("extended on"), null=True, blank=True)
+    extended_on = DayField(_("extended on"), null=True, blank=True)
     paused_days = models.PositiveIntegerField(_("days paused"), default=0)
-    paused_on = models.DateField(_("paused since"), null=True, blank=True)
+    paused_on = DayField(_("paused since"), null=True, blank=True)
     paused_from = models.CharField(_("status before the pause"), max_length=20, blank=True)
-    due_on = models.DateField(_("reply due on"), db_index=True)
+    due_on = DayField(_("reply due on"), db_index=True)
 
     decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices, blank=True)
     decision_reasons = models.TextField(_("reasons"), blank=True)
@@ -212,11 +212,11 @@ class SubjectRequest(TimeStampedModel):
         blank=True,
         related_name="+",
     )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    replied_on = models.DateField(_("replied on"), null=True, blank=True)
+    decided_at = DayTimeField(_("decided at"), null=True, blank=True)
+    replied_on = DayField(_("replied on"), null=True, blank=True)
     reply_method = models.CharField(_("reply sent"), max_length=10, choices=ReplyMethod.choices, blank=True)
     # The request file's retention period counts from here (privacy.fiscal_years).
-    closed_on = models.DateField(_("closed on"), null=True, blank=True, db_index=True)
+    closed_on = DayField(_("closed on"), null=True, blank=True, db_index=True)
     received_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("received by"), on_delete=models.PROTECT, related_name="+"
     )
@@ -346,7 +346,7 @@ class RequestEvent(AppendOnlyModel):
     request = models.ForeignKey(
         SubjectRequest, verbose_name=_("request"), on_delete=models.PROTECT, related_name="events"
     )
-    at = models.DateTimeField(_("when"), default=timezone.now)
+    at = DayTimeField(_("when"), default=timezone.now)
     # PROTECT, not SET_NULL: the row is append-only, and staff accounts are deactivated, never deleted.
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("who"), on_delete=models.PROTECT, related_name="+"
@@ -376,7 +376,7 @@ class DeadlineDigest(models.Model):
     department = models.ForeignKey(
         "privacy.Department", verbose_name=_("department"), on_delete=models.CASCADE, related_name="+"
     )
-    sent_on = models.DateField(_("sent on"))
+    sent_on = DayField(_("sent on"))
     recipients = models.JSONField(_("recipients"), default=list)
     request_count = models.PositiveIntegerField(_("requests listed"), default=0)
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from mctv.db import TimeStampedModel
+from mctv.db import DayField, DayTimeField, TimeStampedModel
 
 
 class RecordClass(models.TextChoices):
@@ -108,8 +108,8 @@ class LegalHold(TimeStampedModel):
         help_text=_("Empty: every class of the subscriber's records."),
     )
     reason = models.TextField(_("reason"))
-    since = models.DateField(_("since"), default=timezone.localdate)
-    until = models.DateField(_("until"), null=True, blank=True)
+    since = DayField(_("since"), default=timezone.localdate)
+    until = DayField(_("until"), null=True, blank=True)
     placed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("placed by"), on_delete=models.PROTECT, related_name="+"
     )
@@ -177,7 +177,7 @@ class DisposalRun(TimeStampedModel):
     record_class = models.CharField(_("record class"), max_length=30, choices=RecordClass.choices)
     years = models.PositiveSmallIntegerField(_("years kept"))
     action = models.CharField(_("disposal"), max_length=10, choices=RetentionAction.choices)
-    proposed_on = models.DateField(_("proposed on"))
+    proposed_on = DayField(_("proposed on"))
     status = models.CharField(
         _("status"), max_length=10, choices=DisposalStatus.choices, default=DisposalStatus.PROPOSED
     )
@@ -190,10 +190,10 @@ class DisposalRun(TimeStampedModel):
         blank=True,
         related_name="+",
     )
-    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    approved_at = DayTimeField(_("approved at"), null=True, blank=True)
     auto_approved = models.BooleanField(_("approved automatically"), default=False)
-    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    started_at = DayTimeField(_("started at"), null=True, blank=True)
+    finished_at = DayTimeField(_("finished at"), null=True, blank=True)
     processed_count = models.PositiveIntegerField(_("records processed"), default=0)
     disposed_count = models.PositiveIntegerField(_("records disposed of"), default=0)
     held_count = models.PositiveIntegerField(_("records kept under a hold"), default=0)

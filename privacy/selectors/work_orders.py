@@ -12,7 +12,8 @@ from .access import Viewer, staff_with_permission
 
 
 def work_orders_visible_to(user: Viewer, *, at: datetime | None = None) -> QuerySet[WorkOrder]:
-    """Contractor accounts: their own company's live work orders whose subscriber has not stopped provision.
+    """Contractor accounts: their own company's live work orders whose subscriber has neither stopped provision
+    nor had the use of their data suspended.
 
     Office staff with the permission: every work order. Anyone else: none.
     """
@@ -23,7 +24,12 @@ def work_orders_visible_to(user: Viewer, *, at: datetime | None = None) -> Query
         )
         return (
             WorkOrder.objects.live(timezone.localdate(at))
-            .filter(contractor_id=user.contractor_id, contractor__is_active=True, subscriber__erased_on__isnull=True)
+            .filter(
+                contractor_id=user.contractor_id,
+                contractor__is_active=True,
+                subscriber__erased_on__isnull=True,
+                subscriber__use_suspended_on__isnull=True,  # a suspension of use stops provision to contractors
+            )
             .exclude(Exists(stopped))
         )
     if staff_with_permission(user, "privacy.view_workorder"):

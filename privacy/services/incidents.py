@@ -125,6 +125,8 @@ def incident_set_status(
             raise ValidationError(_("A reportable incident is closed only after its final report."))
         if not note.strip():
             raise ValidationError({"note": _("Say why the incident is closed.")})
+        if gaps := incident.notice_gaps():
+            raise ValidationError(gaps)
         incident.closed_on = on
     before = set_status(incident, status, lifecycle=INCIDENT_LIFECYCLE, user=user)
     MOVE_EVENTS[status](incident=incident, user=user, before=before, on=on, note=note)
@@ -150,6 +152,25 @@ def incident_mark_notices_sent(
     # A notice recorded as sent stays as recorded: only those not yet sent are marked.
     updated = IncidentSubscriber.objects.filter(
         incident=incident, subscriber_id__in=subscriber_ids, notice_sent_on__isnull=True
-    ).update(notice_sent_on=sent_on, notice_method=method)
+    ).update(notice_sent_on=sent_on, notice_method=method, notice_impossible_reason="")
     events.incident_notices_sent_event(incident=incident, user=user, count=updated, method=method, sent_on=sent_on)
+    return updated
+
+
+@transaction.atomic
+def incident_mark_notices_impossible(
+    *, incident: Incident, subscriber_ids: Iterable[int], reason: str, user: User
+) -> int:
+    """§11(1)②: these affected subscribers cannot be reached (no address, returned mail …); why is recorded, and
+    the incident is then published before it closes."""
+    _require_officer(user)
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    if not incident.is_open:
+        raise ValidationError(_("A closed incident cannot be changed."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the notice cannot reach them.")})
+    updated = IncidentSubscriber.objects.filter(
+        incident=incident, subscriber_id__in=subscriber_ids, notice_sent_on__isnull=True
+    ).update(notice_impossible_reason=reason.strip()[:200])
+    events.incident_notices_impossible_event(incident=incident, user=user, count=updated, note=reason)
     return updated

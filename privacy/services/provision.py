@@ -9,7 +9,7 @@ left. Nothing else writes Provision rows.
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from django.db import transaction
 from django.utils import timezone
@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from privacy.data_items import normalize_items, unknown_items
 from privacy.models import (
     EXCEPTIONAL_BASES,
+    Consent,
     Contractor,
     ExceptionalProvision,
     Provision,
@@ -28,6 +29,7 @@ from privacy.models import (
 )
 from privacy.models.disclosures import Basis, ProvisionStopScope
 from subscribers.models import Subscriber
+from subscribers.normalize import normalize_text
 
 
 class Refusal:
@@ -47,7 +49,22 @@ class Refusal:
     APPROVAL_MISMATCH = "approval_mismatch", _("The approval does not cover this provision.")
     NO_RECIPIENT = "no_recipient", _("Name the recipient.")
     ERASED = "erased", _("The subscriber's personal data has been erased.")
+    USE_SUSPENDED = (
+        "use_suspended",
+        _(
+            "The use of this subscriber's personal data is suspended: only an exception an officer approves "
+            "(bases (3)–(6)) may be provided."
+        ),
+    )
     WRONG_BASIS = "wrong_basis", _("A contractor receives data only for contracted work or with consent.")
+    NO_CONSENT = "no_consent", _("Provision with consent names a consent in force of this subscriber.")
+    CONSENT_MISMATCH = (
+        "consent_mismatch",
+        _(
+            "The consent does not cover this provision: the recipient and the items must be those the subscriber "
+            "was told."
+        ),
+    )
 
 
 class ProvisionRefused(Exception):
@@ -65,6 +82,19 @@ class ProvisionRequest:
     work_order: WorkOrder | None = None
     recipient_name: str = ""
     approval: ExceptionalProvision | None = None
+    consent: Consent | None = None
+
+
+def _check_consent(request: ProvisionRequest, recipient: str, items: set[str], today: date) -> None:
+    """§3(1): a consent in force, given by this subscriber, to this recipient (who was told uses the data), for a
+    purpose in force that needs no fewer items than are provided."""
+    consent = request.consent
+    if consent is None or consent.subscriber_id != request.subscriber.pk:
+        raise ProvisionRefused(Refusal.NO_CONSENT)
+    if not Consent.objects.in_force(today).filter(pk=consent.pk).exists() or not consent.purpose.is_in_force(today):
+        raise ProvisionRefused(Refusal.NO_CONSENT)
+    if normalize_text(recipient) != normalize_text(consent.user_told) or not items <= set(consent.purpose.items):
+        raise ProvisionRefused(Refusal.CONSENT_MISMATCH)
 
 
 def provision_check(request: ProvisionRequest, *, at: datetime | None = None) -> None:
@@ -92,6 +122,10 @@ def provision_check(request: ProvisionRequest, *, at: datetime | None = None) ->
             raise ProvisionRefused(Refusal.APPROVAL_MISMATCH)
         return
 
+    # A suspension of use (利用停止, §5) stops every provision but the exceptions above.
+    if request.subscriber.use_suspended_on is not None:
+        raise ProvisionRefused(Refusal.USE_SUSPENDED)
+
     contractor = request.contractor or (request.work_order.contractor if request.work_order else None)
     scope = ProvisionStopScope.CONTRACTORS if contractor else ProvisionStopScope.THIRD_PARTIES
     if ProvisionStop.objects.in_force(at).filter(subscriber=request.subscriber, scope=scope).exists():
@@ -102,6 +136,7 @@ def provision_check(request: ProvisionRequest, *, at: datetime | None = None) ->
             raise ProvisionRefused(Refusal.NO_RECIPIENT)
         if request.basis != Basis.CONSENT:
             raise ProvisionRefused(Refusal.WRONG_BASIS)
+        _check_consent(request, request.recipient_name, items, today)
         return
 
     agreement = contractor.agreement_in_force(today)
@@ -113,6 +148,7 @@ def provision_check(request: ProvisionRequest, *, at: datetime | None = None) ->
         # A contractor is a recipient only for the work MCTV orders (§3(2)); consent to a contractor is (1).
         if request.basis != Basis.CONSENT:
             raise ProvisionRefused(Refusal.WRONG_BASIS)
+        _check_consent(request, contractor.name, items, today)
         return
 
     order = request.work_order
@@ -142,6 +178,7 @@ def provision_record(
     work_order: WorkOrder | None = None,
     recipient_name: str = "",
     approval: ExceptionalProvision | None = None,
+    consent: Consent | None = None,
     note: str = "",
 ) -> Provision:
     """Check through the gate and write the Provision row; raises ProvisionRefused and writes nothing if refused."""
@@ -154,6 +191,7 @@ def provision_record(
         work_order=work_order,
         recipient_name=recipient_name,
         approval=approval,
+        consent=consent,
     )
     provision_check(request)
     provision = Provision(
@@ -167,6 +205,7 @@ def provision_record(
         purpose=purpose,
         work_order=work_order,
         approval=approval,
+        consent=consent if basis == Basis.CONSENT else None,
         caused_by=user,
         note=note,
     )
@@ -175,7 +214,8 @@ def provision_record(
     # enforces both again at INSERT. Django would otherwise ask it first, a query per key and per constraint:
     # sixteen round trips, a third of a portal page.
     provision.full_clean(
-        exclude=["subscriber", "contractor", "work_order", "approval", "caused_by"], validate_constraints=False
+        exclude=["subscriber", "contractor", "work_order", "approval", "consent", "caused_by"],
+        validate_constraints=False,
     )
     provision.save()
     return provision

@@ -22,6 +22,7 @@ from privacy.pdf import render_pdf
 from privacy.selectors.incidents import incidents_visible_to
 from privacy.services.access_log import access_log_record
 from privacy.services.incidents import (
+    incident_mark_notices_impossible,
     incident_mark_notices_sent,
     incident_record,
     incident_set_status,
@@ -128,6 +129,7 @@ class IncidentDetailView(StaffPermissionMixin, IncidentObjectMixin, DetailView):
         may_change = self.request.user.has_perm("privacy.change_incident")
         return super().get_context_data(
             can_change=may_change and incident.is_open,
+            notice_gaps=incident.notice_gaps() if incident.is_open else [],
             can_mark_notices=may_change and incident.is_open and bool(affected),
             can_print_notices=may_change and bool(affected),
             config=config,
@@ -176,12 +178,29 @@ class IncidentNoticesSentView(StaffPermissionMixin, IncidentObjectMixin, View):
         incident = self.get_incident()
         form = NoticesSentForm(request.POST, incident=incident)
         if form.is_valid():
+            data = form.cleaned_data
             try:
-                n = incident_mark_notices_sent(incident=incident, user=request.user, **form.cleaned_data)
+                if data["outcome"] == NoticesSentForm.SENT:
+                    n = incident_mark_notices_sent(
+                        incident=incident,
+                        user=request.user,
+                        subscriber_ids=data["subscriber_ids"],
+                        sent_on=data["sent_on"],
+                        method=data["method"],
+                    )
+                    done = _("Recorded %(n)d notices as sent.")
+                else:
+                    n = incident_mark_notices_impossible(
+                        incident=incident,
+                        user=request.user,
+                        subscriber_ids=data["subscriber_ids"],
+                        reason=data["reason"],
+                    )
+                    done = _("Recorded %(n)d people as impossible to notify: publish the incident.")
             except ValidationError as error:
                 add_service_error(form, error)
             else:
-                messages.success(request, _("Recorded %(n)d notices as sent.") % {"n": n})
+                messages.success(request, done % {"n": n})
                 return redirect("privacy:incident_detail", pk=pk)
         return _rerender(request, pk, notices_form=form)
 

@@ -140,6 +140,7 @@ class ProvisionRecordView(StaffPermissionMixin, FormView):
                     user=self.request.user,
                     work_order=order,
                     recipient_name=data["recipient_name"],
+                    consent=data["consent"],
                     note=data["note"],
                 )
                 messages.success(self.request, _("Recorded the provision."))

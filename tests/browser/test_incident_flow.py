@@ -61,3 +61,53 @@ def test_an_officer_records_an_incident_for_three_subscribers_and_prints_their_l
     expect(rows).to_have_count(3)
     for i in range(3):
         expect(rows.nth(i)).to_contain_text("郵送")
+
+
+def test_an_incident_closes_only_once_each_person_is_told_or_published_for(page: Page, officer):
+    from django.utils import timezone
+
+    from privacy.models import Incident
+    from privacy.services.incidents import incident_record
+
+    # Given an incident naming two subscribers, neither told yet
+    told, unreachable = SubscriberFactory.create(family_name="通知"), SubscriberFactory.create(family_name="不明")
+    incident = incident_record(
+        user=officer,
+        subscribers=[told, unreachable],
+        discovered_at=timezone.now(),
+        discovered_by="職員",
+        description="名簿の誤送付",
+        items=["name"],
+    )
+    log_in(page, officer.username, PASSWORD)
+    page.goto(f"/incidents/{incident.pk}/")
+
+    # Then the page says what closing still needs, and closing now is refused with the reason
+    expect(page.get_by_role("note").filter(has_text="事案を終了する前に")).to_contain_text("2人")
+    status = page.get_by_role("form", name="状態の変更")
+    status.get_by_label("変更後の状態").select_option(label="完了")
+    status.get_by_label("備考").fill("対応完了")
+    status.get_by_role("button", name="保存").click()
+    expect(page.get_by_role("alert")).to_contain_text("2人")
+
+    # When the officer records one notice as sent and the other person as impossible to notify
+    rows = page.get_by_role("table", name="対象の加入者と本人への通知（11(1)①）")
+    rows.get_by_role("checkbox", name=unreachable.number).uncheck()
+    page.get_by_role("button", name="チェックした通知を送付済みにする").click()
+    expect(page.get_by_role("status")).to_contain_text("1件")
+    rows.get_by_role("checkbox", name=unreachable.number).check()
+    field(page, "通知できない理由").fill("宛先不明で返送")
+    page.get_by_role("button", name="チェックした人を通知不能として記録する").click()
+
+    # Then publication is what remains; once recorded on the edit page, the incident closes
+    expect(page.get_by_role("note").filter(has_text="事案を終了する前に")).to_contain_text("公表")
+    page.get_by_role("link", name="編集").click()
+    field(page, "公表日").fill(timezone.localdate().isoformat())
+    field(page, "公表の方法・場所").fill("市ウェブサイト")
+    page.get_by_role("button", name="保存").click()
+    status = page.get_by_role("form", name="状態の変更")
+    status.get_by_label("変更後の状態").select_option(label="完了")
+    status.get_by_label("備考").fill("対応完了")
+    status.get_by_role("button", name="保存").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("完了")
+    assert Incident.objects.get().status == "closed"

@@ -93,3 +93,47 @@ def test_a_decided_stop_request_takes_the_subscriber_out_of_the_contractors_port
     response = portal.goto(f"/portal/work-orders/{order.pk}/")
     assert response is not None and response.status == 404
     expect(portal.locator("main")).not_to_contain_text("停止 希望")
+
+
+def test_a_decided_suspension_of_use_stops_the_portal_and_the_work_sheet_and_shows_on_the_staff_pages(
+    browser: Browser, live_server, clerk, officer
+):
+    from privacy.services import requests as svc
+
+    # Given a subscriber with a live work order, and their request for a suspension of use, under review
+    subscriber = SubscriberFactory.create(family_name="利用", given_name="停止")
+    order = WorkOrderFactory.create(subscriber=subscriber, items=["number", "name", "address"])
+    company = contractor_user(order.contractor, "denko")
+    request = svc.request_receive(
+        subscriber=subscriber,
+        kind="suspension",
+        received_on=order.access_from,
+        channel="counter",
+        details="利用を停止してほしい",
+        user=clerk,
+    )
+    svc.request_verify_identity(request=request, method="drivers_licence", user=clerk)
+    svc.request_start_review(request=request, user=clerk)
+    portal = logged_in_page(browser, live_server, company.username)
+    expect(portal.get_by_role("link", name=order.number)).to_be_visible()
+
+    # When the officer decides it in full on the request page
+    desk = logged_in_page(browser, live_server, officer.username)
+    desk.goto(f"/requests/{request.pk}/")
+    decide = action_form(desk, "決定（個人情報保護責任者）")
+    decide.get_by_label("全部").check()
+    decide.get_by_role("button", name="保存").click()
+    expect(desk.get_by_role("status")).to_be_visible()
+
+    # Then the contractor's portal no longer lists or opens the work order
+    portal.reload()
+    expect(portal.get_by_role("link", name=order.number)).to_have_count(0)
+    response = portal.goto(f"/portal/work-orders/{order.pk}/")
+    assert response is not None and response.status == 404
+
+    # and the clerk's work-order page says use is suspended, and printing the sheet is refused, with the reason
+    counter = logged_in_page(browser, live_server, clerk.username)
+    counter.goto(f"/work-orders/{order.pk}/")
+    expect(counter.get_by_role("note").filter(has_text="利用及び提供を停止")).to_be_visible()
+    counter.get_by_role("button", name="作業票の印刷（紙による提供）").click()
+    expect(counter.get_by_role("status")).to_contain_text("利用停止中")

@@ -13,6 +13,7 @@ from privacy import events
 from privacy.models import IncidentEvent, RequestEvent
 from privacy.services import requests as svc
 from privacy.services.incidents import (
+    incident_mark_notices_impossible,
     incident_mark_notices_sent,
     incident_record,
     incident_set_status,
@@ -70,10 +71,21 @@ def an_incident_the_whole_way(officer):
         items=["name"],
         sensitive_data=True,
     )
-    incident_update(incident=incident, user=officer, add_subscribers=[SubscriberFactory.create()], cause="確認漏れ")
+    unreachable = SubscriberFactory.create()
+    incident_update(
+        incident=incident,
+        user=officer,
+        add_subscribers=[SubscriberFactory.create(), unreachable],
+        cause="確認漏れ",
+        published_on=timezone.localdate(),
+        published_where="市ウェブサイト",
+    )
+    incident_mark_notices_impossible(
+        incident=incident, subscriber_ids=[unreachable.pk], reason="住所不明", user=officer
+    )
     incident_mark_notices_sent(
         incident=incident,
-        subscriber_ids=incident.affected.values_list("subscriber_id", flat=True),
+        subscriber_ids=incident.affected.exclude(subscriber=unreachable).values_list("subscriber_id", flat=True),
         sent_on=timezone.localdate(),
         method="mail",
         user=officer,
@@ -147,6 +159,7 @@ def test_event_details_are_sentences_in_the_readers_language_made_from_stored_co
     # The row holds codes, never a sentence
     assert replied.parameters["method"] == "mail" and replied.parameters["in_time"] is True
     assert notices.parameters == {"count": 2, "method": "mail", "sent_on": timezone.localdate().isoformat()}
+    assert incident.events.get(kind="notices_impossible").parameters == {"count": 1}
     with translation.override("ja"):
         assert events.describe(replied) == f"{timezone.localdate().isoformat()} 郵送（期限内）"
         assert events.describe(notices).startswith("通知2件（郵送")

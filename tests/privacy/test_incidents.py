@@ -12,12 +12,29 @@ from django.utils import timezone
 
 from privacy.deadlines import due_date
 from privacy.models import Incident, IncidentEvent, IncidentSettings, IncidentSubscriber
-from privacy.services.incidents import incident_mark_notices_sent, incident_record, incident_set_status
+from privacy.services.incidents import (
+    incident_mark_notices_impossible,
+    incident_mark_notices_sent,
+    incident_record,
+    incident_set_status,
+    incident_update,
+)
 from tests.factories import SubscriberFactory
 from tests.pdf import assert_japanese_font_embedded, needs_poppler, pdf_text
 
 pytestmark = pytest.mark.django_db
 DISCOVERED = timezone.make_aware(datetime(2026, 11, 2, 10, 0))
+
+
+def notify_everyone(incident, officer, on=None):
+    """The notices to every affected person went out by mail (§11(1)①), as closing asks."""
+    incident_mark_notices_sent(
+        incident=incident,
+        subscriber_ids=incident.affected.values_list("subscriber_id", flat=True),
+        sent_on=on or incident.discovered_on,
+        method="mail",
+        user=officer,
+    )
 
 
 def record(officer, subscribers=(), **fields):
@@ -101,6 +118,7 @@ def test_the_status_map_and_its_audit_rows(officer):
         incident_set_status(incident=reportable, status="closed", user=officer, note="終了")
     with pytest.raises(ValidationError):  # nor the final report before the preliminary one
         incident_set_status(incident=reportable, status="final_reported", user=officer)
+    notify_everyone(reportable, officer)
     for status in ["preliminary_reported", "final_reported", "closed"]:
         incident_set_status(incident=reportable, status=status, user=officer, note="報告済み")
     moves = list(
@@ -130,6 +148,31 @@ def test_pasted_numbers_must_all_be_known_and_nothing_is_saved_otherwise(client,
     assert response.status_code == 200 and not Incident.objects.exists()
     assert "99999999" in str(response.context["form"].errors["subscriber_numbers"])
     assert "誤送付" in response.content.decode()
+
+
+@pytest.mark.parametrize("typed", ["0001-01-01T00:00", "9999-12-31T23:59", "1899-12-31T10:00"])
+def test_a_date_outside_the_plausible_range_is_refused_in_japanese_and_the_register_stays_readable(
+    client, officer, typed
+):
+    # Given an officer typing an impossible discovery date
+    client.force_login(officer)
+    response = client.post(
+        reverse("privacy:incident_create"),
+        {
+            "discovered_at": typed,
+            "discovered_by": "職員",
+            "description": "誤送付",
+            "items": ["name"],
+            "other_people_count": 0,
+        },
+    )
+    # Then the form says which dates are allowed, keeps what was typed, and saves nothing
+    assert response.status_code == 200 and not Incident.objects.exists()
+    assert "1900年1月1日から" in str(response.context["form"].errors["discovered_at"])
+    assert "誤送付" in response.content.decode()
+    # and the register, the dashboard and the digest still answer
+    assert client.get(reverse("privacy:incident_list")).status_code == 200
+    assert client.get(reverse("privacy:dashboard")).status_code == 200
 
 
 def test_a_clerk_cannot_open_the_register(client, clerk):
@@ -228,6 +271,7 @@ def test_an_open_incident_holds_the_affected_subscribers_records(officer):
     )
     incident = record(officer, [old])
     assert disposal_dry_run(date(2031, 6, 1))["terminated_subscriber"] == 0
+    notify_everyone(incident, officer)
     incident_set_status(incident=incident, status="closed", user=officer, note="本人への通知完了")
     assert disposal_dry_run(date(2031, 6, 1))["terminated_subscriber"] == 1
 
@@ -255,6 +299,7 @@ def test_a_closed_incident_file_goes_after_its_period_and_an_open_one_stays(offi
     from privacy.services import retention
 
     closed = record(officer, [SubscriberFactory.create()])
+    notify_everyone(closed, officer)
     incident_set_status(incident=closed, status="closed", user=officer, note="通知完了", on=date(2026, 11, 10))
     still_open = record(officer, [SubscriberFactory.create()])
 
@@ -318,6 +363,13 @@ def test_notices_already_sent_stay_as_recorded_and_dates_are_checked(officer):
 def test_a_closed_incident_page_offers_no_changes_and_a_clerks_dashboard_no_incidents(client, clerk, officer):
     # Given a closed incident with an affected subscriber not yet notified
     incident = record(officer, [SubscriberFactory.create()], discovered_at=timezone.now())
+    incident_mark_notices_impossible(
+        incident=incident,
+        subscriber_ids=incident.affected.values_list("subscriber_id", flat=True),
+        reason="住所不明",
+        user=officer,
+    )
+    incident_update(incident=incident, user=officer, published_on=timezone.localdate(), published_where="掲示板")
     incident_set_status(incident=incident, status="closed", user=officer, note="軽微")
     client.force_login(officer)
     # Then its page offers neither editing nor recording notices (the services would refuse both)
@@ -329,3 +381,42 @@ def test_a_closed_incident_page_offers_no_changes_and_a_clerks_dashboard_no_inci
     dashboard = client.get(reverse("privacy:dashboard"))
     assert not dashboard.context["shows_incidents"] and dashboard.context["incident_rows"] == []
     assert 'id="incident-deadlines"' not in dashboard.content.decode()
+
+
+def test_closing_asks_for_a_notice_to_each_person_or_the_exemption_and_publication_where_one_cannot_reach(officer):
+    # Given an incident with three affected subscribers and two people outside the registry
+    people = [SubscriberFactory.create() for _ in range(3)]
+    incident = record(officer, people, other_people_count=2)
+    close = lambda: incident_set_status(incident=incident, status="closed", user=officer, note="対応完了")  # noqa: E731
+
+    # When nobody has been told, closing is refused, saying how many are missing
+    with pytest.raises(ValidationError) as refused:
+        close()
+    assert "3" in " ".join(refused.value.messages)
+
+    # When two are told and one cannot be reached, the people outside the registry and the unreachable one
+    # still need the publication
+    incident_mark_notices_sent(
+        incident=incident,
+        subscriber_ids=[p.pk for p in people[:2]],
+        sent_on=DISCOVERED.date(),
+        method="mail",
+        user=officer,
+    )
+    incident_mark_notices_impossible(
+        incident=incident, subscriber_ids=[people[2].pk], reason="宛先不明で返送", user=officer
+    )
+    with pytest.raises(ValidationError) as refused:
+        close()
+    assert len(refused.value.messages) == 1 and "公表" in refused.value.messages[0]
+
+    # Then once it is published, it closes
+    incident_update(incident=incident, user=officer, published_on=DISCOVERED.date(), published_where="市ウェブサイト")
+    assert close().status == "closed"
+
+
+def test_the_section_11_2_exemption_lets_an_incident_close_without_notices(officer):
+    incident = record(
+        officer, [SubscriberFactory.create()], exempt_from_notice=True, exemption_reason="開示条例第10条に該当"
+    )
+    assert incident_set_status(incident=incident, status="closed", user=officer, note="免除").status == "closed"

@@ -293,3 +293,90 @@ def test_live_means_the_same_to_the_gate_and_to_the_portal_list(status, from_day
     )
     order.refresh_from_db()
     assert order.is_live(today) == WorkOrder.objects.live(today).filter(pk=order.pk).exists()
+
+
+# --- §3(1): provision with consent --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def consented(order):
+    """A consent in force of the order's subscriber to a purpose the declaration does not state."""
+    from privacy.models import Purpose
+    from privacy.services.purposes import consent_record
+
+    purpose = Purpose.objects.create(
+        code="welfare",
+        title="見守り連携",
+        description="社会福祉協議会による見守り",
+        items=["name", "address", "phone"],
+        since=TODAY() - timedelta(days=30),
+    )
+    return consent_record(
+        subscriber=order.subscriber,
+        purpose=purpose,
+        user_told="三沢市社会福祉協議会",
+        use_told="見守り訪問",
+        method="paper",
+        given_on=TODAY(),
+        user=order._user,
+    )
+
+
+def _with_consent(order, given, **overrides):
+    kwargs = dict(
+        subscriber=order.subscriber,
+        items=["name", "address"],
+        method="paper",
+        basis="consent",
+        purpose="見守り",
+        user=order._user,
+        recipient_name="三沢市社会福祉協議会",
+        consent=given,
+    )
+    return provision_record(**{**kwargs, **overrides})
+
+
+def test_a_provision_with_consent_names_the_consent_it_relied_on(order, consented):
+    provision = _with_consent(order, consented)
+    assert provision.consent == consented and provision.basis == "consent"
+
+
+def _withdraw(consent):
+    from privacy.services.purposes import consent_withdraw
+
+    consent_withdraw(consent=consent, withdrawn_on=TODAY(), user=consent.recorded_by)
+    consent.refresh_from_db()
+    return {}
+
+
+@pytest.mark.parametrize(
+    ("arrange", "code"),
+    [
+        (lambda order, consent: {"consent": None}, "no_consent"),
+        (lambda order, consent: {"subscriber": SubscriberFactory.create()}, "no_consent"),
+        (lambda order, consent: _withdraw(consent), "no_consent"),
+        (lambda order, consent: {"recipient_name": "別の団体"}, "consent_mismatch"),
+        (lambda order, consent: {"items": ["name", "birth_date"]}, "consent_mismatch"),
+    ],
+    ids=["no consent", "another subscriber's", "withdrawn", "another recipient", "items beyond the purpose"],
+)
+def test_consent_that_does_not_cover_the_provision_is_refused_and_nothing_is_written(order, consented, arrange, code):
+    overrides = arrange(order, consented)
+    with pytest.raises(ProvisionRefused) as refused:
+        _with_consent(order, consented, **overrides)
+    assert refused.value.code == code and not Provision.objects.exists()
+
+
+@pytest.mark.postgres
+def test_the_database_refuses_a_consented_provision_that_names_no_consent(order):
+    with pytest.raises(DatabaseError, match="provision_consent_named"), transaction.atomic():
+        Provision.objects.create(
+            subscriber=order.subscriber,
+            subscriber_number=order.subscriber.number,
+            recipient_name="某社",
+            items=["name"],
+            method="paper",
+            basis="consent",
+            purpose="x",
+            caused_by=order._user,
+        )

@@ -316,6 +316,68 @@ def test_suspension_of_use_flags_the_subscriber(clerk, officer):
     )
 
 
+def test_a_decided_suspension_stops_every_use_and_provision_but_approved_exceptions(client, clerk, officer):
+    from privacy.models import ExceptionalProvision
+    from privacy.selectors.work_orders import work_orders_visible_to
+    from privacy.services.exceptional import exceptional_provision_decide, exceptional_provision_request
+    from privacy.services.work_orders import work_order_create
+
+    # Given a subscriber with a live work order, whose suspension of use is decided in full
+    order = WorkOrderFactory.create()
+    subscriber, company = order.subscriber, contractor_user(order.contractor, "denko")
+    request = to_review(receive(clerk, subscriber, kind="suspension"), clerk)
+    svc.request_decide(request=request, decision="full", reasons="", user=officer)
+    subscriber.refresh_from_db()
+
+    # Then the gate refuses the contractor and any consented recipient, the portal hides the work order,
+    # and no new work order can be made
+    for method, extra in [("server_access", {"work_order": order}), ("paper", {"work_order": order})]:
+        with pytest.raises(ProvisionRefused) as refused:
+            provision_record(
+                subscriber=subscriber,
+                items=["name"],
+                method=method,
+                basis="contracted_work",
+                purpose="修理",
+                user=clerk,
+                **extra,
+            )
+        assert refused.value.code == "use_suspended"
+    assert not work_orders_visible_to(company).filter(pk=order.pk).exists()
+    with pytest.raises(ValidationError):
+        work_order_create(
+            subscriber=subscriber,
+            contractor=order.contractor,
+            kind=order.kind,
+            scheduled_on=TODAY(),
+            access_from=TODAY(),
+            access_until=TODAY(),
+            user=clerk,
+        )
+    # but an exception an officer approves (§3(3)–(6)) is still provided, and recorded
+    exception = exceptional_provision_request(
+        subscriber=subscriber,
+        recipient_name="三沢警察署",
+        items=["name", "address"],
+        method="paper",
+        basis="law",
+        purpose="捜査関係事項照会",
+        reason="刑事訴訟法197条2項",
+        user=clerk,
+    )
+    assert exceptional_provision_decide(request=exception, approve=True, user=officer, note="照会書を確認")
+    assert ExceptionalProvision.objects.get().status == "provided"
+
+    # and the staff still open the record to handle the subscriber's requests, with the suspension shown
+    client.force_login(clerk)
+    for url in (
+        reverse("subscribers:detail", args=[subscriber.pk]),
+        reverse("privacy:work_order_detail", args=[order.pk]),
+    ):
+        page = client.get(url)
+        assert page.status_code == 200 and "個人情報の利用及び提供を停止しています" in page.content.decode()
+
+
 def test_erasure_erases_the_personal_data_and_its_history_but_keeps_the_number(clerk, officer):
     subscriber = SubscriberFactory.create(
         family_name="消之",

@@ -303,6 +303,38 @@ def test_a_provision_made_outside_the_system_is_recorded_through_the_gate(clerk_
     )
 
 
+def test_a_provision_with_consent_is_recorded_only_by_choosing_the_consent(clerk_client, clerk):
+    from privacy.models import Purpose
+    from privacy.services.purposes import consent_record
+
+    # Given a subscriber who consented to a welfare association receiving their name and address
+    subscriber = SubscriberFactory.create()
+    purpose = Purpose.objects.create(
+        code="welfare", title="見守り連携", description="見守り", items=["name", "address"], since=TODAY()
+    )
+    consent = consent_record(
+        subscriber=subscriber,
+        purpose=purpose,
+        user_told="三沢市社会福祉協議会",
+        use_told="見守り訪問",
+        method="paper",
+        given_on=TODAY(),
+        user=clerk,
+    )
+    url = reverse("privacy:provision_record", args=[subscriber.pk])
+    form = {"items": ["name", "address"], "method": "paper", "basis": "consent", "purpose": "見守り訪問"}
+
+    # When the clerk records the hand-over without choosing a consent, it is refused in Japanese
+    response = clerk_client.post(url, form)
+    assert response.status_code == 200 and not Provision.objects.exists()
+    assert JAPANESE.search(str(response.context["form"].errors["consent"]))
+
+    # When the consent is chosen, the provision is recorded to whom the subscriber was told, naming the consent
+    assert clerk_client.post(url, {**form, "consent": consent.pk}).status_code == 302
+    provision = Provision.objects.get()
+    assert (provision.consent, provision.recipient_name) == (consent, "三沢市社会福祉協議会")
+
+
 def test_the_gate_refusal_is_shown_and_nothing_recorded(clerk_client, clerk):
     # Given the subscriber stopped provision to contractors
     order = WorkOrderFactory.create()
@@ -436,4 +468,4 @@ def test_the_provision_log_export_writes_every_cell_as_text_and_is_not_cached(cl
     response = clerk_client.get(reverse("privacy:provision_export"))
     # Then the cell is text, and the file is not kept by the browser
     body = response.content.decode("utf-8-sig")
-    assert "'=HYPERLINK" in body and response["Cache-Control"] == "no-store"
+    assert "'=HYPERLINK" in body and "no-store" in response["Cache-Control"]
