@@ -13,6 +13,18 @@ class Role(models.TextChoices):
 
 STAFF_ROLES = (Role.CLERK, Role.OFFICER, Role.AUDITOR)
 
+# The responsible officer's duties (§4(1), §6(4), ■33): deciding, approving, keeping the incident register. Only an
+# active account in the officer role holds them — a superuser configures the system and decides nothing.
+OFFICER_DUTIES = frozenset(
+    {
+        "privacy.decide_subjectrequest",
+        "privacy.approve_exceptionalprovision",
+        "privacy.approve_disposalrun",
+        "privacy.add_incident",
+        "privacy.change_incident",
+    }
+)
+
 
 def grant_permissions(apps, role_permissions: dict[str, list[str]]) -> None:
     """Create the groups and add ``app_label.codename`` permissions to them (used by migrations)."""

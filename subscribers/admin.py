@@ -1,22 +1,29 @@
 from django.contrib import admin
+from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from privacy.admin.base import SubscriberViewsLoggedAdmin
 from privacy.models import AccessLog
 from privacy.services.access_log import access_log_record
 
 from .models import NumberSequence, Subscriber, SubscriberService
-from .services import subscriber_next_numbers
+from .services import subscriber_create, subscriber_update
 
 
 class SubscriberServiceInline(admin.TabularInline):
+    """Shown for the record; services change with the registry's own edit (the staff pages)."""
+
     model = SubscriberService
     extra = 0
     can_delete = False
-    fields = ["service", "started_on", "ended_on"]
+    fields = readonly_fields = ("service", "started_on", "ended_on")
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Subscriber)
-class SubscriberAdmin(SimpleHistoryAdmin):
+class SubscriberAdmin(SubscriberViewsLoggedAdmin, SimpleHistoryAdmin):
     list_display = [
         "number",
         "family_name",
@@ -50,28 +57,46 @@ class SubscriberAdmin(SimpleHistoryAdmin):
         # Records leave only through the retention process, which also clears their history.
         return False
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        self._log(request, object_id, AccessLog.Action.VIEW)
-        return super().change_view(request, object_id, form_url, extra_context)
+    def has_change_permission(self, request, obj=None):
+        # A terminated or erased record is kept as it was, here as in the staff pages.
+        if obj is not None and not (obj.accepts_changes and obj.holds_personal_data):
+            return False
+        return super().has_change_permission(request, obj)
 
-    def history_view(self, request, object_id, extra_context=None):
-        self._log(request, object_id, AccessLog.Action.HISTORY)
-        return super().history_view(request, object_id, extra_context)
+    def subscribers_shown(self, obj):
+        return [obj]
 
-    def _log(self, request, object_id, action):
-        key = str(object_id)
-        subscriber = self.get_queryset(request).filter(pk=key).first() if key.isascii() and key.isdigit() else None
-        if subscriber is not None and request.method == "GET":
-            access_log_record(user=request.user, subscribers=[subscriber], action=action, path=request.path)
+    def changelist_view(self, request, extra_context=None):
+        """The list shows names, readings and addresses: each subscriber on the page is logged as listed."""
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if changelist is not None and request.method == "GET":
+            access_log_record(
+                user=request.user,
+                subscribers=changelist.result_list,
+                action=AccessLog.Action.LISTED,
+                path=request.get_full_path(),
+                detail={"admin": "subscribers.subscriber"},
+            )
+        return response
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.number = subscriber_next_numbers()[0]
-        super().save_model(request, obj, form, change)
+        """Through the registry's services, as the staff pages: numbering, normalisation, history."""
+        if change:
+            fields = {name: form.cleaned_data[name] for name in form.changed_data}
+            saved = subscriber_update(
+                subscriber=obj, user=request.user, change_reason=_("Edited in the administration"), **fields
+            )
+        else:
+            saved = subscriber_create(user=request.user, **form.cleaned_data)
+        obj.pk, obj.number = saved.pk, saved.number
+        obj.refresh_from_db()
 
 
 @admin.register(SubscriberService)
-class SubscriberServiceAdmin(SimpleHistoryAdmin):
+class SubscriberServiceAdmin(SubscriberViewsLoggedAdmin, SimpleHistoryAdmin):
+    """Read-only: services change with the registry's own edit."""
+
     list_display = ["subscriber", "service", "started_on", "ended_on"]
     list_filter = ["service", "ended_on"]
     search_fields = ["subscriber__number"]
@@ -79,6 +104,12 @@ class SubscriberServiceAdmin(SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(subscriber__in=Subscriber.objects.visible_to(request.user))
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -111,6 +111,15 @@ class SubscriberListView(StaffPermissionMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(query=self.query, status=self.status, statuses=Subscriber.Status.choices)
+        # A result row shows name, reading, address and phone: each subscriber on the page is logged as listed
+        # (one row each, so a subscriber's log shows every list they appeared in).
+        access_log_record(
+            user=self.request.user,
+            subscribers=context["subscribers"],
+            action=AccessLog.Action.LISTED,
+            path=self.request.get_full_path(),
+            detail={"query": self.query[:100], "status": self.status},
+        )
         return context
 
 

@@ -4,8 +4,9 @@ import logging
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from privacy.models import AccessLog
+from privacy.models import AccessLog, Provision
 from subscribers.models import Subscriber
 from tests.factories import SubscriberFactory
 
@@ -147,3 +148,85 @@ def test_odd_but_well_formed_input_is_answered_not_a_500(client, clerk, officer,
     client.force_login({"clerk": clerk, "officer": officer}[user])
     args = [SubscriberFactory.create().pk if a == "subscriber" else a for a in args]
     assert client.get(reverse(name, args=args), query).status_code == 200
+
+
+# --- the superuser configures; the officer decides (issue 13 item 6) ---------------------------------------
+
+
+def test_a_superuser_without_the_officer_role_decides_and_approves_nothing(admin_user, clerk, officer):
+    from django.core.exceptions import PermissionDenied
+
+    from privacy.services import requests as svc
+    from privacy.services.exceptional import exceptional_provision_decide, exceptional_provision_request
+    from privacy.services.incidents import incident_record
+    from tests.factories import SubscriberFactory
+
+    # Given a request under review and an exceptional provision awaiting approval
+    subscriber = SubscriberFactory.create()
+    request = svc.request_receive(
+        subscriber=subscriber,
+        kind="disclosure",
+        received_on=timezone.localdate(),
+        channel="counter",
+        details="開示",
+        user=clerk,
+    )
+    svc.request_verify_identity(request=request, method="drivers_licence", user=clerk)
+    svc.request_start_review(request=request, user=clerk)
+    exception = exceptional_provision_request(
+        subscriber=subscriber,
+        recipient_name="三沢警察署",
+        items=["name"],
+        method="paper",
+        basis="law",
+        purpose="照会",
+        reason="法令",
+        user=clerk,
+    )
+    # Then the superuser decides neither, records no incident, and holds none of the officer's duties
+    with pytest.raises(PermissionDenied):
+        svc.request_decide(request=request, decision="full", reasons="", user=admin_user)
+    with pytest.raises(PermissionDenied):
+        exceptional_provision_decide(request=exception, approve=True, user=admin_user, note="承認")
+    with pytest.raises(PermissionDenied):
+        incident_record(user=admin_user, discovered_at=timezone.now(), discovered_by="x", description="x")
+    assert not admin_user.has_perm("privacy.decide_subjectrequest") and officer.has_perm(
+        "privacy.decide_subjectrequest"
+    )
+    assert not Provision.objects.exists()
+
+
+def test_in_admin_a_stop_is_read_only_and_a_terminated_record_cannot_be_edited(client, admin_user, clerk):
+    from privacy.models import ProvisionStop
+    from tests.factories import SubscriberFactory
+
+    # Given a stop of provision and a terminated subscriber
+    stop = ProvisionStop.objects.create(
+        subscriber=SubscriberFactory.create(), scope="contractors", reason="本人の請求", recorded_by=clerk
+    )
+    terminated = SubscriberFactory.create(status="terminated", terminated_on=timezone.localdate())
+    client.force_login(admin_user)
+    # When the superuser tries to delete the stop or change the terminated record
+    client.post(reverse("admin:privacy_provisionstop_delete", args=[stop.pk]), {"post": "yes"})
+    client.post(reverse("admin:privacy_provisionstop_change", args=[stop.pk]), {"reason": "消した"})
+    client.post(reverse("admin:subscribers_subscriber_change", args=[terminated.pk]), {"family_name": "改変"})
+    # Then nothing changed
+    stop.refresh_from_db()
+    terminated.refresh_from_db()
+    assert stop.reason == "本人の請求" and terminated.family_name != "改変"
+
+
+def test_an_admin_edit_of_a_subscriber_goes_through_the_registrys_service(client, admin_user):
+    from tests.factories import SubscriberFactory
+
+    subscriber = SubscriberFactory.create(family_name="山田", family_name_kana="ヤマダ")
+    client.force_login(admin_user)
+    page = client.get(reverse("admin:subscribers_subscriber_change", args=[subscriber.pk]))
+    form = {k: v for k, v in page.context["adminform"].form.initial.items() if v is not None}
+    form.update({"family_name_kana": "やまだ", "_save": "保存"})
+    for prefix in ("services",):
+        form.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
+    client.post(reverse("admin:subscribers_subscriber_change", args=[subscriber.pk]), form)
+    subscriber.refresh_from_db()
+    record = subscriber.history.first()
+    assert record.history_user == admin_user and record.history_change_reason == "管理画面で編集"

@@ -198,6 +198,37 @@ def test_repeated_failed_logins_lock_the_account(client, clerk):
 
 
 @pytest.mark.django_db
+def test_failed_logins_from_one_address_behind_the_proxy_lock_out_nobody_elsewhere(client, clerk, settings):
+    from django.core.cache import cache
+
+    from tests.factories import PASSWORD
+
+    # Given the office's TLS proxy in front: every request reaches gunicorn from 127.0.0.1
+    settings.TRUSTED_PROXY_COUNT = 1
+    cache.clear()
+    attacker = {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "203.0.113.9"}
+    office = {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "198.51.100.20"}
+    login = reverse("login")
+    # When someone elsewhere fails the clerk's password until locked out
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(login, {"username": clerk.username, "password": "wrong"}, **attacker)
+    assert client.post(login, {"username": clerk.username, "password": PASSWORD}, **attacker).status_code == 429
+    # Then the clerk at the office still signs in
+    response = client.post(login, {"username": clerk.username, "password": PASSWORD}, **office)
+    assert response.status_code == 302
+
+
+def test_the_client_address_is_read_from_the_right_behind_the_trusted_proxies(rf, settings):
+    from mctv.client_ip import client_ip
+
+    request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="6.6.6.6, 198.51.100.20, 10.0.0.1")
+    settings.TRUSTED_PROXY_COUNT = 0
+    assert client_ip(request) == "10.0.0.2"  # no proxy trusted: what the client claims is ignored
+    settings.TRUSTED_PROXY_COUNT = 2
+    assert client_ip(request) == "198.51.100.20"  # not the forged entry on the left
+
+
+@pytest.mark.django_db
 def test_correct_password_logs_in_and_lands_on_the_deadline_dashboard(client, clerk):
     response = client.post(reverse("login"), {"username": "clerk", "password": PASSWORD}, follow=True)
     assert response.redirect_chain[-1][0] == reverse("privacy:dashboard")

@@ -119,7 +119,11 @@ CSRF_COOKIE_HTTPONLY = True
 # Lockout after repeated failed logins (django-axes).
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=30))
+# A lockout holds one user name at one client address: failures from elsewhere lock out nobody else. The client
+# address is read behind TRUSTED_PROXY_COUNT proxies (mctv/client_ip.py); REMOTE_ADDR alone would be the proxy's.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "mctv.client_ip.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 

@@ -6,7 +6,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from privacy.models import ConfidentialityAgreement, Contractor, WorkKind, WorkOrder
 from privacy.selectors.work_orders import work_orders_visible_to
 
-from .base import ItemsAdminForm
+from .base import ItemsAdminForm, SubscriberViewsLoggedAdmin
 
 
 class AgreementAdminForm(ItemsAdminForm):
@@ -54,7 +54,7 @@ class WorkKindAdmin(admin.ModelAdmin):
 
 
 @admin.register(WorkOrder)
-class WorkOrderAdmin(SimpleHistoryAdmin):
+class WorkOrderAdmin(SubscriberViewsLoggedAdmin, SimpleHistoryAdmin):
     """Read-only here: work orders are created and closed through the staff pages, which check the scope."""
 
     list_display = ["number", "subscriber", "contractor", "kind", "scheduled_on", "access_until", "status"]

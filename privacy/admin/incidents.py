@@ -6,7 +6,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from privacy.models import Incident, IncidentSettings, IncidentSubscriber
 from privacy.selectors.incidents import incidents_visible_to
 
-from .base import ReadOnlyAdmin
+from .base import ReadOnlyAdmin, SubscriberViewsLoggedAdmin
 
 
 @admin.register(IncidentSettings)
@@ -42,7 +42,7 @@ class IncidentSubscriberInline(admin.TabularInline):
 
 
 @admin.register(Incident)
-class IncidentAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
+class IncidentAdmin(SubscriberViewsLoggedAdmin, SimpleHistoryAdmin, ReadOnlyAdmin):
     """Recorded and moved by officers in the staff pages (transition map); shown here for the record."""
 
     list_display = ["number", "discovered_at", "status", "malicious", "sensitive_data", "financial_risk"]
@@ -52,3 +52,6 @@ class IncidentAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
 
     def get_queryset(self, request):
         return incidents_visible_to(request.user)
+
+    def subscribers_shown(self, obj):
+        return [affected.subscriber for affected in obj.affected.select_related("subscriber")]

@@ -6,11 +6,11 @@ from simple_history.admin import SimpleHistoryAdmin
 from privacy.models import ExceptionalProvision, Provision, ProvisionStop
 from privacy.selectors.provisions import provisions_visible_to
 
-from .base import ReadOnlyAdmin, RecordedByAdmin
+from .base import ReadOnlyAdmin, SubscriberViewsLoggedAdmin
 
 
 @admin.register(Provision)
-class ProvisionAdmin(ReadOnlyAdmin):
+class ProvisionAdmin(SubscriberViewsLoggedAdmin, ReadOnlyAdmin):
     """Read-only: the log is append-only in the database as well."""
 
     list_display = ["at", "subscriber_number", "recipient_name", "method", "basis", "purpose", "caused_by"]
@@ -24,7 +24,7 @@ class ProvisionAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ExceptionalProvision)
-class ExceptionalProvisionAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
+class ExceptionalProvisionAdmin(SubscriberViewsLoggedAdmin, SimpleHistoryAdmin, ReadOnlyAdmin):
     """Decided in the staff pages (officer approval); shown here for the record."""
 
     list_display = ["created_at", "subscriber", "recipient_name", "basis", "status", "requested_by", "decided_by"]
@@ -32,7 +32,9 @@ class ExceptionalProvisionAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
 
 
 @admin.register(ProvisionStop)
-class ProvisionStopAdmin(RecordedByAdmin, SimpleHistoryAdmin):
+class ProvisionStopAdmin(SubscriberViewsLoggedAdmin, SimpleHistoryAdmin, ReadOnlyAdmin):
+    """Set by a decided request, in the staff pages; here for the record (a deleted stop would reopen the portal)."""
+
     list_display = ["subscriber", "scope", "since", "until", "recorded_by"]
     list_filter = ["scope"]
     search_fields = ["subscriber__number"]

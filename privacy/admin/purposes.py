@@ -6,7 +6,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from privacy.models import BulkUse, Consent, PolicyAnnouncement, PolicyVersion, Purpose
 
-from .base import ItemsAdminForm, ReadOnlyAdmin
+from .base import ItemsAdminForm, ReadOnlyAdmin, SubscriberViewsLoggedAdmin
 
 
 class PurposeAdminForm(ItemsAdminForm):
@@ -57,7 +57,7 @@ class PolicyVersionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Consent)
-class ConsentAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
+class ConsentAdmin(SubscriberViewsLoggedAdmin, SimpleHistoryAdmin, ReadOnlyAdmin):
     """Recorded and withdrawn in the staff pages; never overwritten."""
 
     list_display = ["subscriber", "purpose", "given_on", "method", "withdrawn_on"]

@@ -6,7 +6,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from privacy.models import DeadlineDigest, RequestEvent, RequestRule, SubjectRequest
 from privacy.selectors.requests import requests_visible_to
 
-from .base import ReadOnlyAdmin
+from .base import ReadOnlyAdmin, SubscriberViewsLoggedAdmin
 
 
 @admin.register(RequestRule)
@@ -38,7 +38,7 @@ class RequestEventInline(admin.TabularInline):
 
 
 @admin.register(SubjectRequest)
-class SubjectRequestAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
+class SubjectRequestAdmin(SubscriberViewsLoggedAdmin, SimpleHistoryAdmin, ReadOnlyAdmin):
     """Handled in the staff pages (transition map, officer decision); shown here for the record."""
 
     list_display = ["number", "kind", "subscriber", "received_on", "due_on", "status", "decision"]

@@ -5,7 +5,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from privacy.models import DisposalRun, LegalHold, RetentionRule
 
-from .base import ReadOnlyAdmin, RecordedByAdmin
+from .base import ReadOnlyAdmin, RecordedByAdmin, SubscriberViewsLoggedAdmin
 
 
 @admin.register(RetentionRule)
@@ -24,7 +24,7 @@ class RetentionRuleAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(LegalHold)
-class LegalHoldAdmin(RecordedByAdmin, SimpleHistoryAdmin):
+class LegalHoldAdmin(SubscriberViewsLoggedAdmin, RecordedByAdmin, SimpleHistoryAdmin):
     list_display = ["kind", "subscriber", "record_class", "since", "until", "placed_by"]
     list_filter = ["kind", "record_class"]
     raw_id_fields = ["subscriber"]

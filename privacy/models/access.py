@@ -15,6 +15,7 @@ class AccessLog(AppendOnlyModel):
         VIEW = "view", _("Opened the record")
         HISTORY = "history", _("Opened the change history")
         EXPORT = "export", _("Exported")
+        LISTED = "listed", _("Listed in search results")
 
     at = DayTimeField(_("when"), default=timezone.now, db_index=True)
     user = models.ForeignKey(

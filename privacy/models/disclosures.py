@@ -150,7 +150,7 @@ class ProvisionStopQuerySet(models.QuerySet):
 class ProvisionStop(TimeStampedModel):
     """A subscriber's stop of provision in force: the gate refuses while it lasts.
 
-    Set by a decided subject request (a later capability) or by an officer in admin.
+    Set by a decided subject request; read-only in admin.
     """
 
     Scope = ProvisionStopScope

@@ -6,7 +6,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from mctv.db import TimeStampedModel
-from privacy.roles import STAFF_ROLES, Role
+from privacy.roles import OFFICER_DUTIES, STAFF_ROLES, Role
 
 
 class Department(TimeStampedModel):
@@ -58,6 +58,12 @@ class User(AbstractUser):
     def __str__(self):
         full = f"{self.last_name} {self.first_name}".strip()
         return full or self.username
+
+    def has_perm(self, perm: str, obj: models.Model | None = None) -> bool:
+        """As Django's, but an officer's duty needs the officer role: being superuser is not enough."""
+        if perm in OFFICER_DUTIES and not (self.is_active and self.has_role(Role.OFFICER)):
+            return False
+        return super().has_perm(perm, obj)
 
     @cached_property
     def roles(self) -> frozenset[str]:

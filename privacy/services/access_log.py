@@ -1,6 +1,7 @@
 """Writing the staff access log: one row per subscriber whose data a staff user saw or took away."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from privacy.models import AccessLog, User
@@ -13,6 +14,19 @@ class SubscriberRef(Protocol):
     number: str
 
 
+def without_nul(values: dict[str, Any]) -> dict[str, Any]:
+    """What was typed (a search, a filter) goes into JSON, and PostgreSQL's jsonb holds no NUL character."""
+    return {k: v.replace("\x00", "") if isinstance(v, str) else v for k, v in values.items()}
+
+
+@dataclass(frozen=True)
+class Numbered:
+    """A subscriber named by id and number without loading the record (a log row, a record already disposed of)."""
+
+    pk: int
+    number: str
+
+
 def access_log_record(
     *,
     user: User,
@@ -22,13 +36,14 @@ def access_log_record(
     detail: dict[str, Any] | None = None,
 ) -> int:
     """Record that ``user`` did ``action`` to each of ``subscribers``; returns the number of rows written."""
+    detail = without_nul(detail or {})
     rows = [
         AccessLog(
             user=user,
             subscriber_id=subscriber.pk,
             subscriber_number=subscriber.number,
             action=action,
-            path=path[:300],
+            path=path.replace("\x00", "")[:300],
             detail=detail or {},
         )
         for subscriber in subscribers

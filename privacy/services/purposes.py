@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from mctv.db import stamp_history
 from privacy.models import AccessLog, BulkUse, Consent, PolicyVersion, Purpose, User
-from privacy.services.access_log import access_log_record
+from privacy.services.access_log import access_log_record, without_nul
 from subscribers.models import Subscriber
 
 
@@ -87,8 +87,7 @@ def bulk_use_record(
 ) -> BulkUse:
     """One row for the use; when personal data leaves the screen, one access-log row per subscriber too."""
     subscribers = list(subscribers)
-    # Typed filters go into JSON; PostgreSQL's jsonb cannot hold a NUL character.
-    filters = {k: v.replace("\x00", "") if isinstance(v, str) else v for k, v in (filters or {}).items()}
+    filters = without_nul(filters or {})
     use = BulkUse.objects.create(
         user=user,
         purpose=purpose,

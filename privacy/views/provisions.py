@@ -16,7 +16,7 @@ from privacy.data_items import item_labels
 from privacy.forms.provisions import ExceptionalDecisionForm, ProvisionFilterForm, ProvisionRecordForm
 from privacy.models import EXCEPTIONAL_BASES, AccessLog, ExceptionalProvision
 from privacy.selectors.provisions import provisions_visible_to
-from privacy.services.access_log import access_log_record
+from privacy.services.access_log import Numbered, access_log_record
 from privacy.services.exceptional import exceptional_provision_decide, exceptional_provision_request
 from privacy.services.provision import ProvisionRefused, provision_record
 from subscribers.models import Subscriber
@@ -54,7 +54,7 @@ class ProvisionExportView(StaffPermissionMixin, View):
             subscribers = {p.subscriber_id: p for p in rows}
             access_log_record(
                 user=request.user,
-                subscribers=[_Ref(pk, p.subscriber_number) for pk, p in subscribers.items()],
+                subscribers=[Numbered(pk, p.subscriber_number) for pk, p in subscribers.items()],
                 action=AccessLog.Action.EXPORT,
                 path=request.get_full_path(),
                 detail={"export": "provision_log", "count": len(rows)},
@@ -87,13 +87,6 @@ class ProvisionExportView(StaffPermissionMixin, View):
             for p in rows
         )
         return csv_response(f"provisions-{timezone.localtime():%Y%m%d-%H%M}.csv", [header, *lines])
-
-
-class _Ref:
-    """A subscriber reference (id and number) for the access log, without loading the record."""
-
-    def __init__(self, pk, number):
-        self.pk, self.number = pk, number
 
 
 class ProvisionRecordView(StaffPermissionMixin, FormView):

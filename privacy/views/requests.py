@@ -270,7 +270,11 @@ class RequestDetailView(StaffPermissionMixin, RequestObjectMixin, DetailView):
         return super().get_context_data(
             events=req.events.select_related("actor"),
             steps=steps,
-            letters=[(name, letter.title) for name, letter in LETTERS.items() if letter.exists(req)],
+            letters=[
+                (name, letter.title)
+                for name, letter in LETTERS.items()
+                if letter.exists(req) and user.has_perm(RequestLetterView.permission_required)
+            ],
             today=timezone.localdate(),
             urgency=req.urgency(),
             abs_days=abs(req.days_left()),
@@ -312,9 +316,10 @@ class RequestActionView(StaffPermissionMixin, RequestObjectMixin, View):
 
 
 class RequestLetterView(StaffPermissionMixin, RequestObjectMixin, View):
-    """The letters as PDF: the decision (決定通知書) and the extension notice. Printing one is logged."""
+    """The letters as PDF: the decision (決定通知書) and the extension notice. Printing one is logged. They carry
+    the requester's name and address: those who handle requests print them, an auditor does not."""
 
-    permission_required = "privacy.view_subjectrequest"
+    permission_required = "privacy.change_subjectrequest"
 
     def get(self, request, pk, letter):
         req = self.get_request_object()

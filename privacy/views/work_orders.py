@@ -15,8 +15,9 @@ from mctv.responses import pdf_response
 from mctv.views import StaffPermissionMixin
 from privacy.data_items import scoped_values
 from privacy.forms.work_orders import WorkOrderCloseForm, WorkOrderEditForm, WorkOrderForm
-from privacy.models import Contractor, Provision, WorkOrder
+from privacy.models import AccessLog, Contractor, Provision, WorkOrder
 from privacy.selectors.work_orders import work_orders_visible_to
+from privacy.services.access_log import access_log_record
 from privacy.services.provision import ProvisionRefused
 from privacy.services.work_orders import work_order_close, work_order_create, work_order_update, work_sheet_issue
 from subscribers.models import Subscriber
@@ -105,6 +106,14 @@ class WorkOrderDetailView(StaffPermissionMixin, WorkOrderObjectMixin, DetailView
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        # The page shows the subscriber's scoped items (name, address, phone …): opening it is logged.
+        access_log_record(
+            user=self.request.user,
+            subscribers=[self.object.subscriber],
+            action=AccessLog.Action.VIEW,
+            path=self.request.path,
+            detail={"work_order": self.object.number},
+        )
         # What the contractor sees: the staff user already may see the whole record.
         context["values"] = scoped_values(self.object.subscriber, self.object.items)
         context["provisions"] = self.object.provisions.select_related("caused_by")[:100]

@@ -137,3 +137,47 @@ def test_a_decided_suspension_of_use_stops_the_portal_and_the_work_sheet_and_sho
     expect(counter.get_by_role("note").filter(has_text="利用及び提供を停止")).to_be_visible()
     counter.get_by_role("button", name="作業票の印刷（紙による提供）").click()
     expect(counter.get_by_role("status")).to_contain_text("利用停止中")
+
+
+def test_the_superuser_is_offered_no_decision_and_cannot_remove_a_stop_in_admin(
+    browser: Browser, live_server, clerk, admin_user
+):
+    from django.contrib.auth.hashers import make_password
+
+    from privacy.services import requests as svc
+
+    # Given a request under review and a decided stop of provision
+    admin_user.password = make_password(PASSWORD)
+    admin_user.save()
+    request = svc.request_receive(
+        subscriber=SubscriberFactory.create(),
+        kind="disclosure",
+        received_on=live_today(),
+        channel="counter",
+        details="開示",
+        user=clerk,
+    )
+    svc.request_verify_identity(request=request, method="drivers_licence", user=clerk)
+    svc.request_start_review(request=request, user=clerk)
+    stop = ProvisionStop.objects.create(
+        subscriber=SubscriberFactory.create(), scope="contractors", reason="本人の請求", recorded_by=clerk
+    )
+
+    # When the administrator opens the request page
+    page = logged_in_page(browser, live_server, admin_user.username)
+    page.goto(f"/requests/{request.pk}/")
+    # Then no decision is offered
+    expect(page.get_by_role("heading", level=1)).to_contain_text(request.number)
+    expect(action_form(page, "決定（個人情報保護責任者）")).to_have_count(0)
+
+    # When the administrator opens the stop in admin, there is neither a delete link nor a save button
+    page.goto(f"/admin/privacy/provisionstop/{stop.pk}/change/")
+    expect(page.get_by_role("link", name="削除")).to_have_count(0)
+    expect(page.get_by_role("button", name="保存")).to_have_count(0)
+    assert ProvisionStop.objects.filter(pk=stop.pk).exists()
+
+
+def live_today():
+    from django.utils import timezone
+
+    return timezone.localdate()

@@ -22,11 +22,47 @@ def test_opening_a_record_writes_who_whom_what_when(clerk_client, clerk):
     assert entry.path == reverse("subscribers:detail", args=[subscriber.pk])
 
 
-def test_opening_the_history_is_logged_and_the_list_is_not(clerk_client):
+def test_opening_the_history_is_logged(clerk_client):
     subscriber = SubscriberFactory.create()
-    clerk_client.get(reverse("subscribers:list"))
     clerk_client.get(reverse("subscribers:history", args=[subscriber.pk]))
     assert list(AccessLog.objects.values_list("action", flat=True)) == [AccessLog.Action.HISTORY]
+
+
+def test_a_search_result_list_logs_each_subscriber_it_shows_and_no_one_else(clerk_client, settings):
+    # Given three 山田 and one 佐藤, and pages of two results
+    settings.SUBSCRIBERS_PER_PAGE = 2
+    yamada = [SubscriberFactory.create(family_name="山田", family_name_kana="ヤマダ") for _ in range(3)]
+    SubscriberFactory.create(family_name="佐藤", family_name_kana="サトウ")
+    # When the clerk searches and opens the first page
+    clerk_client.get(reverse("subscribers:list"), {"q": "山田"})
+    # Then the two shown are logged as listed, with the search that listed them, and nobody else
+    rows = list(AccessLog.objects.values_list("action", "subscriber_id", "detail"))
+    assert len(rows) == 2 and {r[1] for r in rows} < {s.pk for s in yamada}
+    assert all(action == "listed" and detail["query"] == "山田" for action, _pk, detail in rows)
+
+
+def test_every_page_that_shows_a_subscriber_is_logged(client, clerk, admin_user):
+    from tests.factories import WorkOrderFactory
+
+    order = WorkOrderFactory.create()
+    # the staff work-order page (name, address, phone of the work)
+    client.force_login(clerk)
+    client.get(reverse("privacy:work_order_detail", args=[order.pk]))
+    # admin: the subscriber's list, change and history pages, and a page of a record that shows the subscriber
+    client.force_login(admin_user)
+    client.get(reverse("admin:subscribers_subscriber_changelist"))
+    client.get(reverse("admin:subscribers_subscriber_change", args=[order.subscriber.pk]))
+    client.get(reverse("admin:subscribers_subscriber_history", args=[order.subscriber.pk]))
+    client.get(reverse("admin:privacy_workorder_change", args=[order.pk]))
+    logged = list(AccessLog.objects.order_by("id").values_list("user__username", "action", "subscriber_id"))
+    s = order.subscriber.pk
+    assert logged == [
+        ("clerk", "view", s),
+        ("admin", "listed", s),
+        ("admin", "view", s),
+        ("admin", "history", s),
+        ("admin", "view", s),
+    ]
 
 
 def test_refused_requests_write_no_entry(client, auditor):

@@ -730,6 +730,19 @@ def test_an_auditor_reads_requests_but_acts_on_none(client, auditor, clerk):
     assert client.get(reverse("privacy:request_create")).status_code == 403
 
 
+def test_an_auditor_downloads_no_letter_with_personal_data(client, auditor, clerk, officer):
+    # Given a decided and extended request, whose letters name the requester and their address
+    request = svc.request_extend(request=receive(clerk), days=10, reason="確認に時間を要する", user=clerk)
+    request = to_review(request, clerk)
+    svc.request_decide(request=request, decision="full", reasons="", user=officer)
+    client.force_login(auditor)
+    # Then the auditor's request page offers no letter, and fetching one is refused
+    assert client.get(reverse("privacy:request_detail", args=[request.pk])).context["letters"] == []
+    for letter in ("decision", "extension"):
+        assert client.get(reverse("privacy:request_letter", args=[request.pk, letter])).status_code == 403
+    assert not AccessLog.objects.filter(action="export").exists()
+
+
 def test_contractors_never_see_requests(client, contractor_user, clerk):
     from privacy.selectors.requests import requests_visible_to
 
