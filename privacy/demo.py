@@ -46,6 +46,7 @@ def seed_demo_contractors(
                 clause_safety_measures=True,
                 clause_no_use_beyond_contract=True,
                 clause_return_or_destroy=True,
+                clause_responsibility_allocation=True,
             )
             for offset, subscriber in enumerate(subscribers[index :: len(DEMO_CONTRACTORS)]):
                 kind = WorkKind.objects.get(code=kinds[offset % len(kinds)])

@@ -91,6 +91,16 @@ def disclosure_data(request: SubjectRequest, user: User) -> dict[str, Any]:
             for s in contents["services"]
         ],
         "purposes": contents["purposes"],
+        "consents": [
+            {
+                "purpose": c.purpose.title,
+                "user_told": c.user_told,
+                "use_told": c.use_told,
+                "given_on": c.given_on.isoformat(),
+                "withdrawn_on": c.withdrawn_on.isoformat() if c.withdrawn_on else None,
+            }
+            for c in contents["consents"]
+        ],
         "provisions": [
             {
                 "at": timezone.localtime(p.at).isoformat(timespec="seconds"),
@@ -116,6 +126,10 @@ def disclosure_rows(request: SubjectRequest, user: User) -> list[list[str]]:
     rows += [["個人情報", label, value] for label, value in data["items"].items()]
     rows += [["契約サービス", s["service"], f"{s['started_on']}〜{s['ended_on'] or ''}"] for s in data["services"]]
     rows += [["利用目的", "", purpose] for purpose in data["purposes"]]
+    rows += [
+        ["同意", c["purpose"], f"{c['user_told']} / {c['use_told']} / {c['given_on']}〜{c['withdrawn_on'] or ''}"]
+        for c in data["consents"]
+    ]
     rows += [
         [
             "提供記録",

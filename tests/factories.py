@@ -95,6 +95,9 @@ class AgreementFactory(factory.django.DjangoModelFactory[ConfidentialityAgreemen
     clause_safety_measures = True
     clause_no_use_beyond_contract = True
     clause_return_or_destroy = True
+    redelegation_allowed = False
+    clause_responsibility_allocation = True
+    clause_subcontractor_supervision = factory.LazyAttribute(lambda agreement: agreement.redelegation_allowed)
 
 
 class WorkOrderFactory(factory.django.DjangoModelFactory[WorkOrder]):

@@ -230,3 +230,26 @@ def test_an_admin_edit_of_a_subscriber_goes_through_the_registrys_service(client
     subscriber.refresh_from_db()
     record = subscriber.history.first()
     assert record.history_user == admin_user and record.history_change_reason == "管理画面で編集"
+
+
+# --- §4(1): a responsible person per department (issue 13 item 5) ------------------------------------------
+
+
+def test_the_dashboard_warns_while_a_department_has_no_responsible_officer(client, clerk, officer, department):
+    client.force_login(clerk)
+    page = client.get(reverse("privacy:dashboard"))
+    assert list(page.context["departments_without_officer"]) == [department]
+    assert "責任者" in page.content.decode() and department.name in page.content.decode()
+    department.responsible_officer = officer
+    department.save()
+    assert client.get(reverse("privacy:dashboard")).context["departments_without_officer"] == []
+
+
+def test_admin_requires_the_responsible_officer_once_the_department_has_one(client, admin_user, officer, department):
+    client.force_login(admin_user)
+    url = reverse("admin:privacy_department_change", args=[department.pk])
+    response = client.post(url, {"code": department.code, "name": department.name, "responsible_officer": ""})
+    assert response.status_code == 200 and "responsible_officer" in response.context["adminform"].form.errors
+    response = client.post(url, {"code": department.code, "name": department.name, "responsible_officer": officer.pk})
+    department.refresh_from_db()
+    assert response.status_code == 302 and department.responsible_officer == officer

@@ -1,8 +1,10 @@
 """Contractors, their agreements, kinds of work and work orders (§4(3), §6(1))."""
 
+from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from privacy.forms.contractors import SubcontractorFieldMixin
 from privacy.models import ConfidentialityAgreement, Contractor, WorkKind, WorkOrder
 from privacy.selectors.work_orders import work_orders_visible_to
 
@@ -23,9 +25,16 @@ class AgreementInline(admin.StackedInline):
     extra = 0
 
 
+class ContractorAdminForm(SubcontractorFieldMixin, forms.ModelForm):
+    class Meta:
+        model = Contractor
+        fields = "__all__"  # noqa: DJ007 - admin edits every field of its configuration
+
+
 @admin.register(Contractor)
 class ContractorAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "representative", "phone", "is_active"]
+    form = ContractorAdminForm
+    list_display = ["name", "subcontractor_of", "representative", "phone", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["name", "representative", "contact_person"]
     inlines = [AgreementInline]

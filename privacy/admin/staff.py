@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from privacy.models import AccessLog, Department, User
 from privacy.roles import STAFF_ROLES, Role
+from privacy.selectors.access import departments_without_responsible_officer
 from privacy.selectors.access_log import access_log_visible_to
 
 from .base import ReadOnlyAdmin
@@ -19,9 +20,19 @@ class DepartmentAdminForm(forms.ModelForm):
         fields = ["code", "name", "responsible_officer"]
 
     def clean_responsible_officer(self):
+        """§4(1): a responsible person per department — required once the department has an officer to name (a new
+        department gets its officer first); the dashboard warns while one is missing."""
         officer = self.cleaned_data["responsible_officer"]
         if officer and not officer.groups.filter(name=Role.OFFICER).exists():
             raise forms.ValidationError(_("The responsible officer must be in the officer role."))
+        if (
+            officer is None
+            and self.instance.pk
+            and departments_without_responsible_officer()
+            .filter(pk=self.instance.pk, members__groups__name=Role.OFFICER, members__is_active=True)
+            .exists()
+        ):
+            raise forms.ValidationError(_("Name the department's responsible officer (§4(1))."))
         return officer
 
 
@@ -46,6 +57,9 @@ class UserAdminForm(UserChangeForm):
             self.add_error("groups", _("A contractor account cannot also hold an office role."))
         if (Role.CONTRACTOR in groups) != bool(cleaned.get("contractor")):
             self.add_error("contractor", _("A contractor account is in the contractor role and names its contractor."))
+        contractor = cleaned.get("contractor")
+        if contractor is not None and not contractor.redelegation_permitted():
+            self.add_error("contractor", _("A sub-contractor gets an account only while re-delegation is allowed."))
         return cleaned
 
 

@@ -1,6 +1,7 @@
 """Contractors and their confidentiality agreements (§4(3), ■19)."""
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from privacy.models import ConfidentialityAgreement, Contractor
@@ -8,10 +9,33 @@ from privacy.models import ConfidentialityAgreement, Contractor
 from .fields import ItemsField
 
 
-class ContractorForm(forms.ModelForm):
+class SubcontractorFieldMixin:
+    """A contractor is a re-delegate only of a principal whose agreement in force allows re-delegation (■19(2)⑤)."""
+
+    def clean_subcontractor_of(self):
+        principal = self.cleaned_data.get("subcontractor_of")
+        if principal is None:
+            return None
+        if principal.pk == self.instance.pk or principal.subcontractor_of_id is not None:
+            raise forms.ValidationError(_("A sub-contractor works for a contractor that is not itself one."))
+        if not principal.agreements.in_force(timezone.localdate()).filter(redelegation_allowed=True).exists():
+            raise forms.ValidationError(_("That contractor's agreement in force does not allow re-delegation."))
+        return principal
+
+
+class ContractorForm(SubcontractorFieldMixin, forms.ModelForm):
     class Meta:
         model = Contractor
-        fields = ["name", "address", "representative", "contact_person", "phone", "email", "is_active"]
+        fields = [
+            "name",
+            "address",
+            "representative",
+            "contact_person",
+            "phone",
+            "email",
+            "is_active",
+            "subcontractor_of",
+        ]
 
 
 class AgreementForm(forms.ModelForm):
@@ -29,6 +53,8 @@ class AgreementForm(forms.ModelForm):
             "clause_safety_measures",
             "clause_no_use_beyond_contract",
             "clause_return_or_destroy",
+            "clause_responsibility_allocation",
+            "clause_subcontractor_supervision",
             "note",
         ]
         widgets = {

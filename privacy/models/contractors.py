@@ -41,6 +41,16 @@ class Contractor(TimeStampedModel):
     phone = models.CharField(_("phone"), max_length=20)
     email = models.EmailField(_("email"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # ■19(2)⑤: a re-delegate (再委託先) of another contractor, whose agreement must allow re-delegation.
+    subcontractor_of = models.ForeignKey(
+        "self",
+        verbose_name=_("sub-contractor of"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="subcontractors",
+        help_text=_("Only where that contractor's agreement in force allows re-delegation."),
+    )
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
     objects = ContractorQuerySet.as_manager()
@@ -49,6 +59,13 @@ class Contractor(TimeStampedModel):
         verbose_name = _("contractor")
         verbose_name_plural = _("contractors")
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(subcontractor_of=models.F("id")),
+                name="contractor_not_own_subcontractor",
+                violation_error_message=_("A contractor cannot be its own sub-contractor."),
+            ),
+        ]
 
     def __str__(self):
         return self.name
@@ -57,10 +74,27 @@ class Contractor(TimeStampedModel):
         on = on or timezone.localdate()
         return self.agreements.in_force(on).order_by("-expires_on").first()
 
+    def redelegation_permitted(self, on: date | None = None) -> bool:
+        """A contractor may receive data; a sub-contractor only while its principal's agreement in force allows
+        re-delegation (■19(2)⑤). The gate, the portal's list, new work orders and accounts all ask this."""
+        if self.subcontractor_of_id is None:
+            return True
+        on = on or timezone.localdate()
+        principal_agreements = ConfidentialityAgreement.objects.filter(contractor_id=self.subcontractor_of_id)
+        return principal_agreements.in_force(on).filter(redelegation_allowed=True).exists()
+
+
+# ■19(2) ② responsibility, and ⑤ re-delegates' selection and supervision where re-delegation is allowed.
+HAS_19_2_CLAUSES = Q(clause_responsibility_allocation=True) & (
+    Q(redelegation_allowed=False) | Q(clause_subcontractor_supervision=True)
+)
+
 
 class AgreementQuerySet(models.QuerySet):
     def in_force(self, on: date):
-        return self.filter(signed_on__lte=on, expires_on__gte=on, terminated_on__isnull=True)
+        """Signed, not expired, not terminated — and containing every item ■19(2) asks for (an agreement recorded
+        before the two later items were required counts once they are recorded on it)."""
+        return self.filter(Q(signed_on__lte=on, expires_on__gte=on, terminated_on__isnull=True) & Q(HAS_19_2_CLAUSES))
 
 
 class ConfidentialityAgreement(TimeStampedModel):
@@ -78,6 +112,14 @@ class ConfidentialityAgreement(TimeStampedModel):
     clause_safety_measures = models.BooleanField(_("clause: safety management measures"), default=False)
     clause_no_use_beyond_contract = models.BooleanField(_("clause: no use beyond the contract"), default=False)
     clause_return_or_destroy = models.BooleanField(_("clause: return or destruction at the end"), default=False)
+    clause_responsibility_allocation = models.BooleanField(
+        _("clause: leak prevention and who is responsible for what"), default=False
+    )
+    clause_subcontractor_supervision = models.BooleanField(
+        _("clause: re-delegates chosen to the same standard and supervised"),
+        default=False,
+        help_text=_("Required where re-delegation is allowed."),
+    )
     note = models.TextField(_("note"), blank=True)
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
@@ -104,6 +146,16 @@ class ConfidentialityAgreement(TimeStampedModel):
                     "and return or destruction."
                 ),
             ),
+            # ■19(2)② and ⑤, required later: added NOT VALID on PostgreSQL (migration 0023), so agreements recorded
+            # before hold until edited — and count as in force only once they contain them (``in_force``).
+            models.CheckConstraint(
+                condition=HAS_19_2_CLAUSES,
+                name="agreement_has_19_2_clauses",
+                violation_error_message=_(
+                    "The agreement must also settle leak prevention and who is responsible for what, and, where "
+                    "re-delegation is allowed, how re-delegates are chosen and supervised (■19(2))."
+                ),
+            ),
         ]
         indexes = [models.Index(fields=["contractor", "expires_on"], name="agreement_contractor_expiry")]
 
@@ -113,8 +165,16 @@ class ConfidentialityAgreement(TimeStampedModel):
     def clean(self):
         _refuse_unknown_items(self.items, "items")
 
+    @property
+    def has_19_2_clauses(self) -> bool:
+        """``HAS_19_2_CLAUSES`` for one agreement: false only for one recorded before the two items were required."""
+        return self.clause_responsibility_allocation and (
+            not self.redelegation_allowed or self.clause_subcontractor_supervision
+        )
+
     def is_in_force(self, on: date) -> bool:
-        return self.signed_on <= on <= self.expires_on and self.terminated_on is None
+        """``AgreementQuerySet.in_force`` for one agreement."""
+        return self.signed_on <= on <= self.expires_on and self.terminated_on is None and self.has_19_2_clauses
 
 
 class WorkKind(TimeStampedModel):

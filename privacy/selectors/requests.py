@@ -38,5 +38,6 @@ def disclosure_contents(subscriber: Subscriber, user: Viewer, *, withheld_items=
         "items": scoped_values(found, [code for code in ALL_ITEMS if code not in withheld]),
         "services": list(found.services.order_by("started_on", "service")),
         "purposes": [f"{p.title}：{p.description}" for p in purposes_of(found, on=today)],
+        "consents": list(found.consents.select_related("purpose").order_by("given_on", "id")),
         "provisions": list(provisions_visible_to(user).filter(subscriber=found).order_by("at", "id")),
     }

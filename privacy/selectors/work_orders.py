@@ -13,12 +13,15 @@ from .access import Viewer, staff_with_permission
 
 def work_orders_visible_to(user: Viewer, *, at: datetime | None = None) -> QuerySet[WorkOrder]:
     """Contractor accounts: their own company's live work orders whose subscriber has neither stopped provision
-    nor had the use of their data suspended.
+    nor had the use of their data suspended — none while the company is a sub-contractor whose principal's
+    agreement no longer allows re-delegation (■19(2)⑤).
 
     Office staff with the permission: every work order. Anyone else: none.
     """
     if isinstance(user, User) and user.is_active and user.is_contractor:
         at = at or timezone.now()
+        if user.contractor is None or not user.contractor.redelegation_permitted(timezone.localdate(at)):
+            return WorkOrder.objects.none()
         stopped = ProvisionStop.objects.in_force(at).filter(
             subscriber=OuterRef("subscriber"), scope=ProvisionStopScope.CONTRACTORS
         )

@@ -57,6 +57,10 @@ class Refusal:
         ),
     )
     WRONG_BASIS = "wrong_basis", _("A contractor receives data only for contracted work or with consent.")
+    NOT_REDELEGABLE = (
+        "not_redelegable",
+        _("The contractor is a sub-contractor, and its principal's agreement in force does not allow re-delegation."),
+    )
     NO_CONSENT = "no_consent", _("Provision with consent names a consent in force of this subscriber.")
     CONSENT_MISMATCH = (
         "consent_mismatch",
@@ -142,6 +146,8 @@ def provision_check(request: ProvisionRequest, *, at: datetime | None = None) ->
     agreement = contractor.agreement_in_force(today)
     if agreement is None or not contractor.is_active:
         raise ProvisionRefused(Refusal.NO_AGREEMENT)
+    if not contractor.redelegation_permitted(today):
+        raise ProvisionRefused(Refusal.NOT_REDELEGABLE)
     if not items <= set(agreement.items):
         raise ProvisionRefused(Refusal.OUTSIDE_AGREEMENT)
     if request.basis != Basis.CONTRACTED_WORK:

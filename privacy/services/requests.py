@@ -383,5 +383,10 @@ def request_record_fee(*, request: SubjectRequest, paid_on: date, user: User) ->
 
 
 def request_record_handover(*, request: SubjectRequest, user: User, form: str) -> None:
-    """The disclosed data was handed over (PDF printed, or an electronic copy downloaded)."""
+    """The disclosed data was handed over (PDF printed, or an electronic copy downloaded) — only once a fee the
+    configuration sets has been paid (■35)."""
+    if not request.grants_disclosure:
+        raise PermissionDenied
+    if request.fee_outstanding:
+        raise ValidationError(_("The fee has not been recorded as paid: nothing is handed over before it is."))
     events.request_disclosure_handed_over_event(request=request, user=user, form=form)

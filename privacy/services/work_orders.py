@@ -48,6 +48,8 @@ def _validate_scope(
                 % {"items": "、".join(item_labels(beyond_work))}
             }
         )
+    if not contractor.redelegation_permitted(access_from):
+        raise ValidationError({"contractor": _("A sub-contractor receives work only while re-delegation is allowed.")})
     agreement = contractor.agreement_in_force(access_from)
     if agreement is None or agreement.expires_on < access_until:
         raise ValidationError(

@@ -31,6 +31,7 @@ class ContractorDetailView(StaffPermissionMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["agreements"] = self.object.agreements.all()
+        context["redelegation_permitted"] = self.object.redelegation_permitted()
         context["work_orders"] = (
             work_orders_visible_to(self.request.user)
             .filter(contractor=self.object)

@@ -35,6 +35,7 @@ from privacy.forms.requests import (
     RequiredNoteForm,
 )
 from privacy.models import AccessLog, SubjectRequest, User
+from privacy.selectors.access import departments_without_responsible_officer
 from privacy.selectors.incidents import incident_reports_due, incidents_visible_to, may_see_incidents
 from privacy.selectors.requests import requests_visible_to
 from privacy.services import requests as service
@@ -62,6 +63,7 @@ class DashboardView(StaffPermissionMixin, TemplateView):
             total=open_requests.count(),
             overdue=open_requests.overdue(today).count(),
             shows_incidents=may_see_incidents(user),
+            departments_without_officer=list(departments_without_responsible_officer()),
             incident_rows=incident_reports_due(incidents_visible_to(user), today=today),
             **kwargs,
         )
@@ -351,7 +353,11 @@ class RequestDisclosureView(StaffPermissionMixin, RequestObjectMixin, View):
         filename = f"disclosure-{req.number}.{form}"
         with transaction.atomic():
             # Handing the data over is recorded on the request and, like any export, in the access log.
-            service.request_record_handover(request=req, user=request.user, form=form)
+            try:
+                service.request_record_handover(request=req, user=request.user, form=form)
+            except ValidationError as refusal:
+                messages.error(request, " ".join(refusal.messages))
+                return redirect("privacy:request_detail", pk=req.pk)
             access_log_record(
                 user=request.user,
                 subscribers=[req.subscriber],

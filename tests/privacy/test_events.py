@@ -28,7 +28,7 @@ EVENT_MODELS = {"RequestEvent", "IncidentEvent"}
 
 def a_request_the_whole_way(clerk, officer):
     """Every act on a request: intake, identity, pause and resume, extension, fee, decision with its effect,
-    hand-over, reply, close; and a second one withdrawn."""
+    reply, close; a second one withdrawn; a disclosure handed over."""
     request = svc.request_receive(
         subscriber=SubscriberFactory.create(),
         kind="stop_contractors",
@@ -46,7 +46,6 @@ def a_request_the_whole_way(clerk, officer):
     svc.request_record_fee(request=request, paid_on=timezone.localdate(), user=clerk)
     svc.request_start_review(request=request, user=clerk)
     svc.request_decide(request=request, decision="full", reasons="", user=officer)
-    svc.request_record_handover(request=request, user=clerk, form="pdf")
     svc.request_record_reply(request=request, replied_on=timezone.localdate(), method="mail", user=clerk)
     svc.request_close(request=request, user=clerk, note="完了")
     other = svc.request_receive(
@@ -58,6 +57,18 @@ def a_request_the_whole_way(clerk, officer):
         user=clerk,
     )
     svc.request_withdraw(request=other, user=clerk, note="電話で取下げ")
+    disclosure = svc.request_receive(
+        subscriber=SubscriberFactory.create(),
+        kind="disclosure",
+        received_on=timezone.localdate(),
+        channel="counter",
+        details="開示",
+        user=clerk,
+    )
+    svc.request_verify_identity(request=disclosure, method="drivers_licence", user=clerk)
+    svc.request_start_review(request=disclosure, user=clerk)
+    disclosure = svc.request_decide(request=disclosure, decision="full", reasons="", user=officer)
+    svc.request_record_handover(request=disclosure, user=clerk, form="pdf")
     return request
 
 

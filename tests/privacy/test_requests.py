@@ -531,6 +531,52 @@ def test_the_electronic_copy_is_recorded_as_handed_over_and_access_logged(client
     assert AccessLog.objects.filter(action="export", subscriber_number=subscriber.number).count() == 2
 
 
+def test_nothing_is_handed_over_before_the_fee_is_paid(client, clerk, officer):
+    # Given a disclosure granted, with a fee of 300 yen not yet paid
+    RequestRule.objects.filter(kind="disclosure").update(fee_yen=300)
+    request = to_review(receive(clerk, kind="disclosure"), clerk)
+    svc.request_decide(request=request, decision="full", reasons="", user=officer)
+    client.force_login(clerk)
+    url = reverse("privacy:request_disclosure", args=[request.pk, "pdf"])
+    # When the clerk tries to hand it over, it is refused with the reason, and nothing is recorded or logged
+    response = client.post(url, follow=True)
+    assert "手数料" in response.content.decode() and response.headers["Content-Type"].startswith("text/html")
+    assert not request.events.filter(kind="disclosure_handed_over").exists()
+    assert not AccessLog.objects.filter(action="export").exists()
+    # Then once the fee is recorded, it is handed over
+    svc.request_record_fee(request=request, paid_on=TODAY(), user=clerk)
+    assert client.post(url)["Content-Type"] == "application/pdf"
+
+
+@needs_poppler
+def test_the_disclosure_lists_the_subscribers_consents(clerk, officer):
+    from privacy.letters import disclosure_data
+    from privacy.models import Purpose
+    from privacy.services.purposes import consent_record
+
+    subscriber = SubscriberFactory.create()
+    purpose = Purpose.objects.create(code="survey", title="視聴アンケート", description="調査", since=TODAY())
+    consent_record(
+        subscriber=subscriber,
+        purpose=purpose,
+        user_told="三沢市ケーブルテレビジョン",
+        use_told="アンケートの送付",
+        method="paper",
+        given_on=TODAY(),
+        user=clerk,
+    )
+    request = to_review(receive(clerk, subscriber, kind="disclosure"), clerk)
+    svc.request_decide(request=request, decision="full", reasons="", user=officer)
+    (consent,) = disclosure_data(request, clerk)["consents"]
+    assert (consent["purpose"], consent["use_told"], consent["withdrawn_on"]) == (
+        "視聴アンケート",
+        "アンケートの送付",
+        None,
+    )
+    text = "".join(pdf_text(disclosure_pdf(request, clerk)).split())
+    assert "同意の記録" in text and "視聴アンケート" in text and "三沢市ケーブルテレビジョン" in text
+
+
 def test_no_disclosure_before_a_decision_granting_it_and_never_by_a_mere_get(client, clerk, officer):
     request = receive(clerk, kind="disclosure")
     client.force_login(clerk)
