@@ -4,10 +4,11 @@ from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import EmptyResultSet
-from django.db import models
+from django.db import connections, models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mctv.db_roles import PURGE_ROLE
 from mctv.validators import validate_plausible_day
 
 if TYPE_CHECKING:
@@ -101,32 +102,26 @@ class AppendOnlyQuerySet(models.QuerySet):
     def delete(self):
         raise AppendOnlyError(_("This log is append-only."))
 
-    def delete_for_retention(self) -> int:
-        """The one way rows leave: the retention purge, once their period is over (declaration §13).
 
-        Must run inside the purge's transaction; the trigger lets DELETE through only while this
-        transaction has said so (``SET LOCAL``), and UPDATE never.
-        """
-        _retention_delete_allowed(self.db, True)
-        deleted, _per_model = models.QuerySet.delete(self)
-        # Only for this statement: the rest of the transaction is append-only again. (On an error the
-        # transaction is rolled back, and the setting names a transaction that no longer exists.)
-        _retention_delete_allowed(self.db, False)
-        return deleted
+def retention_delete(model: type[models.Model], *, run_id: int, key: str, ids: set[int]) -> int:
+    """The one way rows leave an append-only log: the retention purge of disposal run ``run_id``, deleting the
+    rows whose ``key`` is one of ``ids`` — every one of them a pending item of that run (declaration §13).
 
-
-def _retention_delete_allowed(using: str, allowed: bool) -> None:
-    from django.db import connections
-
-    connection = connections[using]
-    if not connection.in_atomic_block:
-        raise AppendOnlyError("a retention delete runs inside its batch's transaction")
+    On PostgreSQL through ``mctv_retention_delete`` (migration 0024), which runs as the purge role and checks the
+    run is under way and the ids are its pending items: the trigger lets a DELETE through for that role alone, so
+    nothing the application's own connection sets or says opens the log. Elsewhere a plain delete.
+    """
+    connection = connections[model._default_manager.db]
+    if not ids:
+        return 0
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            if allowed:
-                cursor.execute("SELECT set_config('mctv.retention_purge', txid_current()::text, true)")
-            else:
-                cursor.execute("SELECT set_config('mctv.retention_purge', '', true)")
+            cursor.execute(
+                "SELECT mctv_retention_delete(%s, %s::regclass, %s::bigint[])",
+                [run_id, model._meta.db_table, sorted(ids)],
+            )
+            return cursor.fetchone()[0]
+    return models.QuerySet.delete(model._default_manager.filter(**{f"{key}__in": ids}))[0]
 
 
 class AppendOnlyError(Exception):
@@ -148,12 +143,12 @@ class AppendOnlyModel(models.Model):
         raise AppendOnlyError(_("This log is append-only."))
 
 
-APPEND_ONLY_FUNCTION_SQL = """
+# Rows leave only through mctv_retention_delete, which runs as the purge role: no setting, no session variable,
+# nothing the application's connection can say opens this door (mctv/db_roles.py).
+APPEND_ONLY_FUNCTION_SQL = f"""
 CREATE OR REPLACE FUNCTION mctv_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    -- The retention purge alone may DELETE: it names its own transaction in mctv.retention_purge, so a
-    -- value left behind on a pooled connection, or set for a whole session, opens nothing.
-    IF TG_OP = 'DELETE' AND current_setting('mctv.retention_purge', true) = txid_current()::text THEN
+    IF TG_OP = 'DELETE' AND current_user = '{PURGE_ROLE}' THEN
         RETURN OLD;
     END IF;
     RAISE EXCEPTION '% on % refused: the table is append-only', TG_OP, TG_TABLE_NAME
@@ -166,7 +161,7 @@ $$;
 def append_only_sql(table: str) -> tuple[str, str]:
     """(forward, reverse) SQL for a PostgreSQL trigger refusing UPDATE and DELETE on ``table``.
 
-    TRUNCATE stays possible for the table owner (test teardown, restore from backup).
+    TRUNCATE stays possible for the table owner (test teardown, restore from backup), never for the app role.
     """
     trigger = f"{table}_append_only"
     forward = (

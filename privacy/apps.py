@@ -1,7 +1,33 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
 class PrivacyConfig(AppConfig):
     name = "privacy"
     verbose_name = _("Personal data protection")
+
+    def ready(self):
+        post_migrate.connect(grant_app_role_privileges, sender=self)
+
+
+def grant_app_role_privileges(sender, using="default", **kwargs):
+    """After every migration (new tables included), what the app role may do is granted again: DATABASE_APP_ROLE
+    names the role the web, worker and beat connect as (mctv/db_roles.py)."""
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
+    from django.db import connections
+
+    from mctv.db_roles import grant_app_privileges, role_exists
+
+    app_role = settings.DATABASE_APP_ROLE
+    connection = connections[using]
+    if not app_role or connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        if not role_exists(cursor, app_role):
+            raise ImproperlyConfigured(
+                f"DATABASE_APP_ROLE names {app_role}, which does not exist: run `manage.py db_roles` "
+                "(docs/operations.md)."
+            )
+        grant_app_privileges(cursor.cursor, app_role)

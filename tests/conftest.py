@@ -2,6 +2,7 @@ import os
 import shutil
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import connection
 
@@ -35,6 +36,33 @@ def pytest_runtest_setup(item):
     if REQUIRE_ALL:
         pytest.fail(f"CI requires every component, but this test {reason}", pytrace=False)
     pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """Before the test database is created: the app and purge roles of mctv/db_roles.py exist (CI makes them with
+    `manage.py db_roles`; on a developer's PostgreSQL the test user, a superuser, creates them here)."""
+    if connection.vendor != "postgresql":
+        return
+    import psycopg
+
+    from mctv.db_roles import PURGE_ROLE, ensure_roles, role_exists
+
+    app = settings.DATABASE_APP_ROLE
+    params = connection.settings_dict
+    with (
+        psycopg.connect(
+            dbname="postgres",
+            user=params["USER"],
+            password=params["PASSWORD"] or None,
+            host=params["HOST"] or None,
+            port=params["PORT"] or None,
+            autocommit=True,
+        ) as admin,
+        admin.cursor() as cursor,
+    ):
+        if not (role_exists(cursor, app) and role_exists(cursor, PURGE_ROLE)):
+            ensure_roles(cursor, owner=params["USER"], app=app)
 
 
 def pytest_report_header(config):

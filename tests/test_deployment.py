@@ -11,8 +11,24 @@ ROOT = Path(__file__).resolve().parent.parent
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 
 
-def test_compose_runs_postgres_redis_web_worker_and_beat():
-    assert set(COMPOSE["services"]) == {"postgres", "redis", "web", "worker", "beat"}
+def test_compose_runs_postgres_redis_migrate_web_worker_and_beat():
+    assert set(COMPOSE["services"]) == {"postgres", "redis", "migrate", "web", "worker", "beat"}
+
+
+def test_migrations_run_as_the_owner_and_the_app_connects_as_a_role_that_owns_nothing():
+    # Given the one-shot migrate service and the three app services
+    migrate = COMPOSE["services"]["migrate"]
+    assert _command("migrate").startswith("sh -c python manage.py db_roles && exec python manage.py migrate")
+    assert migrate["environment"]["DATABASE_URL"].startswith("postgres://mctv_owner:")
+    assert migrate["environment"]["DATABASE_ADMIN_URL"].startswith("postgres://postgres:")
+    for service in ("web", "worker", "beat"):
+        environment = COMPOSE["services"][service]["environment"]
+        # Then each connects as the app role, never the owner or the superuser, and waits for the migrations
+        assert environment["DATABASE_URL"].startswith("postgres://mctv_app:")
+        assert environment["DATABASE_APP_ROLE"] == "mctv_app"
+        assert "DATABASE_ADMIN_URL" not in environment
+        assert COMPOSE["services"][service]["depends_on"]["migrate"] == {"condition": "service_completed_successfully"}
+        assert "migrate" not in _command(service)
 
 
 def _command(service) -> str:

@@ -21,7 +21,7 @@ def _run_manage(*args, **env):
     clean = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL", "SECRET_KEY", "DEBUG"}
+        if k not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL", "DATABASE_APP_ROLE", "SECRET_KEY", "DEBUG"}
     }
     return subprocess.run(  # noqa: PLW1510 - the caller reads the return code
         [sys.executable, "manage.py", *args],
@@ -42,6 +42,7 @@ def test_production_settings_pass_check_deploy_without_warnings():
         DJANGO_SETTINGS_MODULE="mctv.settings.production",
         SECRET_KEY="x" * 20 + "production-grade-secret-key-for-this-check-0123456789",
         DATABASE_URL="sqlite:////tmp/mctv-check-deploy.sqlite3",
+        DATABASE_APP_ROLE="mctv_app",
         ALLOWED_HOSTS="catv.intra.example",
     )
     assert result.returncode == 0, result.stdout + result.stderr
@@ -53,6 +54,16 @@ def test_production_refuses_to_start_without_a_secret_key():
         "check", DJANGO_SETTINGS_MODULE="mctv.settings.production", DATABASE_URL="sqlite:////tmp/x.sqlite3"
     )
     assert result.returncode != 0 and "SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_to_start_without_naming_the_app_role():
+    result = _run_manage(
+        "check",
+        DJANGO_SETTINGS_MODULE="mctv.settings.production",
+        DATABASE_URL="sqlite:////tmp/x.sqlite3",
+        SECRET_KEY="x" * 20 + "production-grade-secret-key-for-this-check-0123456789",
+    )
+    assert result.returncode != 0 and "DATABASE_APP_ROLE" in result.stderr
 
 
 def test_demo_defaults_to_sqlite_and_eager_celery_without_configuration():

@@ -82,6 +82,9 @@ FORM_RENDERER = "mctv.forms.FormRenderer"
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+# PostgreSQL: the role the application connects as, granted its privileges after every migration, which runs as
+# the tables' owner (mctv/db_roles.py, docs/operations.md). Empty: no grants (SQLite, a single-role setup).
+DATABASE_APP_ROLE = env("DATABASE_APP_ROLE", default="")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "privacy.User"

@@ -1,6 +1,6 @@
 """The deployed shape (docker-compose, gunicorn): secure cookies, HSTS, whitenoise.
 
-DATABASE_URL and SECRET_KEY have no defaults here; ``manage.py check --deploy``
+DATABASE_URL, DATABASE_APP_ROLE and SECRET_KEY have no defaults here; ``manage.py check --deploy``
 reports nothing with these settings (tests/test_settings.py).
 """
 
@@ -13,6 +13,8 @@ from .base import env
 
 DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+# Required: web, worker and beat connect as this role; `migrate` runs as the owner and grants to it.
+DATABASE_APP_ROLE = env("DATABASE_APP_ROLE")
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -21,6 +21,8 @@ def add_constraint(apps, schema_editor):
             "CHECK (NOT (basis = 'consent') OR consent_id IS NOT NULL) NOT VALID"
         )
     else:
+        # SQLite rebuilds the table from the model's constraints: the historical model must list the new one.
+        Provision._meta.constraints = [*Provision._meta.constraints, CONSTRAINT]
         schema_editor.add_constraint(Provision, CONSTRAINT)
 
 

@@ -36,6 +36,8 @@ def add_constraint(apps, schema_editor):
             "NOT VALID"
         )
     else:
+        # SQLite rebuilds the table from the model's constraints: the historical model must list the new one.
+        Agreement._meta.constraints = [*Agreement._meta.constraints, CONSTRAINT]
         schema_editor.add_constraint(Agreement, CONSTRAINT)
 
 

@@ -18,7 +18,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mctv.db import AppendOnlyModel, AppendOnlyQuerySet
+from mctv.db import AppendOnlyModel, retention_delete
 from mctv.transitions import Lifecycle, TransitionError, set_status
 from privacy.models import (
     AccessLog,
@@ -214,8 +214,7 @@ Disposer = Callable[[DisposalRun, set[int], date], dict[str, int]]
 
 def _dispose_log(model: type[AppendOnlyModel]) -> Disposer:
     def dispose(run: DisposalRun, ids: set[int], today: date) -> dict[str, int]:
-        rows: AppendOnlyQuerySet = model.objects.filter(pk__any_of=ids)
-        return {model._meta.db_table: rows.delete_for_retention()}
+        return {model._meta.db_table: retention_delete(model, run_id=run.pk, key="id", ids=ids)}
 
     return dispose
 
@@ -227,7 +226,7 @@ def _dispose_consents(run: DisposalRun, ids: set[int], today: date) -> dict[str,
 
 
 def _dispose_requests(run: DisposalRun, ids: set[int], today: date) -> dict[str, int]:
-    counts = {"privacy_requestevent": RequestEvent.objects.filter(request_id__in=ids).delete_for_retention()}
+    counts = {"privacy_requestevent": retention_delete(RequestEvent, run_id=run.pk, key="request_id", ids=ids)}
     # A stop of provision outlives the file of the request that set it.
     ProvisionStop.objects.filter(request_id__in=ids).update(request=None)
     counts["privacy_subjectrequest"] = SubjectRequest.objects.filter(pk__in=ids).delete()[0]
@@ -239,7 +238,7 @@ def _dispose_incidents(run: DisposalRun, ids: set[int], today: date) -> dict[str
     from privacy.models import IncidentEvent
 
     counts = {
-        "privacy_incidentevent": IncidentEvent.objects.filter(incident_id__in=ids).delete_for_retention(),
+        "privacy_incidentevent": retention_delete(IncidentEvent, run_id=run.pk, key="incident_id", ids=ids),
         "privacy_incidentsubscriber": IncidentSubscriber.objects.filter(incident_id__in=ids).delete()[0],
         "privacy_incident": Incident.objects.filter(pk__in=ids).delete()[0],
     }

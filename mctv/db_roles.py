@@ -1,0 +1,98 @@
+"""Three PostgreSQL roles, so that not even the application's own connection can rewrite what it has logged.
+
+- the **owner** owns the tables and runs the migrations (``manage.py migrate`` with the owner's DATABASE_URL);
+- the **app** role is what the web, the worker and beat connect as: it reads and writes rows, but owns nothing,
+  so it cannot TRUNCATE, ALTER a table, disable or replace a trigger; on the append-only logs it may only
+  INSERT and SELECT, and disposal runs and items it may not delete;
+- the **purge** role (``PURGE_ROLE``, no login) owns one function, ``mctv_retention_delete`` (migration 0024):
+  the only DELETE the logs' trigger lets through is one made as this role, which only happens inside that
+  function — and the function deletes only the pending items of a disposal run that is under way.
+
+``ensure_roles`` creates them (a superuser's or CREATEROLE connection: ``manage.py db_roles``);
+``grant_app_privileges`` runs after every ``migrate`` for the role named by ``DATABASE_APP_ROLE``.
+"""
+
+from psycopg import sql
+
+# Fixed: the append-only trigger of every database names it (privacy/migrations/0024).
+PURGE_ROLE = "mctv_purge"
+# What the app role is refused on top of owning nothing: rewriting the logs, and deleting disposal records.
+NO_DELETE_TABLES = ["privacy_disposalrun", "privacy_disposalitem"]
+# Tables whose trigger refuses UPDATE and DELETE (mctv.db.append_only_sql) are found by the trigger's name.
+APPEND_ONLY_TABLES_SQL = r"""
+    SELECT tgrelid::regclass::text FROM pg_trigger
+    WHERE tgname LIKE '%\_append\_only' AND NOT tgisinternal ORDER BY 1
+"""
+
+
+def role_exists(cursor, role: str) -> bool:
+    cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role])
+    return cursor.fetchone() is not None
+
+
+def ensure_roles(
+    cursor,
+    *,
+    owner: str,
+    app: str,
+    database: str | None = None,
+    owner_password: str | None = None,
+    app_password: str | None = None,
+) -> list[str]:
+    """Create what is missing; return what was done. Passwords are set when given (trust auth needs none)."""
+    done = []
+    for role, options, password in [
+        (owner, "LOGIN CREATEDB NOSUPERUSER NOCREATEROLE", owner_password),
+        (app, "LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT", app_password),
+        (PURGE_ROLE, "NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE", None),
+    ]:
+        if not role_exists(cursor, role):
+            cursor.execute(sql.SQL("CREATE ROLE {} " + options).format(sql.Identifier(role)))
+            done.append(f"created role {role}")
+        if password:
+            cursor.execute(sql.SQL("ALTER ROLE {} PASSWORD {}").format(sql.Identifier(role), sql.Literal(password)))
+    # The owner hands the purge function to the purge role (ALTER FUNCTION … OWNER needs the membership), and
+    # may act as the app role (SET ROLE: the tests run the purge so); the app role is a member of nothing.
+    for member_of in (PURGE_ROLE, app):
+        cursor.execute(sql.SQL("GRANT {} TO {}").format(sql.Identifier(member_of), sql.Identifier(owner)))
+    if database:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database])
+        if cursor.fetchone() is None:
+            cursor.execute(
+                sql.SQL("CREATE DATABASE {} OWNER {}").format(sql.Identifier(database), sql.Identifier(owner))
+            )
+            done.append(f"created database {database}")
+        else:
+            cursor.execute(
+                sql.SQL("ALTER DATABASE {} OWNER TO {}").format(sql.Identifier(database), sql.Identifier(owner))
+            )
+    return done
+
+
+def grant_app_privileges(cursor, app: str) -> None:
+    """Re-assert, after every migration, exactly what the app role may do in this database's public schema."""
+    role = sql.Identifier(app)
+    append_only = _append_only_tables(cursor)
+    statements = [
+        sql.SQL("GRANT USAGE ON SCHEMA public TO {}"),
+        sql.SQL("REVOKE CREATE ON SCHEMA public FROM PUBLIC, {}"),
+        sql.SQL("REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {}"),
+        sql.SQL("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {}"),
+        sql.SQL("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {}"),
+        # The app reads which migrations ran; it never records one.
+        sql.SQL("REVOKE INSERT, UPDATE, DELETE ON django_migrations FROM {}"),
+    ]
+    for statement in statements:
+        cursor.execute(statement.format(role))
+    for table in append_only:
+        cursor.execute(sql.SQL("REVOKE UPDATE, DELETE ON {} FROM {}").format(sql.Identifier(table), role))
+    for table in NO_DELETE_TABLES:
+        cursor.execute(sql.SQL("REVOKE DELETE ON {} FROM {}").format(sql.Identifier(table), role))
+    cursor.execute(
+        sql.SQL("GRANT EXECUTE ON FUNCTION mctv_retention_delete(bigint, regclass, bigint[]) TO {}").format(role)
+    )
+
+
+def _append_only_tables(cursor) -> list[str]:
+    cursor.execute(APPEND_ONLY_TABLES_SQL)
+    return [name for (name,) in cursor.fetchall()]
