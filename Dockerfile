@@ -13,7 +13,7 @@ COPY requirements.lock .
 RUN pip install --no-cache-dir -r requirements.lock
 
 COPY . .
-RUN SECRET_KEY=collectstatic-only DATABASE_URL=sqlite:////tmp/build.sqlite3 python manage.py collectstatic --noinput \
+RUN SECRET_KEY=collectstatic-only DATABASE_URL=sqlite:////tmp/build.sqlite3 DATABASE_APP_ROLE=collectstatic-only python manage.py collectstatic --noinput \
     && useradd --system --home /app app && chown -R app /app
 USER app
 

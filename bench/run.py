@@ -162,6 +162,7 @@ def generate(scale: dict) -> dict:
             clause_safety_measures=True,
             clause_no_use_beyond_contract=True,
             clause_return_or_destroy=True,
+            clause_responsibility_allocation=True,
         )
         contractors.append(c)
     kind = WorkKind.objects.get(code="repair")
@@ -653,6 +654,7 @@ def load_run(seconds: int, clients: int = 50) -> dict:
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "mctv.settings.production",
         "DATABASE_URL": BENCH_DATABASE_URL,
+        "DATABASE_APP_ROLE": os.environ.get("DATABASE_APP_ROLE") or "mctv_app",  # production requires it
         "SECRET_KEY": settings.SECRET_KEY,
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "0",
