@@ -117,7 +117,7 @@ def retention_delete(model: type[models.Model], *, run_id: int, key: str, ids: s
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT mctv_retention_delete(%s, %s::regclass, %s::bigint[])",
+                "SELECT public.mctv_retention_delete(%s, %s::regclass, %s::bigint[])",
                 [run_id, model._meta.db_table, sorted(ids)],
             )
             return cursor.fetchone()[0]

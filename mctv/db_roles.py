@@ -16,6 +16,7 @@ from psycopg import sql
 
 # Fixed: the append-only trigger of every database names it (privacy/migrations/0024).
 PURGE_ROLE = "mctv_purge"
+PURGE_FUNCTION = "public.mctv_retention_delete(bigint, regclass, bigint[])"
 # What the app role is refused on top of owning nothing: rewriting the logs, and deleting disposal records.
 NO_DELETE_TABLES = ["privacy_disposalrun", "privacy_disposalitem"]
 # Tables whose trigger refuses UPDATE and DELETE (mctv.db.append_only_sql) are found by the trigger's name.
@@ -70,9 +71,12 @@ def ensure_roles(
 
 
 def grant_app_privileges(cursor, app: str) -> None:
-    """Re-assert, after every migration, exactly what the app role may do in this database's public schema."""
+    """Re-assert, after every migration, exactly what the app role may do in this database's public schema.
+    Run in one transaction (a running app never sees the moment between the REVOKE and the GRANT); objects a
+    partial migration has not created yet are skipped."""
     role = sql.Identifier(app)
-    append_only = _append_only_tables(cursor)
+    cursor.execute("SELECT current_database()")
+    (database,) = cursor.fetchone()
     statements = [
         sql.SQL("GRANT USAGE ON SCHEMA public TO {}"),
         sql.SQL("REVOKE CREATE ON SCHEMA public FROM PUBLIC, {}"),
@@ -84,13 +88,17 @@ def grant_app_privileges(cursor, app: str) -> None:
     ]
     for statement in statements:
         cursor.execute(statement.format(role))
-    for table in append_only:
+    # No temporary tables: nothing of the app's own can shadow a table a function reads.
+    cursor.execute(sql.SQL("REVOKE TEMPORARY ON DATABASE {} FROM PUBLIC, {}").format(sql.Identifier(database), role))
+    for table in _append_only_tables(cursor):
         cursor.execute(sql.SQL("REVOKE UPDATE, DELETE ON {} FROM {}").format(sql.Identifier(table), role))
     for table in NO_DELETE_TABLES:
-        cursor.execute(sql.SQL("REVOKE DELETE ON {} FROM {}").format(sql.Identifier(table), role))
-    cursor.execute(
-        sql.SQL("GRANT EXECUTE ON FUNCTION mctv_retention_delete(bigint, regclass, bigint[]) TO {}").format(role)
-    )
+        cursor.execute("SELECT to_regclass(%s)", [f"public.{table}"])
+        if cursor.fetchone()[0] is not None:
+            cursor.execute(sql.SQL("REVOKE DELETE ON {} FROM {}").format(sql.Identifier(table), role))
+    cursor.execute("SELECT to_regprocedure(%s)", [PURGE_FUNCTION])
+    if cursor.fetchone()[0] is not None:
+        cursor.execute(sql.SQL("GRANT EXECUTE ON FUNCTION " + PURGE_FUNCTION + " TO {}").format(role))
 
 
 def _append_only_tables(cursor) -> list[str]:

@@ -16,7 +16,7 @@ def grant_app_role_privileges(sender, using="default", **kwargs):
     names the role the web, worker and beat connect as (mctv/db_roles.py)."""
     from django.conf import settings
     from django.core.exceptions import ImproperlyConfigured
-    from django.db import connections
+    from django.db import connections, transaction
 
     from mctv.db_roles import grant_app_privileges, role_exists
 
@@ -24,7 +24,7 @@ def grant_app_role_privileges(sender, using="default", **kwargs):
     connection = connections[using]
     if not app_role or connection.vendor != "postgresql":
         return
-    with connection.cursor() as cursor:
+    with transaction.atomic(using=using), connection.cursor() as cursor:
         if not role_exists(cursor, app_role):
             raise ImproperlyConfigured(
                 f"DATABASE_APP_ROLE names {app_role}, which does not exist: run `manage.py db_roles` "

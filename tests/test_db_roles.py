@@ -82,12 +82,40 @@ def test_the_app_role_cannot_open_a_door_in_the_trigger(as_app_role):
     _refused(as_app_role, "SELECT mctv_retention_delete(0, 'privacy_accesslog', '{1,2,3}')")
 
 
+def test_no_table_of_the_callers_can_stand_in_for_the_disposal_record(clerk):
+    # Given a caller able to make temporary tables (the owner: the app role may not even do that) that shadow
+    # the disposal run and items with a "running" run listing every log row
+    access_log_record(user=clerk, subscribers=[SubscriberFactory.create()], action="view")
+    log = AccessLog.objects.get()
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TEMP TABLE privacy_disposalrun AS SELECT * FROM public.privacy_disposalrun LIMIT 0")
+        cursor.execute("CREATE TEMP TABLE privacy_disposalitem AS SELECT * FROM public.privacy_disposalitem LIMIT 0")
+        cursor.execute(
+            "INSERT INTO pg_temp.privacy_disposalrun (id, created_at, updated_at, record_class, years, action,"
+            " proposed_on, status, candidate_count, auto_approved, processed_count, disposed_count, held_count,"
+            " related_counts, last_error) VALUES (999999, now(), now(), 'access_log', 1, 'delete', now(),"
+            " 'running', 1, true, 0, 0, 0, '{}', '')"
+        )
+        cursor.execute(
+            "INSERT INTO pg_temp.privacy_disposalitem (id, run_id, object_id, subscriber_number, outcome)"
+            " VALUES (1, 999999, %s, '', 'pending')",
+            [log.pk],
+        )
+        cursor.execute(f"GRANT SELECT ON pg_temp.privacy_disposalrun, pg_temp.privacy_disposalitem TO {PURGE_ROLE}")
+
+    # When the purge's function is called for that run, Then it reads only the real record and refuses
+    with pytest.raises(DatabaseError, match="not under way"), transaction.atomic():
+        retention_delete(AccessLog, run_id=999999, key="id", ids={log.pk})
+    assert AccessLog.objects.filter(pk=log.pk).exists()
+
+
 def test_the_app_role_cannot_delete_disposal_records_or_fake_a_migration(as_app_role):
     _refused(as_app_role, "DELETE FROM privacy_disposalrun")
     _refused(as_app_role, "DELETE FROM privacy_disposalitem")
     _refused(as_app_role, "TRUNCATE privacy_disposalrun CASCADE")
     _refused(as_app_role, "INSERT INTO django_migrations (app, name, applied) VALUES ('privacy', 'x', now())")
-    _refused(as_app_role, "CREATE TABLE mctv_intruder (id int)")
+    _refused(as_app_role, "CREATE TABLE public.mctv_intruder (id int)")
+    _refused(as_app_role, "CREATE TEMP TABLE privacy_disposalrun (id bigint)")
 
 
 def _back_dated_access_logs(clerk) -> tuple[AccessLog, AccessLog]:

@@ -20,7 +20,7 @@ def test_migrations_run_as_the_owner_and_the_app_connects_as_a_role_that_owns_no
     migrate = COMPOSE["services"]["migrate"]
     assert _command("migrate").startswith("sh -c python manage.py db_roles && exec python manage.py migrate")
     assert migrate["environment"]["DATABASE_URL"].startswith("postgres://mctv_owner:")
-    assert migrate["environment"]["DATABASE_ADMIN_URL"].startswith("postgres://postgres:")
+    assert migrate["environment"]["DATABASE_ADMIN_URL"].startswith("postgres://${POSTGRES_SUPERUSER:-postgres}:")
     for service in ("web", "worker", "beat"):
         environment = COMPOSE["services"][service]["environment"]
         # Then each connects as the app role, never the owner or the superuser, and waits for the migrations

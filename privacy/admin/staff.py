@@ -58,7 +58,11 @@ class UserAdminForm(UserChangeForm):
         if (Role.CONTRACTOR in groups) != bool(cleaned.get("contractor")):
             self.add_error("contractor", _("A contractor account is in the contractor role and names its contractor."))
         contractor = cleaned.get("contractor")
-        if contractor is not None and not contractor.redelegation_permitted():
+        # On linking or activating the account: deactivating a lapsed sub-contractor's account stays possible.
+        grants_access = "contractor" in self.changed_data or (
+            "is_active" in self.changed_data and cleaned.get("is_active")
+        )
+        if contractor is not None and grants_access and not contractor.redelegation_permitted():
             self.add_error("contractor", _("A sub-contractor gets an account only while re-delegation is allowed."))
         return cleaned
 

@@ -14,9 +14,14 @@ class SubcontractorFieldMixin:
 
     def clean_subcontractor_of(self):
         principal = self.cleaned_data.get("subcontractor_of")
-        if principal is None:
-            return None
-        if principal.pk == self.instance.pk or principal.subcontractor_of_id is not None:
+        if principal is None or principal.pk == self.instance.subcontractor_of_id:
+            return principal  # unchanged: the gate, not the form, stops provision once re-delegation ends
+        if (
+            principal.pk == self.instance.pk
+            or principal.subcontractor_of_id is not None
+            or (self.instance.pk and self.instance.subcontractors.exists())
+        ):
+            # One level only: a re-delegate's own re-delegates would escape its principal's agreement.
             raise forms.ValidationError(_("A sub-contractor works for a contractor that is not itself one."))
         if not principal.agreements.in_force(timezone.localdate()).filter(redelegation_allowed=True).exists():
             raise forms.ValidationError(_("That contractor's agreement in force does not allow re-delegation."))

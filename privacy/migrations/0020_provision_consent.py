@@ -20,8 +20,9 @@ def add_constraint(apps, schema_editor):
             "ALTER TABLE privacy_provision ADD CONSTRAINT provision_consent_named "
             "CHECK (NOT (basis = 'consent') OR consent_id IS NOT NULL) NOT VALID"
         )
-    else:
-        # SQLite rebuilds the table from the model's constraints: the historical model must list the new one.
+    elif not Provision.objects.exclude(CONSTRAINT.condition).exists():
+        # SQLite (the demo) cannot add a check that earlier rows fail; the model's validation still applies.
+        # It rebuilds the table from the model's constraints: the historical model must list the new one.
         Provision._meta.constraints = [*Provision._meta.constraints, CONSTRAINT]
         schema_editor.add_constraint(Provision, CONSTRAINT)
 

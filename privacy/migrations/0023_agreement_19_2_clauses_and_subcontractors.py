@@ -35,8 +35,9 @@ def add_constraint(apps, schema_editor):
             "CHECK (clause_responsibility_allocation AND (NOT redelegation_allowed OR clause_subcontractor_supervision)) "
             "NOT VALID"
         )
-    else:
-        # SQLite rebuilds the table from the model's constraints: the historical model must list the new one.
+    elif not Agreement.objects.exclude(CONSTRAINT.condition).exists():
+        # SQLite (the demo) cannot add a check that earlier rows fail; the model's validation still applies.
+        # It rebuilds the table from the model's constraints: the historical model must list the new one.
         Agreement._meta.constraints = [*Agreement._meta.constraints, CONSTRAINT]
         schema_editor.add_constraint(Agreement, CONSTRAINT)
 

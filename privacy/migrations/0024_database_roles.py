@@ -21,18 +21,19 @@ PURGED_LOGS = [
     ("request_file", "privacy_requestevent", "request_id"),
     ("incident_file", "privacy_incidentevent", "incident_id"),
 ]
-LOG_MAP = ", ".join(f"('{record_class}', '{table}', '{key}')" for record_class, table, key in PURGED_LOGS)
-FUNCTION = "mctv_retention_delete(bigint, regclass, bigint[])"
+LOG_MAP = ", ".join(f"('{record_class}', 'public.{table}', '{key}')" for record_class, table, key in PURGED_LOGS)
+FUNCTION = "public.mctv_retention_delete(bigint, regclass, bigint[])"
 
 RETENTION_DELETE_SQL = f"""
-CREATE OR REPLACE FUNCTION mctv_retention_delete(p_run bigint, p_target regclass, p_ids bigint[]) RETURNS bigint
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+CREATE OR REPLACE FUNCTION public.mctv_retention_delete(p_run bigint, p_target regclass, p_ids bigint[]) RETURNS bigint
+-- Every name schema-qualified, temporary tables searched last: the caller can shadow nothing the function reads.
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     v_key text;
     v_deleted bigint;
 BEGIN
     SELECT m.key_column INTO v_key
-    FROM privacy_disposalrun r
+    FROM public.privacy_disposalrun r
     JOIN (VALUES {LOG_MAP}) AS m(record_class, table_name, key_column) ON m.record_class = r.record_class
     WHERE r.id = p_run AND r.status = 'running' AND m.table_name::regclass = p_target;
     IF v_key IS NULL THEN
@@ -42,14 +43,15 @@ BEGIN
     IF EXISTS (
         SELECT 1 FROM unnest(p_ids) AS wanted(id)
         WHERE NOT EXISTS (
-            SELECT 1 FROM privacy_disposalitem i
+            SELECT 1 FROM public.privacy_disposalitem i
             WHERE i.run_id = p_run AND i.object_id = wanted.id AND i.outcome = 'pending'
         )
     ) THEN
         RAISE EXCEPTION 'retention delete refused: not every record is a pending item of disposal run %', p_run
             USING ERRCODE = 'insufficient_privilege';
     END IF;
-    EXECUTE format('DELETE FROM %s WHERE %I = ANY($1)', p_target, v_key) USING p_ids;
+    -- p_target is one of the public tables above (compared as an oid): its name is quoted by regclass.
+    EXECUTE format('DELETE FROM %s WHERE %I = ANY($1)', p_target::regclass, v_key) USING p_ids;
     GET DIAGNOSTICS v_deleted = ROW_COUNT;
     RETURN v_deleted;
 END

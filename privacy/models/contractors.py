@@ -77,11 +77,19 @@ class Contractor(TimeStampedModel):
     def redelegation_permitted(self, on: date | None = None) -> bool:
         """A contractor may receive data; a sub-contractor only while its principal's agreement in force allows
         re-delegation (■19(2)⑤). The gate, the portal's list, new work orders and accounts all ask this."""
-        if self.subcontractor_of_id is None:
-            return True
         on = on or timezone.localdate()
-        principal_agreements = ConfidentialityAgreement.objects.filter(contractor_id=self.subcontractor_of_id)
-        return principal_agreements.in_force(on).filter(redelegation_allowed=True).exists()
+        principal, seen = self.subcontractor_of, set()
+        # Up the chain (forms allow one level; rows from elsewhere may hold more): every principal active and
+        # allowing re-delegation.
+        while principal is not None:
+            if principal.pk in seen:
+                return False
+            seen.add(principal.pk)
+            agreements = ConfidentialityAgreement.objects.filter(contractor_id=principal.pk)
+            if not principal.is_active or not agreements.in_force(on).filter(redelegation_allowed=True).exists():
+                return False
+            principal = principal.subcontractor_of
+        return True
 
 
 # ■19(2) ② responsibility, and ⑤ re-delegates' selection and supervision where re-delegation is allowed.

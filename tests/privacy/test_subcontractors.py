@@ -176,3 +176,57 @@ def test_an_agreement_recorded_before_the_two_items_is_kept_but_not_in_force_unt
     agreement.clause_responsibility_allocation = True
     agreement.save()
     assert contractor.agreement_in_force() == agreement
+
+
+def test_re_delegation_goes_one_level_and_a_chain_answers_to_every_principal(
+    principal, subcontractor, client, admin_user
+):
+    # Given a contractor that has a sub-contractor of its own
+    client.force_login(admin_user)
+    other = AgreementFactory.create(redelegation_allowed=True).contractor
+    data = {"name": principal.name, "address": "三沢市", "representative": "代表", "phone": "0176-00-0001"}
+
+    # When it is made a sub-contractor of another, Then that is refused
+    response = client.post(
+        reverse("privacy:contractor_edit", args=[principal.pk]),
+        {**data, "is_active": "on", "subcontractor_of": other.pk},
+    )
+    assert response.status_code == 200
+    principal.refresh_from_db()
+    assert principal.subcontractor_of is None
+
+    # And a chain written elsewhere answers to every principal up it: active, allowing re-delegation
+    Contractor.objects.filter(pk=principal.pk).update(subcontractor_of=other)
+    subcontractor.refresh_from_db()
+    assert subcontractor.redelegation_permitted()
+    _forbid_redelegation(other)
+    assert not Contractor.objects.get(pk=subcontractor.pk).redelegation_permitted()
+
+
+def test_a_lapsed_subcontractor_can_still_be_edited_and_its_accounts_deactivated(
+    principal, subcontractor, client, admin_user
+):
+    # Given a sub-contractor with an account, whose principal no longer allows re-delegation
+    user = contractor_user(subcontractor, "lapsed")
+    _forbid_redelegation(principal)
+    client.force_login(admin_user)
+
+    # When the office deactivates the sub-contractor and its account
+    data = {"name": subcontractor.name, "address": "三沢市", "representative": "代表", "phone": "0176-00-0001"}
+    client.post(reverse("privacy:contractor_edit", args=[subcontractor.pk]), {**data, "subcontractor_of": principal.pk})
+    client.post(
+        reverse("admin:privacy_user_change", args=[user.pk]),
+        {
+            "username": "lapsed",
+            "contractor": subcontractor.pk,
+            "groups": [Group.objects.get(name="contractor").pk],
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "00:00:00",
+        },
+    )
+
+    # Then both are saved, still linked to their principal (never turned into a direct contractor)
+    subcontractor.refresh_from_db()
+    user.refresh_from_db()
+    assert not subcontractor.is_active and subcontractor.subcontractor_of == principal
+    assert not user.is_active
