@@ -127,7 +127,12 @@ def disclosure_rows(request: SubjectRequest, user: User) -> list[list[str]]:
     rows += [["契約サービス", s["service"], f"{s['started_on']}〜{s['ended_on'] or ''}"] for s in data["services"]]
     rows += [["利用目的", "", purpose] for purpose in data["purposes"]]
     rows += [
-        ["同意", c["purpose"], f"{c['user_told']} / {c['use_told']} / {c['given_on']}〜{c['withdrawn_on'] or ''}"]
+        [
+            "同意",
+            c["purpose"],
+            f"利用する者：{c['user_told']}　利用の内容：{c['use_told']}　同意：{c['given_on']}"
+            f"　撤回：{c['withdrawn_on'] or 'なし'}",
+        ]
         for c in data["consents"]
     ]
     rows += [

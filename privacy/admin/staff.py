@@ -8,7 +8,6 @@ from django.utils.translation import gettext_lazy as _
 
 from privacy.models import AccessLog, Department, User
 from privacy.roles import STAFF_ROLES, Role
-from privacy.selectors.access import departments_without_responsible_officer
 from privacy.selectors.access_log import access_log_visible_to
 
 from .base import ReadOnlyAdmin
@@ -28,9 +27,7 @@ class DepartmentAdminForm(forms.ModelForm):
         if (
             officer is None
             and self.instance.pk
-            and departments_without_responsible_officer()
-            .filter(pk=self.instance.pk, members__groups__name=Role.OFFICER, members__is_active=True)
-            .exists()
+            and self.instance.members.filter(groups__name=Role.OFFICER, is_active=True).exists()
         ):
             raise forms.ValidationError(_("Name the department's responsible officer (§4(1))."))
         return officer

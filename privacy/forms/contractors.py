@@ -23,7 +23,7 @@ class SubcontractorFieldMixin:
         ):
             # One level only: a re-delegate's own re-delegates would escape its principal's agreement.
             raise forms.ValidationError(_("A sub-contractor works for a contractor that is not itself one."))
-        if not principal.agreements.in_force(timezone.localdate()).filter(redelegation_allowed=True).exists():
+        if not principal.allows_redelegation(timezone.localdate()):
             raise forms.ValidationError(_("That contractor's agreement in force does not allow re-delegation."))
         return principal
 

@@ -74,6 +74,15 @@ class Contractor(TimeStampedModel):
         on = on or timezone.localdate()
         return self.agreements.in_force(on).order_by("-expires_on").first()
 
+    def allows_redelegation(self, on: date) -> bool:
+        """An agreement in force on ``on`` lets this contractor re-delegate (■19(2)⑤)."""
+        return (
+            ConfidentialityAgreement.objects.filter(contractor_id=self.pk)
+            .in_force(on)
+            .filter(redelegation_allowed=True)
+            .exists()
+        )
+
     def redelegation_permitted(self, on: date | None = None) -> bool:
         """A contractor may receive data; a sub-contractor only while its principal's agreement in force allows
         re-delegation (■19(2)⑤). The gate, the portal's list, new work orders and accounts all ask this."""
@@ -85,8 +94,7 @@ class Contractor(TimeStampedModel):
             if principal.pk in seen:
                 return False
             seen.add(principal.pk)
-            agreements = ConfidentialityAgreement.objects.filter(contractor_id=principal.pk)
-            if not principal.is_active or not agreements.in_force(on).filter(redelegation_allowed=True).exists():
+            if not principal.is_active or not principal.allows_redelegation(on):
                 return False
             principal = principal.subcontractor_of
         return True

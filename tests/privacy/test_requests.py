@@ -550,7 +550,7 @@ def test_nothing_is_handed_over_before_the_fee_is_paid(client, clerk, officer):
 
 @needs_poppler
 def test_the_disclosure_lists_the_subscribers_consents(clerk, officer):
-    from privacy.letters import disclosure_data
+    from privacy.letters import disclosure_data, disclosure_rows
     from privacy.models import Purpose
     from privacy.services.purposes import consent_record
 
@@ -575,6 +575,9 @@ def test_the_disclosure_lists_the_subscribers_consents(clerk, officer):
     )
     text = "".join(pdf_text(disclosure_pdf(request, clerk)).split())
     assert "同意の記録" in text and "視聴アンケート" in text and "三沢市ケーブルテレビジョン" in text
+    assert "アンケートの送付" in text
+    (row,) = [row for row in disclosure_rows(request, clerk) if row[0] == "同意"]
+    assert row[1] == "視聴アンケート" and "利用の内容：アンケートの送付" in row[2] and "撤回：なし" in row[2]
 
 
 def test_no_disclosure_before_a_decision_granting_it_and_never_by_a_mere_get(client, clerk, officer):
