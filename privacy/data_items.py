@@ -32,6 +32,26 @@ class DataItem(models.TextChoices):
 
 ALL_ITEMS = tuple(DataItem.values)
 
+# Which item a registry field belongs to: a correction of the field changes what recipients of the item hold.
+FIELD_ITEMS: dict[str, str] = {
+    "number": DataItem.NUMBER,
+    "family_name": DataItem.NAME,
+    "given_name": DataItem.NAME,
+    "family_name_kana": DataItem.READING,
+    "given_name_kana": DataItem.READING,
+    "postal_code": DataItem.ADDRESS,
+    "prefecture": DataItem.ADDRESS,
+    "municipality": DataItem.ADDRESS,
+    "street_address": DataItem.ADDRESS,
+    "building": DataItem.ADDRESS,
+    "phone": DataItem.PHONE,
+    "mobile_phone": DataItem.PHONE,
+    "email": DataItem.EMAIL,
+    "birth_date": DataItem.BIRTH_DATE,
+    "sex": DataItem.SEX,
+    "occupation": DataItem.OCCUPATION,
+}
+
 
 def normalize_items(items: Iterable[str] | None) -> list[str]:
     """Known codes only, in the canonical order, each once."""

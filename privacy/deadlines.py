@@ -7,6 +7,7 @@ the due date a clerk works to is the last open day on or before the period's end
 Everything that needs a due date calls ``due_date``; nothing outside this module counts days.
 """
 
+import calendar
 from datetime import date, timedelta
 from functools import lru_cache
 
@@ -31,11 +32,26 @@ def last_open_day_on_or_before(day: date) -> date:
     return day
 
 
-def due_date(received: date, days: int) -> date:
-    """The last open day on or before the end of a ``days``-day period starting the day after ``received``."""
+def first_open_day_on_or_after(day: date) -> date:
+    """A period for an act towards the office that ends on a closed day runs to the next open one (Local Autonomy
+    Act art. 4-2): an appeal's last day, say."""
+    while is_office_closed(day):
+        day += timedelta(days=1)
+    return day
+
+
+def period_end(start: date, days: int) -> date:
+    """The statutory last day of a ``days``-day period counted from the day after ``start`` (Civil Code art. 140):
+    a decision due "within 30 days of the request" may be made on this day. No holiday moves it: the rule that a
+    period ending on a closed day runs to the next open one is for acts towards the office, not for its own."""
     if days < 1:
         raise ValueError("a period has at least one day")
-    return last_open_day_on_or_before(received + timedelta(days=days))
+    return start + timedelta(days=days)
+
+
+def due_date(received: date, days: int) -> date:
+    """The last open day on or before the end of a ``days``-day period starting the day after ``received``."""
+    return last_open_day_on_or_before(period_end(received, days))
 
 
 def open_days_between(start: date, end: date) -> int:
@@ -80,3 +96,15 @@ def one_year_before(day: date) -> date:
         return day.replace(year=day.year - 1)
     except ValueError:
         return day.replace(year=day.year - 1, day=28)
+
+
+def months_later_last_day(start_exclusive: date, *, months: int = 0, years: int = 0) -> date:
+    """The last day of a period of months or years counted from the day after ``start_exclusive`` (Civil Code
+    arts. 140, 143): the day before the corresponding day, or the month's end when there is none."""
+    first = start_exclusive + timedelta(days=1)
+    year, month0 = divmod(first.month - 1 + months + 12 * years, 12)
+    year, month = first.year + year, month0 + 1
+    days_in_month = calendar.monthrange(year, month)[1]
+    if first.day > days_in_month:
+        return date(year, month, days_in_month)
+    return date(year, month, first.day) - timedelta(days=1)

@@ -1,6 +1,20 @@
 from django.urls import path
 
-from .views import access_log, contractors, incidents, provisions, purposes, requests, retention, work_orders
+from .views import (
+    access_log,
+    appeals,
+    consultations,
+    contractors,
+    dashboard,
+    incidents,
+    provisions,
+    purposes,
+    request_documents,
+    requests,
+    retention,
+    work_orders,
+)
+from .views import complaints as complaint_views
 
 app_name = "privacy"
 urlpatterns = [
@@ -12,6 +26,10 @@ urlpatterns = [
     path("incidents/<int:pk>/notices-sent/", incidents.IncidentNoticesSentView.as_view(), name="incident_notices_sent"),
     path("incidents/<int:pk>/notices.pdf", incidents.IncidentNoticesPdfView.as_view(), name="incident_notices"),
     path("incidents/<int:pk>/report.pdf", incidents.IncidentReportPdfView.as_view(), name="incident_report"),
+    path("complaints/", complaint_views.ComplaintListView.as_view(), name="complaint_list"),
+    path("complaints/new/", complaint_views.ComplaintReceiveView.as_view(), name="complaint_create"),
+    path("complaints/<int:pk>/", complaint_views.ComplaintDetailView.as_view(), name="complaint_detail"),
+    path("complaints/<int:pk>/<slug:action>/", complaint_views.ComplaintActionView.as_view(), name="complaint_action"),
     path("retention/", retention.DisposalListView.as_view(), name="disposal_list"),
     path("retention/<int:pk>/", retention.DisposalDetailView.as_view(), name="disposal_detail"),
     path("retention/<int:pk>/decide/", retention.DisposalDecideView.as_view(), name="disposal_decide"),
@@ -26,14 +44,32 @@ urlpatterns = [
     path("consents/<int:pk>/withdraw/", purposes.ConsentWithdrawView.as_view(), name="consent_withdraw"),
     path("statistics/", purposes.StatisticsView.as_view(), name="statistics"),
     path("statistics.csv", purposes.StatisticsCsvView.as_view(), name="statistics_csv"),
-    path("dashboard/", requests.DashboardView.as_view(), name="dashboard"),
+    path("dashboard/", dashboard.DashboardView.as_view(), name="dashboard"),
     path("requests/", requests.RequestListView.as_view(), name="request_list"),
     path("requests/new/", requests.RequestReceiveView.as_view(), name="request_create"),
     path("requests/<int:pk>/", requests.RequestDetailView.as_view(), name="request_detail"),
     path("requests/<int:pk>/<slug:action>/", requests.RequestActionView.as_view(), name="request_action"),
-    path("requests/<int:pk>/letters/<slug:letter>.pdf", requests.RequestLetterView.as_view(), name="request_letter"),
     path(
-        "requests/<int:pk>/disclosure.<slug:form>", requests.RequestDisclosureView.as_view(), name="request_disclosure"
+        "requests/<int:pk>/letters/<slug:letter>.pdf",
+        request_documents.RequestLetterView.as_view(),
+        name="request_letter",
+    ),
+    path(
+        "requests/<int:pk>/correction-notices/<int:notice>/",
+        request_documents.CorrectionNoticeView.as_view(),
+        name="correction_notice",
+    ),
+    path("consultations/", consultations.ConsultationListView.as_view(), name="consultation_list"),
+    path("appeals/", appeals.AppealListView.as_view(), name="appeal_list"),
+    path("appeals/new/", appeals.AppealReceiveView.as_view(), name="appeal_create"),
+    path("appeals/<int:pk>/", appeals.AppealDetailView.as_view(), name="appeal_detail"),
+    path("appeals/<int:pk>/letters/<slug:letter>.pdf", appeals.AppealLetterView.as_view(), name="appeal_letter"),
+    path("appeals/<int:pk>/<slug:action>/", appeals.AppealActionView.as_view(), name="appeal_action"),
+    path("consultations/new/", consultations.ConsultationCreateView.as_view(), name="consultation_create"),
+    path(
+        "requests/<int:pk>/disclosure.<slug:form>",
+        request_documents.RequestDisclosureView.as_view(),
+        name="request_disclosure",
     ),
     path("audit/access-log/", access_log.AccessLogListView.as_view(), name="access_log"),
     path("contractors/", contractors.ContractorListView.as_view(), name="contractor_list"),

@@ -124,3 +124,33 @@ def contractor_user(contractor, username=None):
     )
     user.groups.add(Group.objects.get(name="contractor"))
     return user
+
+
+def carried_out_disclosure(clerk, officer, subscriber, *, disclosed_days_ago: int = 0):
+    """A disclosure request about ``subscriber`` taken through the services to its carrying out (art. 87); the
+    day it was carried out is then set ``disclosed_days_ago`` back, as if it had happened then."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from privacy.models import SubjectRequest
+    from privacy.services import requests as svc
+
+    request = svc.request_receive(
+        subscriber=subscriber,
+        kind="disclosure",
+        received_on=timezone.localdate(),
+        channel="counter",
+        details="保有する個人情報の全部",
+        user=clerk,
+    )
+    svc.request_verify_identity(request=request, method="drivers_licence", user=clerk)
+    svc.request_start_review(request=request, user=clerk)
+    svc.request_decide(request=request, decision="full", reasons="", user=officer)
+    svc.request_carry_out_disclosure(request=request, on=timezone.localdate(), method="inspection", user=clerk)
+    if disclosed_days_ago:
+        SubjectRequest.objects.filter(pk=request.pk).update(
+            disclosed_on=timezone.localdate() - timedelta(days=disclosed_days_ago)
+        )
+    request.refresh_from_db()
+    return request

@@ -3,6 +3,6 @@
 Importing the modules registers their pages (Django's admin autodiscovery imports this package).
 """
 
-from . import contractors, incidents, provisions, purposes, requests, retention, staff
+from . import complaints, contractors, incidents, provisions, purposes, requests, retention, staff
 
-__all__ = ["contractors", "incidents", "provisions", "purposes", "requests", "retention", "staff"]
+__all__ = ["complaints", "contractors", "incidents", "provisions", "purposes", "requests", "retention", "staff"]

@@ -1,9 +1,21 @@
-"""Request rules (days and fees per kind) and the requests on record (§5)."""
+"""Request rules (days and fees per kind), the chapter-5 settings and grounds for withholding, and the requests,
+consultations, notices to recipients and appeals on record (§5; APPI chapter 5)."""
 
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from privacy.models import DeadlineDigest, RequestEvent, RequestRule, SubjectRequest
+from privacy.models import (
+    Appeal,
+    Consultation,
+    CorrectionNotice,
+    DeadlineDigest,
+    RequestEvent,
+    RequestRule,
+    RequestSettings,
+    SubjectRequest,
+    WithholdingGround,
+)
+from privacy.selectors.appeals import appeals_visible_to
 from privacy.selectors.requests import requests_visible_to
 
 from .base import ReadOnlyAdmin, SubscriberViewsLoggedAdmin
@@ -13,8 +25,8 @@ from .base import ReadOnlyAdmin, SubscriberViewsLoggedAdmin
 class RequestRuleAdmin(SimpleHistoryAdmin):
     """Days to reply and fee per kind of request: configuration, never literals in code."""
 
-    list_display = ["kind", "days", "fee_yen"]
-    list_editable = ["days", "fee_yen"]
+    list_display = ["kind", "days", "special_part_days", "fee_yen", "copy_yen_per_sheet"]
+    list_editable = ["days", "special_part_days", "fee_yen", "copy_yen_per_sheet"]
 
     def has_add_permission(self, request):
         return False  # one row per kind, created by migration
@@ -63,3 +75,62 @@ class RequestEventAdmin(ReadOnlyAdmin):
 class DeadlineDigestAdmin(ReadOnlyAdmin):
     list_display = ["sent_on", "department", "request_count"]
     list_filter = ["department"]
+
+
+@admin.register(RequestSettings)
+class RequestSettingsAdmin(SimpleHistoryAdmin):
+    """Who the letters name (the head of the body, the defendant, the review board) and the office's days for a
+    corrected form, the board's consultation and a complaint's reply: configuration (docs/requests.md)."""
+
+    list_display = [
+        "head_of_body",
+        "review_board",
+        "correction_days",
+        "appeal_consult_days",
+        "complaint_reply_days",
+    ]
+
+    def has_add_permission(self, request):
+        return not RequestSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(WithholdingGround)
+class WithholdingGroundAdmin(SimpleHistoryAdmin):
+    """The grounds for not disclosing (art. 78(1); an ordinance's own under 78(2)): retired, never deleted, since
+    decisions name them."""
+
+    list_display = ["article", "title", "active", "order"]
+    list_editable = ["active", "order"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Consultation)
+class ConsultationAdmin(SubscriberViewsLoggedAdmin, SimpleHistoryAdmin, ReadOnlyAdmin):
+    list_display = ["received_on", "channel", "name", "kind", "request"]
+    list_filter = ["channel", "kind"]
+    search_fields = ["name", "subscriber__number", "request__number"]
+    date_hierarchy = "received_on"
+
+
+@admin.register(CorrectionNotice)
+class CorrectionNoticeAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
+    list_display = ["request", "recipient_name", "sent_on"]
+    search_fields = ["request__number", "recipient_name"]
+
+
+@admin.register(Appeal)
+class AppealAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
+    """Handled on the appeal pages (officers); shown here for the record."""
+
+    list_display = ["number", "request", "received_on", "within_period", "consult_due_on", "status", "ruling"]
+    list_filter = ["status", "ruling", "within_period"]
+    search_fields = ["number", "request__number"]
+    date_hierarchy = "received_on"
+
+    def get_queryset(self, request):
+        return appeals_visible_to(request.user).select_related("request")

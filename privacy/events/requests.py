@@ -106,6 +106,55 @@ def request_disclosure_handed_over_event(*, request: SubjectRequest, user: User,
     return _write(request, user, Kind.DISCLOSURE_HANDED_OVER, form=form)
 
 
+def request_correction_asked_event(*, request: SubjectRequest, user: User, correct_by: date) -> RequestEvent:
+    return _write(request, user, Kind.CORRECTION_ASKED, correct_by=correct_by)
+
+
+def request_fee_waived_event(*, request: SubjectRequest, user: User, reason: str) -> RequestEvent:
+    return _write(request, user, Kind.FEE_WAIVED, note=reason)
+
+
+def request_disclosure_carried_out_event(
+    *, request: SubjectRequest, user: User, on: date, method: str, sheets: int, copy_fee_yen: int
+) -> RequestEvent:
+    return _write(
+        request,
+        user,
+        Kind.DISCLOSURE_CARRIED_OUT,
+        on=on,
+        method=method,
+        sheets=sheets,
+        copy_fee_yen=copy_fee_yen,
+    )
+
+
+def request_special_extension_event(
+    *, request: SubjectRequest, user: User, rest_by: date, remainder: str
+) -> RequestEvent:
+    return _write(
+        request,
+        user,
+        Kind.SPECIAL_EXTENSION,
+        note=request.special_extension_reason,
+        rest_by=rest_by,
+        remainder=remainder,
+    )
+
+
+def request_transferred_event(*, request: SubjectRequest, user: User, before: str, to: str, on: date) -> RequestEvent:
+    return _write(request, user, Kind.TRANSFERRED, before=before, note=request.transfer_reason, to=to, on=on)
+
+
+def request_recipient_notified_event(*, request: SubjectRequest, user: User, recipient: str, on: date) -> RequestEvent:
+    return _write(request, user, Kind.RECIPIENT_NOTIFIED, recipient=recipient, on=on)
+
+
+def request_reopened_event(
+    *, request: SubjectRequest, user: User, before: str, note: str, due_on: date
+) -> RequestEvent:
+    return _write(request, user, Kind.REOPENED, before=before, note=note, due_on=due_on)
+
+
 def describe(event: RequestEvent) -> str:
     """The event's facts as the reader's language says them; rows written before the kinds were typed hold their
     values as text, which reads the same."""
@@ -142,4 +191,22 @@ def describe(event: RequestEvent) -> str:
         return _("%(yen)s yen, paid on %(day)s") % {"yen": p.get("fee_yen"), "day": p.get("paid_on")}
     if event.kind == Kind.DISCLOSURE_HANDED_OVER:
         return str(p.get("form", "")).upper()
+    if event.kind == Kind.CORRECTION_ASKED:
+        return _("corrected form due by %(day)s") % {"day": p.get("correct_by")}
+    if event.kind == Kind.DISCLOSURE_CARRIED_OUT:
+        return _("%(method)s on %(day)s") % {
+            "method": label_of(SubjectRequest.DisclosureMethod, p.get("method")),
+            "day": p.get("on"),
+        }
+    if event.kind == Kind.SPECIAL_EXTENSION:
+        return _("the rest decided by %(day)s %(remainder)s") % {
+            "day": p.get("rest_by"),
+            "remainder": p.get("remainder") or "",
+        }
+    if event.kind == Kind.TRANSFERRED:
+        return _("to %(body)s on %(day)s") % {"body": p.get("to"), "day": p.get("on")}
+    if event.kind == Kind.RECIPIENT_NOTIFIED:
+        return _("%(recipient)s, sent on %(day)s") % {"recipient": p.get("recipient"), "day": p.get("on")}
+    if event.kind == Kind.REOPENED:
+        return _("new decision due %(day)s") % {"day": p.get("due_on")}
     return ""

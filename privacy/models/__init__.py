@@ -1,19 +1,28 @@
 from .access import AccessLog
+from .appeals import Appeal
+from .complaints import Complaint, ComplaintCategory
 from .contractors import ConfidentialityAgreement, Contractor, WorkKind, WorkOrder
 from .disclosures import EXCEPTIONAL_BASES, ExceptionalProvision, Provision, ProvisionStop
 from .incidents import Incident, IncidentEvent, IncidentSettings, IncidentSubscriber
 from .purposes import BulkUse, Consent, PolicyAnnouncement, PolicyVersion, Purpose
-from .requests import DeadlineDigest, RequestEvent, RequestKind, RequestRule, SubjectRequest
+from .request_records import Consultation, CorrectionNotice, DeadlineDigest, RequestEvent
+from .request_rules import RequestKind, RequestRule, RequestSettings, WithholdingGround
+from .requests import SubjectRequest
 from .retention import DisposalItem, DisposalRun, LegalHold, RecordClass, RetentionRule
 from .staff import Department, User
 
 __all__ = [
     "EXCEPTIONAL_BASES",
     "AccessLog",
+    "Appeal",
     "BulkUse",
+    "Complaint",
+    "ComplaintCategory",
     "ConfidentialityAgreement",
     "Consent",
+    "Consultation",
     "Contractor",
+    "CorrectionNotice",
     "DeadlineDigest",
     "Department",
     "DisposalItem",
@@ -33,9 +42,11 @@ __all__ = [
     "RequestEvent",
     "RequestKind",
     "RequestRule",
+    "RequestSettings",
     "RetentionRule",
     "SubjectRequest",
     "User",
+    "WithholdingGround",
     "WorkKind",
     "WorkOrder",
 ]

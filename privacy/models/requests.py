@@ -1,8 +1,8 @@
 """Subscribers' requests (開示等の請求): declaration §5, §6(3)–(4); broadcaster rules ■29–■35.
 
-A request moves through ``privacy.services.requests.TRANSITIONS``; every move writes a
-``RequestEvent`` (append-only). Its due date comes from ``privacy.deadlines.due_date``
-and is stored, so the dashboard and the daily digest can use an index.
+A request moves through ``privacy.services.requests.REQUEST_LIFECYCLE``; every move writes a ``RequestEvent``
+(append-only, ``privacy.models.request_records``). Its due date comes from ``privacy.deadlines.due_date`` and is
+stored, so the dashboard and the daily digest can use an index.
 """
 
 from datetime import date
@@ -15,61 +15,20 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from mctv.db import AppendOnlyModel, DayField, DayTimeField, TimeStampedModel
+from mctv.db import DayField, DayTimeField, TimeStampedModel
 from privacy import deadlines
 from subscribers.fields import PostalCodeField
 
-
-class RequestKind(models.TextChoices):
-    DISCLOSURE = "disclosure", _("Disclosure")
-    PURPOSE_NOTICE = "purpose_notice", _("Notice of the purpose of use")
-    CORRECTION = "correction", _("Correction")
-    ADDITION = "addition", _("Addition")
-    DELETION = "deletion", _("Deletion")
-    SUSPENSION = "suspension", _("Suspension of use")
-    ERASURE = "erasure", _("Erasure")
-    STOP_THIRD_PARTY = "stop_third_party", _("Stop of provision to third parties")
-    STOP_CONTRACTORS = "stop_contractors", _("Stop of provision to contractors")
-
-
-# Kinds whose decision stops provision; a refusal must say why the request has no legitimate reason (§6(3)–(4)).
-STOP_KINDS = frozenset({RequestKind.STOP_THIRD_PARTY, RequestKind.STOP_CONTRACTORS})
-# Kinds that change the record: applied through the registry's edit, linked to the request.
-EDIT_KINDS = frozenset({RequestKind.CORRECTION, RequestKind.ADDITION, RequestKind.DELETION})
-
-
-class RequestRule(TimeStampedModel):
-    """Per kind: the days to reply and the fee (■35). Configuration, editable in admin, never literals in code."""
-
-    kind = models.CharField(_("kind"), max_length=20, choices=RequestKind.choices, unique=True)
-    days = models.PositiveSmallIntegerField(
-        _("days to reply"),
-        default=15,
-        help_text=_("Counted from the day after receipt; the due date is the last open day on or before the end."),
-    )
-    fee_yen = models.PositiveIntegerField(_("fee (yen)"), default=0)
-
-    history = HistoricalRecords(excluded_fields=["updated_at"])
-
-    class Meta:
-        verbose_name = _("request rule")
-        verbose_name_plural = _("request rules")
-        ordering = ["kind"]
-        constraints = [
-            models.CheckConstraint(condition=Q(days__gte=1) & Q(days__lte=60), name="requestrule_days_1_to_60"),
-            models.CheckConstraint(condition=Q(kind__in=RequestKind.values), name="requestrule_kind_valid"),
-        ]
-
-    def __str__(self):
-        return f"{self.get_kind_display()}: {self.days}"
+from .request_rules import DECISION_LABELS, EDIT_KINDS, KIND_GROUP, STATUTORY_KINDS, Decision, RequestKind
 
 
 class RequestStatus(models.TextChoices):
     RECEIVED = "received", _("Received")
     IDENTITY_VERIFIED = "identity_verified", _("Identity verified")
     UNDER_REVIEW = "under_review", _("Under review")
-    PAUSED = "paused", _("Paused (waiting for the requester)")
+    PAUSED = "paused", _("Waiting for the corrected form")
     DECIDED = "decided", _("Decided")
+    TRANSFERRED = "transferred", _("Transferred to another body")
     REPLIED = "replied", _("Replied")
     CLOSED = "closed", pgettext_lazy("request status", "Closed")
     WITHDRAWN = "withdrawn", _("Withdrawn")
@@ -86,10 +45,18 @@ OPEN_STATUSES = (
 
 
 class Channel(models.TextChoices):
+    """How the written request arrived (art. 77(1)): a call or a visit without a form is a ``Consultation``."""
+
     COUNTER = "counter", _("At the counter")
     MAIL = "mail", _("By mail")
-    PHONE = "phone", _("By phone")
-    EMAIL = "email", _("By email")
+    ONLINE = "online", _("Online application")
+
+
+class AgentKind(models.TextChoices):
+    """Art. 76(2): a minor's or an adult ward's legal representative, or an agent the person appointed."""
+
+    STATUTORY = "statutory", _("Statutory agent (parent, guardian)")
+    APPOINTED = "appointed", _("Appointed agent (letter of attorney)")
 
 
 class IdentityMethod(models.TextChoices):
@@ -102,10 +69,12 @@ class IdentityMethod(models.TextChoices):
     OTHER = "other", _("Other (see note)")
 
 
-class Decision(models.TextChoices):
-    FULL = "full", _("In full")
-    PARTIAL = "partial", _("In part")
-    NONE = "none", _("Not at all")
+class DisclosureMethod(models.TextChoices):
+    """How a disclosure was carried out (art. 87(1))."""
+
+    INSPECTION = "inspection", _("Inspection (閲覧)")
+    COPY = "copy", _("Paper copy handed over (写しの交付)")
+    ELECTRONIC = "electronic", _("Electronic copy")
 
 
 class ReplyMethod(models.TextChoices):
@@ -134,6 +103,8 @@ class SubjectRequestQuerySet(models.QuerySet):
 
 class SubjectRequest(TimeStampedModel):
     Kind = RequestKind
+    AgentKind = AgentKind
+    DisclosureMethod = DisclosureMethod
     Status = RequestStatus
     Channel = Channel
     IdentityMethod = IdentityMethod
@@ -142,8 +113,17 @@ class SubjectRequest(TimeStampedModel):
 
     number = models.CharField(_("request number"), max_length=12, unique=True, editable=False)
     subscriber = models.ForeignKey(
-        "subscribers.Subscriber", verbose_name=_("subscriber"), on_delete=models.PROTECT, related_name="requests"
+        "subscribers.Subscriber",
+        verbose_name=_("subscriber"),
+        on_delete=models.PROTECT,
+        related_name="requests",
+        null=True,
+        blank=True,
+        help_text=_("Empty when the person is not, or no longer, in the registry."),
     )
+    # The person whose information is asked about (本人), as the written request names them.
+    subject_name = models.CharField(_("person's name"), max_length=100)
+    subject_address = models.CharField(_("person's address"), max_length=300, blank=True)
     department = models.ForeignKey(
         "privacy.Department",
         verbose_name=_("department"),
@@ -152,9 +132,10 @@ class SubjectRequest(TimeStampedModel):
         help_text=_("Its officers receive the deadline digest."),
     )
     kind = models.CharField(_("kind"), max_length=20, choices=RequestKind.choices)
-    received_on = DayField(_("received on"))
+    received_on = DayField(_("received on"), help_text=_("The day the written request arrived."))
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     by_agent = models.BooleanField(_("made by an agent"), default=False)
+    agent_kind = models.CharField(_("kind of agent"), max_length=10, choices=AgentKind.choices, blank=True)
     agent_name = models.CharField(_("agent's name"), max_length=100, blank=True)
     agent_relation = models.CharField(
         _("agent's standing"), max_length=100, blank=True, help_text=_("e.g. legal representative, attorney")
@@ -182,9 +163,35 @@ class SubjectRequest(TimeStampedModel):
         related_name="+",
     )
     identity_checked_at = DayTimeField(_("identity checked at"), null=True, blank=True)
+    # Art. 77(2): an agent also shows what makes them the agent (戸籍謄本, 登記事項証明書, 委任状 …).
+    agent_authority = models.CharField(_("agent's authority shown by"), max_length=200, blank=True)
+    # Arts. 90(3), 98(3): the disclosure a correction or suspension follows.
+    based_on = models.ForeignKey(
+        "self",
+        verbose_name=_("disclosure it follows"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="follow_ups",
+    )
+    # Art. 84 (95, 103): the part decided later, as its own request with its own date.
+    remainder_of = models.ForeignKey(
+        "self",
+        verbose_name=_("remainder of"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="remainders",
+    )
+    special_extension_reason = models.TextField(_("reason for deciding the rest later"), blank=True)
+    special_until = DayField(_("the rest decided by"), null=True, blank=True)
+    # 補正 (art. 77(3)): what the requester was asked to complete, and by when.
+    correction_asked = models.TextField(_("correction asked of the requester"), blank=True)
+    correction_due_on = DayField(_("corrected form due by"), null=True, blank=True)
     # ■35: a fee where the configuration sets one.
     fee_yen = models.PositiveIntegerField(_("fee (yen)"), default=0)
     fee_paid_on = DayField(_("fee paid on"), null=True, blank=True)
+    fee_waived_reason = models.CharField(_("fee waived because"), max_length=200, blank=True)
 
     status = models.CharField(_("status"), max_length=20, choices=RequestStatus.choices, default=RequestStatus.RECEIVED)
     days = models.PositiveSmallIntegerField(_("days to reply"))
@@ -195,6 +202,8 @@ class SubjectRequest(TimeStampedModel):
     paused_on = DayField(_("paused since"), null=True, blank=True)
     paused_from = models.CharField(_("status before the pause"), max_length=20, blank=True)
     due_on = DayField(_("reply due on"), db_index=True)
+    # The last day of the period as the law counts it; ``due_on`` is the office's last open day on or before it.
+    period_ends_on = DayField(_("statutory last day"), null=True)
 
     decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices, blank=True)
     decision_reasons = models.TextField(_("reasons"), blank=True)
@@ -213,6 +222,24 @@ class SubjectRequest(TimeStampedModel):
         related_name="+",
     )
     decided_at = DayTimeField(_("decided at"), null=True, blank=True)
+    withholding_grounds = models.JSONField(
+        _("grounds for withholding"),
+        default=dict,
+        blank=True,
+        help_text=_("For each item not disclosed, the code of its ground (WithholdingGround)."),
+    )
+    # 開示の実施 (art. 87): the correction and suspension windows count from here.
+    disclosed_on = DayField(_("disclosure carried out on"), null=True, blank=True)
+    disclosure_method = models.CharField(
+        _("disclosure carried out by"), max_length=12, choices=DisclosureMethod.choices, blank=True
+    )
+    copy_sheets = models.PositiveIntegerField(_("sheets copied"), default=0)
+    copy_fee_yen = models.PositiveIntegerField(_("cost of the copies (yen)"), default=0)
+    # 移送 (art. 85).
+    transferred_to = models.CharField(_("transferred to"), max_length=200, blank=True)
+    transferred_on = DayField(_("transferred on"), null=True, blank=True)
+    transfer_reason = models.TextField(_("reason for the transfer"), blank=True)
+    reopened_on = DayField(_("reopened on"), null=True, blank=True)
     replied_on = DayField(_("replied on"), null=True, blank=True)
     reply_method = models.CharField(_("reply sent"), max_length=10, choices=ReplyMethod.choices, blank=True)
     # The request file's retention period counts from here (privacy.fiscal_years).
@@ -242,6 +269,16 @@ class SubjectRequest(TimeStampedModel):
                 name="request_agent_named",
                 violation_error_message=_("Name the agent."),
             ),
+            models.CheckConstraint(
+                condition=(Q(by_agent=False) & Q(agent_kind="")) | (Q(by_agent=True) & ~Q(agent_kind="")),
+                name="request_agent_kind_iff_agent",
+                violation_error_message=_("Say whether the agent is a statutory or an appointed one."),
+            ),
+            models.CheckConstraint(condition=Q(decision__in=["", *Decision.values]), name="request_decision_valid"),
+            models.CheckConstraint(
+                condition=Q(transferred_on__isnull=True) | ~Q(transferred_to=""),
+                name="request_transfer_names_the_body",
+            ),
             # ■33, §6(4): anything but a decision in full says why.
             models.CheckConstraint(
                 condition=Q(decision="") | Q(decision="full") | ~Q(decision_reasons=""),
@@ -263,6 +300,27 @@ class SubjectRequest(TimeStampedModel):
         return f"{self.number} {self.get_kind_display()}"
 
     @property
+    def group(self) -> str:
+        return KIND_GROUP[self.kind]
+
+    @property
+    def is_statutory(self) -> bool:
+        """A request under APPI chapter 5: its decision is a 処分, and its letter tells how to appeal."""
+        return self.kind in STATUTORY_KINDS
+
+    @property
+    def decision_label(self) -> str:
+        return DECISION_LABELS[self.group].get(self.decision, "")
+
+    @property
+    def remainders_exist(self) -> bool:
+        return self.pk is not None and self.remainders.exists()
+
+    @property
+    def fee_settled(self) -> bool:
+        return not self.fee_yen or self.fee_paid_on is not None or bool(self.fee_waived_reason)
+
+    @property
     def identity_verified(self) -> bool:
         return bool(self.identity_method)
 
@@ -282,7 +340,7 @@ class SubjectRequest(TimeStampedModel):
 
     @property
     def fee_outstanding(self) -> bool:
-        return bool(self.fee_yen) and self.fee_paid_on is None
+        return not self.fee_settled
 
     @property
     def grants_disclosure(self) -> bool:
@@ -314,76 +372,3 @@ class SubjectRequest(TimeStampedModel):
         if self.replied_on is None:
             return None
         return self.replied_on <= self.due_on
-
-
-class RequestEventKind(models.TextChoices):
-    """What happened to a request; each kind is written by its own function in ``privacy.events.requests``."""
-
-    RECEIVED = "received", _("Received")
-    IDENTITY_VERIFIED = "identity_verified", _("Identity verified")
-    REVIEW_STARTED = "review_started", _("Review started")
-    PAUSED = "paused", _("Paused")
-    RESUMED = "resumed", _("Resumed")
-    EXTENDED = "extended", _("Deadline extended")
-    DECIDED = "decided", _("Decided")
-    PROVISION_STOPPED = "provision_stopped", _("Provision stopped")
-    USE_SUSPENDED = "use_suspended", _("Use suspended")
-    ERASED = "erased", _("Personal data erased")
-    RECORD_EDITED = "record_edited", _("Record changed as requested")
-    REPLIED = "replied", _("Reply sent")
-    CLOSED = "closed", pgettext_lazy("request status", "Closed")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
-    FEE_PAID = "fee_paid", _("Fee paid")
-    DISCLOSURE_HANDED_OVER = "disclosure_handed_over", _("Disclosed data handed over")
-
-
-class RequestEvent(AppendOnlyModel):
-    """One move or act on a request: who, when, what, from, to, the note typed, and the act's codes, ids and dates
-    (``parameters``); the sentence a reader sees is made from them when shown. Append-only (PostgreSQL trigger)."""
-
-    Kind = RequestEventKind
-
-    request = models.ForeignKey(
-        SubjectRequest, verbose_name=_("request"), on_delete=models.PROTECT, related_name="events"
-    )
-    at = DayTimeField(_("when"), default=timezone.now)
-    # PROTECT, not SET_NULL: the row is append-only, and staff accounts are deactivated, never deleted.
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("who"), on_delete=models.PROTECT, related_name="+"
-    )
-    kind = models.CharField(_("what"), max_length=30, choices=RequestEventKind.choices)
-    from_status = models.CharField(_("status before"), max_length=20, blank=True)
-    to_status = models.CharField(_("status after"), max_length=20, blank=True)
-    note = models.TextField(_("note"), blank=True)
-    parameters = models.JSONField(_("details"), default=dict, blank=True)
-
-    class Meta:
-        verbose_name = _("request event")
-        verbose_name_plural = _("request events")
-        ordering = ["at", "id"]
-        indexes = [models.Index(fields=["request", "at"], name="requestevent_request_at")]
-        constraints = [
-            models.CheckConstraint(condition=Q(kind__in=RequestEventKind.values), name="requestevent_kind_known")
-        ]
-
-    def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.kind} {self.from_status}→{self.to_status}"
-
-
-class DeadlineDigest(models.Model):
-    """That a department's deadline digest went out on a day: the daily task sends each at most once."""
-
-    department = models.ForeignKey(
-        "privacy.Department", verbose_name=_("department"), on_delete=models.CASCADE, related_name="+"
-    )
-    sent_on = DayField(_("sent on"))
-    recipients = models.JSONField(_("recipients"), default=list)
-    request_count = models.PositiveIntegerField(_("requests listed"), default=0)
-
-    class Meta:
-        verbose_name = _("deadline digest")
-        verbose_name_plural = _("deadline digests")
-        constraints = [models.UniqueConstraint(fields=["department", "sent_on"], name="deadlinedigest_once_a_day")]
-
-    def __str__(self):
-        return f"{self.department} {self.sent_on}"

@@ -25,6 +25,8 @@ class RecordClass(models.TextChoices):
     INCIDENT_FILE = "incident_file", _("Incident files")
     CONSENT = "consent", _("Withdrawn consents")
     BULK_USE = "bulk_use", _("Bulk-use log")
+    COMPLAINT_FILE = "complaint_file", _("Complaint files")
+    CONSULTATION = "consultation", _("Consultations that did not become a request")
 
 
 class RetentionAction(models.TextChoices):

@@ -5,6 +5,7 @@ from datetime import date, datetime, time
 
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from mctv.db import local_day_range
@@ -12,8 +13,11 @@ from privacy.deadlines import one_year_before
 from privacy.fiscal_years import latest_closing_date_disposable_on
 from privacy.models import (
     AccessLog,
+    Appeal,
     BulkUse,
+    Complaint,
     Consent,
+    Consultation,
     ExceptionalProvision,
     Incident,
     IncidentSubscriber,
@@ -34,7 +38,10 @@ def held_subscriber_ids(record_class: str, today: date) -> models.QuerySet:
     it once per batch."""
     # A request's records stay for a year after its decision, whatever their own period.
     decided_since = timezone.make_aware(datetime.combine(one_year_before(today), time.min))
-    requests = SubjectRequest.objects.filter(Q(status__in=OPEN_STATUSES) | Q(decided_at__gte=decided_since))
+    # Only rows that name a subscriber: one NULL in the union would make every ``NOT IN`` it feeds unknown.
+    requests = SubjectRequest.objects.filter(Q(status__in=OPEN_STATUSES) | Q(decided_at__gte=decided_since)).filter(
+        subscriber__isnull=False
+    )
     holds = (
         LegalHold.objects.in_force(today)
         .filter(subscriber__isnull=False)
@@ -75,9 +82,14 @@ def disposal_candidates(rule: RetentionRule, today: date) -> models.QuerySet:
             .values_list("pk", "subscriber_number")
         )
     if cls == RecordClass.REQUEST_FILE:
+        # Not while an appeal against its decision is open, nor while an open request follows it or is its rest.
+        still_open = SubjectRequest.objects.exclude(status=SubjectRequest.Status.CLOSED)
         return (
             SubjectRequest.objects.filter(status=SubjectRequest.Status.CLOSED, closed_on__lte=cutoff)
             .exclude(subscriber_id__in=held)
+            .exclude(pk__in=Appeal.objects.open().values("request_id"))
+            .exclude(pk__in=still_open.filter(based_on__isnull=False).values("based_on_id"))
+            .exclude(pk__in=still_open.filter(remainder_of__isnull=False).values("remainder_of_id"))
             .values_list("pk", "subscriber__number")
         )
     if cls == RecordClass.INCIDENT_FILE:
@@ -101,17 +113,40 @@ def disposal_candidates(rule: RetentionRule, today: date) -> models.QuerySet:
             .annotate(none=models.Value(""))
             .values_list("pk", "none")
         )
+    if cls == RecordClass.COMPLAINT_FILE:
+        # A complaint file goes when it is closed and past its period; one about a held subscriber stays.
+        return (
+            Complaint.objects.filter(status=Complaint.Status.CLOSED, closed_on__lte=cutoff)
+            .exclude(subscriber_id__in=held)
+            .values_list("pk", _number_or_blank())
+        )
+    if cls == RecordClass.CONSULTATION:
+        # A consultation that became a request goes with the request's file, not on its own.
+        return (
+            Consultation.objects.filter(request__isnull=True, received_on__lte=cutoff)
+            .exclude(subscriber_id__in=held)
+            .values_list("pk", _number_or_blank())
+        )
     raise ValueError(cls)
 
 
+def _number_or_blank() -> Coalesce:
+    """The subscriber number of a record that may name no subscriber."""
+    return Coalesce("subscriber__number", models.Value(""), output_field=models.CharField())
+
+
 def subscribers_with_other_files() -> models.QuerySet:
-    """Ids of subscribers that records with their own retention still point at (requests, approvals, incidents)."""
+    """Ids of subscribers that records with their own retention still point at (requests, approvals, incidents,
+    complaints, consultations)."""
     return (
-        SubjectRequest.objects.order_by()
+        SubjectRequest.objects.filter(subscriber__isnull=False)
+        .order_by()
         .values("subscriber_id")
         .union(
             ExceptionalProvision.objects.order_by().values("subscriber_id"),
             IncidentSubscriber.objects.order_by().values("subscriber_id"),
+            Complaint.objects.filter(subscriber__isnull=False).order_by().values("subscriber_id"),
+            Consultation.objects.filter(subscriber__isnull=False).order_by().values("subscriber_id"),
         )
     )
 
@@ -124,6 +159,8 @@ RECORD_MODELS: dict[str, type[models.Model]] = {
     RecordClass.INCIDENT_FILE: Incident,
     RecordClass.CONSENT: Consent,
     RecordClass.BULK_USE: BulkUse,
+    RecordClass.COMPLAINT_FILE: Complaint,
+    RecordClass.CONSULTATION: Consultation,
 }
 
 

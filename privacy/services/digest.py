@@ -10,8 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from privacy.deadlines import nth_open_day_after
-from privacy.models import DeadlineDigest, Department, Incident, SubjectRequest, User
+from privacy.models import Appeal, Complaint, DeadlineDigest, Department, Incident, SubjectRequest, User
 from privacy.roles import Role
+from privacy.selectors.complaints import complaints_due
 from privacy.selectors.incidents import incident_reports_due
 
 DIGEST_OPEN_DAYS = 5
@@ -40,12 +41,21 @@ def department_officers(department: Department) -> list[str]:
 def deadline_digest_send(*, department: Department, today: date) -> DeadlineDigest | None:
     """Send the department's digest for ``today`` unless it went already or there is nothing to tell."""
     overdue, due_soon = digest_requests(department, today)
+    last_day = nth_open_day_after(today, DIGEST_OPEN_DAYS)
     # Every department's officers hear of every incident report due: the register is the office's, not a desk's.
-    incidents = incident_reports_due(
-        Incident.objects.all(), today=today, last_day=nth_open_day_after(today, DIGEST_OPEN_DAYS)
+    incidents = incident_reports_due(Incident.objects.all(), today=today, last_day=last_day)
+    # The department's complaints awaiting a reply: overdue, and due within the same open days.
+    complaints = complaints_due(Complaint.objects.filter(department=department), today=today, last_day=last_day)
+    # Appeals whose review board must be consulted by then (art. 105; the office's configured days).
+    appeals = list(
+        Appeal.objects.filter(department=department)
+        .awaiting_consultation()
+        .filter(consult_due_on__lte=last_day)
+        .select_related("request")
+        .order_by("consult_due_on", "number")
     )
     recipients = department_officers(department)
-    if not (overdue or due_soon or incidents) or not recipients:
+    if not (overdue or due_soon or incidents or complaints or appeals) or not recipients:
         return None
     try:
         with transaction.atomic():
@@ -60,10 +70,20 @@ def deadline_digest_send(*, department: Department, today: date) -> DeadlineDige
                 "due_soon": due_soon,
                 "open_days": DIGEST_OPEN_DAYS,
                 "incidents": incidents,
+                "complaints": complaints,
+                "appeals": appeals,
             }
+            subject = _("[MCTV] Deadlines: %(overdue)d overdue, %(soon)d due soon, %(incidents)d incident reports") % {
+                "overdue": len(overdue),
+                "soon": len(due_soon),
+                "incidents": len(incidents),
+            }
+            if complaints:
+                subject += _(", %(complaints)d complaints awaiting a reply") % {"complaints": len(complaints)}
+            if appeals:
+                subject += _(", %(appeals)d appeals awaiting the review board") % {"appeals": len(appeals)}
             send_mail(
-                subject=_("[MCTV] Deadlines: %(overdue)d overdue, %(soon)d due soon, %(incidents)d incident reports")
-                % {"overdue": len(overdue), "soon": len(due_soon), "incidents": len(incidents)},
+                subject=subject,
                 message=render_to_string("privacy/email/deadline_digest.txt", context),
                 from_email=settings.DEFAULT_FROM_EMAIL,
                 recipient_list=recipients,

@@ -13,7 +13,7 @@ from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,8 +22,12 @@ from mctv.db import AppendOnlyModel, retention_delete
 from mctv.transitions import Lifecycle, TransitionError, set_status
 from privacy.models import (
     AccessLog,
+    Appeal,
     BulkUse,
+    Complaint,
     Consent,
+    Consultation,
+    CorrectionNotice,
     DisposalItem,
     DisposalRun,
     Incident,
@@ -225,10 +229,35 @@ def _dispose_consents(run: DisposalRun, ids: set[int], today: date) -> dict[str,
     return {"privacy_consent": deleted, "privacy_historicalconsent": history}
 
 
+def _delete_with_history(model: type[models.Model], ids: set[int]) -> dict[str, int]:
+    """The rows and every history row of them, the one the delete itself writes included."""
+    deleted = model._default_manager.filter(pk__in=ids).delete()[0]
+    history_manager = model.history  # type: ignore[attr-defined]  # every model of a file keeps a history
+    history = history_manager.filter(id__in=ids).delete()[0]
+    return {model._meta.db_table: deleted, history_manager.model._meta.db_table: history}
+
+
+def _dispose_complaints(run: DisposalRun, ids: set[int], today: date) -> dict[str, int]:
+    return _delete_with_history(Complaint, ids)
+
+
+def _dispose_consultations(run: DisposalRun, ids: set[int], today: date) -> dict[str, int]:
+    return _delete_with_history(Consultation, ids)
+
+
 def _dispose_requests(run: DisposalRun, ids: set[int], today: date) -> dict[str, int]:
     counts = {"privacy_requestevent": retention_delete(RequestEvent, run_id=run.pk, key="request_id", ids=ids)}
     # A stop of provision outlives the file of the request that set it.
     ProvisionStop.objects.filter(request_id__in=ids).update(request=None)
+    # A consultation that became one of these requests, the notices to recipients of a correction and the appeals
+    # against its decision are part of its file and go with it.
+    for part in (Consultation, CorrectionNotice, Appeal):
+        if part_ids := set(part.objects.filter(request_id__in=ids).values_list("pk", flat=True)):
+            counts.update(_delete_with_history(part, part_ids))
+    # A request kept longer keeps its text, not its link to a file that goes (the candidates leave out any file an
+    # open request still follows).
+    SubjectRequest.objects.filter(based_on_id__in=ids).update(based_on=None)
+    SubjectRequest.objects.filter(remainder_of_id__in=ids).update(remainder_of=None)
     counts["privacy_subjectrequest"] = SubjectRequest.objects.filter(pk__in=ids).delete()[0]
     counts["privacy_historicalsubjectrequest"] = SubjectRequest.history.filter(id__in=ids).delete()[0]
     return counts
@@ -297,4 +326,6 @@ DISPOSERS: dict[str, Disposer] = {
     RecordClass.REQUEST_FILE: _dispose_requests,
     RecordClass.INCIDENT_FILE: _dispose_incidents,
     RecordClass.CONSENT: _dispose_consents,
+    RecordClass.COMPLAINT_FILE: _dispose_complaints,
+    RecordClass.CONSULTATION: _dispose_consultations,
 }

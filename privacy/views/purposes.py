@@ -20,7 +20,7 @@ from mctv.views import StaffPermissionMixin
 from privacy import statistics
 from privacy.data_items import DataItem, item_labels, scoped_values
 from privacy.forms.purposes import BulkUseFilterForm, ConsentForm, ConsentWithdrawForm
-from privacy.models import BulkUse, Consent, PolicyVersion, Purpose
+from privacy.models import BulkUse, Consent, PolicyVersion, Purpose, RequestSettings
 from privacy.pdf import render_pdf
 from privacy.selectors.purposes import subscribers_usable_by
 from privacy.selectors.statistics import statistics_tables
@@ -280,6 +280,7 @@ class PublicPrivacyView(TemplateView):
             version=version,
             announcements=version.announcements.all() if version else [],
             earlier=PolicyVersion.objects.filter(effective_on__lt=version.effective_on) if version else [],
+            complaint_reply_days=RequestSettings.current().complaint_reply_days,
             cookies=[
                 (settings.SESSION_COOKIE_NAME, gettext_lazy("Keeps a staff member logged in (session)")),
                 (settings.CSRF_COOKIE_NAME, gettext_lazy("Protects forms against cross-site request forgery")),

@@ -6,10 +6,8 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.http import Http404, HttpRequest
-from django.shortcuts import get_object_or_404, redirect
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.functional import Promise
@@ -17,56 +15,37 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.generic import DetailView, FormView, ListView, TemplateView
+from django.views.generic import DetailView, FormView, ListView
 
 from mctv.forms import add_service_error
-from mctv.responses import csv_response, download_response, pdf_response
 from mctv.views import StaffPermissionMixin
-from privacy import letters
 from privacy.forms.requests import (
+    CarryOutForm,
+    CorrectedFormArrivedForm,
     DecideForm,
+    DismissForm,
     ExtendForm,
     FeeForm,
+    FormCorrectionForm,
     IdentityForm,
     NoteForm,
     ReplyForm,
     RequestFilterForm,
     RequestReceiveForm,
     RequiredNoteForm,
+    SentOnForm,
+    SpecialExtendForm,
+    TransferForm,
+    WaiveFeeForm,
 )
-from privacy.models import AccessLog, SubjectRequest, User
-from privacy.selectors.access import departments_without_responsible_officer
-from privacy.selectors.incidents import incident_reports_due, incidents_visible_to, may_see_incidents
+from privacy.models import AccessLog, Consultation, SubjectRequest, User
 from privacy.selectors.requests import requests_visible_to
 from privacy.services import requests as service
 from privacy.services.access_log import access_log_record
 
+from .request_documents import LETTERS, RequestDisclosureView, RequestLetterView, RequestObjectMixin
+
 Status = SubjectRequest.Status
-DASHBOARD_ROWS = 100
-
-
-class DashboardView(StaffPermissionMixin, TemplateView):
-    """Open requests by due date, overdue first, with the days left shown by urgency; incident reports due."""
-
-    permission_required = "privacy.view_subjectrequest"
-    template_name = "privacy/dashboard.html"
-
-    def get_context_data(self, **kwargs):
-        today, user = timezone.localdate(), self.request.user
-        open_requests = requests_visible_to(user).open()
-        # The most pressing first, and a bounded page: the full list is one click away.
-        requests = list(open_requests.select_related("subscriber").by_due_date()[:DASHBOARD_ROWS])
-        rows = [{"request": r, "abs_days": abs(r.days_left(today)), "urgency": r.urgency(today)} for r in requests]
-        return super().get_context_data(
-            rows=rows,
-            today=today,
-            total=open_requests.count(),
-            overdue=open_requests.overdue(today).count(),
-            shows_incidents=may_see_incidents(user),
-            departments_without_officer=list(departments_without_responsible_officer()),
-            incident_rows=incident_reports_due(incidents_visible_to(user), today=today),
-            **kwargs,
-        )
 
 
 class RequestListView(StaffPermissionMixin, ListView):
@@ -100,14 +79,27 @@ class RequestReceiveView(StaffPermissionMixin, FormView):
     def get_initial(self):
         from subscribers.models import Subscriber
 
-        found = Subscriber.objects.visible_to(self.request.user).filter(pk=self.request.GET.get("subscriber") or 0)
-        return {"subscriber_number": found[0].number} if found else {}
+        initial = {}
+        found = Subscriber.objects.visible_to(self.request.user).filter(pk=_int(self.request.GET.get("subscriber")))
+        if found:
+            initial["subscriber_number"] = found[0].number
+        # A consultation becoming a request: what was noted then is the start of the form.
+        consultation = Consultation.objects.filter(
+            pk=_int(self.request.GET.get("consultation")), request__isnull=True
+        ).first()
+        if consultation is not None:
+            initial.update(
+                consultation=consultation.pk,
+                kind=consultation.kind,
+                details=consultation.summary,
+                subscriber_number=consultation.subscriber.number if consultation.subscriber else "",
+                subject_name="" if consultation.subscriber else consultation.name,
+            )
+        return initial
 
     def form_valid(self, form):
-        data = dict(form.cleaned_data)
-        data.pop("subscriber_number")
         try:
-            request = service.request_receive(user=self.request.user, **data)
+            request = service.request_receive(user=self.request.user, **form.service_arguments())
         except ValidationError as error:
             add_service_error(form, error)
             return self.form_invalid(form)
@@ -119,16 +111,9 @@ class RequestReceiveView(StaffPermissionMixin, FormView):
         return redirect("privacy:request_detail", pk=request.pk)
 
 
-class RequestObjectMixin:
-    request: HttpRequest
-    kwargs: dict[str, Any]
-
-    def get_request_object(self) -> SubjectRequest:
-        if not hasattr(self, "_request_object"):
-            self._request_object = get_object_or_404(
-                requests_visible_to(self.request.user).select_related("subscriber", "department"), pk=self.kwargs["pk"]
-            )
-        return self._request_object
+def _int(value: str | None) -> int:
+    """A query parameter as an id; anything else finds nothing."""
+    return int(value) if value and value.isdigit() and len(value) < 12 else 0
 
 
 @dataclass(frozen=True)
@@ -140,6 +125,13 @@ class Step:
     permission: str
     call: Callable[[SubjectRequest, User, dict[str, Any]], object]
     done: str | Promise
+    # The decision form offers what the request's kind allows: it is built knowing the request.
+    knows_request: bool = False
+
+    def build_form(self, req: SubjectRequest, *args: Any, **kwargs: Any) -> forms.Form:
+        if self.knows_request:
+            kwargs["request"] = req
+        return self.form(*args, **kwargs)
 
 
 CHANGE = "privacy.change_subjectrequest"
@@ -150,7 +142,11 @@ STEPS: dict[str, Step] = {
         IdentityForm,
         CHANGE,
         lambda r, u, d: service.request_verify_identity(
-            request=r, user=u, method=d["identity_method"], note=d["identity_note"]
+            request=r,
+            user=u,
+            method=d["identity_method"],
+            note=d["identity_note"],
+            agent_authority=d["agent_authority"],
         ),
         gettext_lazy("Recorded the identity check."),
     ),
@@ -162,17 +158,17 @@ STEPS: dict[str, Step] = {
         gettext_lazy("The request is under review."),
     ),
     "pause": Step(
-        gettext_lazy("Pause: waiting for the requester"),
-        RequiredNoteForm,
+        gettext_lazy("Ask for a correction of the form"),
+        FormCorrectionForm,
         CHANGE,
-        lambda r, u, d: service.request_pause(request=r, user=u, note=d["note"]),
-        gettext_lazy("The clock is stopped until the requester answers."),
+        lambda r, u, d: service.request_pause(request=r, user=u, note=d["note"], correct_by=d["correct_by"]),
+        gettext_lazy("The clock is stopped until the corrected form arrives. Send the letter asking for it."),
     ),
     "resume": Step(
-        gettext_lazy("Resume: the requester answered"),
-        NoteForm,
+        gettext_lazy("The corrected form arrived"),
+        CorrectedFormArrivedForm,
         CHANGE,
-        lambda r, u, d: service.request_resume(request=r, user=u, note=d["note"]),
+        lambda r, u, d: service.request_resume(request=r, user=u, note=d["note"], on=d["on"]),
         gettext_lazy("The clock runs again; the due date moved."),
     ),
     "extend": Step(
@@ -182,14 +178,43 @@ STEPS: dict[str, Step] = {
         lambda r, u, d: service.request_extend(request=r, user=u, days=d["days"], reason=d["reason"]),
         gettext_lazy("Extended. Send the extension notice to the requester."),
     ),
+    "special_extend": Step(
+        gettext_lazy("Apply the special rule for a very large request"),
+        SpecialExtendForm,
+        CHANGE,
+        lambda r, u, d: service.request_special_extend(
+            request=r, user=u, reason=d["reason"], rest_by=d["rest_by"], part=d["part"]
+        ),
+        gettext_lazy("Recorded. Send the notice of the special rule to the requester within the period."),
+    ),
     "decide": Step(
         gettext_lazy("Decide (officer)"),
         DecideForm,
         "privacy.decide_subjectrequest",
         lambda r, u, d: service.request_decide(
-            request=r, user=u, decision=d["decision"], reasons=d["reasons"], withheld_items=d["withheld_items"]
+            request=r,
+            user=u,
+            decision=d["decision"],
+            reasons=d["reasons"],
+            withheld_items=d["withheld_items"],
+            withholding_grounds=d["withholding_grounds"],
         ),
         gettext_lazy("Recorded the decision."),
+        knows_request=True,
+    ),
+    "dismiss": Step(
+        gettext_lazy("Dismiss: not a lawful request (officer)"),
+        DismissForm,
+        "privacy.decide_subjectrequest",
+        lambda r, u, d: service.request_dismiss(request=r, user=u, reasons=d["reasons"]),
+        gettext_lazy("Recorded the dismissal."),
+    ),
+    "transfer": Step(
+        gettext_lazy("Transfer to another body"),
+        TransferForm,
+        "privacy.decide_subjectrequest",
+        lambda r, u, d: service.request_transfer(request=r, user=u, to=d["to"], reason=d["reason"], on=d["on"]),
+        gettext_lazy("Recorded the transfer. Send the notice to the requester."),
     ),
     "reply": Step(
         gettext_lazy("Record the reply sent"),
@@ -221,28 +246,28 @@ STEPS: dict[str, Step] = {
         lambda r, u, d: service.request_record_fee(request=r, user=u, paid_on=d["paid_on"]),
         gettext_lazy("Recorded the fee."),
     ),
+    "waive_fee": Step(
+        gettext_lazy("Waive the fee"),
+        WaiveFeeForm,
+        "privacy.decide_subjectrequest",
+        lambda r, u, d: service.request_waive_fee(request=r, user=u, reason=d["reason"]),
+        gettext_lazy("Recorded the waiver."),
+    ),
+    "carry_out": Step(
+        gettext_lazy("Record the disclosure carried out"),
+        CarryOutForm,
+        CHANGE,
+        lambda r, u, d: service.request_carry_out_disclosure(
+            request=r, user=u, on=d["on"], method=d["method"], sheets=d["sheets"] or 0, copies_paid=d["copies_paid"]
+        ),
+        gettext_lazy("Recorded the disclosure carried out."),
+    ),
 }
 
 
 def _available_steps(request: SubjectRequest, user: User) -> list[str]:
     """The steps the page offers now: those the request's status allows and the user's permissions."""
     return [name for name in service.request_next_steps(request) if user.has_perm(STEPS[name].permission)]
-
-
-@dataclass(frozen=True)
-class Letter:
-    title: str | Promise
-    exists: Callable[[SubjectRequest], bool]
-    render: Callable[[SubjectRequest], bytes]
-
-
-# The letters a request has once what they tell has happened; printing one is logged.
-LETTERS: dict[str, Letter] = {
-    "decision": Letter(gettext_lazy("Decision letter (PDF)"), lambda r: bool(r.decision), letters.decision_letter_pdf),
-    "extension": Letter(
-        gettext_lazy("Extension notice (PDF)"), lambda r: bool(r.extension_days), letters.extension_notice_pdf
-    ),
-}
 
 
 class RequestDetailView(StaffPermissionMixin, RequestObjectMixin, DetailView):
@@ -255,7 +280,7 @@ class RequestDetailView(StaffPermissionMixin, RequestObjectMixin, DetailView):
         # The request file holds the subscriber's (or agent's) personal data: opening it is logged.
         access_log_record(
             user=self.request.user,
-            subscribers=[req.subscriber],
+            subscribers=[req.subscriber] if req.subscriber else [],
             action=AccessLog.Action.VIEW,
             path=self.request.path,
             detail={"request": req.number},
@@ -266,7 +291,11 @@ class RequestDetailView(StaffPermissionMixin, RequestObjectMixin, DetailView):
         req, user = self.object, self.request.user
         bound = kwargs.pop("bound_forms", {})
         steps = [
-            {"name": name, "title": STEPS[name].title, "form": bound.get(name) or STEPS[name].form(prefix=name)}
+            {
+                "name": name,
+                "title": STEPS[name].title,
+                "form": bound.get(name) or STEPS[name].build_form(req, prefix=name),
+            }
             for name in _available_steps(req, user)
         ]
         return super().get_context_data(
@@ -280,7 +309,14 @@ class RequestDetailView(StaffPermissionMixin, RequestObjectMixin, DetailView):
             today=timezone.localdate(),
             urgency=req.urgency(),
             abs_days=abs(req.days_left()),
-            can_edit_record=req.record_change_allowed and user.has_perm("subscribers.change_subscriber"),
+            can_edit_record=req.record_change_allowed
+            and req.subscriber_id is not None
+            and user.has_perm("subscribers.change_subscriber"),
+            follow_up_lapse=service.follow_up_lapse(req) if req.is_open else "",
+            follow_up_deadline=service.follow_up_deadline(req) if req.grants_disclosure else None,
+            correction_notices=req.correction_notices.select_related("sent_by"),
+            sent_on_form=SentOnForm(initial={"on": timezone.localdate()}),
+            appeals=req.appeals.all() if user.has_perm("privacy.view_appeal") else [],
             can_hand_over=req.grants_disclosure and user.has_perm(RequestDisclosureView.permission_required),
             **kwargs,
         )
@@ -302,7 +338,7 @@ class RequestActionView(StaffPermissionMixin, RequestObjectMixin, View):
             messages.error(request, _("This step is not possible at this stage of the request."))
             return redirect("privacy:request_detail", pk=req.pk)
         step = STEPS[action]
-        form = step.form(request.POST, prefix=action)
+        form = step.build_form(req, request.POST, prefix=action)
         if form.is_valid():
             try:
                 step.call(req, request.user, form.cleaned_data)
@@ -315,62 +351,3 @@ class RequestActionView(StaffPermissionMixin, RequestObjectMixin, View):
         view.object = req
         context = view.get_context_data(bound_forms={action: form}, failed_action=action)
         return view.render_to_response(context, status=200)
-
-
-class RequestLetterView(StaffPermissionMixin, RequestObjectMixin, View):
-    """The letters as PDF: the decision (決定通知書) and the extension notice. Printing one is logged. They carry
-    the requester's name and address: those who handle requests print them, an auditor does not."""
-
-    permission_required = "privacy.change_subjectrequest"
-
-    def get(self, request, pk, letter):
-        req = self.get_request_object()
-        found = LETTERS.get(letter)
-        if found is None or not found.exists(req):
-            raise Http404
-        access_log_record(
-            user=request.user,
-            subscribers=[req.subscriber],
-            action=AccessLog.Action.EXPORT,
-            path=request.path,
-            detail={"letter": letter, "request": req.number},
-        )
-        return pdf_response(found.render(req), f"{letter}-{req.number}.pdf")
-
-
-class RequestDisclosureView(StaffPermissionMixin, RequestObjectMixin, View):
-    """Hand over the disclosed data (PDF, or CSV/JSON for an electronic copy): a POST, recorded and logged."""
-
-    permission_required = "privacy.change_subjectrequest"
-    http_method_names = ["post"]
-
-    def post(self, request, pk, form):
-        req = self.get_request_object()
-        if form not in ("pdf", "csv", "json"):
-            raise Http404
-        if not req.grants_disclosure:
-            raise PermissionDenied(_("Only a disclosure request granted in full or in part is disclosed."))
-        filename = f"disclosure-{req.number}.{form}"
-        with transaction.atomic():
-            # Handing the data over is recorded on the request and, like any export, in the access log.
-            try:
-                service.request_record_handover(request=req, user=request.user, form=form)
-            except ValidationError as refusal:
-                messages.error(request, " ".join(refusal.messages))
-                return redirect("privacy:request_detail", pk=req.pk)
-            access_log_record(
-                user=request.user,
-                subscribers=[req.subscriber],
-                action=AccessLog.Action.EXPORT,
-                path=request.path,
-                detail={"export": f"disclosure.{form}", "request": req.number},
-            )
-            if form == "pdf":
-                return pdf_response(letters.disclosure_pdf(req, request.user), filename)
-            if form == "csv":
-                return csv_response(filename, letters.disclosure_rows(req, request.user))
-            return download_response(
-                letters.disclosure_json(req, request.user),
-                content_type="application/json; charset=utf-8",
-                filename=filename,
-            )

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from privacy.models import ProvisionStop, SubjectRequest
-from tests.factories import PASSWORD, SubscriberFactory, WorkOrderFactory, contractor_user
+from tests.factories import PASSWORD, SubscriberFactory, WorkOrderFactory, carried_out_disclosure, contractor_user
 
 pytestmark = [
     pytest.mark.browser,
@@ -78,7 +78,7 @@ def test_a_decided_stop_request_takes_the_subscriber_out_of_the_contractors_port
     expect(desk).to_have_url(re.compile(r"/dashboard/$"))
     desk.get_by_role("link", name=request.number).click()
     decide = action_form(desk, "決定（個人情報保護責任者）")
-    decide.get_by_label("全部").check()
+    decide.get_by_label("請求に応じる").check()
     decide.get_by_role("button", name="保存").click()
 
     # Then the stop is in force and the subscriber's page carries a banner
@@ -107,9 +107,10 @@ def test_a_decided_suspension_of_use_stops_the_portal_and_the_work_sheet_and_sho
     request = svc.request_receive(
         subscriber=subscriber,
         kind="suspension",
-        received_on=order.access_from,
+        received_on=live_today(),
         channel="counter",
         details="利用を停止してほしい",
+        based_on=carried_out_disclosure(clerk, officer, subscriber),
         user=clerk,
     )
     svc.request_verify_identity(request=request, method="drivers_licence", user=clerk)
@@ -121,7 +122,7 @@ def test_a_decided_suspension_of_use_stops_the_portal_and_the_work_sheet_and_sho
     desk = logged_in_page(browser, live_server, officer.username)
     desk.goto(f"/requests/{request.pk}/")
     decide = action_form(desk, "決定（個人情報保護責任者）")
-    decide.get_by_label("全部").check()
+    decide.get_by_label("利用停止する").check()
     decide.get_by_role("button", name="保存").click()
     expect(desk.get_by_role("status")).to_be_visible()
 

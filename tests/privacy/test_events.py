@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from privacy import events
-from privacy.models import IncidentEvent, RequestEvent
+from privacy.models import IncidentEvent, RequestEvent, SubjectRequest
 from privacy.services import requests as svc
 from privacy.services.incidents import (
     incident_mark_notices_impossible,
@@ -65,11 +65,91 @@ def a_request_the_whole_way(clerk, officer):
         details="開示",
         user=clerk,
     )
+    SubjectRequest.objects.filter(pk=disclosure.pk).update(fee_yen=300)
     svc.request_verify_identity(request=disclosure, method="drivers_licence", user=clerk)
     svc.request_start_review(request=disclosure, user=clerk)
     disclosure = svc.request_decide(request=disclosure, decision="full", reasons="", user=officer)
+    svc.request_waive_fee(request=disclosure, reason="生活保護受給者", user=officer)
     svc.request_record_handover(request=disclosure, user=clerk, form="pdf")
+    svc.request_carry_out_disclosure(request=disclosure, on=timezone.localdate(), method="inspection", user=clerk)
+    a_chapter_5_request_the_whole_way(clerk, officer, disclosure)
     return request
+
+
+def a_chapter_5_request_the_whole_way(clerk, officer, disclosure):
+    """After the disclosure: a correction carried out and its recipient told, an appeal's ruling reopening it;
+    a very large request under the special rule; a request transferred."""
+    from privacy.models import CorrectionNotice
+    from privacy.services.appeals import appeal_consult, appeal_receive, appeal_record_report, appeal_rule
+    from privacy.services.correction_notices import correction_notice_mark_sent
+    from privacy.services.provision import provision_record
+    from tests.factories import WorkOrderFactory
+
+    subscriber = disclosure.subscriber
+    order = WorkOrderFactory.create(subscriber=subscriber, items=["number", "address"])
+    provision_record(
+        subscriber=subscriber,
+        items=order.items,
+        method="paper",
+        basis="contracted_work",
+        purpose="修理",
+        user=clerk,
+        contractor=order.contractor,
+        work_order=order,
+    )
+    correction = svc.request_receive(
+        subscriber=subscriber,
+        kind="correction",
+        received_on=timezone.localdate(),
+        channel="counter",
+        details="住所の訂正",
+        based_on=disclosure,
+        user=clerk,
+    )
+    svc.request_verify_identity(request=correction, method="drivers_licence", user=clerk)
+    svc.request_start_review(request=correction, user=clerk)
+    svc.request_decide(request=correction, decision="full", reasons="", user=officer)
+    svc.request_apply_edit(request=correction, user=clerk, street_address="桜町1-1-1")
+    correction_notice_mark_sent(
+        notice=CorrectionNotice.objects.get(request=correction), on=timezone.localdate(), user=clerk
+    )
+    svc.request_record_reply(request=correction, replied_on=timezone.localdate(), method="mail", user=clerk)
+    appeal = appeal_receive(
+        request=correction,
+        received_on=timezone.localdate(),
+        learned_on=timezone.localdate(),
+        grounds="不服",
+        user=officer,
+    )
+    appeal_consult(appeal=appeal, on=timezone.localdate(), notified_on=None, user=officer)
+    appeal_record_report(appeal=appeal, on=timezone.localdate(), summary="取り消すべき", user=officer)
+    appeal_rule(appeal=appeal, ruling="upheld", reasons="答申のとおり", on=timezone.localdate(), user=officer)
+    large = svc.request_receive(
+        subscriber=subscriber,
+        kind="disclosure",
+        received_on=timezone.localdate(),
+        channel="mail",
+        details="過去10年分の提供記録",
+        user=clerk,
+    )
+    svc.request_special_extend(
+        request=large,
+        reason="対象が著しく大量",
+        rest_by=timezone.localdate() + timedelta(days=120),
+        part="直近1年分",
+        user=clerk,
+    )
+    elsewhere = svc.request_receive(
+        subscriber=subscriber,
+        kind="disclosure",
+        received_on=timezone.localdate(),
+        channel="online",
+        details="水道料金の記録",
+        user=clerk,
+    )
+    svc.request_transfer(
+        request=elsewhere, to="三沢市上下水道部", reason="水道部が保有", on=timezone.localdate(), user=officer
+    )
 
 
 def an_incident_the_whole_way(officer):
@@ -119,8 +199,7 @@ def test_after_the_request_and_incident_flows_every_event_row_has_a_known_kind(c
             assert all(isinstance(v, (str, int, bool)) for v in parameters.values()), parameters
     assert set(RequestEvent.objects.values_list("kind", flat=True)) == set(RequestEvent.Kind.values) - {
         "use_suspended",
-        "erased",
-        "record_edited",  # effects of other kinds of request
+        "erased",  # effects of other kinds of request
     }
     assert set(IncidentEvent.objects.values_list("kind", flat=True)) == set(IncidentEvent.Kind.values)
 

@@ -5,6 +5,7 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -14,10 +15,17 @@ from mctv.transitions import TransitionError, set_status
 from privacy.deadlines import due_date
 from privacy.letters import decision_letter_pdf, disclosure_pdf, extension_notice_pdf
 from privacy.models import AccessLog, Provision, ProvisionStop, RequestEvent, RequestRule, SubjectRequest
+from privacy.models.request_rules import FOLLOWS_DISCLOSURE_KINDS
 from privacy.services import requests as svc
 from privacy.services.provision import ProvisionRefused, provision_record
 from subscribers.models import Subscriber
-from tests.factories import SubscriberFactory, SubscriberServiceFactory, WorkOrderFactory, contractor_user
+from tests.factories import (
+    SubscriberFactory,
+    SubscriberServiceFactory,
+    WorkOrderFactory,
+    carried_out_disclosure,
+    contractor_user,
+)
 from tests.pdf import assert_japanese_font_embedded, needs_poppler, pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -26,8 +34,12 @@ S = SubjectRequest.Status
 
 
 def receive(user, subscriber=None, kind="disclosure", received_on=None, **kwargs):
+    subscriber = subscriber or SubscriberFactory.create()
+    if kind in FOLLOWS_DISCLOSURE_KINDS and "based_on" not in kwargs:
+        # A correction or suspension follows a disclosure carried out (arts. 90(1), 98(1)).
+        kwargs["based_on"] = carried_out_disclosure(user, _an_officer(user), subscriber)
     return svc.request_receive(
-        subscriber=subscriber or SubscriberFactory.create(),
+        subscriber=subscriber,
         kind=kind,
         received_on=received_on or TODAY(),
         channel="counter",
@@ -35,6 +47,15 @@ def receive(user, subscriber=None, kind="disclosure", received_on=None, **kwargs
         user=user,
         **kwargs,
     )
+
+
+def _an_officer(user):
+    from privacy.roles import Role
+    from tests.factories import UserFactory
+
+    officer = UserFactory.create(department=user.department)
+    officer.groups.add(Group.objects.get(name=Role.OFFICER))
+    return officer
 
 
 def to_review(request, user):
@@ -65,6 +86,7 @@ def test_an_agents_request_is_addressed_to_the_agent(clerk):
     request = receive(
         clerk,
         by_agent=True,
+        agent_kind="appointed",
         agent_name="弁護士 佐藤一郎",
         agent_relation="委任による代理人",
         agent_postal_code="0318686",
@@ -137,14 +159,17 @@ def test_the_database_refuses_an_extension_over_30_days_or_without_a_reason(cler
 
 # The map the issue asks for, written out independently of the code.
 EXPECTED_MOVES = {
-    S.RECEIVED: {S.IDENTITY_VERIFIED, S.PAUSED, S.WITHDRAWN},
-    S.IDENTITY_VERIFIED: {S.UNDER_REVIEW, S.PAUSED, S.WITHDRAWN},
-    S.UNDER_REVIEW: {S.DECIDED, S.PAUSED, S.WITHDRAWN},
-    S.PAUSED: {S.RECEIVED, S.IDENTITY_VERIFIED, S.UNDER_REVIEW, S.WITHDRAWN},
+    # 却下 (decided) may come before the review; 移送 (transferred) any time before the decision.
+    S.RECEIVED: {S.IDENTITY_VERIFIED, S.PAUSED, S.WITHDRAWN, S.DECIDED, S.TRANSFERRED},
+    S.IDENTITY_VERIFIED: {S.UNDER_REVIEW, S.PAUSED, S.WITHDRAWN, S.DECIDED, S.TRANSFERRED},
+    S.UNDER_REVIEW: {S.DECIDED, S.PAUSED, S.WITHDRAWN, S.TRANSFERRED},
+    S.PAUSED: {S.RECEIVED, S.IDENTITY_VERIFIED, S.UNDER_REVIEW, S.WITHDRAWN, S.DECIDED},
     S.DECIDED: {S.REPLIED},
-    S.REPLIED: {S.CLOSED},
+    # A ruling on appeal that sets the decision aside reopens the request.
+    S.REPLIED: {S.CLOSED, S.UNDER_REVIEW},
+    S.TRANSFERRED: {S.CLOSED},
     S.WITHDRAWN: {S.CLOSED},
-    S.CLOSED: set(),
+    S.CLOSED: {S.UNDER_REVIEW},
 }
 
 
@@ -454,7 +479,10 @@ def test_a_reply_records_method_date_and_whether_it_was_in_time(clerk, officer):
 
 
 @needs_poppler
-def test_the_decision_letter_is_japanese_with_reasons_appeal_contact_and_both_calendars(clerk, officer):
+def test_the_answer_to_a_declaration_request_is_japanese_with_reasons_contact_both_calendars_and_no_appeal_notice(
+    clerk, officer
+):
+    # Given a stop of provision to contractors (declaration §6(3): not a request under the Act) refused
     subscriber = SubscriberFactory.create(family_name="山田", given_name="太郎")
     request = to_review(receive(clerk, subscriber, kind="stop_contractors"), clerk)
     svc.request_decide(
@@ -464,11 +492,13 @@ def test_the_decision_letter_is_japanese_with_reasons_appeal_contact_and_both_ca
 
     pdf = decision_letter_pdf(request)
 
+    # Then the letter answers it — and, not being a 処分, tells of no appeal
     text = pdf_text(pdf).replace(" ", "")
-    assert "山田太郎様" in text and "決定通知書" in text and request.number in text
-    assert "請求に応じないこととしました" in text
+    assert "山田太郎様" in text and "回答書" in text and request.number in text
+    assert "決定：請求に応じない" in text
     assert "施工中の工事に必要であり正当な理由がないため" in text
-    assert "審査請求" in text and "0176-51-1349" in text
+    assert "0176-51-1349" in text
+    assert "審査請求" not in text and "教示" not in text
     today = TODAY()
     assert f"令和{today.year - 2018}年{today.month}月{today.day}日" in text and f"{today.year}年{today.month}月" in text
     assert_japanese_font_embedded(pdf)
@@ -517,6 +547,7 @@ def test_the_electronic_copy_is_recorded_as_handed_over_and_access_logged(client
         reasons="職業欄は第三者の情報を含むため",
         user=officer,
         withheld_items=["occupation"],
+        withholding_grounds={"occupation": "78-1-2"},
     )
     client.force_login(clerk)
 

@@ -1,0 +1,49 @@
+"""The dashboard: open requests by due date, incident reports, appeals and complaints due."""
+
+from django.utils import timezone
+from django.views.generic import TemplateView
+
+from mctv.views import StaffPermissionMixin
+from privacy import deadlines
+from privacy.selectors.access import departments_without_responsible_officer
+from privacy.selectors.appeals import appeals_due
+from privacy.selectors.complaints import complaint_rows_for_dashboard, may_see_complaints
+from privacy.selectors.incidents import incident_reports_due, incidents_visible_to, may_see_incidents
+from privacy.selectors.requests import requests_visible_to
+
+DASHBOARD_ROWS = 100
+
+
+class DashboardView(StaffPermissionMixin, TemplateView):
+    """Open requests by due date, overdue first, with the days left shown by urgency; incident reports due."""
+
+    permission_required = "privacy.view_subjectrequest"
+    template_name = "privacy/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        today, user = timezone.localdate(), self.request.user
+        open_requests = requests_visible_to(user).open()
+        # The most pressing first, and a bounded page: the full list is one click away.
+        requests = list(open_requests.select_related("subscriber").by_due_date()[:DASHBOARD_ROWS])
+        rows = [{"request": r, "abs_days": abs(r.days_left(today)), "urgency": r.urgency(today)} for r in requests]
+        return super().get_context_data(
+            rows=rows,
+            today=today,
+            total=open_requests.count(),
+            overdue=open_requests.overdue(today).count(),
+            shows_incidents=may_see_incidents(user),
+            departments_without_officer=list(departments_without_responsible_officer()),
+            incident_rows=incident_reports_due(incidents_visible_to(user), today=today),
+            shows_complaints=may_see_complaints(user),
+            complaint_rows=complaint_rows_for_dashboard(user, today),
+            shows_appeals=user.has_perm("privacy.view_appeal"),
+            appeal_rows=[
+                {
+                    "appeal": a,
+                    "urgency": deadlines.urgency(a.consult_due_on, today),
+                    "abs_days": abs(deadlines.days_between(today, a.consult_due_on)),
+                }
+                for a in appeals_due(user, today)
+            ],
+            **kwargs,
+        )
