@@ -17,6 +17,7 @@ from privacy.models.request_rules import KindGroup, RequestKind
 from privacy.pdf import render_pdf
 from privacy.selectors.purposes import purposes_of
 from privacy.selectors.requests import disclosure_contents
+from privacy.services.request_lifecycle import TRANSFER_ARTICLE
 
 Decision = SubjectRequest.Decision
 
@@ -83,7 +84,7 @@ def decision_letter_pdf(request: SubjectRequest) -> bytes:
     """決定通知書 (arts. 82, 93, 101): what was decided, the articles withholding each item, the reasons, how the
     disclosure is carried out, and — for a 処分 — how to appeal (教示, Administrative Appeal Act art. 82)."""
     effect = EFFECT_TEXT.get(request.kind, "") if request.decision == Decision.FULL else ""
-    if request.events.filter(kind=EventKind.RECORD_EDITED).exists():
+    if request.record_edited_since_decision:
         effect = "請求に基づき、加入者台帳を訂正しました。"
     grounds = {g.code: g for g in WithholdingGround.objects.filter(code__in=request.withholding_grounds.values())}
     withheld = [
@@ -145,7 +146,7 @@ def special_extension_pdf(request: SubjectRequest) -> bytes:
 
 def transfer_notice_pdf(request: SubjectRequest) -> bytes:
     """事案移送通知書 (arts. 85(1), 96(1))."""
-    article = "第85条第1項" if request.group == KindGroup.DISCLOSURE else "第96条第1項"
+    article = TRANSFER_ARTICLE[request.group]
     return render_pdf("pdf/request_transfer.html", {**_context(request, "6"), "article": article})
 
 
@@ -158,6 +159,11 @@ def correction_notice_pdf(notice: CorrectionNotice) -> bytes:
             **_context(request, f"7-{notice.pk}"),
             "notice": notice,
             "contractor": notice.contractor,
+            # The day the record was changed through the request (the registry's edit), not the decision.
+            "corrected_at": request.events.filter(kind=EventKind.RECORD_EDITED)
+            .order_by("at")
+            .values_list("at", flat=True)
+            .last(),
         },
     )
 
@@ -256,8 +262,19 @@ def _appeal_context(appeal: Appeal, letter: str) -> dict:
 
 
 def appeal_consultation_notice_pdf(appeal: Appeal) -> bytes:
-    """諮問をした旨の通知 (APPI art. 105(2), (3)): to the appellant (and the requester, when another)."""
+    """諮問をした旨の通知 (APPI art. 105(2)(i), (3)): to the appellant."""
     return render_pdf("pdf/appeal_consultation.html", _appeal_context(appeal, "1"))
+
+
+def appeal_consultation_notice_to_requester_pdf(appeal: Appeal) -> bytes:
+    """The same notice to the requester when someone else appealed (art. 105(2)(ii))."""
+    request = appeal.request
+    addressee = {
+        "name": request.requester_name,
+        "postal_code": request.requester_postal_code,
+        "address": request.requester_address,
+    }
+    return render_pdf("pdf/appeal_consultation.html", {**_appeal_context(appeal, "1-2"), "addressee": addressee})
 
 
 def appeal_ruling_pdf(appeal: Appeal) -> bytes:

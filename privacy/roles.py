@@ -22,6 +22,9 @@ OFFICER_DUTIES = frozenset(
         "privacy.approve_disposalrun",
         "privacy.add_incident",
         "privacy.change_incident",
+        # Appeals (審査請求) are heard by the body's responsible officer, never by an administrator as such.
+        "privacy.add_appeal",
+        "privacy.change_appeal",
     }
 )
 

@@ -117,14 +117,21 @@ class ConsultationAdmin(SubscriberViewsLoggedAdmin, SimpleHistoryAdmin, ReadOnly
     date_hierarchy = "received_on"
 
 
+class RequestFileLoggedAdmin(SubscriberViewsLoggedAdmin):
+    """A record of a request's file shows the request's subscriber: opening it is logged for them."""
+
+    def subscribers_shown(self, obj):
+        return super().subscribers_shown(obj.request)
+
+
 @admin.register(CorrectionNotice)
-class CorrectionNoticeAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
+class CorrectionNoticeAdmin(RequestFileLoggedAdmin, SimpleHistoryAdmin, ReadOnlyAdmin):
     list_display = ["request", "recipient_name", "sent_on"]
     search_fields = ["request__number", "recipient_name"]
 
 
 @admin.register(Appeal)
-class AppealAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
+class AppealAdmin(RequestFileLoggedAdmin, SimpleHistoryAdmin, ReadOnlyAdmin):
     """Handled on the appeal pages (officers); shown here for the record."""
 
     list_display = ["number", "request", "received_on", "within_period", "consult_due_on", "status", "ruling"]

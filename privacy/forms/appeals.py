@@ -15,6 +15,9 @@ from .fields import DATE
 class AppealReceiveForm(forms.Form):
     request_number = forms.CharField(label=_("request whose decision is appealed"), max_length=12)
     received_on = DayField(label=_("received on"), widget=DATE)
+    sent_on = DayField(
+        label=_("posted on"), widget=DATE, required=False, help_text=_("For an appeal by post: the postmark.")
+    )
     learned_on = DayField(
         label=_("learned of the decision on"), widget=DATE, help_text=_("Usually the day the decision letter arrived.")
     )
@@ -64,6 +67,12 @@ class RuleForm(forms.Form):
     ruling = forms.ChoiceField(label=_("ruling"), choices=Appeal.Ruling.choices, widget=forms.RadioSelect)
     on = DayField(label=_("ruled on"), widget=DATE)
     reasons = forms.CharField(label=_("reasons for the ruling"), widget=forms.Textarea(attrs={"rows": 3}))
+    departs_from_report = forms.CharField(
+        label=_("why the ruling departs from the board's report"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Only when the ruling does not follow the board's report."),
+    )
 
 
 class WithdrawForm(forms.Form):

@@ -75,6 +75,8 @@ class Appeal(TimeStampedModel):
         "privacy.Department", verbose_name=_("department"), on_delete=models.PROTECT, related_name="+"
     )
     received_on = DayField(_("received on"))
+    # Administrative Appeal Act art. 18(3): an appeal sent by post counts from the day it was posted.
+    sent_on = DayField(_("posted on"), null=True, blank=True, help_text=_("For an appeal by post: the postmark."))
     appellant_name = models.CharField(_("appellant"), max_length=100)
     appellant_postal_code = models.CharField(_("appellant's postal code"), max_length=7)
     appellant_address = models.CharField(_("appellant's address"), max_length=300)
@@ -88,6 +90,12 @@ class Appeal(TimeStampedModel):
     report_summary = models.TextField(_("the board's conclusion"), blank=True)
     ruling = models.CharField(_("ruling"), max_length=15, choices=Ruling.choices, blank=True)
     ruling_reasons = models.TextField(_("reasons for the ruling"), blank=True)
+    # Administrative Appeal Act art. 50(1)(iv): a ruling that departs from the board's report says why.
+    departs_from_report = models.TextField(
+        _("why the ruling departs from the board's report"),
+        blank=True,
+        help_text=_("Only when the ruling does not follow the board's report."),
+    )
     ruled_on = DayField(_("ruled on"), null=True, blank=True)
     withdrawn_on = DayField(_("withdrawn on"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=AppealStatus.choices, default=AppealStatus.RECEIVED)

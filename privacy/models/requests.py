@@ -313,6 +313,14 @@ class SubjectRequest(TimeStampedModel):
         return DECISION_LABELS[self.group].get(self.decision, "")
 
     @property
+    def record_edited_since_decision(self) -> bool:
+        """The registry was changed as this decision granted (an edit for an earlier decision, set aside on
+        appeal, does not count)."""
+        if self.decided_at is None:
+            return False
+        return self.events.filter(kind="record_edited", at__gte=self.decided_at).exists()
+
+    @property
     def remainders_exist(self) -> bool:
         return self.pk is not None and self.remainders.exists()
 

@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from privacy.data_items import ALL_ITEMS, scoped_values
-from privacy.models import SubjectRequest
+from privacy.models import Consultation, SubjectRequest
 from subscribers.models import Subscriber
 
 from .access import Viewer, staff_with_permission
@@ -20,6 +20,13 @@ def requests_visible_to(user: Viewer) -> QuerySet[SubjectRequest]:
     if staff_with_permission(user, "privacy.view_subjectrequest"):
         return SubjectRequest.objects.all()
     return SubjectRequest.objects.none()
+
+
+def consultations_visible_to(user: Viewer) -> QuerySet[Consultation]:
+    """Consultations: office staff with the permission; contractors never."""
+    if staff_with_permission(user, "privacy.view_consultation"):
+        return Consultation.objects.all()
+    return Consultation.objects.none()
 
 
 def disclosure_contents(subscriber: Subscriber, user: Viewer, *, withheld_items=()) -> dict[str, Any]:

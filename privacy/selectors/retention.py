@@ -90,6 +90,11 @@ def disposal_candidates(rule: RetentionRule, today: date) -> models.QuerySet:
             .exclude(pk__in=Appeal.objects.open().values("request_id"))
             .exclude(pk__in=still_open.filter(based_on__isnull=False).values("based_on_id"))
             .exclude(pk__in=still_open.filter(remainder_of__isnull=False).values("remainder_of_id"))
+            .exclude(
+                pk__in=SubjectRequest.objects.filter(appeals__in=Appeal.objects.open(), based_on__isnull=False).values(
+                    "based_on_id"
+                )
+            )
             .values_list("pk", "subscriber__number")
         )
     if cls == RecordClass.INCIDENT_FILE:

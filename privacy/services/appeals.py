@@ -81,6 +81,7 @@ def appeal_receive(
     appellant_name: str = "",
     appellant_postal_code: str = "",
     appellant_address: str = "",
+    sent_on: date | None = None,
 ) -> Appeal:
     """An appeal against the decision on ``request``; whether it came within the period is recorded, not decided
     here — an appeal out of time is still received and then dismissed by a ruling."""
@@ -88,6 +89,8 @@ def appeal_receive(
     request = SubjectRequest.objects.select_for_update().get(pk=request.pk)
     if not request.decision or not request.is_statutory:
         raise ValidationError(_("Only a decision on a request under the Act can be appealed."))
+    if request.status not in (SubjectRequest.Status.REPLIED, SubjectRequest.Status.CLOSED):
+        raise ValidationError(_("Record the decision letter as sent first: an appeal contests a decision notified."))
     assert request.decided_at is not None  # a decision records when
     decided_on = timezone.localdate(request.decided_at)
     _not_future(received_on, "received_on")
@@ -97,6 +100,8 @@ def appeal_receive(
         raise ValidationError({"learned_on": _("The day of learning lies between the decision and the appeal.")})
     if not grounds.strip():
         raise ValidationError({"grounds": _("Record what the appeal asks and why.")})
+    if sent_on is not None and not decided_on <= sent_on <= received_on:
+        raise ValidationError({"sent_on": _("The postmark lies between the decision and the appeal's arrival.")})
     if user.department_id is None:
         raise ValidationError(_("Your account belongs to no department; an administrator must set one."))
     settings = RequestSettings.current()
@@ -109,7 +114,9 @@ def appeal_receive(
         department_id=user.department_id,
         received_on=received_on,
         learned_on=learned_on,
-        within_period=received_on <= appeal_period_ends(decided_on, learned_on),
+        sent_on=sent_on,
+        # By post, the days in transit do not count (Administrative Appeal Act art. 18(3)).
+        within_period=(sent_on or received_on) <= appeal_period_ends(decided_on, learned_on),
         consult_due_on=deadlines.due_date(received_on, settings.appeal_consult_days),
         grounds=grounds.strip(),
         appellant_name=appellant_name.strip() or request.requester_name,
@@ -165,7 +172,9 @@ def appeal_record_report(*, appeal: Appeal, on: date, summary: str, user: User) 
 
 
 @transaction.atomic
-def appeal_rule(*, appeal: Appeal, ruling: str, reasons: str, on: date, user: User) -> Appeal:
+def appeal_rule(
+    *, appeal: Appeal, ruling: str, reasons: str, on: date, user: User, departs_from_report: str = ""
+) -> Appeal:
     """裁決. Without the board only an unlawful appeal is dismissed (art. 105(1)(i)); a ruling setting the decision
     aside reopens the request for a new decision."""
     _officer(user)
@@ -180,6 +189,7 @@ def appeal_rule(*, appeal: Appeal, ruling: str, reasons: str, on: date, user: Us
     if on < (appeal.reported_on or appeal.received_on):
         raise ValidationError({"on": _("The ruling follows the report.")})
     appeal.ruling, appeal.ruling_reasons, appeal.ruled_on = ruling, reasons.strip(), on
+    appeal.departs_from_report = departs_from_report.strip()
     set_status(appeal, Status.RULED, lifecycle=APPEAL_LIFECYCLE, user=user, reason="ruled")
     if ruling in REOPENING_RULINGS:
         request_reopen(

@@ -91,17 +91,7 @@ def request_decide(
         else:
             message = _("Give the reasons when the request is not granted in full.")
         raise ValidationError({"reasons": message})
-    withheld = normalize_items(withheld_items) if decision == Decision.PARTIAL else []
-    grounds: dict[str, str] = {}
-    if request.kind == RequestKind.DISCLOSURE and decision == Decision.PARTIAL:
-        if not withheld:
-            raise ValidationError({"withheld_items": _("Choose the items that are not disclosed.")})
-        grounds = {item: (withholding_grounds or {}).get(item, "") for item in withheld}
-        known = set(WithholdingGround.objects.filter(active=True).values_list("code", flat=True))
-        if any(code not in known for code in grounds.values()):
-            raise ValidationError(
-                {"withheld_items": _("Name the ground (the article) for each item that is not disclosed.")}
-            )
+    withheld, grounds = _withholding(request, decision, withheld_items, withholding_grounds or {})
     request.withheld_items, request.withholding_grounds = withheld, grounds
     request.decision, request.decision_reasons = decision, reasons
     request.decided_by, request.decided_at = user, timezone.now()
@@ -110,6 +100,32 @@ def request_decide(
     if decision == Decision.FULL:
         _apply_effect(request, user)
     return request
+
+
+def _withholding(
+    request: SubjectRequest, decision: str, items: Iterable[str], grounds: dict[str, str]
+) -> tuple[list[str], dict[str, str]]:
+    """The items a disclosure leaves out and the ground (article) of each: every item withheld in part
+    (arts. 78, 79), at least one ground for a refusal (art. 82(2)); none for the other decisions."""
+    if request.kind != RequestKind.DISCLOSURE:
+        return (normalize_items(items) if decision == Decision.PARTIAL else []), {}
+    if decision == Decision.PARTIAL:
+        withheld = normalize_items(items)
+        if not withheld:
+            raise ValidationError({"withheld_items": _("Choose the items that are not disclosed.")})
+    elif decision == Decision.NONE:
+        withheld = normalize_items(code for code, ground in grounds.items() if ground)
+        if not withheld:
+            raise ValidationError({"withheld_items": _("Name the ground (the article) for the refusal.")})
+    else:
+        return [], {}
+    chosen = {item: grounds.get(item, "") for item in withheld}
+    known = set(WithholdingGround.objects.filter(active=True).values_list("code", flat=True))
+    if any(code not in known for code in chosen.values()):
+        raise ValidationError(
+            {"withheld_items": _("Name the ground (the article) for each item that is not disclosed.")}
+        )
+    return withheld, chosen
 
 
 @transaction.atomic
@@ -186,7 +202,7 @@ def request_apply_edit(
 def request_record_reply(*, request: SubjectRequest, replied_on: date, method: str, user: User) -> SubjectRequest:
     """The decision letter left (method, date); the request then shows whether it was in time."""
     request = _locked(request, "reply")
-    if request.record_change_allowed and not request.events.filter(kind=events.Kind.RECORD_EDITED).exists():
+    if request.record_change_allowed and not request.record_edited_since_decision:
         raise ValidationError(_("Change the record as decided before replying."))
     if replied_on > timezone.localdate():
         raise ValidationError({"replied_on": _("The reply date cannot be in the future.")})
@@ -233,7 +249,10 @@ def request_record_handover(*, request: SubjectRequest, user: User, form: str) -
 
 @transaction.atomic
 def request_waive_fee(*, request: SubjectRequest, reason: str, user: User) -> SubjectRequest:
-    """The ordinance's fee is waived (減免), with the reason; the disclosure may then be handed over."""
+    """The ordinance's fee is waived (減免), with the reason, by an officer; the disclosure may then be handed
+    over."""
+    if not user.has_perm("privacy.decide_subjectrequest"):
+        raise PermissionDenied
     request = SubjectRequest.objects.select_for_update().get(pk=request.pk)
     if not request.fee_outstanding:
         raise ValidationError(_("No fee is outstanding for this request."))

@@ -20,6 +20,7 @@ from privacy.models.request_rules import (
     FOLLOWS_DISCLOSURE_KINDS,
     STATUTORY_KINDS,
     STOP_KINDS,
+    KindGroup,
     RequestKind,
 )
 
@@ -51,6 +52,10 @@ REQUEST_LIFECYCLE = Lifecycle(
         Status.CLOSED: frozenset({Status.UNDER_REVIEW}),
     },
 )
+
+# 移送 exists for disclosure (art. 85) and correction (art. 96); the suspension articles (98–103) have none.
+TRANSFERABLE_GROUPS = frozenset({KindGroup.DISCLOSURE, KindGroup.CORRECTION})
+TRANSFER_ARTICLE: dict[str, str] = {KindGroup.DISCLOSURE: "第85条第1項", KindGroup.CORRECTION: "第96条第1項"}
 
 AWAITING_DECISION = frozenset({Status.RECEIVED, Status.IDENTITY_VERIFIED, Status.UNDER_REVIEW})
 # Arts. 90(3), 98(3): a correction or suspension is asked within 90 days of the disclosure it follows.
@@ -87,11 +92,18 @@ STEP_ALSO_NEEDS = {
         and not request.remainders_exist
     ),
     "dismiss": lambda request: request.kind in STATUTORY_KINDS,
-    "transfer": lambda request: request.kind in STATUTORY_KINDS,
+    "transfer": lambda request: request.group in TRANSFERABLE_GROUPS,
     "fee": lambda request: request.fee_outstanding,
     "waive_fee": lambda request: request.fee_outstanding,
     "carry_out": lambda request: request.grants_disclosure and request.disclosed_on is None,
+    "close": lambda request: not awaits_carrying_out(request),
 }
+
+
+def awaits_carrying_out(request: SubjectRequest) -> bool:
+    """A disclosure granted and not yet carried out (art. 87): its file stays open until it is."""
+    return request.grants_disclosure and request.disclosed_on is None
+
 
 # Stopping, suspending or erasing is done or not: "in part" would leave the requester unsure what happens.
 ALL_OR_NOTHING_KINDS = frozenset({*STOP_KINDS, RequestKind.SUSPENSION, RequestKind.ERASURE})
@@ -134,7 +146,8 @@ def follow_up_deadline(disclosure: SubjectRequest) -> date | None:
     98(3)); None while it has not been."""
     if disclosure.disclosed_on is None:
         return None
-    return deadlines.period_end(disclosure.disclosed_on, FOLLOW_UP_WINDOW_DAYS)
+    # The requester's act towards the office: a last day the office is closed runs to the next open day.
+    return deadlines.first_open_day_on_or_after(deadlines.period_end(disclosure.disclosed_on, FOLLOW_UP_WINDOW_DAYS))
 
 
 def follow_up_lapse(request: SubjectRequest) -> str:

@@ -96,6 +96,14 @@ def request_extend(*, request: SubjectRequest, days: int, reason: str, user: Use
     return request
 
 
+# What the rest of a very large request does not copy from it: its own identity, what it asks, its date, and the
+# fee, which was asked once with the request.
+REMAINDER_OWN_FIELDS = frozenset(
+    {"id", "number", "created_at", "updated_at", "details", "remainder_of_id", "special_until"}
+    | {"fee_yen", "fee_paid_on", "fee_waived_reason"}
+)
+
+
 @transaction.atomic
 def request_special_extend(
     *, request: SubjectRequest, reason: str, rest_by: date, part: str, user: User
@@ -127,8 +135,7 @@ def request_special_extend(
             **{
                 f.attname: getattr(request, f.attname)
                 for f in SubjectRequest._meta.concrete_fields
-                if f.attname
-                not in ("id", "number", "created_at", "updated_at", "details", "remainder_of_id", "special_until")
+                if f.attname not in REMAINDER_OWN_FIELDS
             },
             number=f"R{value:07d}",
             details=_("The rest of request %(number)s: %(details)s")

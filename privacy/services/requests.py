@@ -6,7 +6,7 @@ its typed event (``privacy.events.requests``); every due date comes from ``priva
 
 from datetime import date
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -45,11 +45,13 @@ from .request_lifecycle import (
     REQUEST_LIFECYCLE,
     REQUEST_SEQUENCE,
     STEP_FROM,
+    TRANSFERABLE_GROUPS,
     Status,
     _locked,
     _move,
     _recompute_due,
     _save,
+    awaits_carrying_out,
     follow_up_deadline,
     follow_up_lapse,
     request_next_steps,
@@ -135,6 +137,11 @@ def request_receive(
         raise ValidationError({"agent_kind": _("Say whether the agent is a statutory or an appointed one.")})
     if based_on is not None and based_on.kind != RequestKind.DISCLOSURE:
         raise ValidationError({"based_on": _("A correction or suspension follows a disclosure request.")})
+    if based_on is not None and (
+        based_on.subscriber_id != (subscriber.pk if subscriber else None)
+        or (subscriber is None and based_on.subject_name != subject_name.strip())
+    ):
+        raise ValidationError({"based_on": _("That disclosure was about someone else.")})
     if consultation is not None and consultation.request_id is not None:
         raise ValidationError(_("This consultation has already become a request."))
     rule = request_rule(kind)
@@ -254,7 +261,11 @@ def request_start_review(*, request: SubjectRequest, user: User) -> SubjectReque
 @transaction.atomic
 def request_transfer(*, request: SubjectRequest, to: str, reason: str, on: date, user: User) -> SubjectRequest:
     """移送 (arts. 85, 96): after consulting the other body, it decides; the requester is told in writing."""
+    if not user.has_perm("privacy.decide_subjectrequest"):
+        raise PermissionDenied
     request = _locked(request, "transfer")
+    if request.group not in TRANSFERABLE_GROUPS:
+        raise ValidationError(_("The Act provides no transfer for this kind of request (arts. 85, 96)."))
     if not to.strip():
         raise ValidationError({"to": _("Name the body the request goes to.")})
     if not reason.strip():
@@ -280,7 +291,10 @@ def request_reopen(*, request: SubjectRequest, user: User, on: date, note: str) 
     request.decided_by, request.decided_at = None, None
     request.replied_on, request.reply_method, request.closed_on = None, "", None
     request.extension_days, request.extension_reason, request.extended_on = 0, "", None
-    request.paused_days = 0
+    request.special_extension_reason, request.special_until = "", None
+    request.days, request.paused_days = request_rule(request.kind).days, 0
+    # A new decision is carried out anew; the 90 days for a correction then count from that day.
+    request.disclosed_on, request.disclosure_method, request.copy_sheets, request.copy_fee_yen = None, "", 0, 0
     _recompute_due(request)
     before = _move(request, Status.UNDER_REVIEW, user, "reopened")
     events.request_reopened_event(request=request, user=user, before=before, note=note, due_on=request.due_on)
@@ -290,6 +304,8 @@ def request_reopen(*, request: SubjectRequest, user: User, on: date, note: str) 
 @transaction.atomic
 def request_close(*, request: SubjectRequest, user: User, note: str = "") -> SubjectRequest:
     request = _locked(request, "close")
+    if awaits_carrying_out(request):
+        raise ValidationError(_("The disclosure has not been carried out yet: record it before closing the file."))
     request.closed_on = timezone.localdate()
     before = _move(request, Status.CLOSED, user, "closed")
     events.request_closed_event(request=request, user=user, before=before, note=note)

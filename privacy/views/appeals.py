@@ -102,7 +102,14 @@ STEPS: dict[str, Step] = {
         gettext_lazy("Rule on the appeal"),
         RuleForm,
         frozenset({Status.RECEIVED, Status.REPORTED}),
-        lambda a, u, d: service.appeal_rule(appeal=a, user=u, ruling=d["ruling"], reasons=d["reasons"], on=d["on"]),
+        lambda a, u, d: service.appeal_rule(
+            appeal=a,
+            user=u,
+            ruling=d["ruling"],
+            reasons=d["reasons"],
+            on=d["on"],
+            departs_from_report=d["departs_from_report"],
+        ),
         gettext_lazy("Recorded the ruling."),
     ),
     "withdraw": Step(
@@ -136,6 +143,12 @@ LETTERS: dict[str, Letter] = {
         gettext_lazy("Notice of consultation (PDF)"),
         lambda a: a.consulted_on is not None,
         letters.appeal_consultation_notice_pdf,
+    ),
+    # Art. 105(2)(ii): the requester is told too, when someone else appealed.
+    "consultation-requester": Letter(
+        gettext_lazy("Notice of consultation to the requester (PDF)"),
+        lambda a: a.consulted_on is not None and a.appellant_name != a.request.requester_name,
+        letters.appeal_consultation_notice_to_requester_pdf,
     ),
     "ruling": Letter(gettext_lazy("Ruling (PDF)"), lambda a: bool(a.ruling), letters.appeal_ruling_pdf),
 }

@@ -11,11 +11,11 @@ from django.views.generic import FormView, ListView
 
 from mctv.forms import add_service_error
 from mctv.views import StaffPermissionMixin
-from privacy.forms.requests import (
-    ConsultationForm,
-)
-from privacy.models import Consultation
+from privacy.forms.requests import ConsultationForm
+from privacy.models import AccessLog
+from privacy.selectors.requests import consultations_visible_to
 from privacy.services import requests as service
+from privacy.services.access_log import access_log_record
 
 
 class ConsultationListView(StaffPermissionMixin, ListView):
@@ -25,7 +25,19 @@ class ConsultationListView(StaffPermissionMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        return Consultation.objects.select_related("subscriber", "request", "handled_by")
+        return consultations_visible_to(self.request.user).select_related("subscriber", "request", "handled_by")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # The page names callers and subscribers: each subscriber it shows is logged as listed.
+        access_log_record(
+            user=self.request.user,
+            subscribers=[c.subscriber for c in context["consultations"] if c.subscriber is not None],
+            action=AccessLog.Action.LISTED,
+            path=self.request.path,
+            detail={"list": "consultations"},
+        )
+        return context
 
 
 @method_decorator(sensitive_post_parameters("name", "contact", "summary", "answer"), name="dispatch")

@@ -38,8 +38,8 @@ from privacy.forms.requests import (
     TransferForm,
     WaiveFeeForm,
 )
-from privacy.models import AccessLog, Consultation, SubjectRequest, User
-from privacy.selectors.requests import requests_visible_to
+from privacy.models import AccessLog, SubjectRequest, User
+from privacy.selectors.requests import consultations_visible_to, requests_visible_to
 from privacy.services import requests as service
 from privacy.services.access_log import access_log_record
 
@@ -84,9 +84,12 @@ class RequestReceiveView(StaffPermissionMixin, FormView):
         if found:
             initial["subscriber_number"] = found[0].number
         # A consultation becoming a request: what was noted then is the start of the form.
-        consultation = Consultation.objects.filter(
-            pk=_int(self.request.GET.get("consultation")), request__isnull=True
-        ).first()
+        consultation = (
+            consultations_visible_to(self.request.user)
+            .filter(pk=_int(self.request.GET.get("consultation")), request__isnull=True)
+            .select_related("subscriber")
+            .first()
+        )
         if consultation is not None:
             initial.update(
                 consultation=consultation.pk,

@@ -32,7 +32,13 @@ def decided_refusal(clerk, officer):
     )
     requests_svc.request_verify_identity(request=request, method="drivers_licence", user=clerk)
     requests_svc.request_start_review(request=request, user=clerk)
-    request = requests_svc.request_decide(request=request, decision="none", reasons="第三者情報", user=officer)
+    request = requests_svc.request_decide(
+        request=request,
+        decision="none",
+        reasons="第三者情報",
+        withholding_grounds={"occupation": "78-1-2"},
+        user=officer,
+    )
     return requests_svc.request_record_reply(request=request, replied_on=TODAY(), method="mail", user=clerk)
 
 
@@ -87,10 +93,12 @@ def test_an_appeal_after_three_months_is_recorded_as_out_of_time(clerk, officer)
     assert not found.within_period
 
 
-def test_only_an_officer_handles_appeals_and_only_against_a_disposition(clerk, officer, client):
+def test_only_an_officer_handles_appeals_and_only_against_a_disposition(clerk, officer, client, admin_user):
     request = decided_refusal(clerk, officer)
     with pytest.raises(PermissionDenied):
         appeal(clerk, request)
+    with pytest.raises(PermissionDenied):  # an administrator is not the officer who hears appeals
+        appeal(admin_user, request)
     client.force_login(clerk)
     assert client.get(reverse("privacy:appeal_list")).status_code == 403
     stop = requests_svc.request_receive(
@@ -233,3 +241,62 @@ def test_a_request_file_goes_whole_with_its_appeals_notices_and_consultation_but
 
     # and a second run changes nothing
     assert retention.disposal_propose(today=date(2031, 6, 1), record_class="request_file") == []
+
+
+def test_an_appeal_by_post_counts_from_the_postmark(clerk, officer):
+    request = decided_refusal(clerk, officer)
+    long_ago = timezone.now() - timedelta(days=100)
+    SubjectRequest.objects.filter(pk=request.pk).update(decided_at=long_ago)
+    request.refresh_from_db()
+    learned = timezone.localdate(long_ago)
+    last_day = svc.appeal_period_ends(learned, learned)
+
+    # Posted on the last day, arriving two days later: in time (Administrative Appeal Act art. 18(3))
+    found = appeal(officer, request, learned_on=learned, sent_on=last_day, received_on=TODAY())
+    assert found.within_period and last_day < TODAY()
+
+
+def test_an_appeal_contests_a_decision_notified(clerk, officer):
+    request = requests_svc.request_receive(
+        subscriber=SubscriberFactory.create(),
+        kind="disclosure",
+        received_on=TODAY(),
+        channel="counter",
+        details="開示",
+        user=clerk,
+    )
+    requests_svc.request_verify_identity(request=request, method="drivers_licence", user=clerk)
+    requests_svc.request_start_review(request=request, user=clerk)
+    request = requests_svc.request_decide(request=request, decision="not_held", reasons="保有なし", user=officer)
+    with pytest.raises(ValidationError):
+        appeal(officer, request)
+
+
+@needs_poppler
+def test_the_ruling_gives_the_case_the_claims_and_why_it_departs_from_the_report(clerk, officer):
+    from privacy.letters import appeal_consultation_notice_to_requester_pdf, appeal_ruling_pdf
+
+    # Given an appeal by someone other than the requester
+    request = decided_refusal(clerk, officer)
+    found = appeal(
+        officer, request, appellant_name="代理 次郎", appellant_postal_code="0330001", appellant_address="三沢市"
+    )
+    svc.appeal_consult(appeal=found, on=TODAY(), notified_on=TODAY(), user=officer)
+    svc.appeal_record_report(appeal=found, on=TODAY(), summary="取り消すべき", user=officer)
+    found = svc.appeal_rule(
+        appeal=found,
+        ruling="rejected",
+        reasons="第三者情報であるため",
+        departs_from_report="第三者の同意が得られていないため",
+        on=TODAY(),
+        user=officer,
+    )
+
+    ruling = pdf_text(appeal_ruling_pdf(found)).replace(" ", "").replace("\n", "")
+    notice = pdf_text(appeal_consultation_notice_to_requester_pdf(found)).replace(" ", "").replace("\n", "")
+
+    assert "事案の概要" in ruling and "審理関係人の主張の要旨" in ruling and "不開示決定の取消しを求める" in ruling
+    assert "答申と異なる内容の裁決をする理由" in ruling and "第三者の同意が得られていないため" in ruling
+    today = TODAY()
+    assert f"令和{today.year - 2018}年{today.month}月{today.day}日" in ruling
+    assert f"{request.requester_name.replace(' ', '')}様" in notice and "同条第3項において準用する同条第2項" in notice

@@ -6,7 +6,7 @@ a correction, the acknowledgement and the transfer (docs/requests.md)."""
 from datetime import date, timedelta
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -400,9 +400,13 @@ def test_nothing_is_handed_over_before_the_fee_is_paid_or_waived_and_copies_cost
     RequestRule.objects.filter(kind="disclosure").update(fee_yen=300, copy_yen_per_sheet=10)
     request = svc.request_decide(request=reviewed(receive(clerk), clerk), decision="full", reasons="", user=officer)
 
-    # When the clerk hands over copies before the fee, it is refused; after a waiver, the copies must be paid
+    # When the clerk hands over copies before the fee, it is refused even with the copies paid
     with pytest.raises(ValidationError):
-        svc.request_carry_out_disclosure(request=request, on=TODAY(), method="copy", sheets=12, user=clerk)
+        svc.request_carry_out_disclosure(
+            request=request, on=TODAY(), method="copy", sheets=12, copies_paid=True, user=clerk
+        )
+    with pytest.raises(PermissionDenied):  # only an officer waives
+        svc.request_waive_fee(request=request, reason="減免", user=clerk)
     with pytest.raises(ValidationError):
         svc.request_waive_fee(request=request, reason=" ", user=officer)
     svc.request_waive_fee(request=request, reason="生活保護受給者のため減免", user=officer)
@@ -519,3 +523,161 @@ def test_a_consultation_form_with_bad_input_keeps_what_was_typed(clerk, client):
     form = response.context["form"]
     assert response.status_code == 200 and "received_on" in form.errors and form["name"].value() == "相談 太郎"
     assert not Consultation.objects.exists()
+
+
+# --- what the review of the first version found ----------------------------------------------------------------
+
+
+def test_the_90_days_ending_on_a_closed_day_run_to_the_next_open_day(clerk, officer):
+    # Given a disclosure carried out on Sunday 2026-09-06: its 90th day is Saturday 2026-12-05
+    disclosure = carried_out_disclosure(clerk, officer, SubscriberFactory.create())
+    SubjectRequest.objects.filter(pk=disclosure.pk).update(disclosed_on=date(2026, 9, 6))
+    disclosure.refresh_from_db()
+    # Then a correction arriving on Monday 2026-12-07 is in time (Local Autonomy Act art. 4-2)
+    assert svc.follow_up_deadline(disclosure) == date(2026, 12, 7)
+
+
+def test_a_correction_cannot_follow_someone_elses_disclosure(clerk, officer):
+    others = carried_out_disclosure(clerk, officer, SubscriberFactory.create())
+    with pytest.raises(ValidationError) as refused:
+        receive(clerk, SubscriberFactory.create(), kind="correction", based_on=others)
+    assert "based_on" in refused.value.message_dict
+
+
+def test_a_suspension_request_is_not_transferred_and_only_an_officer_transfers(clerk, officer):
+    subscriber = SubscriberFactory.create()
+    suspension = receive(
+        clerk, subscriber, kind="suspension", based_on=carried_out_disclosure(clerk, officer, subscriber)
+    )
+    assert "transfer" not in svc.request_next_steps(suspension)
+    with pytest.raises(ValidationError):
+        svc.request_transfer(request=suspension, to="他機関", reason="理由", on=TODAY(), user=officer)
+    with pytest.raises(PermissionDenied):
+        svc.request_transfer(request=receive(clerk), to="他機関", reason="理由", on=TODAY(), user=clerk)
+
+
+@needs_poppler
+def test_a_full_refusal_names_its_ground(clerk, officer):
+    request = reviewed(receive(clerk), clerk)
+    with pytest.raises(ValidationError) as refused:
+        svc.request_decide(request=request, decision="none", reasons="不開示", user=officer)
+    assert "withheld_items" in refused.value.message_dict
+    request = svc.request_decide(
+        request=request,
+        decision="none",
+        reasons="全体が捜査機関からの照会に関する情報のため",
+        withholding_grounds={"number": "78-1-7-ro"},
+        user=officer,
+    )
+    text = text_of(letters.decision_letter_pdf(request))
+    assert "保有個人情報不開示決定通知書" in text and "法第78条第1項第7号ロ" in text
+
+
+def test_the_grounds_a_city_cannot_use_are_not_offered(clerk):
+    from privacy.forms.requests import DecideForm
+
+    request = reviewed(receive(clerk), clerk)
+    offered = {code for code, _label in DecideForm(request=request).fields["withhold_number"].choices}
+    assert {"78-1-2", "78-1-7-i", "78-1-7-ro"} <= offered and not {"78-1-4", "78-1-5"} & offered
+
+
+def test_a_granted_disclosure_is_carried_out_before_its_file_closes(clerk, officer):
+    request = svc.request_decide(request=reviewed(receive(clerk), clerk), decision="full", reasons="", user=officer)
+    request = svc.request_record_reply(request=request, replied_on=TODAY(), method="counter", user=clerk)
+    assert "close" not in svc.request_next_steps(request)
+    with pytest.raises(ValidationError):
+        svc.request_close(request=request, user=clerk)
+
+
+def test_the_rest_of_a_very_large_request_owes_no_second_fee(clerk):
+    RequestRule.objects.filter(kind="disclosure").update(fee_yen=300)
+    request = svc.request_special_extend(
+        request=receive(clerk), reason="大量", rest_by=TODAY() + timedelta(days=120), part="直近分", user=clerk
+    )
+    assert request.fee_yen == 300 and request.remainders.get().fee_yen == 0
+
+
+@needs_poppler
+def test_letters_that_are_no_disposition_carry_no_appeal_notice_and_all_give_era_dates(clerk, officer):
+    # Given a request acknowledged, extended, and another transferred
+    request = svc.request_extend(request=receive(clerk), days=10, reason="確認", user=clerk)
+    transferred = svc.request_transfer(
+        request=receive(clerk), to="三沢市上下水道部長", reason="他機関の情報", on=TODAY(), user=officer
+    )
+    texts = [
+        text_of(letters.acknowledgement_pdf(request)),
+        text_of(letters.extension_notice_pdf(request)),
+        text_of(letters.transfer_notice_pdf(transferred)),
+    ]
+    for text in texts:
+        assert "教示" not in text and "審査請求" not in text
+        assert wareki(TODAY()) in text
+
+
+def test_a_reopened_request_is_decided_and_carried_out_anew(clerk, officer):
+    from privacy.services.appeals import appeal_consult, appeal_receive, appeal_record_report, appeal_rule
+
+    # Given a partial disclosure under the special rule, carried out and replied to
+    RequestRule.objects.filter(kind="disclosure").update(days=15)
+    request = svc.request_special_extend(
+        request=receive(clerk), reason="大量", rest_by=TODAY() + timedelta(days=120), part="直近分", user=clerk
+    )
+    request = reviewed(request, clerk)
+    request = svc.request_decide(
+        request=request,
+        decision="partial",
+        reasons="一部不開示",
+        withheld_items=["occupation"],
+        withholding_grounds={"occupation": "78-1-2"},
+        user=officer,
+    )
+    svc.request_carry_out_disclosure(request=request, on=TODAY(), method="inspection", user=clerk)
+    svc.request_record_reply(request=request, replied_on=TODAY(), method="counter", user=clerk)
+
+    # When an appeal is upheld
+    appeal = appeal_receive(request=request, received_on=TODAY(), learned_on=TODAY(), grounds="取消し", user=officer)
+    appeal_consult(appeal=appeal, on=TODAY(), notified_on=TODAY(), user=officer)
+    appeal_record_report(appeal=appeal, on=TODAY(), summary="開示すべき", user=officer)
+    appeal_rule(appeal=appeal, ruling="upheld", reasons="答申のとおり", on=TODAY(), user=officer)
+
+    # Then the request runs its configured days again from the ruling, to be decided and carried out anew
+    request.refresh_from_db()
+    assert (request.status, request.days, request.special_until, request.disclosed_on) == (
+        S.UNDER_REVIEW,
+        15,
+        None,
+        None,
+    )
+    assert request.period_ends_on == TODAY() + timedelta(days=15)
+    request = svc.request_decide(request=request, decision="full", reasons="", user=officer)
+    assert "carry_out" in svc.request_next_steps(request)
+
+
+def test_the_consultation_list_logs_each_subscriber_it_shows_and_a_contractor_sees_none(clerk, client, contractor_user):
+    from privacy.models import AccessLog
+
+    subscriber = SubscriberFactory.create()
+    svc.consultation_record(
+        received_on=TODAY(), channel="visit", name="来所者", subscriber=subscriber, summary="相談", user=clerk
+    )
+    client.force_login(clerk)
+    assert client.get(reverse("privacy:consultation_list")).status_code == 200
+    assert AccessLog.objects.filter(subscriber_id=subscriber.pk, action="listed", user=clerk).count() == 1
+    client.force_login(contractor_user)
+    response = client.get(reverse("privacy:consultation_list"))
+    assert response.status_code == 302 and response["Location"] == "/portal/"  # confined to the portal
+    assert not AccessLog.objects.filter(user=contractor_user).exists()
+
+
+def test_the_pages_of_a_request_about_someone_not_in_the_registry_show_the_person(clerk, client):
+    request = receive(
+        clerk, subject_name="登録 なし子", subject_postal_code="0330001", subject_address="青森県三沢市中央町1-1"
+    )
+    client.force_login(clerk)
+    for url in (
+        reverse("privacy:request_detail", args=[request.pk]),
+        reverse("privacy:dashboard"),
+        reverse("privacy:request_list"),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200 and "登録 なし子" in response.content.decode(), url

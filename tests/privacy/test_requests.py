@@ -197,6 +197,9 @@ def test_the_whole_way_writes_an_audit_row_per_move(clerk, officer):
     request = to_review(receive(clerk), clerk)
     svc.request_decide(request=request, decision="full", reasons="", user=officer)
     svc.request_record_reply(request=request, replied_on=TODAY(), method="mail", user=clerk)
+    with pytest.raises(ValidationError):  # a disclosure granted is carried out before its file closes
+        svc.request_close(request=request, user=clerk)
+    svc.request_carry_out_disclosure(request=request, on=TODAY(), method="inspection", user=clerk)
     request = svc.request_close(request=request, user=clerk)
 
     moves = list(request.events.exclude(to_status="").values_list("from_status", "to_status", "actor__username"))
@@ -796,9 +799,9 @@ def test_the_decide_action_is_an_officers_and_errors_keep_the_page(client, clerk
     request.refresh_from_db()
     assert request.status == S.UNDER_REVIEW
 
-    client.post(url, {"decide-decision": "none", "decide-reasons": "対象の情報を保有していないため"})
+    client.post(url, {"decide-decision": "not_held", "decide-reasons": "対象の情報を保有していないため"})
     request.refresh_from_db()
-    assert (request.status, request.decision, request.decided_by) == (S.DECIDED, "none", officer)
+    assert (request.status, request.decision, request.decided_by) == (S.DECIDED, "not_held", officer)
 
 
 def test_an_auditor_reads_requests_but_acts_on_none(client, auditor, clerk):
