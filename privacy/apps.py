@@ -9,6 +9,9 @@ class PrivacyConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(grant_app_role_privileges, sender=self)
+        from privacy.signals import connect_file_register
+
+        connect_file_register()
 
 
 def grant_app_role_privileges(sender, using="default", **kwargs):

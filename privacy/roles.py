@@ -20,6 +20,7 @@ OFFICER_DUTIES = frozenset(
         "privacy.decide_subjectrequest",
         "privacy.approve_exceptionalprovision",
         "privacy.approve_disposalrun",
+        "privacy.approve_fileregisterversion",
         "privacy.add_incident",
         "privacy.change_incident",
         # Appeals (審査請求) are heard by the body's responsible officer, never by an administrator as such.

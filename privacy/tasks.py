@@ -43,3 +43,15 @@ def purge_disposal_run(run_id: int, batches_per_call: int = 40) -> bool:
     if not done:
         purge_disposal_run.delay(run_id, batches_per_call)
     return done
+
+
+@shared_task(name="privacy.count_file_people", acks_late=True)
+def count_file_people(today: str | None = None) -> int:
+    """Nightly: the number of people in each personal-information file, as the register shows it; and the draft
+    register brought up to date with the configuration."""
+    from privacy.services.file_register import file_people_count, file_register_refresh
+
+    day = parse_date(today) if today else None
+    counted = file_people_count(today=day)
+    file_register_refresh(today=day)
+    return counted

@@ -6,6 +6,7 @@ from .views import (
     consultations,
     contractors,
     dashboard,
+    file_register,
     incidents,
     provisions,
     purposes,
@@ -37,6 +38,18 @@ urlpatterns = [
         "retention/<int:pk>/certificate.pdf", retention.DisposalCertificateView.as_view(), name="disposal_certificate"
     ),
     path("privacy/", purposes.PublicPrivacyView.as_view(), name="public_privacy"),
+    path("privacy/files/", file_register.PublicFileRegisterView.as_view(), name="public_file_register"),
+    path(
+        "privacy/files/<int:number>.<slug:form>",
+        file_register.PublicFileRegisterDocumentView.as_view(),
+        name="public_file_register_document",
+    ),
+    path("file-register/", file_register.FileRegisterReviewView.as_view(), name="file_register_review"),
+    path(
+        "file-register/<int:number>/approve/",
+        file_register.FileRegisterApproveView.as_view(),
+        name="file_register_approve",
+    ),
     path("purposes/", purposes.PurposeListView.as_view(), name="purpose_list"),
     path("purposes/<slug:code>/export.csv", purposes.PurposeExportView.as_view(), name="purpose_export"),
     path("purposes/<slug:code>/labels.pdf", purposes.PurposeLabelsView.as_view(), name="purpose_labels"),

@@ -5,8 +5,20 @@ from django.db import models
 from django.utils import timezone, translation
 
 from mctv.transitions import Lifecycle, TransitionError, set_status
-from privacy.models import DisposalRun, ExceptionalProvision, Incident, SubjectRequest, WorkOrder
+from privacy.models import (
+    Appeal,
+    Complaint,
+    DisposalRun,
+    ExceptionalProvision,
+    FileRegisterVersion,
+    Incident,
+    SubjectRequest,
+    WorkOrder,
+)
+from privacy.services.appeals import APPEAL_LIFECYCLE
+from privacy.services.complaints import COMPLAINT_LIFECYCLE
 from privacy.services.exceptional import EXCEPTIONAL_LIFECYCLE
+from privacy.services.file_register import FILE_REGISTER_LIFECYCLE
 from privacy.services.incidents import INCIDENT_LIFECYCLE
 from privacy.services.requests import REQUEST_LIFECYCLE
 from privacy.services.retention import DISPOSAL_LIFECYCLE
@@ -22,6 +34,9 @@ LIFECYCLES = {
     ExceptionalProvision: EXCEPTIONAL_LIFECYCLE,
     WorkOrder: WORK_ORDER_LIFECYCLE,
     DisposalRun: DISPOSAL_LIFECYCLE,
+    Appeal: APPEAL_LIFECYCLE,
+    Complaint: COMPLAINT_LIFECYCLE,
+    FileRegisterVersion: FILE_REGISTER_LIFECYCLE,
 }
 
 

@@ -194,6 +194,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "privacy.propose_disposals",
         "schedule": crontab(hour=2, minute=0),
     },
+    "file-register": {
+        "task": "privacy.count_file_people",
+        "schedule": crontab(hour=3, minute=0),
+    },
 }
 
 SUBSCRIBERS_PER_PAGE = env.int("SUBSCRIBERS_PER_PAGE", default=25)

@@ -9,6 +9,8 @@ from privacy.models import (
     Consultation,
     CorrectionNotice,
     DeadlineDigest,
+    FileRegisterVersion,
+    PersonalInformationFile,
     RequestEvent,
     RequestRule,
     RequestSettings,
@@ -141,3 +143,23 @@ class AppealAdmin(RequestFileLoggedAdmin, SimpleHistoryAdmin, ReadOnlyAdmin):
 
     def get_queryset(self, request):
         return appeals_visible_to(request.user).select_related("request")
+
+
+@admin.register(PersonalInformationFile)
+class PersonalInformationFileAdmin(SimpleHistoryAdmin):
+    """The files the office keeps and what the register says of each beyond what the system knows: a change makes
+    a new draft register for an officer to approve (/file-register/)."""
+
+    list_display = ["order", "name", "record_class", "kind", "people", "people_counted_on", "active"]
+    list_display_links = ["name"]
+    readonly_fields = ["people", "people_counted_on"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a file no longer kept is marked so, and leaves the register with the next version
+
+
+@admin.register(FileRegisterVersion)
+class FileRegisterVersionAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
+    """Generated and approved on the staff page; shown here for the record."""
+
+    list_display = ["number", "status", "generated_at", "approved_by", "approved_at"]

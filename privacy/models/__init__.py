@@ -3,6 +3,7 @@ from .appeals import Appeal
 from .complaints import Complaint, ComplaintCategory
 from .contractors import ConfidentialityAgreement, Contractor, WorkKind, WorkOrder
 from .disclosures import EXCEPTIONAL_BASES, ExceptionalProvision, Provision, ProvisionStop
+from .file_register import FileRegisterVersion, PersonalInformationFile
 from .incidents import Incident, IncidentEvent, IncidentSettings, IncidentSubscriber
 from .purposes import BulkUse, Consent, PolicyAnnouncement, PolicyVersion, Purpose
 from .request_records import Consultation, CorrectionNotice, DeadlineDigest, RequestEvent
@@ -28,11 +29,13 @@ __all__ = [
     "DisposalItem",
     "DisposalRun",
     "ExceptionalProvision",
+    "FileRegisterVersion",
     "Incident",
     "IncidentEvent",
     "IncidentSettings",
     "IncidentSubscriber",
     "LegalHold",
+    "PersonalInformationFile",
     "PolicyAnnouncement",
     "PolicyVersion",
     "Provision",

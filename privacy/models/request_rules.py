@@ -167,6 +167,12 @@ class RequestSettings(TimeStampedModel):
     appeal_consult_days = models.PositiveSmallIntegerField(
         _("consult the review board within (days)"), default=30, help_text=_("Counted from the day after receipt.")
     )
+    request_window = models.CharField(
+        _("where requests are received"),
+        max_length=300,
+        default="三沢市政策部広報広聴課CATV情報室（三沢市大字三沢字園沢230番地1 三沢市国際交流教育センター内）",
+        help_text=_("The organisation and its address, as the file register gives them (art. 74(1)(ix))."),
+    )
     complaint_reply_days = models.PositiveSmallIntegerField(
         _("reply to a complaint within (days)"), default=14, help_text=_("The office's target (rules ■36).")
     )

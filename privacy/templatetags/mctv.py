@@ -45,3 +45,9 @@ def event_move(event):
     """``before → after`` of an event that moved the status."""
     statuses = SubjectRequest.Status if isinstance(event, RequestEvent) else Incident.Status
     return events.move_label(event, statuses)
+
+
+@register.filter
+def get_item(mapping, key):
+    """``mapping[key]`` in a template (a register entry's column by its key)."""
+    return mapping.get(key, "") if hasattr(mapping, "get") else ""
