@@ -132,3 +132,18 @@ def seed_demo_consents(*, today: date) -> int:
             user=clerk,
         )
     return len(subscribers)
+
+
+def seed_demo_file_register(*, today: date) -> int | None:
+    """The 個人情報ファイル簿 counted and its first version approved by the demo officer, so /privacy/files/ shows
+    what a published register looks like; returns the version published, or None when one already is."""
+    from privacy.models import FileRegisterVersion
+    from privacy.services.file_register import file_people_count, file_register_approve, file_register_refresh
+
+    file_people_count(today=today)
+    if FileRegisterVersion.objects.filter(status=FileRegisterVersion.Status.IN_FORCE).exists():
+        return None
+    draft = file_register_refresh(today=today)
+    if draft is None:
+        return None
+    return file_register_approve(version=draft, user=User.objects.get(username="officer")).number

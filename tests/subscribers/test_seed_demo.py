@@ -50,6 +50,13 @@ def test_seed_demo_creates_realistic_subscribers_and_the_demo_accounts(capsys):
     survey = Purpose.objects.get(code="survey")
     assert not survey.stated_in_declaration
     assert subscribers_usable_for(survey).count() == Consent.objects.filter(purpose=survey).count() > 0
+    # The file register published once, the survey purpose in it, the people counted.
+    from privacy.models import FileRegisterVersion, PersonalInformationFile
+
+    published = FileRegisterVersion.objects.get(status=FileRegisterVersion.Status.IN_FORCE)
+    registry = next(e for e in published.entries if e["code"] == "subscribers")
+    assert "視聴動向アンケート" in registry["purposes"]
+    assert PersonalInformationFile.objects.get(code="subscribers").people == Subscriber.objects.count()
     output = capsys.readouterr().out
     assert "clerk" in output and DEMO_PASSWORD in output
 
