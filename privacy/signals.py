@@ -11,7 +11,8 @@ def _refresh_after_commit(sender, **kwargs) -> None:
         return  # fixtures being loaded
     from privacy.services.file_register import file_register_refresh
 
-    transaction.on_commit(file_register_refresh)
+    # Robust: a failure to remake the draft is logged, and never fails the change that was saved.
+    transaction.on_commit(file_register_refresh, robust=True)
 
 
 def connect_file_register() -> None:

@@ -101,7 +101,8 @@ class PersonalInformationFile(TimeStampedModel):
 
     @property
     def exempt_by_size(self) -> bool:
-        """Art. 74(2)(ix) with the cabinet order: a file of fewer than 1,000 people need not be registered."""
+        """Art. 75(2)(i) with 74(2)(ix) and the cabinet order: a file of fewer than 1,000 people need not be
+        registered."""
         return self.people is not None and self.people < EXEMPT_BELOW_PEOPLE
 
 
@@ -129,6 +130,7 @@ class FileRegisterVersion(models.Model):
         related_name="+",
     )
     approved_at = DayTimeField(_("approved at"), null=True, blank=True)
+    people = models.JSONField(_("number of people when approved"), default=dict, blank=True)
 
     history = HistoricalRecords()
 

@@ -11,12 +11,13 @@ from datetime import date
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from mctv.transitions import Lifecycle, set_status
-from privacy.data_items import item_labels, normalize_items
+from privacy.data_items import ALL_ITEMS, item_labels
 from privacy.models import (
+    Appeal,
     Complaint,
     ConfidentialityAgreement,
     Consent,
@@ -73,12 +74,20 @@ def _lines(text: str) -> list[str]:
 
 
 def register_entries(today: date | None = None) -> list[dict[str, str]]:
-    """Every kept file's entry as published, one string per column, from the configuration of ``today``."""
-    today = today or timezone.localdate()
+    """Every kept file's entry as published, one string per column, from the configuration of ``today`` — always
+    in Japanese, whatever language the caller runs in, so a draft compares equal to what it was made from."""
+    with translation.override("ja"):
+        return _entries(today or timezone.localdate())
+
+
+def _entries(today: date) -> list[dict[str, str]]:
     settings = RequestSettings.current()
     purposes = list(Purpose.objects.in_force(today).order_by("-stated_in_declaration", "code"))
-    registry_items = item_labels(normalize_items(item for p in purposes for item in p.items))
-    agreements = ConfidentialityAgreement.objects.in_force(today).select_related("contractor")
+    # Every item the registry records, whether or not a purpose in force needs it today (art. 74(1)(iv)).
+    registry_items = item_labels(ALL_ITEMS)
+    agreements = (
+        ConfidentialityAgreement.objects.in_force(today).filter(contractor__is_active=True).select_related("contractor")
+    )
     contractors = sorted(
         {f"{a.contractor.name}（{'、'.join(item_labels(a.items))}）" for a in agreements},
     )
@@ -107,18 +116,27 @@ def register_entries(today: date | None = None) -> list[dict[str, str]]:
                 "special_procedure": "なし",
                 "kind": file.get_kind_display(),
                 "retention": (
-                    f"{rule.get_years_display()}（{rule.get_action_display()}）" if rule is not None else "—"
+                    f"{rule.get_record_class_display()}：{rule.get_years_display()}（{rule.get_action_display()}）"
+                    if rule is not None
+                    else "—"
                 ),
-                "note": file.note,
+                "note": "\n".join([f"利用に供される事務：{file.business}", *_lines(file.note)]),
             }
         )
     return entries
+
+
+def _lock_register() -> None:
+    """Refresh and approval take the same lock first (the file rows, in order): they never deadlock, and two
+    refreshes never both make the first draft."""
+    list(PersonalInformationFile.objects.select_for_update().order_by("pk").values_list("pk", flat=True))
 
 
 @transaction.atomic
 def file_register_refresh(today: date | None = None) -> FileRegisterVersion | None:
     """Keep the one draft equal to what the configuration generates, unless that is the version in force already;
     returns the draft, or None when the register in force is current."""
+    _lock_register()
     entries = register_entries(today)
     versions = FileRegisterVersion.objects.select_for_update()
     in_force = versions.filter(status=Status.IN_FORCE).first()
@@ -142,6 +160,7 @@ def file_register_approve(*, version: FileRegisterVersion, user: User) -> FileRe
     """An officer approves the draft: it is in force and published from now; the one before is superseded."""
     if not user.has_perm(APPROVE_PERMISSION):
         raise PermissionDenied
+    _lock_register()
     version = FileRegisterVersion.objects.select_for_update().get(pk=version.pk)
     if version.status != Status.DRAFT:
         raise ValidationError(_("Only a draft can be approved."))
@@ -150,6 +169,11 @@ def file_register_approve(*, version: FileRegisterVersion, user: User) -> FileRe
     for previous in FileRegisterVersion.objects.select_for_update().filter(status=Status.IN_FORCE):
         set_status(previous, Status.SUPERSEDED, lifecycle=FILE_REGISTER_LIFECYCLE, user=user, reason="superseded")
     version.approved_by, version.approved_at = user, timezone.now()
+    # The number of people as counted when it was approved: an earlier version's documents stay as they were.
+    version.people = {
+        f.code: {"people": f.people, "counted_on": f.people_counted_on.isoformat() if f.people_counted_on else None}
+        for f in PersonalInformationFile.objects.all()
+    }
     set_status(version, Status.IN_FORCE, lifecycle=FILE_REGISTER_LIFECYCLE, user=user, reason="approved")
     return version
 
@@ -161,11 +185,19 @@ def count_people(counted: str) -> int:
     if counted == PeopleCounted.PROVISIONS:
         return Provision.objects.aggregate(n=Count("subscriber_number", distinct=True))["n"]
     if counted == PeopleCounted.REQUESTS:
+        # Whom the file names: the people asked about, their agents and the appellants.
         requests = SubjectRequest.objects.aggregate(
             registered=Count("subscriber_id", distinct=True),
             others=Count("subject_name", distinct=True, filter=Q(subscriber__isnull=True)),
+            agents=Count("agent_name", distinct=True, filter=Q(by_agent=True)),
         )
-        return requests["registered"] + requests["others"]
+        appellants = Appeal.objects.exclude(appellant_name__in=SubjectRequest.objects.values("requester_name"))
+        return (
+            requests["registered"]
+            + requests["others"]
+            + requests["agents"]
+            + appellants.aggregate(n=Count("appellant_name", distinct=True))["n"]
+        )
     if counted == PeopleCounted.COMPLAINTS:
         return Complaint.objects.aggregate(n=Count("complainant_name", distinct=True))["n"]
     if counted == PeopleCounted.INCIDENTS:

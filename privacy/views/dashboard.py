@@ -5,6 +5,7 @@ from django.views.generic import TemplateView
 
 from mctv.views import StaffPermissionMixin
 from privacy import deadlines
+from privacy.models import FileRegisterVersion
 from privacy.selectors.access import departments_without_responsible_officer
 from privacy.selectors.appeals import appeals_due
 from privacy.selectors.complaints import complaint_rows_for_dashboard, may_see_complaints
@@ -37,6 +38,10 @@ class DashboardView(StaffPermissionMixin, TemplateView):
             shows_complaints=may_see_complaints(user),
             complaint_rows=complaint_rows_for_dashboard(user, today),
             shows_appeals=user.has_perm("privacy.view_appeal"),
+            # The register must follow the configuration promptly: the officer sees a draft waiting.
+            file_register_draft=FileRegisterVersion.objects.filter(status=FileRegisterVersion.Status.DRAFT).first()
+            if user.has_perm("privacy.approve_fileregisterversion")
+            else None,
             appeal_rows=[
                 {
                     "appeal": a,

@@ -2,6 +2,8 @@
 history, a PDF and a CSV of each approved version — and reviewed by staff at /file-register/, where an officer
 approves the draft."""
 
+from datetime import date
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -13,17 +15,30 @@ from django.views.generic import TemplateView
 from mctv.responses import csv_response, pdf_response
 from mctv.views import StaffPermissionMixin
 from privacy.models import FileRegisterVersion, PersonalInformationFile
+from privacy.models.file_register import EXEMPT_BELOW_PEOPLE
 from privacy.pdf import render_pdf
-from privacy.services.file_register import APPROVE_PERMISSION, COLUMNS, file_register_approve
+from privacy.services.file_register import APPROVE_PERMISSION, COLUMNS, file_register_approve, file_register_refresh
 
 Status = FileRegisterVersion.Status
 PUBLISHED = (Status.IN_FORCE, Status.SUPERSEDED)
 
 
-def _with_people(entries: list[dict]) -> list[dict]:
-    """Each entry with the file's number of people as last counted, and whether the size exempts it."""
-    files = {f.code: f for f in PersonalInformationFile.objects.all()}
-    return [{**entry, "file": files.get(entry["code"])} for entry in entries]
+def _with_people(version: FileRegisterVersion) -> list[dict]:
+    """Each entry with its number of people and whether the size exempts it: as last counted for the version in
+    force, as counted when it was approved for an earlier one (its documents stay as they were published)."""
+    if version.status == Status.IN_FORCE:
+        counts = {f.code: (f.people, f.people_counted_on) for f in PersonalInformationFile.objects.all()}
+    else:
+        counts = {
+            code: (c.get("people"), date.fromisoformat(c["counted_on"]) if c.get("counted_on") else None)
+            for code, c in version.people.items()
+        }
+    rows = []
+    for entry in version.entries:
+        people, counted_on = counts.get(entry["code"], (None, None))
+        exempt = people is not None and people < EXEMPT_BELOW_PEOPLE
+        rows.append({**entry, "people": people, "counted_on": counted_on, "exempt": exempt})
+    return rows
 
 
 class PublicFileRegisterView(TemplateView):
@@ -35,7 +50,7 @@ class PublicFileRegisterView(TemplateView):
         in_force = FileRegisterVersion.objects.filter(status=Status.IN_FORCE).first()
         return super().get_context_data(
             version=in_force,
-            entries=_with_people(in_force.entries) if in_force else [],
+            entries=_with_people(in_force) if in_force else [],
             columns=COLUMNS,
             history=FileRegisterVersion.objects.filter(status__in=PUBLISHED).order_by("-number"),
             **kwargs,
@@ -48,15 +63,13 @@ class PublicFileRegisterDocumentView(View):
     def get(self, request, number, form):
         version = get_object_or_404(FileRegisterVersion, number=number, status__in=PUBLISHED)
         filename = f"kojinjoho-file-bo-{version.number}.{form}"
+        entries = _with_people(version)
         if form == "csv":
-            rows = [[title for _key, title in COLUMNS]]
-            rows += [[entry.get(key, "") for key, _title in COLUMNS] for entry in version.entries]
+            rows = [[title for _key, title in COLUMNS] + ["本人の数"]]
+            rows += [[entry.get(key, "") for key, _title in COLUMNS] + [entry["people"] or ""] for entry in entries]
             return csv_response(filename, rows)
         if form == "pdf":
-            pdf = render_pdf(
-                "pdf/file_register.html",
-                {"version": version, "entries": _with_people(version.entries), "columns": COLUMNS},
-            )
+            pdf = render_pdf("pdf/file_register.html", {"version": version, "entries": entries, "columns": COLUMNS})
             return pdf_response(pdf, filename)
         raise Http404
 
@@ -68,7 +81,8 @@ class FileRegisterReviewView(StaffPermissionMixin, TemplateView):
     template_name = "privacy/file_register_review.html"
 
     def get_context_data(self, **kwargs):
-        draft = FileRegisterVersion.objects.filter(status=Status.DRAFT).first()
+        # A change that no save announced (an agreement lapsing with the date) shows here as a draft too.
+        draft = file_register_refresh()
         in_force = FileRegisterVersion.objects.filter(status=Status.IN_FORCE).first()
         current = {e["code"]: e for e in (in_force.entries if in_force else [])}
         changes = []
@@ -108,6 +122,7 @@ class FileRegisterApproveView(StaffPermissionMixin, View):
         except PermissionDenied:
             raise
         except ValidationError as refusal:
+            file_register_refresh()  # the review then shows the draft as the configuration is now
             messages.error(request, " ".join(refusal.messages))
             return redirect("privacy:file_register_review")
         messages.success(request, _("Version %(number)s of the file register is now published.") % {"number": number})

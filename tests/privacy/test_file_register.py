@@ -62,17 +62,21 @@ def test_every_kept_file_has_an_entry_with_the_statutory_items_in_the_official_o
     assert registry["retention"] != "—"
 
 
-def test_a_change_of_purpose_and_agreement_makes_a_draft_and_the_public_page_waits_for_approval(officer, client):
+def test_a_change_of_purpose_and_agreement_makes_a_draft_and_the_public_page_waits_for_approval(
+    officer, client, django_capture_on_commit_callbacks
+):
     # Given version 1 approved and published
     first = published(officer)
     assert file_register_refresh() is None  # nothing changed: no draft
 
-    # When a purpose is reworded and a contractor's agreement comes into force
-    purpose = Purpose.objects.in_force(TODAY()).first()
-    purpose.description = "料金の請求及び収納のため（改定）"
-    purpose.save()
-    agreement = AgreementFactory.create(items=["number", "name", "address"])
-    draft = file_register_refresh()
+    # When a purpose is reworded and a contractor's agreement comes into force (the commits make the draft)
+    with django_capture_on_commit_callbacks(execute=True):
+        purpose = Purpose.objects.in_force(TODAY()).first()
+        purpose.description = "料金の請求及び収納のため（改定）"
+        purpose.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        agreement = AgreementFactory.create(items=["number", "name", "address"])
+    draft = FileRegisterVersion.objects.get(status=Status.DRAFT)
 
     # Then a draft holds both changes, and the public page still shows version 1
     assert draft is not None and draft.number == first.number + 1 and draft.status == Status.DRAFT
@@ -137,6 +141,11 @@ def test_approval_asks_for_confirmation_and_shows_what_changes(officer, client):
 
 def test_the_database_keeps_one_version_in_force_and_one_draft(officer):
     published(officer)
+    file_register_refresh(today=TODAY() + timedelta(days=1))
+    PersonalInformationFile.objects.filter(code="complaints").update(scope="変更")
+    assert file_register_refresh() is not None
+    with pytest.raises(IntegrityError), transaction.atomic():
+        FileRegisterVersion.objects.create(number=98, entries=[], status=Status.DRAFT, generated_at=timezone.now())
     with pytest.raises(IntegrityError), transaction.atomic():
         FileRegisterVersion.objects.create(
             number=99,
@@ -156,7 +165,8 @@ def test_the_public_register_needs_no_login_and_offers_each_version_as_csv_in_th
 
     assert page.status_code == 200 and "ケーブルテレビ加入者台帳ファイル" in page.content.decode()
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0] == [title for _key, title in COLUMNS]
+    assert rows[0] == [title for _key, title in COLUMNS] + ["本人の数"]
+    assert rows[0][4:8] == ["記録項目", "記録範囲", "記録情報の収集方法", "要配慮個人情報が含まれるときは、その旨"]
     assert [row[0] for row in rows[1:]] == [e["name"] for e in version.entries]
 
 
@@ -186,3 +196,63 @@ def test_the_number_of_people_is_counted_each_night_and_a_small_file_is_marked_e
     page = client.get(reverse("privacy:public_file_register")).content.decode()
     assert "1,000" in page
     assert file_people_count() == len(register_entries())
+
+
+@pytest.mark.parametrize(("people", "exempt"), [(999, True), (1000, False)])
+def test_the_exemption_is_for_fewer_than_1000_people(people, exempt):
+    PersonalInformationFile.objects.filter(code="subscribers").update(people=people)
+    assert PersonalInformationFile.objects.get(code="subscribers").exempt_by_size is exempt
+
+
+def test_the_register_lists_every_item_the_registry_records_the_business_and_only_active_contractors(officer):
+    from privacy.data_items import ALL_ITEMS, item_labels
+
+    lapsed = AgreementFactory.create(items=["number", "name"])
+    lapsed.contractor.is_active = False
+    lapsed.contractor.save()
+    registry = entry(register_entries(), "subscribers")
+    for label in item_labels(ALL_ITEMS):
+        assert label in registry["items"]
+    assert "利用に供される事務：" in registry["note"] and lapsed.contractor.name not in registry["recipients"]
+
+
+def test_drafts_and_unknown_documents_are_not_public(officer, client):
+    version = published(officer)
+    PersonalInformationFile.objects.filter(code="complaints").update(scope="変更")
+    draft = file_register_refresh()
+    for url in (
+        reverse("privacy:public_file_register_document", args=[draft.number, "pdf"]),
+        reverse("privacy:public_file_register_document", args=[version.number, "xyz"]),
+        reverse("privacy:public_file_register_document", args=[999, "csv"]),
+    ):
+        assert client.get(url).status_code == 404, url
+
+
+def test_an_earlier_version_keeps_the_number_of_people_it_was_published_with(officer, client):
+    PersonalInformationFile.objects.filter(code="subscribers").update(people=1500, people_counted_on=TODAY())
+    first = published(officer)
+    PersonalInformationFile.objects.filter(code="subscribers").update(people=10)
+    PersonalInformationFile.objects.filter(code="complaints").update(scope="変更")
+    published(officer)
+
+    response = client.get(reverse("privacy:public_file_register_document", args=[first.number, "csv"]))
+
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][-1] == "本人の数"
+    registry_row = next(row for row in rows if row[0] == "ケーブルテレビ加入者台帳ファイル")
+    assert registry_row[-1] == "1500"
+
+
+def test_the_register_is_in_japanese_whatever_the_language_of_the_request():
+    from django.utils import translation
+
+    with translation.override("en"):
+        english = register_entries()
+    assert english == register_entries()
+
+
+def test_a_draft_waiting_is_on_the_officers_dashboard(officer, client):
+    draft = file_register_refresh()
+    client.force_login(officer)
+    assert "承認待ち" in client.get(reverse("privacy:dashboard")).content.decode()
+    assert draft.number
