@@ -18,3 +18,13 @@ def wareki(value: date) -> str:
             year = value.year - start.year + 1
             return f"{name}{'元' if year == 1 else year}年{value.month}月{value.day}日"
     return f"{value.year}年{value.month}月{value.day}日"
+
+
+def fiscal_year_label(year: int) -> str:
+    """A fiscal year (April ``year`` – March ``year + 1``) as a city names it: 令和8年度. The year in which an era
+    begins takes the new era's name (2019 is 令和元年度), as the cities did from May 2019."""
+    for start, name in ERAS:
+        if start.year <= year:
+            number = year - start.year + 1
+            return f"{name}{'元' if number == 1 else number}年度"
+    return f"{year}年度"

@@ -147,3 +147,39 @@ def seed_demo_file_register(*, today: date) -> int | None:
     if draft is None:
         return None
     return file_register_approve(version=draft, user=User.objects.get(username="officer")).number
+
+
+def seed_demo_accountability(*, today: date) -> None:
+    """Last year's training for everyone and this year's for all but the administrator (so the dashboard shows the
+    warning), and this year's self-inspection started (§4(1), ■17)."""
+    from privacy.fiscal_years import fiscal_year, fiscal_year_bounds
+    from privacy.models import Department, SelfInspection, TrainingSession
+    from privacy.selectors.accountability import staff_handling_personal_data
+    from privacy.services.inspections import inspection_start
+    from privacy.services.training import training_record
+
+    if TrainingSession.objects.exists():
+        return
+    officer = User.objects.get(username="officer")
+    staff = list(staff_handling_personal_data())
+    year = fiscal_year(today)
+    training_record(
+        user=officer,
+        held_on=fiscal_year_bounds(year - 1)[0].replace(month=6, day=10),
+        title="個人情報保護研修（前年度）",
+        materials="個人情報保護研修資料（情報室書庫）",
+        instructor="情報室長",
+        attendees=staff,
+    )
+    training_record(
+        user=officer,
+        held_on=max(fiscal_year_bounds(year)[0], today - timedelta(days=20)),
+        title="窓口での本人確認と個人情報の取扱い",
+        content="開示請求等の本人確認、委託業者への提供の記録",
+        materials="本人確認マニュアル（情報室書庫）",
+        instructor="情報室長",
+        attendees=[u for u in staff if u.username != "admin"],
+    )
+    department = Department.objects.order_by("code").first()
+    if department is not None and not SelfInspection.objects.filter(fiscal_year=year).exists():
+        inspection_start(user=officer, department=department, fiscal_year=year)

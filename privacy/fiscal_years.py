@@ -15,6 +15,11 @@ def fiscal_year(day: date) -> int:
     return day.year if day.month >= 4 else day.year - 1
 
 
+def fiscal_year_bounds(year: int) -> tuple[date, date]:
+    """The first and last day of fiscal year ``year`` (1 April ``year`` – 31 March ``year + 1``)."""
+    return date(year, 4, 1), date(year + 1, 3, 31)
+
+
 def disposal_date(closed_on: date, years: int) -> date | None:
     """The first day a record closed on ``closed_on`` may be disposed of; ``None`` for a permanent record."""
     if years == PERMANENT:

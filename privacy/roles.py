@@ -26,8 +26,15 @@ OFFICER_DUTIES = frozenset(
         # Appeals (審査請求) are heard by the body's responsible officer, never by an administrator as such.
         "privacy.add_appeal",
         "privacy.change_appeal",
+        # The department's self-inspection and its answer to the audit (§4(1): the responsible person per department).
+        "privacy.add_selfinspection",
+        "privacy.change_selfinspection",
+        "privacy.answer_auditfinding",
     }
 )
+# The audit's findings are the auditor's own record, and the one thing an auditor writes: no other role, and no
+# superuser as such, writes them.
+AUDITOR_DUTIES = frozenset({"privacy.add_auditfinding"})
 
 
 def grant_permissions(apps, role_permissions: dict[str, list[str]]) -> None:

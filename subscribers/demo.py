@@ -10,7 +10,13 @@ from django.utils.translation import gettext as _
 from faker import Faker
 from simple_history.utils import bulk_create_with_history
 
-from privacy.demo import seed_demo_consents, seed_demo_contractors, seed_demo_file_register, seed_demo_requests
+from privacy.demo import (
+    seed_demo_accountability,
+    seed_demo_consents,
+    seed_demo_contractors,
+    seed_demo_file_register,
+    seed_demo_requests,
+)
 from privacy.models import Department, User
 from privacy.roles import Role
 
@@ -175,4 +181,5 @@ def seed_demo(*, subscribers: int, seed: int, today: date, batch_size: int = 200
     seed_demo_requests(today=today)
     seed_demo_consents(today=today)
     seed_demo_file_register(today=today)
+    seed_demo_accountability(today=today)
     return DemoResult(accounts=accounts, subscribers_created=created)

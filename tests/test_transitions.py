@@ -7,11 +7,13 @@ from django.utils import timezone, translation
 from mctv.transitions import Lifecycle, TransitionError, set_status
 from privacy.models import (
     Appeal,
+    AuditFinding,
     Complaint,
     DisposalRun,
     ExceptionalProvision,
     FileRegisterVersion,
     Incident,
+    SelfInspection,
     SubjectRequest,
     WorkOrder,
 )
@@ -20,6 +22,7 @@ from privacy.services.complaints import COMPLAINT_LIFECYCLE
 from privacy.services.exceptional import EXCEPTIONAL_LIFECYCLE
 from privacy.services.file_register import FILE_REGISTER_LIFECYCLE
 from privacy.services.incidents import INCIDENT_LIFECYCLE
+from privacy.services.inspections import AUDIT_FINDING_LIFECYCLE, INSPECTION_LIFECYCLE
 from privacy.services.requests import REQUEST_LIFECYCLE
 from privacy.services.retention import DISPOSAL_LIFECYCLE
 from privacy.services.work_orders import WORK_ORDER_LIFECYCLE
@@ -37,6 +40,8 @@ LIFECYCLES = {
     Appeal: APPEAL_LIFECYCLE,
     Complaint: COMPLAINT_LIFECYCLE,
     FileRegisterVersion: FILE_REGISTER_LIFECYCLE,
+    SelfInspection: INSPECTION_LIFECYCLE,
+    AuditFinding: AUDIT_FINDING_LIFECYCLE,
 }
 
 

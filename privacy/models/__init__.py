@@ -5,17 +5,20 @@ from .contractors import ConfidentialityAgreement, Contractor, WorkKind, WorkOrd
 from .disclosures import EXCEPTIONAL_BASES, ExceptionalProvision, Provision, ProvisionStop
 from .file_register import FileRegisterVersion, PersonalInformationFile
 from .incidents import Incident, IncidentEvent, IncidentSettings, IncidentSubscriber
+from .inspections import AuditFinding, InspectionAnswer, InspectionChecklistItem, SelfInspection
 from .purposes import BulkUse, Consent, PolicyAnnouncement, PolicyVersion, Purpose
 from .request_records import Consultation, CorrectionNotice, DeadlineDigest, RequestEvent
 from .request_rules import RequestKind, RequestRule, RequestSettings, WithholdingGround
 from .requests import SubjectRequest
 from .retention import DisposalItem, DisposalRun, LegalHold, RecordClass, RetentionRule
 from .staff import Department, User
+from .training import TrainingAttendance, TrainingSession
 
 __all__ = [
     "EXCEPTIONAL_BASES",
     "AccessLog",
     "Appeal",
+    "AuditFinding",
     "BulkUse",
     "Complaint",
     "ComplaintCategory",
@@ -34,6 +37,8 @@ __all__ = [
     "IncidentEvent",
     "IncidentSettings",
     "IncidentSubscriber",
+    "InspectionAnswer",
+    "InspectionChecklistItem",
     "LegalHold",
     "PersonalInformationFile",
     "PolicyAnnouncement",
@@ -47,7 +52,10 @@ __all__ = [
     "RequestRule",
     "RequestSettings",
     "RetentionRule",
+    "SelfInspection",
     "SubjectRequest",
+    "TrainingAttendance",
+    "TrainingSession",
     "User",
     "WithholdingGround",
     "WorkKind",

@@ -6,7 +6,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from mctv.db import TimeStampedModel
-from privacy.roles import OFFICER_DUTIES, STAFF_ROLES, Role
+from privacy.roles import AUDITOR_DUTIES, OFFICER_DUTIES, STAFF_ROLES, Role
 
 
 class Department(TimeStampedModel):
@@ -60,8 +60,10 @@ class User(AbstractUser):
         return full or self.username
 
     def has_perm(self, perm: str, obj: models.Model | None = None) -> bool:
-        """As Django's, but an officer's duty needs the officer role: being superuser is not enough."""
+        """As Django's, but an officer's (an auditor's) duty needs that role: being superuser is not enough."""
         if perm in OFFICER_DUTIES and not (self.is_active and self.has_role(Role.OFFICER)):
+            return False
+        if perm in AUDITOR_DUTIES and not (self.is_active and self.has_role(Role.AUDITOR)):
             return False
         return super().has_perm(perm, obj)
 

@@ -3,9 +3,11 @@ from datetime import date, datetime
 from django import template
 from django.utils import timezone
 
+from mctv.wareki import fiscal_year_label as to_fiscal_year_label
 from mctv.wareki import wareki as to_wareki
 from privacy import events
 from privacy.data_items import item_labels
+from privacy.fiscal_years import fiscal_year
 from privacy.models import Incident, RequestEvent, SubjectRequest
 
 register = template.Library()
@@ -17,6 +19,24 @@ def wareki(value):
     if isinstance(value, datetime):
         value = timezone.localtime(value).date()
     return to_wareki(value) if isinstance(value, date) else ""
+
+
+@register.filter
+def fiscal_year_label(value):
+    """令和8年度 for fiscal year 2026."""
+    return to_fiscal_year_label(value) if isinstance(value, int) else ""
+
+
+@register.filter
+def fiscal_year_of(value):
+    """The fiscal year a day belongs to (2026 for 2027-03-31)."""
+    return fiscal_year(value) if isinstance(value, date) else ""
+
+
+@register.filter
+def not_met_count(inspection):
+    """How many of an inspection's questions were not met (its answers prefetched)."""
+    return sum(1 for a in inspection.answers.all() if a.result == "not_met")
 
 
 @register.filter

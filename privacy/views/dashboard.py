@@ -7,6 +7,7 @@ from mctv.views import StaffPermissionMixin
 from privacy import deadlines
 from privacy.models import FileRegisterVersion
 from privacy.selectors.access import departments_without_responsible_officer
+from privacy.selectors.accountability import accountability_warnings
 from privacy.selectors.appeals import appeals_due
 from privacy.selectors.complaints import complaint_rows_for_dashboard, may_see_complaints
 from privacy.selectors.incidents import incident_reports_due, incidents_visible_to, may_see_incidents
@@ -34,6 +35,8 @@ class DashboardView(StaffPermissionMixin, TemplateView):
             overdue=open_requests.overdue(today).count(),
             shows_incidents=may_see_incidents(user),
             departments_without_officer=list(departments_without_responsible_officer()),
+            # §4(1), ■17: staff handling personal data are trained every year; remedies and audit findings are followed.
+            accountability=accountability_warnings(user, today),
             incident_rows=incident_reports_due(incidents_visible_to(user), today=today),
             shows_complaints=may_see_complaints(user),
             complaint_rows=complaint_rows_for_dashboard(user, today),

@@ -2,6 +2,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from privacy.fiscal_years import fiscal_year
 from privacy.models import Consent, Department, Purpose, SubjectRequest, User
 from privacy.selectors.purposes import subscribers_usable_for
 from privacy.selectors.work_orders import work_orders_visible_to
@@ -57,6 +58,14 @@ def test_seed_demo_creates_realistic_subscribers_and_the_demo_accounts(capsys):
     registry = next(e for e in published.entries if e["code"] == "subscribers")
     assert "視聴動向アンケート" in registry["purposes"]
     assert PersonalInformationFile.objects.get(code="subscribers").people == Subscriber.objects.count()
+    # Training recorded for two years, the administrator untrained this year (the dashboard's warning), and this
+    # year's self-inspection started.
+    from privacy.models import SelfInspection, TrainingSession
+    from privacy.selectors.accountability import staff_untrained
+
+    assert TrainingSession.objects.count() == 2
+    assert [u.username for u in staff_untrained(fiscal_year(today))] == ["admin"]
+    assert SelfInspection.objects.get().fiscal_year == fiscal_year(today)
     output = capsys.readouterr().out
     assert "clerk" in output and DEMO_PASSWORD in output
 
