@@ -3,17 +3,21 @@
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from privacy.fiscal_years import fiscal_year
 from privacy.services.access_log import access_log_record
 from privacy.services.exceptional import exceptional_provision_request
 from privacy.services.incidents import incident_record
+from privacy.services.inspections import audit_finding_answer, audit_finding_write
 from privacy.services.provision import provision_record
 from privacy.services.requests import request_receive
-from tests.factories import AgreementFactory, SubscriberFactory, WorkOrderFactory, contractor_user
+from privacy.services.training import training_record
+from tests.factories import AgreementFactory, SubscriberFactory, UserFactory, WorkOrderFactory, contractor_user
 
 pytestmark = pytest.mark.django_db
 
@@ -30,6 +34,7 @@ PAGES = [
     ("privacy:disposal_list", {}),
     ("privacy:contractor_list", {}),
     ("privacy:exceptional_list", {}),
+    ("privacy:accountability", {}),
 ]
 
 
@@ -63,6 +68,7 @@ def _make_rows(n, officer):
             items=["name"],
             sensitive_data=True,
         )
+        _accountability_rows(officer)
         exceptional_provision_request(
             subscriber=order.subscriber,
             recipient_name="三沢警察署",
@@ -73,6 +79,21 @@ def _make_rows(n, officer):
             reason="刑事訴訟法197条2項",
             user=officer,
         )
+
+
+def _accountability_rows(officer):
+    """A training session with two attendees and an audit finding with its answer (the year's overview)."""
+    auditor = UserFactory.create(department=officer.department)
+    auditor.groups.add(Group.objects.get(name="auditor"))
+    training_record(user=officer, held_on=timezone.localdate(), title="研修", attendees=[officer, auditor])
+    finding = audit_finding_write(
+        user=auditor,
+        department=officer.department,
+        fiscal_year=fiscal_year(timezone.localdate()),
+        found_on=timezone.localdate(),
+        finding="指摘",
+    )
+    audit_finding_answer(finding=finding, user=officer, answer="回答", answered_on=timezone.localdate())
 
 
 def _queries(client, name, params) -> int:

@@ -1,6 +1,7 @@
 """Forms of training, self-inspection and audit findings (§4(1), ■15, ■17)."""
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -65,8 +66,17 @@ class YearForm(forms.Form):
 
 
 class InspectionStartForm(forms.Form):
-    department = forms.ModelChoiceField(label=_("department"), queryset=Department.objects.order_by("code"))
+    department = forms.ModelChoiceField(label=_("department"), queryset=Department.objects.none())
     fiscal_year = YearField(label=_("fiscal year"))
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the departments the officer acts for (their own, or the one they are responsible for).
+        field = self.fields["department"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Department.objects.filter(Q(pk=user.department_id) | Q(responsible_officer=user)).order_by(
+            "code"
+        )
 
 
 class AnswerForm(forms.Form):
@@ -76,12 +86,16 @@ class AnswerForm(forms.Form):
     finding = forms.CharField(label=_("finding"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
     remedy = forms.CharField(label=_("remedy"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
     remedy_due_on = DayField(label=_("remedy due on"), widget=DATE, required=False)
+    seen = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
     def __init__(self, *args, answer: InspectionAnswer, **kwargs):
         self.answer = answer
         kwargs.setdefault(
             "initial",
-            {k: getattr(answer, k) for k in ("result", "finding", "remedy", "remedy_due_on")},
+            {
+                **{k: getattr(answer, k) for k in ("result", "finding", "remedy", "remedy_due_on")},
+                "seen": answer.fingerprint(),
+            },
         )
         kwargs["prefix"] = f"a{answer.pk}"
         super().__init__(*args, **kwargs)

@@ -5,6 +5,7 @@ The checklist is configuration (admin); each inspection copies the questions it 
 change of the checklist leaves past inspections as they were answered.
 """
 
+import hashlib
 from datetime import date
 
 from django.conf import settings
@@ -118,11 +119,20 @@ class InspectionAnswer(TimeStampedModel):
     order = models.PositiveSmallIntegerField(_("order"))
     category = models.CharField(_("category"), max_length=100)
     question = models.TextField(_("question"))
+    basis = models.CharField(_("basis"), max_length=200, blank=True)
     result = models.CharField(_("result"), max_length=10, choices=InspectionResult.choices, blank=True)
     finding = models.TextField(_("finding"), blank=True)
     remedy = models.TextField(_("remedy"), blank=True)
     remedy_due_on = DayField(_("remedy due on"), null=True, blank=True)
     remedied_on = DayField(_("remedied on"), null=True, blank=True)
+    remedied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("remedy recorded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
     objects = InspectionAnswerQuerySet.as_manager()
@@ -144,10 +154,22 @@ class InspectionAnswer(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(remedied_on__isnull=True) | Q(result="not_met"), name="inspectionanswer_remedied_not_met"
             ),
+            models.CheckConstraint(
+                condition=Q(remedied_on__isnull=True, remedied_by__isnull=True)
+                | Q(remedied_on__isnull=False, remedied_by__isnull=False),
+                name="inspectionanswer_remedy_recorded_by",
+            ),
         ]
 
     def __str__(self):
         return f"{self.inspection} {self.order}"
+
+    def fingerprint(self) -> str:
+        """What the answer says now, in short: a page that showed another answer was opened before a change."""
+        shown = "\x1f".join(
+            str(v) for v in (self.result, self.finding, self.remedy, self.remedy_due_on, self.remedied_on)
+        )
+        return hashlib.sha256(shown.encode()).hexdigest()[:16]
 
 
 class AuditFindingStatus(models.TextChoices):

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Max, Prefetch, Q, QuerySet
 
 from privacy.fiscal_years import fiscal_year, fiscal_year_bounds
 from privacy.models import AuditFinding, Department, InspectionAnswer, SelfInspection, TrainingSession, User
@@ -16,13 +16,21 @@ def may_see_accountability(user: Viewer) -> bool:
     return staff_with_permission(user, "privacy.view_trainingsession")
 
 
-def staff_handling_personal_data() -> QuerySet[User]:
-    """Everyone whose account can open subscribers' records: active office staff (clerks, officers, auditors) and
-    administrators. Contractors' portal accounts are trained under their agreements, not here."""
+def _staff_accounts() -> QuerySet[User]:
+    """Accounts that can open subscribers' records: office staff (clerks, officers, auditors) and administrators.
+    Contractors' portal accounts are trained under their agreements, not here."""
     return (
-        User.objects.filter(is_active=True, contractor__isnull=True)
+        User.objects.filter(contractor__isnull=True)
         .filter(Q(groups__name__in=[str(r) for r in STAFF_ROLES]) | Q(is_superuser=True))
         .exclude(groups__name="contractor")
+    )
+
+
+def staff_handling_personal_data() -> QuerySet[User]:
+    """Everyone who handles personal data today: the active staff accounts."""
+    return (
+        _staff_accounts()
+        .filter(is_active=True)
         .distinct()
         .select_related("department")
         .order_by("department__code", "last_name", "first_name", "username")
@@ -30,13 +38,24 @@ def staff_handling_personal_data() -> QuerySet[User]:
 
 
 def staff_training(fiscal_year: int) -> QuerySet[User]:
-    """Each such person with the day of their last training ever (``last_trained_on``) and of their last in
-    ``fiscal_year`` (``trained_in_year_on``, None when untrained that year)."""
+    """The staff of ``fiscal_year`` — accounts active now and created by its end, and anyone who attended a session
+    in it (since gone or not) — each with the day of their last training up to the year's end
+    (``last_trained_on``) and of their last in the year (``trained_in_year_on``, None when untrained that year)."""
     first, last = fiscal_year_bounds(fiscal_year)
     held = "training_sessions__held_on"
-    return staff_handling_personal_data().annotate(
-        last_trained_on=Max(held),
-        trained_in_year_on=Max(held, filter=Q(**{f"{held}__gte": first, f"{held}__lte": last})),
+    in_year = Q(**{f"{held}__gte": first, f"{held}__lte": last})
+    attended = TrainingSession.objects.in_fiscal_year(fiscal_year).values("attendance__user")
+    joined_by_end = Q(date_joined__date__lte=last)
+    return (
+        _staff_accounts()
+        .filter((Q(is_active=True) & joined_by_end) | Q(pk__in=attended))
+        .distinct()
+        .select_related("department")
+        .order_by("department__code", "last_name", "first_name", "username")
+        .annotate(
+            last_trained_on=Max(held, filter=Q(**{f"{held}__lte": last})),
+            trained_in_year_on=Max(held, filter=in_year),
+        )
     )
 
 
@@ -102,12 +121,12 @@ def accountability_year(fiscal_year: int) -> AccountabilityYear:
         i.department_id: i
         for i in SelfInspection.objects.filter(fiscal_year=fiscal_year)
         .select_related("started_by", "completed_by")
-        .prefetch_related("answers")
+        .prefetch_related(Prefetch("answers", queryset=InspectionAnswer.objects.select_related("remedied_by")))
     }
     findings: dict[int, list[AuditFinding]] = {}
     for finding in (
         AuditFinding.objects.filter(fiscal_year=fiscal_year)
-        .select_related("written_by", "answered_by")
+        .select_related("department", "written_by", "answered_by")
         .order_by("found_on", "id")
     ):
         findings.setdefault(finding.department_id, []).append(finding)

@@ -52,10 +52,21 @@ def may_act_for(user: User, department: Department) -> bool:
     return user.pk == department.responsible_officer_id or user.department_id == department.pk
 
 
+def may_answer(user: User, finding: AuditFinding) -> bool:
+    """The department's officer answers, and never the person who wrote the finding (someone may hold both roles)."""
+    return (
+        user.has_perm("privacy.answer_auditfinding")
+        and may_act_for(user, finding.department)
+        and finding.written_by_id != user.pk
+    )
+
+
 @transaction.atomic
 def inspection_start(*, user: User, department: Department, fiscal_year: int) -> SelfInspection:
     """Start the department's inspection for the year from the questions in use; one per department and year."""
     _require(user, "privacy.add_selfinspection")
+    if not may_act_for(user, department):
+        raise PermissionDenied
     _check_year(fiscal_year, timezone.localdate())
     items = list(InspectionChecklistItem.objects.filter(active=True).order_by("order", "id"))
     if not items:
@@ -71,7 +82,9 @@ def inspection_start(*, user: User, department: Department, fiscal_year: int) ->
             _("The inspection of %(department)s for this year has already been started.") % {"department": department}
         ) from None
     InspectionAnswer.objects.bulk_create(
-        InspectionAnswer(inspection=inspection, item=i, order=i.order, category=i.category, question=i.question)
+        InspectionAnswer(
+            inspection=inspection, item=i, order=i.order, category=i.category, question=i.question, basis=i.basis
+        )
         for i in items
     )
     return inspection
@@ -83,6 +96,8 @@ class AnswerInput:
     finding: str = ""
     remedy: str = ""
     remedy_due_on: date | None = None
+    # The answer's fingerprint as the page showed it: a later save by someone else is not overwritten.
+    seen: str = ""
 
 
 def _locked_inspection(inspection: SelfInspection, user: User) -> SelfInspection:
@@ -99,12 +114,16 @@ def inspection_answer(*, inspection: SelfInspection, user: User, answers: dict[i
     inspection = _locked_inspection(inspection, user)
     require_status(inspection, Status.IN_PROGRESS, lifecycle=INSPECTION_LIFECYCLE)
     rows = {a.pk: a for a in inspection.answers.filter(pk__in=list(answers))}
+    started_on = timezone.localdate(inspection.created_at)
     errors = {}
     changed = []
     for pk, given in answers.items():
         answer = rows.get(pk)
         if answer is None:
             raise ValidationError(_("The answers do not belong to this inspection."))
+        if given.seen and given.seen != answer.fingerprint():
+            errors[pk] = _("Someone else changed this answer after the page was opened: reload the page.")
+            continue
         keep_remedy = given.result == Result.NOT_MET
         values = {
             "result": given.result,
@@ -116,6 +135,12 @@ def inspection_answer(*, inspection: SelfInspection, user: User, answers: dict[i
             errors[pk] = _("A question not met needs the finding, the remedy and its due date.")
             continue
         if all(getattr(answer, k) == v for k, v in values.items()):
+            continue
+        if answer.remedied_on is not None:
+            errors[pk] = _("The remedy of this question is recorded as done: its answer can no longer change.")
+            continue
+        if given.remedy_due_on is not None and keep_remedy and given.remedy_due_on < started_on:
+            errors[pk] = _("The remedy cannot be due before the inspection started.")
             continue
         for k, v in values.items():
             setattr(answer, k, v)
@@ -139,7 +164,8 @@ def inspection_complete(*, inspection: SelfInspection, user: User, completed_on:
         raise ValidationError(
             _("%(n)d question(s) are not answered yet: answer every question first.") % {"n": unanswered}
         )
-    _check_day("completed_on", completed_on, fiscal_year_bounds(inspection.fiscal_year)[0], timezone.localdate())
+    started_on = max(fiscal_year_bounds(inspection.fiscal_year)[0], timezone.localdate(inspection.created_at))
+    _check_day("completed_on", completed_on, started_on, timezone.localdate())
     inspection.completed_on, inspection.completed_by = completed_on, user
     set_status(inspection, Status.COMPLETED, lifecycle=INSPECTION_LIFECYCLE, user=user)
     return inspection
@@ -148,12 +174,12 @@ def inspection_complete(*, inspection: SelfInspection, user: User, completed_on:
 @transaction.atomic
 def inspection_remedied(*, answer: InspectionAnswer, user: User, remedied_on: date) -> InspectionAnswer:
     """Record that a finding's remedy is done."""
-    _locked_inspection(answer.inspection, user)
+    inspection = _locked_inspection(answer.inspection, user)
     answer = InspectionAnswer.objects.select_for_update().get(pk=answer.pk)
     if answer.result != Result.NOT_MET or answer.remedied_on is not None:
         raise ValidationError(_("Only a question not met, whose remedy is not yet recorded, can be remedied."))
-    _check_day("remedied_on", remedied_on, fiscal_year_bounds(answer.inspection.fiscal_year)[0], timezone.localdate())
-    answer.remedied_on = remedied_on
+    _check_day("remedied_on", remedied_on, timezone.localdate(inspection.created_at), timezone.localdate())
+    answer.remedied_on, answer.remedied_by = remedied_on, user
     stamp_history(answer, user=user, reason=_("Remedied"))
     answer.save()
     return answer
@@ -189,7 +215,7 @@ def audit_finding_answer(*, finding: AuditFinding, user: User, answer: str, answ
     """The department's answer: by its responsible officer or an officer of the department, once."""
     _require(user, "privacy.answer_auditfinding")
     finding = AuditFinding.objects.select_for_update().select_related("department").get(pk=finding.pk)
-    if not may_act_for(user, finding.department):
+    if not may_answer(user, finding):
         raise PermissionDenied
     AUDIT_FINDING_LIFECYCLE.check(
         finding.status, AuditFinding.Status.ANSWERED, thing=str(AuditFinding._meta.verbose_name)

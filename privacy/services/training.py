@@ -70,13 +70,16 @@ def training_set_attendees(*, session: TrainingSession, user: User, attendees: I
     session = TrainingSession.objects.select_for_update().get(pk=session.pk)
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the attendance is corrected.")})
-    wanted = {p.pk: p for p in _check_attendees(attendees)}
-    if not wanted:
-        raise ValidationError({"attendees": _("Choose who attended.")})
     current = {a.user_id: a for a in session.attendance.all()}
+    # Only today's staff are offered on the page; someone who attended and has left since stays recorded.
+    staff = set(staff_handling_personal_data().values_list("pk", flat=True))
+    wanted = {p.pk: p for p in _check_attendees(a for a in attendees if a.pk not in current or a.pk in staff)}
+    kept = {user_id for user_id in current if user_id not in staff}
+    if not wanted and not kept:
+        raise ValidationError({"attendees": _("Choose who attended.")})
     changed = 0
     for user_id, attendance in current.items():
-        if user_id not in wanted:
+        if user_id not in wanted and user_id not in kept:
             stamp_history(attendance, user=user, reason=reason.strip())
             attendance.delete()
             changed += 1

@@ -18,8 +18,9 @@ from privacy.fiscal_years import fiscal_year
 from privacy.forms.accountability import AttendanceForm, AuditFindingForm, InspectionStartForm, TrainingForm, YearForm
 from privacy.models import TrainingAttendance, TrainingSession
 from privacy.pdf import render_pdf
-from privacy.selectors.accountability import accountability_year, open_remedies
+from privacy.selectors.accountability import accountability_year, open_remedies, staff_handling_personal_data
 from privacy.services import training as service
+from privacy.services.inspections import may_answer
 
 VIEW = "privacy.view_trainingsession"
 
@@ -38,12 +39,14 @@ class AccountabilityView(StaffPermissionMixin, TemplateView):
     def get_context_data(self, **kwargs):
         year = _year(self.request)
         user = self.request.user
+        overview = accountability_year(year)
         return super().get_context_data(
-            year=accountability_year(year),
+            year=overview,
+            answerable={f.pk for f in overview.findings if may_answer(user, f)},
             year_form=YearForm(initial={"year": year}),
             remedies=list(open_remedies()),
             today=timezone.localdate(),
-            start_form=InspectionStartForm(initial={"fiscal_year": year, "department": user.department_id})
+            start_form=InspectionStartForm(user=user, initial={"fiscal_year": year, "department": user.department_id})
             if user.has_perm("privacy.add_selfinspection")
             else None,
             finding_form=AuditFindingForm() if user.has_perm("privacy.add_auditfinding") else None,
@@ -98,8 +101,11 @@ class TrainingDetailView(StaffPermissionMixin, DetailView):
         form = kwargs.pop("form", None)
         if form is None and self.request.user.has_perm("privacy.change_trainingsession"):
             form = AttendanceForm(initial={"attendees": list(session.attendees.all())})
+        attendees = list(session.attendees.select_related("department").order_by("department__code", "last_name"))
+        staff = set(staff_handling_personal_data().values_list("pk", flat=True))
         return super().get_context_data(
-            attendees=session.attendees.select_related("department").order_by("department__code", "last_name"),
+            attendees=attendees,
+            kept=[a for a in attendees if a.pk not in staff],
             form=form,
             history=TrainingAttendance.history.filter(session_id=session.pk)
             .select_related("history_user", "user")

@@ -1,7 +1,7 @@
 """A department's self-inspection (answers, completion, remedies) and the audit's findings with their answers."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -31,8 +31,13 @@ class InspectionStartView(StaffPermissionMixin, View):
     http_method_names = ["post"]
 
     def post(self, request):
-        form = InspectionStartForm(request.POST)
+        form = InspectionStartForm(request.POST, user=request.user)
         if form.is_valid():
+            started = SelfInspection.objects.filter(**form.cleaned_data).first()
+            if started is not None:
+                # A second click, or a colleague was quicker: the year's inspection is the one to go on with.
+                messages.info(request, _("This year's inspection of the department has already been started."))
+                return redirect("privacy:inspection_detail", pk=started.pk)
             try:
                 inspection = service.inspection_start(user=request.user, **form.cleaned_data)
             except ValidationError as error:
@@ -72,8 +77,12 @@ class InspectionDetailView(StaffPermissionMixin, DetailView):
 
 
 class InspectionObjectMixin:
-    def get_inspection(self, pk) -> SelfInspection:
-        return get_object_or_404(SelfInspection.objects.select_related("department"), pk=pk)
+    def get_inspection(self, request, pk) -> SelfInspection:
+        """The inspection, for an officer who acts for its department: others are refused before anything else."""
+        inspection = get_object_or_404(SelfInspection.objects.select_related("department"), pk=pk)
+        if not service.may_act_for(request.user, inspection.department):
+            raise PermissionDenied
+        return inspection
 
     def rerender(self, request, inspection, **forms):
         view = InspectionDetailView(request=request, kwargs={"pk": inspection.pk})
@@ -88,20 +97,26 @@ class InspectionAnswerView(StaffPermissionMixin, InspectionObjectMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, pk):
-        inspection = self.get_inspection(pk)
+        inspection = self.get_inspection(request, pk)
         forms = {a.pk: AnswerForm(request.POST, answer=a) for a in inspection.answers.order_by("order", "id")}
         if all(f.is_valid() for f in forms.values()):
-            answers = {pk: service.AnswerInput(**f.cleaned_data) for pk, f in forms.items()}
+            # Only the questions the page sent and changed: a partial or stale page blanks nothing.
+            answers = {
+                pk: service.AnswerInput(**f.cleaned_data)
+                for pk, f in forms.items()
+                if f.add_prefix("result") in request.POST and f.has_changed()
+            }
             try:
                 changed = service.inspection_answer(inspection=inspection, user=request.user, answers=answers)
             except ValidationError as error:
-                if hasattr(error, "error_dict"):
-                    for key, errs in error.error_dict.items():
-                        answer_pk = int(key.removeprefix("answer_")) if key.startswith("answer_") else None
-                        if answer_pk in forms:
-                            forms[answer_pk].add_error(None, errs)
-                else:
-                    messages.error(request, " ".join(error.messages))
+                for key, errs in (
+                    error.error_dict if hasattr(error, "error_dict") else {None: error.error_list}
+                ).items():
+                    answer_pk = int(key.removeprefix("answer_")) if key and key.startswith("answer_") else None
+                    if answer_pk in forms:
+                        forms[answer_pk].add_error(None, errs)
+                    else:
+                        messages.error(request, " ".join(e for err in errs for e in err.messages))
             else:
                 messages.success(request, _("Saved %(n)d answer(s).") % {"n": changed})
                 return redirect("privacy:inspection_detail", pk=inspection.pk)
@@ -115,7 +130,7 @@ class InspectionCompleteView(StaffPermissionMixin, InspectionObjectMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, pk):
-        inspection = self.get_inspection(pk)
+        inspection = self.get_inspection(request, pk)
         form = CompleteForm(request.POST)
         if form.is_valid():
             try:
@@ -134,6 +149,8 @@ class InspectionRemediedView(StaffPermissionMixin, View):
 
     def post(self, request, pk):
         answer = get_object_or_404(InspectionAnswer.objects.select_related("inspection__department"), pk=pk)
+        if not service.may_act_for(request.user, answer.inspection.department):
+            raise PermissionDenied
         form = RemediedForm(request.POST)
         if form.is_valid():
             try:
@@ -175,6 +192,8 @@ class AuditFindingAnswerView(StaffPermissionMixin, FormView):
         self.finding = get_object_or_404(
             AuditFinding.objects.select_related("department", "written_by"), pk=kwargs["pk"]
         )
+        if request.user.is_authenticated and not service.may_answer(request.user, self.finding):
+            raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):

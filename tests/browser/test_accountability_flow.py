@@ -78,9 +78,9 @@ def test_training_inspection_and_audit_through_the_pages(browser: Browser, live_
     # Then the officer answers it and the auditor sees the answer
     desk.goto("/accountability/")
     desk.get_by_role("link", name="回答する").click()
-    desk.get_by_label("部門の回答").fill("回収確認の手順書を作成した")
+    desk.get_by_label("部署の回答").fill("回収確認の手順書を作成した")
     desk.get_by_role("button", name="回答を記録する").click()
-    expect(desk.get_by_role("status")).to_contain_text("部門の回答を記録しました")
+    expect(desk.get_by_role("status")).to_contain_text("部署の回答を記録しました")
     audit.reload()
     expect(audit.locator("table[aria-labelledby='audit']")).to_contain_text("回収確認の手順書を作成した")
     assert AuditFinding.objects.get().answered_by == officer

@@ -168,6 +168,37 @@ def test_correcting_the_attendance_keeps_who_changed_it_and_why(officer, clerk, 
     assert removed.history_user == officer and removed.history_change_reason == "名簿の誤記"
 
 
+def test_correcting_the_attendance_keeps_those_who_have_left_since(officer, clerk, auditor):
+    session = train(officer, clerk, auditor)
+    clerk.is_active = False
+    clerk.save()
+
+    # When the officer corrects the attendance on the page, where only today's staff are offered
+    training_set_attendees(session=session, user=officer, attendees=[auditor, officer], reason="追加")
+
+    # Then the clerk who has left stays recorded
+    assert set(session.attendees.all()) == {clerk, auditor, officer}
+
+
+def test_a_past_year_shows_its_own_staff_and_trainings(client, officer, clerk, auditor):
+    # Given a session in fiscal 2025 and one in 2026; the clerk attended 2025's and has left since
+    train(officer, clerk, auditor, held_on=date(2025, 6, 1), title="令和7年度の研修")
+    train(officer, auditor, held_on=date(2026, 6, 1), title="令和8年度の研修")
+    clerk.is_active = False
+    clerk.save()
+
+    # When fiscal 2025 is read
+    rows = {u.username: u for u in staff_training(2025)}
+
+    # Then the clerk is in it, and nobody's last training lies after the year
+    assert rows["clerk"].trained_in_year_on == date(2025, 6, 1)
+    assert rows["auditor"].last_trained_on == date(2025, 6, 1)
+    assert "clerk" not in {u.username for u in staff_training(2026)}
+    client.force_login(auditor)
+    page = client.get(reverse("privacy:accountability"), {"year": 2025}).content.decode()
+    assert "令和7年度の研修" in page and "令和8年度の研修" not in page
+
+
 # --- self-inspection -----------------------------------------------------------------------------------------
 
 
@@ -216,7 +247,8 @@ def test_a_question_not_met_needs_finding_remedy_and_due_date_in_the_service_and
 def test_an_inspection_is_completed_once_every_question_is_answered_and_its_remedies_followed(
     client, officer, department
 ):
-    inspection = inspection_start(user=officer, department=department, fiscal_year=2026)
+    with time_machine.travel(date(2026, 10, 1), tick=False):
+        inspection = inspection_start(user=officer, department=department, fiscal_year=2026)
     with pytest.raises(ValidationError, match="回答されていません"):
         inspection_complete(inspection=inspection, user=officer, completed_on=TODAY)
 
@@ -290,18 +322,106 @@ def test_the_answers_page_keeps_every_answer_typed_when_one_is_incomplete(client
     assert inspection.answers.get(pk=first.pk).result == "met"
 
 
-def test_an_officer_of_another_department_cannot_answer_for_it(client, officer, department):
+def _other_department_officer():
     other = DepartmentFactory.create(code="somu", name="総務課")
-    inspection = inspection_start(user=officer, department=other, fiscal_year=2026)
+    colleague = UserFactory.create(username="officer2", department=other)
+    colleague.groups.add(Group.objects.get(name=Role.OFFICER))
+    return other, colleague
+
+
+def test_an_officer_acts_only_for_their_own_department(client, officer, department, caplog):
+    # Given another department whose own officer started its inspection
+    other, colleague = _other_department_officer()
+    inspection = inspection_start(user=colleague, department=other, fiscal_year=2026)
+    answer_all(inspection, colleague)
+    first = inspection.answers.order_by("order").first()
+    inspection_answer(
+        inspection=inspection,
+        user=colleague,
+        answers={first.pk: AnswerInput(result=NOT_MET, finding="f", remedy="r", remedy_due_on=date(2027, 1, 31))},
+    )
+
+    # Then our officer can neither start, answer, complete nor record a remedy for it
+    with pytest.raises(PermissionDenied):
+        inspection_start(user=officer, department=other, fiscal_year=2025)
     with pytest.raises(PermissionDenied):
         answer_all(inspection, officer)
+    with pytest.raises(PermissionDenied):
+        inspection_remedied(answer=first, user=officer, remedied_on=TODAY)
     client.force_login(officer)
-    assert (
-        client.post(
-            reverse("privacy:inspection_complete", args=[inspection.pk]), {"completed_on": "2026-12-01"}
-        ).status_code
-        == 403
+    for url, data in [
+        (reverse("privacy:inspection_complete", args=[inspection.pk]), {"completed_on": "bad"}),
+        (reverse("privacy:inspection_answers", args=[inspection.pk]), {}),
+        (reverse("privacy:inspection_remedied", args=[first.pk]), {"remedied_on": "2026-12-01"}),
+        (reverse("privacy:inspection_start"), {"department": other.pk, "fiscal_year": 2025}),
+    ]:
+        assert client.post(url, data).status_code in (200, 302, 403)
+    assert "403 POST /inspections/" in caplog.text
+    first.refresh_from_db()
+    assert first.remedied_on is None and SelfInspection.objects.count() == 1
+
+
+def test_a_partial_or_stale_page_blanks_no_answer(client, officer, department):
+    inspection = inspection_start(user=officer, department=department, fiscal_year=2026)
+    answer_all(inspection, officer)
+    first, second = inspection.answers.order_by("order")[:2]
+    client.force_login(officer)
+
+    # When a page sends only one question
+    client.post(reverse("privacy:inspection_answers", args=[inspection.pk]), {f"a{first.pk}-result": "na"})
+
+    # Then that one changes and no other is blanked
+    assert inspection.answers.get(pk=first.pk).result == "na"
+    assert not inspection.answers.filter(result="").exists()
+
+    # When a page opened before a colleague's save sends the old answer
+    stale = second.fingerprint()
+    inspection_answer(inspection=inspection, user=officer, answers={second.pk: AnswerInput(result="na")})
+    response = client.post(
+        reverse("privacy:inspection_answers", args=[inspection.pk]),
+        {f"a{second.pk}-result": "met", f"a{second.pk}-seen": stale},
     )
+
+    # Then it is refused with a message, and the colleague's answer stays
+    assert "他の職員がこの回答を変更しました" in response.content.decode()
+    assert inspection.answers.get(pk=second.pk).result == "na"
+
+
+def test_a_remedied_answer_no_longer_changes(client, officer, department):
+    inspection = inspection_start(user=officer, department=department, fiscal_year=2026)
+    first = inspection.answers.order_by("order").first()
+    inspection_answer(
+        inspection=inspection,
+        user=officer,
+        answers={first.pk: AnswerInput(result=NOT_MET, finding="f", remedy="r", remedy_due_on=date(2027, 1, 31))},
+    )
+    inspection_remedied(answer=first, user=officer, remedied_on=TODAY)
+    assert InspectionAnswer.objects.get(pk=first.pk).remedied_by == officer
+
+    client.force_login(officer)
+    response = client.post(reverse("privacy:inspection_answers", args=[inspection.pk]), {f"a{first.pk}-result": "met"})
+    assert "改善済みとして記録されているため" in response.content.decode()
+    assert InspectionAnswer.objects.get(pk=first.pk).result == NOT_MET
+
+
+def test_a_remedy_cannot_be_due_before_the_inspection_started(officer, department):
+    inspection = inspection_start(user=officer, department=department, fiscal_year=2026)
+    first = inspection.answers.order_by("order").first()
+    with pytest.raises(ValidationError, match="開始日より前"):
+        inspection_answer(
+            inspection=inspection,
+            user=officer,
+            answers={first.pk: AnswerInput(result=NOT_MET, finding="f", remedy="r", remedy_due_on=date(2026, 4, 1))},
+        )
+
+
+def test_starting_twice_leads_to_the_inspection_already_started(client, officer, department):
+    client.force_login(officer)
+    data = {"department": department.pk, "fiscal_year": 2026}
+    first = client.post(reverse("privacy:inspection_start"), data)
+    second = client.post(reverse("privacy:inspection_start"), data)
+    inspection = SelfInspection.objects.get()
+    assert first.url == second.url == reverse("privacy:inspection_detail", args=[inspection.pk])
 
 
 # --- audit findings ------------------------------------------------------------------------------------------
@@ -349,6 +469,28 @@ def test_the_auditor_writes_findings_and_the_departments_officer_answers_them(cl
         audit_finding_answer(finding=finding, user=officer, answer="二度目", answered_on=TODAY)
     with pytest.raises(IntegrityError), transaction.atomic():
         AuditFinding.objects.filter(pk=finding.pk).update(answer="")
+
+
+def test_only_the_departments_officer_answers_and_never_the_findings_writer(client, auditor, officer, department):
+    other, colleague = _other_department_officer()
+    finding = audit_finding_write(
+        user=auditor, department=other, fiscal_year=2026, found_on=TODAY, finding="鍵の管理簿がない"
+    )
+    # An officer of another department is refused, on the page and in the service, and sees no link
+    client.force_login(officer)
+    assert client.get(reverse("privacy:audit_finding_answer", args=[finding.pk])).status_code == 403
+    assert "/answer/" not in client.get(reverse("privacy:accountability")).content.decode()
+    with pytest.raises(PermissionDenied):
+        audit_finding_answer(finding=finding, user=officer, answer="x", answered_on=TODAY)
+    # Someone who is both the department's officer and an auditor does not answer their own finding
+    colleague.groups.add(Group.objects.get(name=Role.AUDITOR))
+    colleague = type(colleague).objects.get(pk=colleague.pk)
+    own = audit_finding_write(user=colleague, department=other, fiscal_year=2026, found_on=TODAY, finding="自己")
+    with pytest.raises(PermissionDenied):
+        audit_finding_answer(finding=own, user=colleague, answer="x", answered_on=TODAY)
+    # The department's officer answers the auditor's finding
+    audit_finding_answer(finding=finding, user=colleague, answer="管理簿を作成した", answered_on=TODAY)
+    assert AuditFinding.objects.get(pk=finding.pk).status == "answered"
 
 
 def test_an_audit_finding_is_the_only_record_an_auditor_may_write():
