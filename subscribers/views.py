@@ -19,13 +19,14 @@ from mctv.forms import add_service_error
 from mctv.paginator import CountingPaginator
 from mctv.responses import csv_response
 from mctv.views import StaffPermissionMixin
+from privacy.data_items import FIELD_ITEMS
 from privacy.models import AccessLog, BulkUse, Purpose
 from privacy.models.purposes import SERVICE_PURPOSE
 from privacy.selectors.provisions import provision_stops_in_force, provisions_visible_to
 from privacy.selectors.purposes import subscribers_usable_by
 from privacy.selectors.requests import requests_visible_to
 from privacy.selectors.work_orders import work_orders_visible_to
-from privacy.services.access_log import access_log_record
+from privacy.services.access_log import access_log_record, export_number_reserve
 from privacy.services.purposes import bulk_use_record
 from privacy.services.requests import request_apply_edit
 
@@ -320,6 +321,7 @@ class SubscriberExportView(StaffPermissionMixin, View):
         qs = _searched(subscribers_usable_by(request.user, purpose), query, status)
         with transaction.atomic():
             rows = list(qs.order_by("number"))
+            export_no = export_number_reserve()
             bulk_use_record(
                 user=request.user,
                 purpose=purpose,
@@ -327,10 +329,12 @@ class SubscriberExportView(StaffPermissionMixin, View):
                 subscribers=rows,
                 filters={"query": query, "status": status},
                 path=request.get_full_path(),
+                items={FIELD_ITEMS[c] for c in self.columns if c in FIELD_ITEMS},
+                export_no=export_no,
             )
         header = [str(Subscriber._meta.get_field(c).verbose_name) for c in self.columns]
         lines = ([self.cell(subscriber, c) for c in self.columns] for subscriber in rows)
-        return csv_response(f"subscribers-{timezone.localtime():%Y%m%d-%H%M}.csv", [header, *lines])
+        return csv_response(f"subscribers-{timezone.localtime():%Y%m%d-%H%M}-export{export_no}.csv", [header, *lines])
 
     @staticmethod
     def cell(subscriber: Subscriber, column: str) -> str:

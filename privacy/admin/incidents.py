@@ -3,7 +3,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from privacy.models import Incident, IncidentSettings, IncidentSubscriber
+from privacy.models import Incident, IncidentScope, IncidentSettings, IncidentSubscriber
 from privacy.selectors.incidents import incidents_visible_to
 
 from .base import ReadOnlyAdmin, SubscriberViewsLoggedAdmin
@@ -41,6 +41,19 @@ class IncidentSubscriberInline(admin.TabularInline):
         return False
 
 
+class IncidentScopeInline(admin.TabularInline):
+    """How the affected people were derived from the records: kept as added, re-run from the staff page."""
+
+    model = IncidentScope
+    extra = 0
+    fields = ("created_at", "recorded_by", "kind", "parameters", "people_count", "removed_count", "added_count")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Incident)
 class IncidentAdmin(SubscriberViewsLoggedAdmin, SimpleHistoryAdmin, ReadOnlyAdmin):
     """Recorded and moved by officers in the staff pages (transition map); shown here for the record."""
@@ -48,7 +61,7 @@ class IncidentAdmin(SubscriberViewsLoggedAdmin, SimpleHistoryAdmin, ReadOnlyAdmi
     list_display = ["number", "discovered_at", "status", "malicious", "sensitive_data", "financial_risk"]
     list_filter = ["status", "malicious"]
     search_fields = ["number"]
-    inlines = [IncidentSubscriberInline]
+    inlines = [IncidentScopeInline, IncidentSubscriberInline]
 
     def get_queryset(self, request):
         return incidents_visible_to(request.user)

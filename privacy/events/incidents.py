@@ -9,7 +9,7 @@ from datetime import date
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from privacy.models import Incident, IncidentEvent, IncidentSubscriber, User
+from privacy.models import Incident, IncidentEvent, IncidentScope, IncidentSubscriber, User
 
 from ._base import Parameter, label_of, write
 
@@ -63,6 +63,12 @@ def incident_notices_impossible_event(*, incident: Incident, user: User, count: 
     return _write(incident, user, Kind.NOTICES_IMPOSSIBLE, note=note, count=count)
 
 
+def incident_scope_added_event(
+    *, incident: Incident, user: User, scope: int, derived_from: str, people: int, added: int
+) -> IncidentEvent:
+    return _write(incident, user, Kind.SCOPE_ADDED, scope=scope, derived_from=derived_from, people=people, added=added)
+
+
 def describe(event: IncidentEvent) -> str:
     """The event's facts in the reader's language. Rows written before the kinds were typed kept their sentence in
     the note instead (the log is append-only), and have no parameters to describe."""
@@ -72,6 +78,12 @@ def describe(event: IncidentEvent) -> str:
     if event.kind == Kind.EDITED and p.get("subscribers_added"):
         n = p["subscribers_added"]
         return ngettext("%(n)d affected subscriber added", "%(n)d affected subscribers added", n) % {"n": n}
+    if event.kind == Kind.SCOPE_ADDED and "people" in p:
+        return ngettext(
+            "%(kind)s: %(n)d person found, %(added)d newly affected",
+            "%(kind)s: %(n)d people found, %(added)d newly affected",
+            p["people"],
+        ) % {"kind": label_of(IncidentScope.Kind, p.get("derived_from")), "n": p["people"], "added": p.get("added", 0)}
     if event.kind in (Kind.PRELIMINARY_REPORTED, Kind.FINAL_REPORTED, Kind.CLOSED) and "on" in p:
         return _("on %(day)s") % {"day": p["on"]}
     if event.kind == Kind.NOTICES_IMPOSSIBLE and "count" in p:

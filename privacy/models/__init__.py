@@ -4,6 +4,7 @@ from .complaints import Complaint, ComplaintCategory
 from .contractors import ConfidentialityAgreement, Contractor, WorkKind, WorkOrder
 from .disclosures import EXCEPTIONAL_BASES, ExceptionalProvision, Provision, ProvisionStop
 from .file_register import FileRegisterVersion, PersonalInformationFile
+from .incident_scope import IncidentScope
 from .incidents import Incident, IncidentEvent, IncidentSettings, IncidentSubscriber
 from .inspections import AuditFinding, InspectionAnswer, InspectionChecklistItem, SelfInspection
 from .purposes import BulkUse, Consent, PolicyAnnouncement, PolicyVersion, Purpose
@@ -35,6 +36,7 @@ __all__ = [
     "FileRegisterVersion",
     "Incident",
     "IncidentEvent",
+    "IncidentScope",
     "IncidentSettings",
     "IncidentSubscriber",
     "InspectionAnswer",

@@ -2,6 +2,8 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.db.models.fields.json import KeyTransform
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -42,6 +44,8 @@ class AccessLog(AppendOnlyModel):
             models.Index(fields=["subscriber", "at"], name="accesslog_subscriber_at"),
             models.Index(fields=["user", "at"], name="accesslog_user_at"),
             models.Index(fields=["subscriber_number", "at"], name="accesslog_number_at"),
+            # An export file is named by its number (export #N): the rows of one file are found by it.
+            models.Index(KeyTransform("export_no", "detail"), condition=Q(action="export"), name="accesslog_export_no"),
         ]
 
     def __str__(self):

@@ -100,6 +100,11 @@ class Incident(TimeStampedModel):
         _("people affected who are not in the registry"),
         default=0,
     )
+    # People a derivation from the records found who are no longer in the registry (purged): counted once across
+    # the incident's derivations, listed by number in their snapshots (``IncidentScope``). Never typed.
+    removed_people_count = models.PositiveIntegerField(
+        _("people affected no longer in the registry"), default=0, editable=False
+    )
     cause = models.TextField(_("cause"), blank=True)
     malicious = models.BooleanField(_("a malicious act (e.g. unauthorised access, theft)"), default=False)
     sensitive_data = models.BooleanField(_("sensitive personal data involved"), default=False)
@@ -159,7 +164,11 @@ class Incident(TimeStampedModel):
     @property
     def affected_count(self) -> int:
         registry = getattr(self, "registry_count", None)
-        return (self.affected.count() if registry is None else registry) + self.other_people_count
+        return (
+            (self.affected.count() if registry is None else registry)
+            + self.other_people_count
+            + self.removed_people_count
+        )
 
     @property
     def discovered_on(self) -> date:
@@ -184,7 +193,11 @@ class Incident(TimeStampedModel):
                     % {"n": unsettled}
                 )
             )
-        unreachable = any(a.notice_impossible_reason for a in affected) or self.other_people_count > 0
+        unreachable = (
+            any(a.notice_impossible_reason for a in affected)
+            or self.other_people_count > 0
+            or self.removed_people_count > 0
+        )
         if unreachable and self.published_on is None:
             gaps.append(str(_("Not everyone affected can be notified one by one: record the publication.")))
         return gaps
@@ -296,6 +309,7 @@ class IncidentEventKind(models.TextChoices):
     CLOSED = "closed", pgettext_lazy("request status", "Closed")
     NOTICES_SENT = "notices_sent", _("Notices sent")
     NOTICES_IMPOSSIBLE = "notices_impossible", _("Notice impossible")
+    SCOPE_ADDED = "scope_added", _("Affected people derived from the records")
 
 
 class IncidentEvent(AppendOnlyModel):

@@ -4,7 +4,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from privacy.data_items import normalize_items
 from privacy.models import AccessLog, User
+from subscribers.models import NumberSequence
+
+EXPORT_SEQUENCE = "export"
 
 
 class SubscriberRef(Protocol):
@@ -50,3 +54,30 @@ def access_log_record(
     ]
     AccessLog.objects.bulk_create(rows, batch_size=1000)
     return len(rows)
+
+
+def export_number_reserve() -> int:
+    """The number of the next export file (export #N), before it is made: the file's name carries it."""
+    (value,) = NumberSequence.reserve(EXPORT_SEQUENCE)
+    return value
+
+
+def access_log_export(
+    *,
+    user: User,
+    subscribers: Iterable[SubscriberRef],
+    items: Iterable[str],
+    export_no: int,
+    path: str = "",
+    detail: dict[str, Any] | None = None,
+) -> int:
+    """Record an export file: one row per subscriber in it, each naming the file's number and the data items its
+    columns carry — so that a lost file's people and items can be found again (``privacy.selectors.incident_scope``).
+    """
+    return access_log_record(
+        user=user,
+        subscribers=subscribers,
+        action=AccessLog.Action.EXPORT,
+        path=path,
+        detail={**(detail or {}), "export_no": export_no, "items": normalize_items(items)},
+    )

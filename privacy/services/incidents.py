@@ -37,7 +37,7 @@ MOVE_EVENTS: dict[str, Callable[..., IncidentEvent]] = {
 }
 
 
-def _require_officer(user: User) -> None:
+def require_officer(user: User) -> None:
     if not user.has_perm("privacy.change_incident"):
         raise PermissionDenied
 
@@ -52,7 +52,7 @@ def parse_subscriber_numbers(text: str) -> tuple[list[Subscriber], list[str]]:
 
 @transaction.atomic
 def incident_record(*, user: User, subscribers: Iterable[Subscriber] = (), **fields: Any) -> Incident:
-    _require_officer(user)
+    require_officer(user)
     items = fields.pop("items", [])
     if unknown_items(items):
         raise ValidationError({"items": _("An unknown data item was named.")})
@@ -74,7 +74,7 @@ def incident_record(*, user: User, subscribers: Iterable[Subscriber] = (), **fie
 def incident_update(
     *, incident: Incident, user: User, add_subscribers: Iterable[Subscriber] = (), **fields: Any
 ) -> Incident:
-    _require_officer(user)
+    require_officer(user)
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
     if not incident.is_open:
         raise ValidationError(_("A closed incident cannot be changed."))
@@ -107,7 +107,7 @@ def incident_set_status(
 ) -> Incident:
     """Move through the map: report dates are recorded with the move; closing an unreported reportable incident
     is refused."""
-    _require_officer(user)
+    require_officer(user)
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
     INCIDENT_LIFECYCLE.check(incident.status, status, thing=str(Incident._meta.verbose_name))
     on = on or timezone.localdate()
@@ -138,7 +138,7 @@ def incident_mark_notices_sent(
     *, incident: Incident, subscriber_ids: Iterable[int], sent_on: date, method: str, user: User
 ) -> int:
     """§11(1)①: the letters to these affected subscribers went out on ``sent_on`` by ``method``."""
-    _require_officer(user)
+    require_officer(user)
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
     if not incident.is_open:
         raise ValidationError(_("A closed incident cannot be changed."))
@@ -163,7 +163,7 @@ def incident_mark_notices_impossible(
 ) -> int:
     """§11(1)②: these affected subscribers cannot be reached (no address, returned mail …); why is recorded, and
     the incident is then published before it closes."""
-    _require_officer(user)
+    require_officer(user)
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
     if not incident.is_open:
         raise ValidationError(_("A closed incident cannot be changed."))

@@ -1,5 +1,6 @@
 """Consent to unstated purposes (§2(3)), and the log every bulk use of personal data writes."""
 
+from collections.abc import Iterable
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -8,8 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mctv.db import stamp_history
-from privacy.models import AccessLog, BulkUse, Consent, PolicyVersion, Purpose, User
-from privacy.services.access_log import access_log_record, without_nul
+from privacy.models import BulkUse, Consent, PolicyVersion, Purpose, User
+from privacy.services.access_log import access_log_export, export_number_reserve, without_nul
 from subscribers.models import Subscriber
 
 
@@ -84,8 +85,11 @@ def bulk_use_record(
     count: int | None = None,
     filters: dict | None = None,
     path: str = "",
+    items: Iterable[str] = (),
+    export_no: int | None = None,
 ) -> BulkUse:
-    """One row for the use; when personal data leaves the screen, one access-log row per subscriber too."""
+    """One row for the use; when personal data leaves the screen, one access-log row per subscriber too, naming
+    the file (``export_no``, reserved by the caller for the file's name) and the data items it carries."""
     subscribers = list(subscribers)
     filters = without_nul(filters or {})
     use = BulkUse.objects.create(
@@ -96,10 +100,11 @@ def bulk_use_record(
         filters=filters or {},
     )
     if subscribers:
-        access_log_record(
+        access_log_export(
             user=user,
             subscribers=subscribers,
-            action=AccessLog.Action.EXPORT,
+            items=items,
+            export_no=export_no or export_number_reserve(),
             path=path,
             detail={**(filters or {}), "purpose": purpose.code, "bulk_use": use.pk, "kind": kind, "count": use.count},
         )

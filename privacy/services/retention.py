@@ -264,11 +264,12 @@ def _dispose_requests(run: DisposalRun, ids: set[int], today: date) -> dict[str,
 
 
 def _dispose_incidents(run: DisposalRun, ids: set[int], today: date) -> dict[str, int]:
-    from privacy.models import IncidentEvent
+    from privacy.models import IncidentEvent, IncidentScope
 
     counts = {
         "privacy_incidentevent": retention_delete(IncidentEvent, run_id=run.pk, key="incident_id", ids=ids),
         "privacy_incidentsubscriber": IncidentSubscriber.objects.filter(incident_id__in=ids).delete()[0],
+        "privacy_incidentscope": IncidentScope.objects.filter(incident_id__in=ids).delete()[0],
         "privacy_incident": Incident.objects.filter(pk__in=ids).delete()[0],
     }
     counts["privacy_historicalincident"] = Incident.history.filter(id__in=ids).delete()[0]

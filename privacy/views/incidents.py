@@ -15,12 +15,13 @@ from django.views.generic import DetailView, FormView, ListView
 from mctv.forms import add_service_error
 from mctv.responses import pdf_response
 from mctv.views import StaffPermissionMixin
-from privacy.data_items import item_labels
+from privacy.data_items import DataItem, item_labels
 from privacy.forms.incidents import IncidentForm, IncidentStatusForm, NoticesSentForm
 from privacy.models import AccessLog, Incident, IncidentSettings
 from privacy.pdf import render_pdf
+from privacy.selectors.incident_scope import incident_scope_summary
 from privacy.selectors.incidents import incidents_visible_to
-from privacy.services.access_log import access_log_record
+from privacy.services.access_log import access_log_export, access_log_record, export_number_reserve
 from privacy.services.incidents import (
     incident_mark_notices_impossible,
     incident_mark_notices_sent,
@@ -139,6 +140,7 @@ class IncidentDetailView(StaffPermissionMixin, IncidentObjectMixin, DetailView):
             preliminary_due=incident.preliminary_due(config),
             final_due=incident.final_due(config),
             item_labels=item_labels(incident.items),
+            scope=incident_scope_summary(incident),
             events=incident.events.select_related("actor"),
             status_form=kwargs.pop("status_form", None) or IncidentStatusForm(incident=incident),
             notices_form=kwargs.pop("notices_form", None) or NoticesSentForm(incident=incident),
@@ -226,11 +228,18 @@ class IncidentNoticesPdfView(StaffPermissionMixin, IncidentObjectMixin, View):
         affected = list(affected)
         if not affected:
             raise Http404
+        # Each letter names the items of that person's own records where the records told (a derivation),
+        # else the incident's items.
+        scope = incident_scope_summary(incident)
+        for a in affected:
+            a.items = item_labels(scope.items_of(a.subscriber.number, incident.items))
         with transaction.atomic():
-            access_log_record(
+            export_no = export_number_reserve()
+            access_log_export(
                 user=request.user,
                 subscribers=[a.subscriber for a in affected],
-                action=AccessLog.Action.EXPORT,
+                items=[DataItem.NUMBER, DataItem.NAME, DataItem.ADDRESS],
+                export_no=export_no,
                 path=request.get_full_path(),
                 detail={"incident": incident.number, "letter": "notice"},
             )
@@ -243,7 +252,7 @@ class IncidentNoticesPdfView(StaffPermissionMixin, IncidentObjectMixin, View):
                     "issued_on": timezone.localdate(),
                 },
             )
-        return pdf_response(pdf, f"incident-{incident.number}-notices.pdf")
+        return pdf_response(pdf, f"incident-{incident.number}-notices-export{export_no}.pdf")
 
 
 class IncidentReportPdfView(StaffPermissionMixin, IncidentObjectMixin, View):
@@ -265,6 +274,7 @@ class IncidentReportPdfView(StaffPermissionMixin, IncidentObjectMixin, View):
                 "notices_sent": incident.affected.filter(notice_sent_on__isnull=False).count(),
                 "registry_count": incident.affected.count(),
                 "affected_count": incident.affected_count,
+                "scope": incident_scope_summary(incident),
             },
         )
         return pdf_response(pdf, f"incident-{incident.number}-report.pdf")

@@ -12,11 +12,11 @@ from django.views.generic import FormView, ListView
 from mctv.forms import add_service_error
 from mctv.responses import csv_response
 from mctv.views import StaffPermissionMixin
-from privacy.data_items import item_labels
+from privacy.data_items import DataItem, item_labels
 from privacy.forms.provisions import ExceptionalDecisionForm, ProvisionFilterForm, ProvisionRecordForm
-from privacy.models import EXCEPTIONAL_BASES, AccessLog, ExceptionalProvision
+from privacy.models import EXCEPTIONAL_BASES, ExceptionalProvision
 from privacy.selectors.provisions import provisions_visible_to
-from privacy.services.access_log import Numbered, access_log_record
+from privacy.services.access_log import Numbered, access_log_export, export_number_reserve
 from privacy.services.exceptional import exceptional_provision_decide, exceptional_provision_request
 from privacy.services.provision import ProvisionRefused, provision_record
 from subscribers.models import Subscriber
@@ -52,10 +52,13 @@ class ProvisionExportView(StaffPermissionMixin, View):
         with transaction.atomic():
             rows = list(qs.order_by("at", "id"))
             subscribers = {p.subscriber_id: p for p in rows}
-            access_log_record(
+            export_no = export_number_reserve()
+            # The log names each person by number only: that is the item the file carries of them.
+            access_log_export(
                 user=request.user,
                 subscribers=[Numbered(pk, p.subscriber_number) for pk, p in subscribers.items()],
-                action=AccessLog.Action.EXPORT,
+                items=[DataItem.NUMBER],
+                export_no=export_no,
                 path=request.get_full_path(),
                 detail={"export": "provision_log", "count": len(rows)},
             )
@@ -86,7 +89,7 @@ class ProvisionExportView(StaffPermissionMixin, View):
             ]
             for p in rows
         )
-        return csv_response(f"provisions-{timezone.localtime():%Y%m%d-%H%M}.csv", [header, *lines])
+        return csv_response(f"provisions-{timezone.localtime():%Y%m%d-%H%M}-export{export_no}.csv", [header, *lines])
 
 
 class ProvisionRecordView(StaffPermissionMixin, FormView):

@@ -24,6 +24,7 @@ from privacy.models import BulkUse, Consent, PolicyVersion, Purpose, RequestSett
 from privacy.pdf import render_pdf
 from privacy.selectors.purposes import subscribers_usable_by
 from privacy.selectors.statistics import statistics_tables
+from privacy.services.access_log import export_number_reserve
 from privacy.services.purposes import bulk_use_record, consent_record, consent_withdraw
 from subscribers.models import Subscriber
 
@@ -91,6 +92,7 @@ class PurposeExportView(PurposeBulkUseMixin, View):
             return redirect("privacy:purpose_list")
         with transaction.atomic():
             rows = list(qs)
+            export_no = export_number_reserve()
             bulk_use_record(
                 user=request.user,
                 purpose=purpose,
@@ -98,10 +100,13 @@ class PurposeExportView(PurposeBulkUseMixin, View):
                 subscribers=rows,
                 filters=filters,
                 path=request.get_full_path(),
+                items=purpose.items,
+                export_no=export_no,
             )
         lines = ([value for _code, _label, value in scoped_values(subscriber, purpose.items)] for subscriber in rows)
         return csv_response(
-            f"{purpose.code}-{timezone.localtime():%Y%m%d-%H%M}.csv", [item_labels(purpose.items), *lines]
+            f"{purpose.code}-{timezone.localtime():%Y%m%d-%H%M}-export{export_no}.csv",
+            [item_labels(purpose.items), *lines],
         )
 
 
@@ -115,8 +120,10 @@ class PurposeLabelsView(PurposeBulkUseMixin, View):
         qs, filters = self.selected(purpose)
         if qs is None:
             return redirect("privacy:purpose_list")
+        with_number = DataItem.NUMBER in purpose.items
         with transaction.atomic():
             rows = list(qs)
+            export_no = export_number_reserve()
             bulk_use_record(
                 user=request.user,
                 purpose=purpose,
@@ -124,16 +131,18 @@ class PurposeLabelsView(PurposeBulkUseMixin, View):
                 subscribers=rows,
                 filters=filters,
                 path=request.get_full_path(),
+                items=[DataItem.NAME, DataItem.ADDRESS, *([DataItem.NUMBER] if with_number else [])],
+                export_no=export_no,
             )
             pdf = render_pdf(
                 "pdf/address_labels.html",
                 {
                     "subscribers": rows,
                     "purpose": purpose,
-                    "with_number": DataItem.NUMBER in purpose.items,
+                    "with_number": with_number,
                 },
             )
-        return pdf_response(pdf, f"labels-{purpose.code}-{timezone.localtime():%Y%m%d}.pdf")
+        return pdf_response(pdf, f"labels-{purpose.code}-{timezone.localtime():%Y%m%d}-export{export_no}.pdf")
 
 
 class ConsentCreateView(StaffPermissionMixin, FormView):

@@ -11,7 +11,10 @@ from django.utils import timezone, translation
 
 from privacy import events
 from privacy.models import IncidentEvent, RequestEvent, SubjectRequest
+from privacy.selectors.incident_scope import Derivation, derive
 from privacy.services import requests as svc
+from privacy.services.access_log import access_log_record
+from privacy.services.incident_scope import incident_scope_add
 from privacy.services.incidents import (
     incident_mark_notices_impossible,
     incident_mark_notices_sent,
@@ -171,6 +174,12 @@ def an_incident_the_whole_way(officer):
         published_on=timezone.localdate(),
         published_where="市ウェブサイト",
     )
+    # The people an account saw today (one already affected), derived from the access log and added
+    access_log_record(user=officer, subscribers=[unreachable], action="view")
+    today = timezone.localdate()
+    derivation = Derivation(kind="staff_views", user=officer.pk, since=today, until=today)
+    fingerprint = derive(derivation).fingerprint
+    incident_scope_add(incident=incident, user=officer, derivation=derivation, fingerprint=fingerprint)
     incident_mark_notices_impossible(
         incident=incident, subscriber_ids=[unreachable.pk], reason="住所不明", user=officer
     )

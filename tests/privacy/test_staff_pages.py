@@ -256,7 +256,10 @@ def test_the_provision_log_export_is_a_csv_and_is_itself_access_logged(clerk_cli
     assert body.count(order.subscriber.number) == 2 and "サーバへのアクセス" in body
     entry = AccessLog.objects.get()
     assert (entry.user, entry.subscriber_number, entry.action) == (clerk, order.subscriber.number, "export")
-    assert entry.detail == {"export": "provision_log", "count": 2}
+    # The file has its number (export #N), in its name and in the log with the items it carries (numbers only)
+    export_no = entry.detail["export_no"]
+    assert entry.detail == {"export": "provision_log", "count": 2, "export_no": export_no, "items": ["number"]}
+    assert f"export{export_no}.csv" in response["Content-Disposition"]
 
 
 def test_an_auditor_reads_the_log_but_cannot_export_or_record(client, auditor, subscriber):
