@@ -68,6 +68,7 @@ class ConsentAdmin(SubscriberViewsLoggedAdmin, SimpleHistoryAdmin, ReadOnlyAdmin
 
 @admin.register(BulkUse)
 class BulkUseAdmin(ReadOnlyAdmin):
-    list_display = ["at", "user", "purpose", "kind", "count"]
+    list_display = ["at", "user", "purpose", "kind", "count", "export_no"]
+    search_fields = ["=export_no"]
     list_filter = ["purpose", "kind"]
     date_hierarchy = "at"

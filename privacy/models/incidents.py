@@ -273,6 +273,9 @@ class IncidentSubscriber(TimeStampedModel):
     notice_method = models.CharField(_("notice sent"), max_length=10, choices=NoticeMethod.choices, blank=True)
     # §11(1)②: when the person cannot be reached, the office publishes instead; why is recorded per person.
     notice_impossible_reason = models.CharField(_("why notice is impossible"), max_length=200, blank=True)
+    # Named by the officer (numbers pasted): touched by every item the incident names. A person found only by a
+    # derivation from the records is touched by the items their records carried (``IncidentScope``).
+    pasted = models.BooleanField(_("named by hand"), default=True)
 
     class Meta:
         verbose_name = _("affected subscriber")

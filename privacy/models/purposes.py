@@ -216,6 +216,8 @@ class BulkUse(AppendOnlyModel):
     kind = models.CharField(_("what"), max_length=20, choices=BulkUseKind.choices)
     count = models.PositiveIntegerField(_("subscribers"))
     filters = models.JSONField(_("filters"), default=dict, blank=True)
+    # The file it wrote, when personal data left the screen: an incident names it as export #N.
+    export_no = models.PositiveIntegerField(_("export number"), null=True, blank=True, unique=True)
 
     class Meta:
         verbose_name = _("bulk use")

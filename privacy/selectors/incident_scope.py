@@ -13,14 +13,14 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Case, CharField, Exists, OuterRef, Q, QuerySet, Value, When
-from django.db.models.fields.json import KeyTransform
+from django.db.models import Case, CharField, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.utils.translation import gettext as _
 
 from mctv.db import local_day_range
 from privacy.data_items import ALL_ITEMS, DataItem, normalize_items
-from privacy.models import AccessLog, Contractor, Incident, IncidentScope, Provision, User, WorkOrder
-from privacy.models.disclosures import Method
+from privacy.models import AccessLog, Incident, IncidentScope, Provision, WorkOrder
+from privacy.selectors.incident_scope_text import describe_scopes
 from subscribers.models import Subscriber
 
 Kind = IncidentScope.Kind
@@ -38,9 +38,15 @@ PAGE = Case(
     When(detail__has_key="items", then=Value("items")),
     When(detail__has_key="letter", then=Value("letter")),
     When(detail__export="provision_log", then=Value("number")),
+    # A disclosure handed to the person is their whole record; the admin's subscriber pages show all of it, the
+    # admin's other pages (a provision, a complaint …) name the subscriber.
+    When(detail__export__startswith="disclosure.", then=Value("record")),
+    When(detail__admin="subscribers.subscriber", then=Value("record")),
+    When(detail__has_key="admin", then=Value("named")),
+    # A work order's page shows the items the order carries.
+    When(detail__has_key="work_order", then=Value("work_order")),
     When(
-        Q(detail__has_key="work_order")
-        | Q(detail__has_key="request")
+        Q(detail__has_key="request")
         | Q(detail__has_key="complaint")
         | Q(detail__has_key="appeal")
         | Q(detail__has_key="incident")
@@ -50,6 +56,9 @@ PAGE = Case(
     When(action=AccessLog.Action.LISTED, then=Value("list")),
     default=Value("record"),
     output_field=CharField(),
+)
+ORDER_ITEMS = Subquery(
+    WorkOrder.objects.filter(number=KeyTextTransform("work_order", OuterRef("detail"))).values("items")[:1]
 )
 
 
@@ -159,7 +168,8 @@ def _provisions(d: Derivation) -> DerivedSet:
     """Everything provided in the period, to the contractor, under the work order, by the method named."""
     rows = Provision.objects.filter(**local_day_range("at", d.since, d.until))
     if d.contractor:
-        rows = rows.filter(contractor_id=d.contractor)
+        # What its sub-contractors received for it was provided to the contractor too.
+        rows = rows.filter(Q(contractor_id=d.contractor) | Q(contractor__subcontractor_of_id=d.contractor))
     if d.work_order:
         rows = rows.filter(work_order_id=d.work_order)
     if d.method:
@@ -173,17 +183,21 @@ def _provisions(d: Derivation) -> DerivedSet:
     return _collect(rows, lambda items: items or ())
 
 
-def _page_items(page: str, shown: list[str] | None) -> Iterable[str]:
-    return (shown or ()) if page == "items" else PAGE_ITEMS[page]
+def _page_items(page: str, shown: list[str] | None, order_items: list[str] | None) -> Iterable[str]:
+    if page == "items":
+        return shown or ()
+    if page == "work_order":
+        return (*NAMED, *(order_items or ()))
+    return PAGE_ITEMS[page]
 
 
 def _staff_views(d: Derivation) -> DerivedSet:
     """Everything the staff account saw in the period: opened, listed, exported — each page with what it shows."""
     rows = (
         AccessLog.objects.filter(user_id=d.user or 0, **local_day_range("at", d.since, d.until))
-        .annotate(in_registry=_in_registry(), page=PAGE, shown=KeyTransform("items", "detail"))
+        .annotate(in_registry=_in_registry(), page=PAGE, shown=KeyTransform("items", "detail"), order_items=ORDER_ITEMS)
         .order_by()
-        .values_list("subscriber_number", "subscriber_id", "in_registry", "page", "shown")
+        .values_list("subscriber_number", "subscriber_id", "in_registry", "page", "shown", "order_items")
         .distinct()
     )
     return _collect(rows, _page_items)
@@ -210,28 +224,6 @@ DERIVE = {Kind.PROVISIONS: _provisions, Kind.STAFF_VIEWS: _staff_views, Kind.EXP
 def derive(derivation: Derivation) -> DerivedSet:
     """The people and items the named records reach: one query."""
     return DERIVE[Kind(derivation.kind)](derivation)
-
-
-def describe_derivation(kind: str, parameters: dict[str, Any]) -> str:
-    """The derivation in the reader's words (names looked up when shown; the scope keeps ids)."""
-    p = parameters
-    parts = []
-    if p.get("contractor"):
-        contractor = Contractor.objects.filter(pk=p["contractor"]).first()
-        parts.append(_("contractor: %(name)s") % {"name": contractor.name if contractor else p["contractor"]})
-    if p.get("work_order"):
-        order = WorkOrder.objects.filter(pk=p["work_order"]).first()
-        parts.append(_("work order: %(number)s") % {"number": order.number if order else p["work_order"]})
-    if p.get("method"):
-        parts.append(_("method: %(method)s") % {"method": dict(Method.choices).get(p["method"], p["method"])})
-    if p.get("user"):
-        user = User.objects.filter(pk=p["user"]).first()
-        parts.append(_("staff account: %(user)s") % {"user": user.get_username() if user else p["user"]})
-    if p.get("export_no"):
-        parts.append(_("export #%(n)s") % {"n": p["export_no"]})
-    if p.get("since") or p.get("until"):
-        parts.append(_("from %(since)s to %(until)s") % {"since": p.get("since", ""), "until": p.get("until", "")})
-    return f"{dict(Kind.choices)[kind]}（{'、'.join(str(part) for part in parts)}）"
 
 
 def removed_numbers(incident: Incident) -> set[str]:
@@ -289,32 +281,39 @@ class ScopeSummary:
     item_counts: list[tuple[str, int]]
     person_items: dict[str, list[str]]
     by_hand: int
+    items: list[str]
 
     def items_of(self, number: str, default: list[str]) -> list[str]:
         return self.person_items.get(number, default)
 
 
 def incident_scope_summary(incident: Incident) -> ScopeSummary:
-    """People per item across the derivations, each person once per item. People added by hand (numbers pasted,
-    people outside the registry) are taken to be touched by every item the incident names."""
+    """People per item across the derivations, each person once per item. People named by hand (numbers pasted,
+    people outside the registry) are taken to be touched by every item the incident names; someone both named and
+    found by a derivation by both."""
     scopes = list(incident.scopes.select_related("recorded_by"))
-    people: dict[str, set[str]] = {}
+    found: dict[str, set[str]] = {}
     for scope in scopes:
         for number, items in snapshot_people(scope.snapshot)[0].items():
-            people.setdefault(number, set()).update(items)
-        scope.description = describe_derivation(scope.kind, scope.parameters)  # type: ignore[attr-defined]
+            found.setdefault(number, set()).update(items)
+    describe_scopes(scopes)
+    for scope in scopes:
         scope.item_labels = _labelled(scope.item_counts)  # type: ignore[attr-defined]
-    affected = set(incident.affected.values_list("subscriber__number", flat=True))
-    by_hand = len(affected - set(people)) + incident.other_people_count
+    typed = normalize_items(incident.items)
+    pasted = set(incident.affected.filter(pasted=True).values_list("subscriber__number", flat=True))
+    people = {number: set(items) for number, items in found.items()}
+    for number in pasted:
+        people.setdefault(number, set()).update(typed)
     counts = count_items(people)
-    for code in normalize_items(incident.items):
-        counts[code] = counts.get(code, 0) + by_hand
+    for code in typed:
+        counts[code] = counts.get(code, 0) + incident.other_people_count
     counts = {code: counts[code] for code in ALL_ITEMS if counts.get(code)}
     return ScopeSummary(
         scopes=scopes,
         item_counts=_labelled(counts),
         person_items={number: normalize_items(items) for number, items in people.items()},
-        by_hand=by_hand,
+        by_hand=len(pasted - set(found)) + incident.other_people_count,
+        items=normalize_items({*typed, *(code for items in found.values() for code in items)}),
     )
 
 

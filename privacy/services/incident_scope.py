@@ -5,7 +5,6 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from mctv.db import stamp_history
-from privacy.data_items import normalize_items
 from privacy.events import incidents as events
 from privacy.models import Incident, IncidentScope, IncidentSubscriber, User
 from privacy.selectors.incident_scope import Derivation, derive, removed_numbers
@@ -15,7 +14,7 @@ from privacy.services.incidents import require_officer
 @transaction.atomic
 def incident_scope_add(*, incident: Incident, user: User, derivation: Derivation, fingerprint: str) -> IncidentScope:
     """Run the derivation again under the incident's lock and add what the officer previewed: its people to the
-    affected (each once), those no longer in the registry to the incident's count, its items to the incident's.
+    affected (each once), those no longer in the registry to the incident's count, its items kept with the derivation.
     Refused when the result differs from the preview (``fingerprint``): the officer confirms what is added."""
     require_officer(user)
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
@@ -29,11 +28,11 @@ def incident_scope_add(*, incident: Incident, user: User, derivation: Derivation
     affected = set(incident.affected.values_list("subscriber_id", flat=True))
     new_ids = sorted(set(derived.ids.values()) - affected)
     added = IncidentSubscriber.objects.bulk_create(
-        [IncidentSubscriber(incident=incident, subscriber_id=pk) for pk in new_ids],
+        [IncidentSubscriber(incident=incident, subscriber_id=pk, pasted=False) for pk in new_ids],
         batch_size=2000,
     )
     removed_before = removed_numbers(incident)
-    incident.items = normalize_items({*incident.items, *derived.items})
+    # The incident's own items stay those the officer named; the derived ones live with the derivation.
     incident.removed_people_count = len(removed_before | derived.removed)
     incident.full_clean()
     stamp_history(incident, user=user)

@@ -89,13 +89,12 @@ def incident_update(
     incident.full_clean()
     stamp_history(incident, user=user)
     incident.save()
+    pasting = list(dict.fromkeys(add_subscribers))
+    # Someone a derivation found, now named by hand too: touched by the incident's items as well.
+    incident.affected.filter(subscriber__in=pasting, pasted=False).update(pasted=True)
     existing = set(incident.affected.values_list("subscriber_id", flat=True))
     added = IncidentSubscriber.objects.bulk_create(
-        [
-            IncidentSubscriber(incident=incident, subscriber=s)
-            for s in dict.fromkeys(add_subscribers)
-            if s.pk not in existing
-        ]
+        [IncidentSubscriber(incident=incident, subscriber=s) for s in pasting if s.pk not in existing]
     )
     events.incident_edited_event(incident=incident, user=user, subscribers_added=len(added))
     return incident

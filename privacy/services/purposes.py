@@ -92,19 +92,22 @@ def bulk_use_record(
     the file (``export_no``, reserved by the caller for the file's name) and the data items it carries."""
     subscribers = list(subscribers)
     filters = without_nul(filters or {})
+    if subscribers:
+        export_no = export_no or export_number_reserve()
     use = BulkUse.objects.create(
         user=user,
         purpose=purpose,
         kind=kind,
         count=len(subscribers) if count is None else count,
         filters=filters or {},
+        export_no=export_no if subscribers else None,
     )
-    if subscribers:
+    if subscribers and export_no:
         access_log_export(
             user=user,
             subscribers=subscribers,
             items=items,
-            export_no=export_no or export_number_reserve(),
+            export_no=export_no,
             path=path,
             detail={**(filters or {}), "purpose": purpose.code, "bulk_use": use.pk, "kind": kind, "count": use.count},
         )

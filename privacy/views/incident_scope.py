@@ -10,9 +10,12 @@ from django.views.generic import DetailView, FormView
 from mctv.forms import add_service_error
 from mctv.views import StaffPermissionMixin
 from privacy.forms.incident_scope import IncidentScopeForm
-from privacy.models import IncidentScope, IncidentSettings
-from privacy.selectors.incident_scope import derive, describe_derivation, scope_preview, scope_rerun
+from privacy.models import AccessLog, IncidentScope, IncidentSettings
+from privacy.selectors.incident_scope import derive, scope_preview, scope_rerun
+from privacy.selectors.incident_scope_text import describe_derivation
+from privacy.services.access_log import access_log_record
 from privacy.services.incident_scope import incident_scope_add
+from subscribers.models import Subscriber
 
 from .incidents import IncidentObjectMixin
 
@@ -66,7 +69,8 @@ class IncidentScopeView(StaffPermissionMixin, IncidentObjectMixin, FormView):
         try:
             derived = derive(derivation)
         except ValidationError as error:
-            add_service_error(form, error)
+            if not form.errors:  # the confirmation already said why
+                add_service_error(form, error)
             return self.form_invalid(form)
         preview = scope_preview(self.get_incident(), derived, threshold=IncidentSettings.current().people_threshold)
         # The confirmation carries what was previewed: a result that changed since is refused, not added unseen.
@@ -87,7 +91,8 @@ class IncidentScopeView(StaffPermissionMixin, IncidentObjectMixin, FormView):
 class IncidentScopeRerunView(StaffPermissionMixin, IncidentObjectMixin, DetailView):
     """A derivation run again with its kept parameters, compared with its snapshot."""
 
-    permission_required = "privacy.view_incident"
+    # It re-reads the records and lists subscribers by number: the officer's step, logged like any list of them.
+    permission_required = "privacy.change_incident"
     template_name = "privacy/incident_scope_rerun.html"
     context_object_name = "scope"
 
@@ -95,10 +100,19 @@ class IncidentScopeRerunView(StaffPermissionMixin, IncidentObjectMixin, DetailVi
         return get_object_or_404(IncidentScope, incident=self.get_incident(), pk=self.kwargs["scope"])
 
     def get_context_data(self, **kwargs):
-        scope = self.object
+        scope, incident = self.object, self.get_incident()
+        comparison = scope_rerun(scope)
+        shown = {*comparison.missing, *comparison.new}
+        access_log_record(
+            user=self.request.user,
+            subscribers=Subscriber.objects.filter(number__in=shown).only("pk", "number"),
+            action=AccessLog.Action.LISTED,
+            path=self.request.path,
+            detail={"incident": incident.number},
+        )
         return super().get_context_data(
-            incident=self.get_incident(),
-            comparison=scope_rerun(scope),
+            incident=incident,
+            comparison=comparison,
             description=describe_derivation(scope.kind, scope.parameters),
             **kwargs,
         )

@@ -128,6 +128,7 @@ class IncidentDetailView(StaffPermissionMixin, IncidentObjectMixin, DetailView):
                 detail={"incident": incident.number},
             )
         may_change = self.request.user.has_perm("privacy.change_incident")
+        scope = incident_scope_summary(incident)
         return super().get_context_data(
             can_change=may_change and incident.is_open,
             notice_gaps=incident.notice_gaps() if incident.is_open else [],
@@ -139,8 +140,8 @@ class IncidentDetailView(StaffPermissionMixin, IncidentObjectMixin, DetailView):
             deadline=incident.next_deadline(config),
             preliminary_due=incident.preliminary_due(config),
             final_due=incident.final_due(config),
-            item_labels=item_labels(incident.items),
-            scope=incident_scope_summary(incident),
+            scope=scope,
+            item_labels=item_labels(scope.items),
             events=incident.events.select_related("actor"),
             status_form=kwargs.pop("status_form", None) or IncidentStatusForm(incident=incident),
             notices_form=kwargs.pop("notices_form", None) or NoticesSentForm(incident=incident),
@@ -248,7 +249,7 @@ class IncidentNoticesPdfView(StaffPermissionMixin, IncidentObjectMixin, View):
                 {
                     "incident": incident,
                     "affected": affected,
-                    "items": item_labels(incident.items),
+                    "items": item_labels(scope.items),
                     "issued_on": timezone.localdate(),
                 },
             )
@@ -263,18 +264,19 @@ class IncidentReportPdfView(StaffPermissionMixin, IncidentObjectMixin, View):
     def get(self, request, pk):
         incident = self.get_incident()
         config = IncidentSettings.current()
+        scope = incident_scope_summary(incident)
         pdf = render_pdf(
             "pdf/incident_report.html",
             {
                 "incident": incident,
                 "config": config,
-                "items": item_labels(incident.items),
+                "items": item_labels(scope.items),
                 "reasons": incident.reportable_reasons(config),
                 "issued_on": timezone.localdate(),
                 "notices_sent": incident.affected.filter(notice_sent_on__isnull=False).count(),
                 "registry_count": incident.affected.count(),
                 "affected_count": incident.affected_count,
-                "scope": incident_scope_summary(incident),
+                "scope": scope,
             },
         )
         return pdf_response(pdf, f"incident-{incident.number}-report.pdf")

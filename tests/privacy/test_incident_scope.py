@@ -16,7 +16,7 @@ from privacy.models import AccessLog, IncidentEvent, IncidentScope, IncidentSett
 from privacy.selectors.incident_scope import Derivation, derive, incident_scope_summary, scope_rerun
 from privacy.services.incident_scope import incident_scope_add
 from privacy.services.incidents import incident_record, incident_set_status
-from tests.factories import AgreementFactory, SubscriberFactory, UserFactory, WorkOrderFactory
+from tests.factories import AgreementFactory, ContractorFactory, SubscriberFactory, UserFactory, WorkOrderFactory
 from tests.pdf import needs_poppler, pdf_text
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
@@ -160,12 +160,12 @@ def test_several_derivations_count_each_person_once_and_add_their_items(officer)
     assert IncidentSubscriber.objects.filter(incident=incident).count() == 3
     assert incident.removed_people_count == 1 and incident.affected_count == 4
     # And the items are the union, counted per person: a provision of number and name adds no birth date to the
-    # people it shares with the views; the person pasted by hand, whose records tell nothing, counts for every item
-    assert "birth_date" in incident.items and "name" in incident.items
+    # people it shares with the views; the person pasted by hand counts for the items the officer named only
     summary = incident_scope_summary(incident)
+    assert incident.items == ["name"] and "birth_date" in summary.items and "name" in summary.items
     counts = dict(summary.item_counts)
     assert summary.by_hand == 1
-    assert counts["氏名"] == 4 and counts["生年月日"] == 4 and counts["加入者番号"] == 4
+    assert counts["氏名"] == 4 and counts["生年月日"] == 3 and counts["加入者番号"] == 3
     assert summary.person_items[GONE_NUMBER] == summary.person_items[both.number]
     # And each addition is in the incident's record
     added = IncidentEvent.objects.filter(incident=incident, kind="scope_added")
@@ -297,7 +297,7 @@ def test_the_report_draft_shows_the_derivation_and_the_people_per_item(client, o
 
     text = "".join(pdf_text(client.get(reverse("privacy:incident_report", args=[incident.pk])).content).split())
 
-    assert "八戸電設" in text and "2026-07-01" in text
+    assert "八戸電設" in text and "令和8年7月1日" in text
     assert "氏名3人" in text and "住所3人" in text and "電話番号1人" in text
     assert not any(p.number in text for p in people)
     # And each notice names the items of that person's own records
@@ -329,3 +329,65 @@ def test_the_database_refuses_an_empty_or_inconsistent_scope(officer):
         IncidentScope.objects.create(
             incident=incident, kind="export", people_count=1, removed_count=2, fingerprint="x", recorded_by=officer
         )
+
+
+def test_a_person_named_by_hand_and_found_in_the_records_has_both_sets_of_items(officer):
+    # Given a subscriber pasted by hand for name, address and phone, whose number alone was provided in July
+    order = WorkOrderFactory.create()
+    person = SubscriberFactory.create()
+    incident = incident_for(officer, subscribers=[person], items=["name", "address", "phone"])
+    provide(order, person, ["number"], IN_JULY)
+
+    # When the provision is derived and added
+    add(incident, officer, Derivation(kind="provisions", work_order=order.pk, since=JULY_1, until=JULY_31))
+
+    # Then the person's notice and the counts carry all four items, and the incident's own items are unchanged
+    summary = incident_scope_summary(incident)
+    assert summary.items_of(person.number, []) == ["number", "name", "address", "phone"]
+    assert dict(summary.item_counts) == {"加入者番号": 1, "氏名": 1, "住所": 1, "電話番号": 1}
+    incident.refresh_from_db()
+    assert incident.items == ["name", "address", "phone"]
+
+
+def test_each_page_counts_for_what_it_shows(officer):
+    # Given a staff account that opened a work order's page (address and phone on it) and the admin's page of a
+    # provision record (naming the subscriber only)
+    thief = UserFactory.create()
+    order = WorkOrderFactory.create(items=["number", "name", "address", "phone"])
+    other = SubscriberFactory.create()
+    seen(thief, order.subscriber, IN_JULY, detail={"work_order": order.number})
+    seen(thief, other, IN_JULY, detail={"admin": "privacy.provision"})
+
+    # When the account's views in July are derived
+    found = derive(Derivation(kind="staff_views", user=thief.pk, since=JULY_1, until=JULY_31))
+
+    # Then the work order counts its items, the admin page the number and name only
+    assert found.people[order.subscriber.number] == {"number", "name", "address", "phone"}
+    assert found.people[other.number] == {"number", "name"}
+
+
+def test_what_a_sub_contractor_received_counts_as_provided_to_its_principal(officer):
+    principal = ContractorFactory.create()
+    sub = ContractorFactory.create(subcontractor_of=principal)
+    order = WorkOrderFactory.create(contractor=sub)
+    provide(order, order.subscriber, ["number", "name"], IN_JULY)
+
+    found = derive(Derivation(kind="provisions", contractor=principal.pk, since=JULY_1, until=JULY_31))
+
+    assert set(found.people) == {order.subscriber.number}
+
+
+def test_the_rerun_page_is_the_officers_and_logs_the_numbers_it_lists(client, officer, auditor, caplog):
+    thief = UserFactory.create()
+    person = SubscriberFactory.create()
+    incident = incident_for(officer)
+    seen(thief, person, IN_JULY)
+    scope = add(incident, officer, Derivation(kind="staff_views", user=thief.pk, since=JULY_1, until=JULY_31))
+    seen(thief, SubscriberFactory.create(), IN_JULY)
+    url = reverse("privacy:incident_scope_rerun", args=[incident.pk, scope.pk])
+
+    client.force_login(auditor)
+    assert client.get(url).status_code == 403
+    client.force_login(officer)
+    assert client.get(url).status_code == 200
+    assert AccessLog.objects.filter(user=officer, action="listed", detail__incident=incident.number).count() == 1
