@@ -26,6 +26,9 @@ OFFICER_DUTIES = frozenset(
         # Appeals (審査請求) are heard by the body's responsible officer, never by an administrator as such.
         "privacy.add_appeal",
         "privacy.change_appeal",
+        # The review of staff access: run by an officer, its flags closed by another (docs/accountability.md).
+        "privacy.run_accessreview",
+        "privacy.close_accessreview",
     }
 )
 

@@ -3,6 +3,16 @@
 Importing the modules registers their pages (Django's admin autodiscovery imports this package).
 """
 
-from . import complaints, contractors, incidents, provisions, purposes, requests, retention, staff
+from . import access_review, complaints, contractors, incidents, provisions, purposes, requests, retention, staff
 
-__all__ = ["complaints", "contractors", "incidents", "provisions", "purposes", "requests", "retention", "staff"]
+__all__ = [
+    "access_review",
+    "complaints",
+    "contractors",
+    "incidents",
+    "provisions",
+    "purposes",
+    "requests",
+    "retention",
+    "staff",
+]
