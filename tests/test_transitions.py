@@ -6,6 +6,7 @@ from django.utils import timezone, translation
 
 from mctv.transitions import Lifecycle, TransitionError, set_status
 from privacy.models import (
+    AccessReview,
     Appeal,
     Complaint,
     DisposalRun,
@@ -15,6 +16,7 @@ from privacy.models import (
     SubjectRequest,
     WorkOrder,
 )
+from privacy.services.access_review import ACCESS_REVIEW_LIFECYCLE
 from privacy.services.appeals import APPEAL_LIFECYCLE
 from privacy.services.complaints import COMPLAINT_LIFECYCLE
 from privacy.services.exceptional import EXCEPTIONAL_LIFECYCLE
@@ -37,6 +39,7 @@ LIFECYCLES = {
     Appeal: APPEAL_LIFECYCLE,
     Complaint: COMPLAINT_LIFECYCLE,
     FileRegisterVersion: FILE_REGISTER_LIFECYCLE,
+    AccessReview: ACCESS_REVIEW_LIFECYCLE,
 }
 
 

@@ -340,7 +340,15 @@ def test_the_review_record_pdf_is_japanese_with_each_flag_and_outcome(client, cl
     assert response["Content-Type"] == "application/pdf"
     pdf = b"".join(response.streaming_content) if response.streaming else response.content
     text = "".join(pdf_text(pdf).split())
-    for expected in ["職員のアクセス点検記録", "令和8年10月1日", subscriber.number, "業務との関連", "窓口での住所確認", "完了"]:
+    expected_texts = [
+        "職員のアクセス点検記録",
+        "令和8年10月1日",
+        subscriber.number,
+        "業務との関連",
+        "窓口での住所確認",
+        "完了",
+    ]
+    for expected in expected_texts:
         assert expected in text, expected
     assert "第66条" in text
     assert_japanese_font_embedded(pdf)
