@@ -19,7 +19,7 @@ import statistics
 import subprocess
 import sys
 import time
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlparse
@@ -463,6 +463,180 @@ def measure_pdfs(reps: int) -> dict:
     return results
 
 
+# --- the monthly review of staff access ---------------------------------------------------------------------------
+
+REVIEW_STAFF = 30
+
+
+def generate_review_month(rows: int, month: date | None = None) -> date:
+    """A month a year back holding ``rows`` views of the access log by 30 staff in 3 departments, as an office
+    spreads them: every open day, office hours, 1 in 40 in the evening; 32 views in 33 explained by business of
+    the viewer's on the subscriber that day (half a paper work sheet, three in ten a work order, one in five a
+    request of the department), one in 33 with none; one burst of 60 records in 5 minutes. Returns the month's
+    first day."""
+    import random
+
+    from django.contrib.auth.models import Group
+    from django.db import connection
+    from django.utils import timezone
+    from simple_history.utils import bulk_create_with_history
+
+    from privacy import deadlines
+    from privacy.models import AccessLog, Department, Provision, SubjectRequest, User, WorkKind, WorkOrder
+    from subscribers.models import Subscriber
+
+    rng = random.Random(15)
+    today = timezone.localdate()
+    month = month or date(today.year - 1, today.month, 1)
+    first, following = deadlines.month_days(month)
+    open_days = [first + timedelta(days=n) for n in range((following - first).days)]
+    open_days = [day for day in open_days if not deadlines.is_office_closed(day)]
+    clerks = Group.objects.get(name="clerk")
+    departments = [
+        Department.objects.get_or_create(code=f"bench{d}", defaults={"name": f"ベンチ係{d}"})[0] for d in range(3)
+    ]
+    staff = []
+    for n in range(REVIEW_STAFF):
+        user, _created = User.objects.get_or_create(
+            username=f"bench-staff-{n}", defaults={"department": departments[n % 3]}
+        )
+        user.groups.add(clerks)
+        staff.append(user)
+    ids = list(Subscriber.objects.values_list("pk", "number"))
+    order_id, contractor_id = WorkOrder.objects.values_list("pk", "contractor_id").order_by("pk")[0]
+    kind = WorkKind.objects.get(code="repair")
+    start = time.perf_counter()
+    log: list[AccessLog] = []
+    sheets: list[Provision] = []
+    orders: dict[int, list[WorkOrder]] = {}
+    requests: list[SubjectRequest] = []
+    for n in range(rows):
+        user = staff[n % REVIEW_STAFF]
+        subscriber_id, number = ids[rng.randrange(len(ids))]
+        day = open_days[(n // REVIEW_STAFF) % len(open_days)]
+        minute = rng.randrange(8 * 60 + 30, 17 * 60 + 15) if n % 40 else rng.randrange(19 * 60, 22 * 60)
+        at = timezone.make_aware(datetime.combine(day, datetime.min.time()) + timedelta(minutes=minute))
+        log.append(AccessLog(at=at, user=user, subscriber_id=subscriber_id, subscriber_number=number, action="view"))
+        if n % 33 == 0:
+            continue
+        if n % 10 < 5:
+            sheets.append(
+                Provision(
+                    at=at,
+                    subscriber_id=subscriber_id,
+                    subscriber_number=number,
+                    contractor_id=contractor_id,
+                    recipient_name="ベンチ工業",
+                    items=["number", "name", "address"],
+                    method="paper",
+                    basis="contracted_work",
+                    purpose="修理",
+                    work_order_id=order_id,
+                    caused_by=user,
+                )
+            )
+        elif n % 10 < 8:
+            orders.setdefault(user.pk, []).append(
+                WorkOrder(
+                    number=f"RV{month:%y%m}{n:06d}",
+                    subscriber_id=subscriber_id,
+                    contractor_id=contractor_id,
+                    kind=kind,
+                    scheduled_on=day,
+                    access_from=day,
+                    access_until=day,
+                    items=["number", "name", "address"],
+                )
+            )
+        else:
+            requests.append(
+                SubjectRequest(
+                    number=f"RR{month:%y%m}{n:06d}",
+                    subscriber_id=subscriber_id,
+                    department=user.department,
+                    kind="disclosure",
+                    received_on=day,
+                    channel="mail",
+                    details="開示",
+                    requester_name="ベンチ",
+                    requester_postal_code="0330001",
+                    requester_address="三沢市",
+                    days=15,
+                    due_on=day + timedelta(days=15),
+                    received_by=user,
+                    status="closed",
+                    closed_on=day + timedelta(days=10),
+                )
+            )
+    burst_at = timezone.make_aware(datetime.combine(open_days[3], datetime.min.time()) + timedelta(hours=14))
+    for n in range(60):
+        subscriber_id, number = ids[n]
+        log.append(
+            AccessLog(
+                at=burst_at + timedelta(seconds=5 * n),
+                user=staff[0],
+                subscriber_id=subscriber_id,
+                subscriber_number=number,
+                action="view",
+            )
+        )
+    AccessLog.objects.bulk_create(log, batch_size=10_000)
+    Provision.objects.bulk_create(sheets, batch_size=10_000)
+    SubjectRequest.objects.bulk_create(requests, batch_size=5000)
+    users = {user.pk: user for user in staff}
+    for user_pk, made in orders.items():
+        # Each order's history row dated the morning of its day (bulk: one date per user's batch, then set).
+        bulk_create_with_history(made, WorkOrder, batch_size=5000, default_user=users[user_pk])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE privacy_historicalworkorder h SET history_date = (w.access_from::timestamp AT TIME ZONE %s) "
+            "+ interval '8 hours' FROM privacy_workorder w WHERE w.id = h.id AND w.number LIKE %s",
+            [settings_time_zone(), f"RV{month:%y%m}%"],
+        )
+        cursor.execute("VACUUM ANALYZE")
+    print(
+        f"review month {month:%Y-%m}: {rows} views and their business generated in {time.perf_counter() - start:.1f} s"
+    )
+    return month
+
+
+def settings_time_zone() -> str:
+    from django.conf import settings
+
+    return settings.TIME_ZONE
+
+
+def measure_access_review(rows: int, reps: int, month: date | None = None) -> dict:
+    """The review of one month of ``rows`` access-log views: the first run (flags written) and runs again (the
+    same statement; every flag already there)."""
+    from django.db import connection
+
+    from privacy.models import AccessReview, User
+    from privacy.services.access_review import access_review_run
+
+    month = generate_review_month(rows, month)
+    officer = User.objects.get(username="officer")
+    started = time.perf_counter()
+    review = access_review_run(month=month, user=officer)
+    first_ms = (time.perf_counter() - started) * 1000
+    again = timed(lambda: access_review_run(month=month, user=officer), reps)
+    review = AccessReview.objects.get(pk=review.pk)
+    counts: dict[str, int] = {}
+    for kind in review.flags.values_list("kind", flat=True):
+        counts[kind] = counts.get(kind, 0) + 1
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM privacy_accesslog")
+        (log_rows,) = cursor.fetchone()
+    return {
+        "month": f"{month:%Y-%m}",
+        "views_in_month": review.views,
+        "access_log_rows_in_table": log_rows,
+        "first_run_ms": round(first_ms, 1),
+        "run_again": again,
+        "flags": counts,
+    }
+
+
 PURGE_SCRIPT = """
 import sys, time, json
 import django
@@ -744,7 +918,7 @@ def main(argv=None) -> int:
     snapshot = parser.add_mutually_exclusive_group()
     snapshot.add_argument("--save-snapshot", action="store_true", help="keep a copy of the generated database")
     snapshot.add_argument("--from-snapshot", action="store_true", help="start from that copy instead of generating")
-    parser.add_argument("--only", help="comma-separated: pages,pdfs,purge,load (default all)")
+    parser.add_argument("--only", help="comma-separated: pages,pdfs,review,purge,load (default all)")
     args = parser.parse_args(argv)
     scale = SCALES[args.scale]
     reps = args.reps or (10 if args.scale == "tiny" else 60)
@@ -769,11 +943,13 @@ def main(argv=None) -> int:
         results["generation"] = generate(scale)
         if args.save_snapshot:
             save_snapshot(BENCH_DATABASE_URL)
-    only = set(args.only.split(",")) if args.only else {"pages", "pdfs", "purge", "load"}
+    only = set(args.only.split(",")) if args.only else {"pages", "pdfs", "review", "purge", "load"}
     if "pages" in only:
         results["pages"] = measure_pages(reps)
     if "pdfs" in only:
         results["pdfs"] = measure_pdfs(reps)
+    if "review" in only:
+        results["access_review"] = measure_access_review(scale["access_log"], max(2, reps // 10))
     if "purge" in only:
         results["purge"] = measure_purge()
     if "load" in only:
@@ -788,6 +964,12 @@ def main(argv=None) -> int:
         for name, row in results.get(group, {}).items():
             notes = ", ".join(f"{k}={v}" for k, v in row.items() if k not in ("median_ms", "p95_ms", "n"))
             print(f"{name:<52} {row['median_ms']:>10} {row['p95_ms']:>10}  {notes}")
+    if "access_review" in results:
+        review = results["access_review"]
+        print(
+            f"access review of {review['views_in_month']} views: first run {review['first_run_ms']} ms, "
+            f"again median {review['run_again']['median_ms']} ms; flags {review['flags']}"
+        )
     for group in ("purge", "load"):
         if group in results:
             print(f"{group + ':':<7}" + ", ".join(f"{k}={v}" for k, v in results[group].items()))

@@ -108,3 +108,25 @@ def months_later_last_day(start_exclusive: date, *, months: int = 0, years: int 
     if first.day > days_in_month:
         return date(year, month, days_in_month)
     return date(year, month, first.day) - timedelta(days=1)
+
+
+def month_days(month: date) -> tuple[date, date]:
+    """The first day of ``month``'s month and the first day of the next (the access review's month)."""
+    first = month.replace(day=1)
+    return first, first + timedelta(days=calendar.monthrange(first.year, first.month)[1])
+
+
+def previous_month(day: date) -> date:
+    """The first day of the month before ``day``'s (the monthly access review looks back one month)."""
+    return (day.replace(day=1) - timedelta(days=1)).replace(day=1)
+
+
+def closed_days_between(first: date, until: date) -> list[date]:
+    """The days from ``first`` up to (not including) ``until`` on which the office is closed."""
+    days = (first + timedelta(days=n) for n in range((until - first).days))
+    return [day for day in days if is_office_closed(day)]
+
+
+def days_either_side(days: int) -> timedelta:
+    """``days`` calendar days as an interval, for "within N days before or after" a moment (the access review)."""
+    return timedelta(days=days)

@@ -30,6 +30,9 @@ OFFICER_DUTIES = frozenset(
         "privacy.add_selfinspection",
         "privacy.change_selfinspection",
         "privacy.answer_auditfinding",
+        # The review of staff access: run by an officer, its flags closed by another (docs/accountability.md).
+        "privacy.run_accessreview",
+        "privacy.close_accessreview",
     }
 )
 # The audit's findings are the auditor's own record, and the one thing an auditor writes: no other role, and no

@@ -1,6 +1,6 @@
 """Daily Celery jobs of the privacy capabilities. Each takes plain values, re-reads, and is idempotent."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from celery import shared_task
 from django.utils import timezone
@@ -55,3 +55,16 @@ def count_file_people(today: str | None = None) -> int:
     counted = file_people_count(today=day)
     file_register_refresh(today=day)
     return counted
+
+
+@shared_task(name="privacy.review_staff_access", acks_late=True)
+def review_staff_access(month: str | None = None, department_id: int | None = None) -> int:
+    """Monthly: the review of staff access of ``month`` (ISO date, any day of it; default the month before today)
+    for one department or all. Idempotent: the same month again adds only what is new. Returns the review's id."""
+    from privacy import deadlines
+    from privacy.models import Department
+    from privacy.services.access_review import access_review_run
+
+    day = date.fromisoformat(month) if month else deadlines.previous_month(timezone.localdate())
+    department = Department.objects.get(pk=department_id) if department_id else None
+    return access_review_run(month=day, department=department, user=None).pk

@@ -2,6 +2,7 @@ from django.urls import path
 
 from .views import (
     access_log,
+    access_review,
     accountability,
     appeals,
     consultations,
@@ -112,6 +113,24 @@ urlpatterns = [
         name="request_disclosure",
     ),
     path("audit/access-log/", access_log.AccessLogListView.as_view(), name="access_log"),
+    path("audit/access-reviews/", access_review.AccessReviewListView.as_view(), name="access_review_list"),
+    path("audit/access-reviews/run/", access_review.AccessReviewRunView.as_view(), name="access_review_run"),
+    path("audit/access-reviews/<int:pk>/", access_review.AccessReviewDetailView.as_view(), name="access_review_detail"),
+    path(
+        "audit/access-reviews/<int:pk>/close/",
+        access_review.AccessReviewCloseView.as_view(),
+        name="access_review_close",
+    ),
+    path(
+        "audit/access-reviews/<int:pk>/flags/<int:flag>/close/",
+        access_review.AccessReviewFlagCloseView.as_view(),
+        name="access_review_flag_close",
+    ),
+    path(
+        "audit/access-reviews/<int:pk>/review.pdf",
+        access_review.AccessReviewPdfView.as_view(),
+        name="access_review_pdf",
+    ),
     path("contractors/", contractors.ContractorListView.as_view(), name="contractor_list"),
     path("contractors/new/", contractors.ContractorCreateView.as_view(), name="contractor_create"),
     path("contractors/<int:pk>/", contractors.ContractorDetailView.as_view(), name="contractor_detail"),

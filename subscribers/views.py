@@ -30,6 +30,7 @@ from privacy.services.access_log import access_log_record, export_number_reserve
 from privacy.services.purposes import bulk_use_record
 from privacy.services.requests import request_apply_edit
 
+from .access_prompt import AccessReasonMixin
 from .forms import SUBSCRIBER_FIELDS, SubscriberForm, SubscriberStatusForm
 from .models import Subscriber, SubscriberService
 from .services import subscriber_create, subscriber_set_status, subscriber_update
@@ -124,7 +125,7 @@ class SubscriberListView(StaffPermissionMixin, ListView):
         return context
 
 
-class SubscriberDetailView(StaffPermissionMixin, SubscriberObjectMixin, DetailView):
+class SubscriberDetailView(StaffPermissionMixin, SubscriberObjectMixin, AccessReasonMixin, DetailView):
     permission_required = "subscribers.view_subscriber"
     template_name = "subscribers/detail.html"
     context_object_name = "subscriber"
@@ -132,7 +133,11 @@ class SubscriberDetailView(StaffPermissionMixin, SubscriberObjectMixin, DetailVi
     def get_object(self, queryset=None):
         subscriber = self.get_subscriber()
         access_log_record(
-            user=self.request.user, subscribers=[subscriber], action=AccessLog.Action.VIEW, path=self.request.path
+            user=self.request.user,
+            subscribers=[subscriber],
+            action=AccessLog.Action.VIEW,
+            path=self.request.path,
+            detail=self.access_detail(),
         )
         return subscriber
 
@@ -244,7 +249,7 @@ class SubscriberStatusView(StaffPermissionMixin, LoggedFormMixin, FormView):
         return redirect("subscribers:detail", pk=self.get_subscriber().pk)
 
 
-class SubscriberHistoryView(StaffPermissionMixin, SubscriberObjectMixin, DetailView):
+class SubscriberHistoryView(StaffPermissionMixin, SubscriberObjectMixin, AccessReasonMixin, DetailView):
     permission_required = "subscribers.view_subscriber"
     template_name = "subscribers/history.html"
     context_object_name = "subscriber"
@@ -252,7 +257,11 @@ class SubscriberHistoryView(StaffPermissionMixin, SubscriberObjectMixin, DetailV
     def get_object(self, queryset=None):
         subscriber = self.get_subscriber()
         access_log_record(
-            user=self.request.user, subscribers=[subscriber], action=AccessLog.Action.HISTORY, path=self.request.path
+            user=self.request.user,
+            subscribers=[subscriber],
+            action=AccessLog.Action.HISTORY,
+            path=self.request.path,
+            detail=self.access_detail(),
         )
         return subscriber
 

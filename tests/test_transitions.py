@@ -6,6 +6,7 @@ from django.utils import timezone, translation
 
 from mctv.transitions import Lifecycle, TransitionError, set_status
 from privacy.models import (
+    AccessReview,
     Appeal,
     AuditFinding,
     Complaint,
@@ -17,6 +18,7 @@ from privacy.models import (
     SubjectRequest,
     WorkOrder,
 )
+from privacy.services.access_review import ACCESS_REVIEW_LIFECYCLE
 from privacy.services.appeals import APPEAL_LIFECYCLE
 from privacy.services.complaints import COMPLAINT_LIFECYCLE
 from privacy.services.exceptional import EXCEPTIONAL_LIFECYCLE
@@ -42,6 +44,7 @@ LIFECYCLES = {
     FileRegisterVersion: FILE_REGISTER_LIFECYCLE,
     SelfInspection: INSPECTION_LIFECYCLE,
     AuditFinding: AUDIT_FINDING_LIFECYCLE,
+    AccessReview: ACCESS_REVIEW_LIFECYCLE,
 }
 
 

@@ -198,6 +198,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "privacy.count_file_people",
         "schedule": crontab(hour=3, minute=0),
     },
+    # The review of staff access of the month just ended, ready for the officers on the 1st.
+    "access-review": {
+        "task": "privacy.review_staff_access",
+        "schedule": crontab(day_of_month=1, hour=4, minute=0),
+    },
 }
 
 SUBSCRIBERS_PER_PAGE = env.int("SUBSCRIBERS_PER_PAGE", default=25)

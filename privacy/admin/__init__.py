@@ -3,9 +3,21 @@
 Importing the modules registers their pages (Django's admin autodiscovery imports this package).
 """
 
-from . import accountability, complaints, contractors, incidents, provisions, purposes, requests, retention, staff
+from . import (
+    access_review,
+    accountability,
+    complaints,
+    contractors,
+    incidents,
+    provisions,
+    purposes,
+    requests,
+    retention,
+    staff,
+)
 
 __all__ = [
+    "access_review",
     "accountability",
     "complaints",
     "contractors",

@@ -75,9 +75,10 @@ class UserAdmin(BaseUserAdmin):
     add_form = UserAdminCreationForm
     list_display = ["username", "last_name", "first_name", "department", "is_active", "is_superuser"]
     list_filter = ["department", "groups", "is_active", "is_superuser"]
+    raw_id_fields = ["own_subscriber"]
     fieldsets = [
         *(BaseUserAdmin.fieldsets or ())[:2],
-        (_("Department or contractor"), {"fields": ["department", "contractor"]}),
+        (_("Department or contractor"), {"fields": ["department", "contractor", "own_subscriber"]}),
         *(BaseUserAdmin.fieldsets or ())[2:],
     ]
 

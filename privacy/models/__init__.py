@@ -1,4 +1,5 @@
 from .access import AccessLog
+from .access_review import AccessReview, AccessReviewFlag, AccessReviewSettings
 from .appeals import Appeal
 from .complaints import Complaint, ComplaintCategory
 from .contractors import ConfidentialityAgreement, Contractor, WorkKind, WorkOrder
@@ -18,6 +19,9 @@ from .training import TrainingAttendance, TrainingSession
 __all__ = [
     "EXCEPTIONAL_BASES",
     "AccessLog",
+    "AccessReview",
+    "AccessReviewFlag",
+    "AccessReviewSettings",
     "Appeal",
     "AuditFinding",
     "BulkUse",

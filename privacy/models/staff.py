@@ -49,6 +49,16 @@ class User(AbstractUser):
         blank=True,
         related_name="users",
     )
+    # The access review flags a staff member opening their own record or one at their address (§4(2)).
+    own_subscriber = models.ForeignKey(
+        "subscribers.Subscriber",
+        verbose_name=_("own subscriber record"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The staff member's own record, if they subscribe: opening it or one at its address is flagged."),
+    )
 
     class Meta(AbstractUser.Meta):  # type: ignore[name-defined]  # the stubs omit it
         swappable = "AUTH_USER_MODEL"

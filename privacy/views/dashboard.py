@@ -7,6 +7,7 @@ from mctv.views import StaffPermissionMixin
 from privacy import deadlines
 from privacy.models import FileRegisterVersion
 from privacy.selectors.access import departments_without_responsible_officer
+from privacy.selectors.access_review import open_flags_visible_to
 from privacy.selectors.accountability import accountability_warnings
 from privacy.selectors.appeals import appeals_due
 from privacy.selectors.complaints import complaint_rows_for_dashboard, may_see_complaints
@@ -45,6 +46,8 @@ class DashboardView(StaffPermissionMixin, TemplateView):
             file_register_draft=FileRegisterVersion.objects.filter(status=FileRegisterVersion.Status.DRAFT).first()
             if user.has_perm("privacy.approve_fileregisterversion")
             else None,
+            # The review of staff access: flags waiting for an officer's outcome.
+            access_flags_open=open_flags_visible_to(user).count() if user.has_perm("privacy.close_accessreview") else 0,
             appeal_rows=[
                 {
                     "appeal": a,
