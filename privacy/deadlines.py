@@ -130,3 +130,9 @@ def closed_days_between(first: date, until: date) -> list[date]:
 def days_either_side(days: int) -> timedelta:
     """``days`` calendar days as an interval, for "within N days before or after" a moment (the access review)."""
     return timedelta(days=days)
+
+
+def month_has_ended(first: date, today: date) -> bool:
+    """Whether the month starting ``first`` is over on ``today`` (its last day has passed)."""
+    following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    return following <= today

@@ -117,6 +117,11 @@ urlpatterns = [
     path("audit/access-reviews/run/", access_review.AccessReviewRunView.as_view(), name="access_review_run"),
     path("audit/access-reviews/<int:pk>/", access_review.AccessReviewDetailView.as_view(), name="access_review_detail"),
     path(
+        "audit/access-reviews/<int:pk>/close-for-staff/",
+        access_review.AccessReviewStaffCloseView.as_view(),
+        name="access_review_staff_close",
+    ),
+    path(
         "audit/access-reviews/<int:pk>/close/",
         access_review.AccessReviewCloseView.as_view(),
         name="access_review_close",

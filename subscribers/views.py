@@ -22,6 +22,7 @@ from mctv.views import StaffPermissionMixin
 from privacy.data_items import FIELD_ITEMS
 from privacy.models import AccessLog, BulkUse, Purpose
 from privacy.models.purposes import SERVICE_PURPOSE
+from privacy.selectors.access_review import access_reason_needed
 from privacy.selectors.provisions import provision_stops_in_force, provisions_visible_to
 from privacy.selectors.purposes import subscribers_usable_by
 from privacy.selectors.requests import requests_visible_to
@@ -55,6 +56,9 @@ class LoggedFormMixin(SubscriberObjectMixin):
         subscriber = self.get_subscriber()
         if not subscriber.accepts_changes:
             messages.error(request, _("A terminated subscriber's record cannot be changed."))
+            return redirect("subscribers:detail", pk=subscriber.pk)
+        if access_reason_needed(user=request.user, subscriber_id=subscriber.pk):
+            # The form shows the record too: the reason is asked on the record's page first, once a day.
             return redirect("subscribers:detail", pk=subscriber.pk)
         access_log_record(user=request.user, subscribers=[subscriber], action=AccessLog.Action.VIEW, path=request.path)
         return super().get(request, *args, **kwargs)

@@ -7,7 +7,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from privacy.models import AccessReviewFlag, Department
+from privacy import deadlines
+from privacy.models import AccessReviewFlag, Department, User
 
 
 class MonthField(forms.Field):
@@ -40,8 +41,11 @@ class AccessReviewRunForm(forms.Form):
 
     def clean_month(self):
         month = self.cleaned_data["month"]
-        if month > timezone.localdate():
-            raise ValidationError(_("A month that has not begun cannot be reviewed."), code="future_month")
+        if not deadlines.month_has_ended(month, timezone.localdate()):
+            raise ValidationError(
+                _("A month is reviewed once it has ended: views made later in it would go unreviewed."),
+                code="month_not_ended",
+            )
         return month
 
 
@@ -53,6 +57,20 @@ class AccessReviewFlagCloseForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("The business reason found, or to whom it was referred."),
     )
+
+
+class AccessReviewStaffCloseForm(AccessReviewFlagCloseForm):
+    """Close every open flag about one staff member at once."""
+
+    staff_member = forms.ModelChoiceField(label=_("staff member"), queryset=User.objects.none())
+
+    field_order = ["staff_member", "outcome", "note"]
+
+    def __init__(self, *args, review, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["staff_member"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = User.objects.filter(pk__in=review.flags.filter(outcome="").values("user")).exclude(pk=user.pk)
 
 
 class AccessReasonForm(forms.Form):

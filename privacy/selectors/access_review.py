@@ -21,6 +21,7 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from mctv.db import local_day_range
 from privacy import deadlines
 from privacy.models import AccessLog, AccessReview, AccessReviewFlag, AccessReviewSettings, User
 
@@ -90,7 +91,7 @@ FLAGS_SQL = f"""
 WITH viewed AS MATERIALIZED (
     SELECT a.at, a.user_id, a.subscriber_id, a.subscriber_number, u.department_id, u.own_subscriber_id
     FROM privacy_accesslog a JOIN privacy_user u ON u.id = a.user_id
-    WHERE a.at >= %(start)s AND a.at < %(end)s AND a.action = ANY(%(actions)s)
+    WHERE a.at >= %(start)s AND a.at < %(end)s AND a.action = ANY(%(actions)s) AND a.subscriber_number <> ''
       AND (%(department)s::bigint IS NULL OR u.department_id = %(department)s::bigint)
 ),
 business AS MATERIALIZED (
@@ -214,4 +215,11 @@ def access_reason_needed(*, user: User, subscriber_id: int) -> bool:
     config = AccessReviewSettings.current()
     if not config.ask_reason:
         return False
-    return not business_near(user=user, subscriber_id=subscriber_id, at=timezone.now(), config=config)
+    # A reason given today for this record holds for its other pages (history, edit) the same day.
+    today = timezone.localdate()
+    reason_today = AccessLog.objects.filter(
+        user=user, subscriber_id=subscriber_id, detail__has_key="reason", **local_day_range("at", today, today)
+    ).exists()
+    return not reason_today and not business_near(
+        user=user, subscriber_id=subscriber_id, at=timezone.now(), config=config
+    )

@@ -13,11 +13,12 @@ Who does what (docs/accountability.md, 職員のアクセス点検):
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mctv.transitions import Lifecycle, require_status, set_status
+from privacy import deadlines
 from privacy.models import AccessLog, AccessReview, AccessReviewFlag, AccessReviewSettings, Department, User
 from privacy.selectors.access_review import REVIEWED_ACTIONS, access_review_flags_write, review_parameters
 
@@ -45,6 +46,13 @@ def _settings_used(config: AccessReviewSettings) -> dict:
     }
 
 
+def lock_review_month(first: date, department_id: int | None) -> None:
+    """A transaction-scoped lock on one month and department's review (PostgreSQL; SQLite writes one at a time)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [first.year * 100 + first.month, department_id or 0])
+
+
 @transaction.atomic
 def access_review_run(
     *, month: date, department: Department | None = None, user: User | None = None, today: date | None = None
@@ -54,8 +62,13 @@ def access_review_run(
     if user is not None and not user.has_perm(RUN_PERMISSION):
         raise PermissionDenied
     first = month.replace(day=1)
-    if first > (today or timezone.localdate()):
-        raise ValidationError(_("A month that has not begun cannot be reviewed."), code="future_month")
+    if not deadlines.month_has_ended(first, today or timezone.localdate()):
+        raise ValidationError(
+            _("A month is reviewed once it has ended: views made later in it would go unreviewed."),
+            code="month_not_ended",
+        )
+    # Two runs of one month at once (a double click, the officer and the monthly job) make one review.
+    lock_review_month(first, department.pk if department else None)
     now = timezone.now()
     reviews = AccessReview.objects.select_for_update().filter(month=first, department=department).order_by("pk")
     review = reviews.first() or AccessReview.objects.create(
@@ -103,6 +116,31 @@ def access_review_flag_close(*, flag: AccessReviewFlag, user: User, outcome: str
     if not review.flags.filter(outcome="").exists():
         _close(review, user)
     return flag
+
+
+@transaction.atomic
+def access_review_flags_close_for(
+    *, review: AccessReview, staff_member: User, user: User, outcome: str, note: str
+) -> int:
+    """Close every open flag about one staff member with one outcome and note (the month's views of a clerk who
+    handled the counter, say): the same second-person rules, one statement. Returns how many were closed."""
+    _may_close(user)
+    review = AccessReview.objects.select_for_update().order_by().get(pk=review.pk)
+    require_status(review, Status.OPEN, lifecycle=ACCESS_REVIEW_LIFECYCLE)
+    if staff_member.pk == user.pk:
+        raise ValidationError(_("A flag about you is closed by someone else."), code="own_flag")
+    if review.run_by_id == user.pk:
+        raise ValidationError(
+            _("The person who ran the review does not close its flags: another officer does."), code="runner"
+        )
+    if not note.strip() or outcome not in AccessReviewFlag.Outcome.values:
+        raise ValidationError(_("Choose the outcome and write the note."), code="incomplete")
+    closed = review.flags.filter(user=staff_member, outcome="").update(
+        outcome=outcome, outcome_note=note.strip(), closed_by=user, closed_at=timezone.now()
+    )
+    if not review.flags.filter(outcome="").exists():
+        _close(review, user)
+    return closed
 
 
 def _close(review: AccessReview, user: User) -> None:

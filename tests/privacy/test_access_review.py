@@ -300,7 +300,8 @@ def test_the_officer_sees_open_flags_on_the_dashboard(client, clerk, officer):
 @pytest.mark.parametrize("path", ["subscribers:detail", "subscribers:history"])
 def test_the_reason_prompt_writes_the_reason_into_the_access_log_row(client, clerk, path):
     AccessReviewSettings.objects.update(ask_reason=True)
-    subscriber = SubscriberFactory.create()
+    # A name no page shows but the record's own (a random one may be the clerk's, shown in the header)
+    subscriber = SubscriberFactory.create(family_name="閲覧対象")
     client.force_login(clerk)
     url = reverse(path, args=[subscriber.pk])
     # When the clerk, with no business on the subscriber, opens the record, the reason is asked and nothing logged
@@ -315,6 +316,21 @@ def test_the_reason_prompt_writes_the_reason_into_the_access_log_row(client, cle
     assert opened.status_code == 200 and subscriber.family_name in opened.content.decode()
     [row] = AccessLog.objects.filter(subscriber_id=subscriber.pk)
     assert row.detail == {"reason": "電話で料金の問合せ"} and row.user == clerk
+
+
+def test_the_edit_page_asks_for_the_reason_first_and_a_reason_holds_for_the_day(client, clerk):
+    AccessReviewSettings.objects.update(ask_reason=True)
+    subscriber = SubscriberFactory.create(family_name="閲覧対象")
+    client.force_login(clerk)
+    edit = reverse("subscribers:edit", args=[subscriber.pk])
+    # When the clerk opens the edit form with no business, they are sent to the record's prompt and nothing is logged
+    response = client.get(edit)
+    assert response.status_code == 302 and response.url == reverse("subscribers:detail", args=[subscriber.pk])
+    assert not AccessLog.objects.filter(subscriber_id=subscriber.pk).exists()
+    # Once a reason is given, the record's other pages open that day without asking again
+    client.post(reverse("subscribers:detail", args=[subscriber.pk]), {"reason": "電話で住所変更の届出"})
+    assert "閲覧対象" in client.get(edit).content.decode()
+    assert "閲覧対象" in client.get(reverse("subscribers:history", args=[subscriber.pk])).content.decode()
 
 
 def test_no_reason_is_asked_with_business_on_the_subscriber_or_with_the_prompt_off(client, clerk):
@@ -334,7 +350,7 @@ def test_the_review_record_pdf_is_japanese_with_each_flag_and_outcome(client, cl
     subscriber = SubscriberFactory.create()
     _viewed(clerk, subscriber, _at(15))
     review = access_review_run(month=OCTOBER, user=officer)
-    access_review_flag_close(flag=review.flags.get(), user=second, outcome="business_reason", note="窓口での住所確認")
+    access_review_flag_close(flag=review.flags.get(), user=second, outcome="referred", note="人事担当へ報告した")
     client.force_login(officer)
     response = client.get(reverse("privacy:access_review_pdf", args=[review.pk]))
     assert response["Content-Type"] == "application/pdf"
@@ -345,10 +361,43 @@ def test_the_review_record_pdf_is_japanese_with_each_flag_and_outcome(client, cl
         "令和8年10月1日",
         subscriber.number,
         "業務との関連",
-        "窓口での住所確認",
+        "人事担当へ報告した",
+        "報告・引継ぎ",
         "完了",
     ]
     for expected in expected_texts:
         assert expected in text, expected
     assert "第66条" in text
     assert_japanese_font_embedded(pdf)
+
+
+def test_a_month_is_reviewed_only_once_it_has_ended(officer):
+    # On its last day October is still running: later views would go unreviewed
+    with pytest.raises(ValidationError, match="終わってから"):
+        access_review_run(month=OCTOBER, user=officer, today=date(2026, 10, 31))
+    assert access_review_run(month=OCTOBER, user=officer, today=date(2026, 11, 1)).month == OCTOBER
+
+
+def test_every_open_flag_about_one_staff_member_is_closed_at_once_by_a_second_person(
+    client, clerk, officer, department
+):
+    # Given a month in which the clerk opened three records with no business, and another clerk one
+    second = _staff(Role.OFFICER, "officer2", department)
+    other_clerk = _staff(Role.CLERK, "clerk2", department)
+    for _ in range(3):
+        _viewed(clerk, SubscriberFactory.create(), _at(15))
+    _viewed(other_clerk, SubscriberFactory.create(), _at(16))
+    review = access_review_run(month=OCTOBER, user=officer)
+    # The runner may not close them at once either
+    client.force_login(officer)
+    url = reverse("privacy:access_review_staff_close", args=[review.pk])
+    refused = client.post(url, {"staff_member": clerk.pk, "outcome": "business_reason", "note": "窓口当番"})
+    assert refused.status_code == 400 and "窓口当番" in refused.content.decode()
+    # When a second officer closes the clerk's flags with one note
+    client.force_login(second)
+    client.post(url, {"staff_member": clerk.pk, "outcome": "business_reason", "note": "窓口当番の日の照会"})
+    # Then exactly the clerk's are closed, by that officer, and the review waits for the other clerk's
+    assert set(review.flags.filter(outcome="business_reason").values_list("user", flat=True)) == {clerk.pk}
+    assert review.flags.filter(closed_by=second).count() == 3
+    review.refresh_from_db()
+    assert review.status == "open" and review.flags.filter(user=other_clerk, outcome="").count() == 1
