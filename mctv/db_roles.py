@@ -4,9 +4,10 @@
 - the **app** role is what the web, the worker and beat connect as: it reads and writes rows, but owns nothing,
   so it cannot TRUNCATE, ALTER a table, disable or replace a trigger; on the append-only logs it may only
   INSERT and SELECT, and disposal runs and items it may not delete;
-- the **purge** role (``PURGE_ROLE``, no login) owns one function, ``mctv_retention_delete`` (migration 0024):
-  the only DELETE the logs' trigger lets through is one made as this role, which only happens inside that
-  function — and the function deletes only the pending items of a disposal run that is under way.
+- the **purge** role (``PURGE_ROLE``, no login) owns two functions, ``mctv_retention_delete`` (migration 0024)
+  and ``mctv_disposal_record_delete`` (0039): the only DELETE the logs' and disposal records' triggers let
+  through is one made as this role, which only happens inside them — and they delete only the pending items of
+  a disposal run that is under way.
 
 ``ensure_roles`` creates them (a superuser's or CREATEROLE connection: ``manage.py db_roles``);
 ``grant_app_privileges`` runs after every ``migrate`` for the role named by ``DATABASE_APP_ROLE``.
@@ -16,7 +17,10 @@ from psycopg import sql
 
 # Fixed: the append-only trigger of every database names it (privacy/migrations/0024).
 PURGE_ROLE = "mctv_purge"
-PURGE_FUNCTION = "public.mctv_retention_delete(bigint, regclass, bigint[])"
+PURGE_FUNCTIONS = [
+    "public.mctv_retention_delete(bigint, regclass, bigint[])",
+    "public.mctv_disposal_record_delete(bigint, bigint[])",  # migration 0039
+]
 # What the app role is refused on top of owning nothing: rewriting the logs, and deleting disposal records.
 NO_DELETE_TABLES = ["privacy_disposalrun", "privacy_disposalitem"]
 # Tables whose trigger refuses UPDATE and DELETE (mctv.db.append_only_sql) are found by the trigger's name.
@@ -96,9 +100,10 @@ def grant_app_privileges(cursor, app: str) -> None:
         cursor.execute("SELECT to_regclass(%s)", [f"public.{table}"])
         if cursor.fetchone()[0] is not None:
             cursor.execute(sql.SQL("REVOKE DELETE ON {} FROM {}").format(sql.Identifier(table), role))
-    cursor.execute("SELECT to_regprocedure(%s)", [PURGE_FUNCTION])
-    if cursor.fetchone()[0] is not None:
-        cursor.execute(sql.SQL("GRANT EXECUTE ON FUNCTION " + PURGE_FUNCTION + " TO {}").format(role))
+    for function in PURGE_FUNCTIONS:
+        cursor.execute("SELECT to_regprocedure(%s)", [function])
+        if cursor.fetchone()[0] is not None:
+            cursor.execute(sql.SQL("GRANT EXECUTE ON FUNCTION " + function + " TO {}").format(role))
 
 
 def _append_only_tables(cursor) -> list[str]:

@@ -68,3 +68,13 @@ def review_staff_access(month: str | None = None, department_id: int | None = No
     day = date.fromisoformat(month) if month else deadlines.previous_month(timezone.localdate())
     department = Department.objects.get(pk=department_id) if department_id else None
     return access_review_run(month=day, department=department, user=None).pk
+
+
+@shared_task(name="privacy.clear_expired_sessions", acks_late=True)
+def clear_expired_sessions() -> None:
+    """Expired staff sessions go nightly (retention: sessions hold who is signed in, nothing else)."""
+    from importlib import import_module
+
+    from django.conf import settings
+
+    import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()

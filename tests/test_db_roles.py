@@ -1,12 +1,13 @@
 """The application's own database role owns nothing: it cannot truncate, alter or rewrite a log, nor delete one
 except through the purge's function for a run under way (mctv/db_roles.py, privacy/migrations/0024)."""
 
-from datetime import date
+from datetime import date, datetime
 
 import psycopg
 import pytest
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
 from psycopg import errors
 
 from mctv.db import retention_delete
@@ -237,3 +238,24 @@ def test_an_unfinished_run_moves_and_its_pending_items_get_their_outcome_once():
     DisposalItem.objects.filter(pk=item.pk).update(outcome="held")
     with pytest.raises(DatabaseError), transaction.atomic():
         DisposalItem.objects.filter(pk=item.pk).update(outcome="gone")
+
+
+def test_disposal_records_leave_only_through_their_own_purge_as_the_app_role(officer):
+    # Given a disposal record finished in fiscal 2020 (past the 10 years of its class on TODAY)
+    finished = _running_run()
+    DisposalRun.objects.filter(pk=finished.pk).update(
+        status="done", finished_at=timezone.make_aware(datetime(2020, 6, 1, 12))
+    )
+
+    # When the disposal of disposal records runs as the app role
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL ROLE {connection.ops.quote_name(settings.DATABASE_APP_ROLE)}")
+        with pytest.raises(DatabaseError), transaction.atomic():
+            cursor.execute("DELETE FROM privacy_disposalrun WHERE id = %s", [finished.pk])
+        with pytest.raises(DatabaseError), transaction.atomic():
+            cursor.execute("SELECT public.mctv_disposal_record_delete(%s, %s::bigint[])", [finished.pk, [finished.pk]])
+    run = _approve_and_purge("disposal_record", officer)
+
+    # Then the finished run went through the function, and only it
+    assert (run.status, run.disposed_count) == ("done", 1)
+    assert list(DisposalRun.objects.values_list("pk", flat=True)) == [run.pk]

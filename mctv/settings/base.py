@@ -198,6 +198,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "privacy.count_file_people",
         "schedule": crontab(hour=3, minute=0),
     },
+    "expired-sessions": {
+        "task": "privacy.clear_expired_sessions",
+        "schedule": crontab(hour=2, minute=30),
+    },
     # The review of staff access of the month just ended, ready for the officers on the 1st.
     "access-review": {
         "task": "privacy.review_staff_access",

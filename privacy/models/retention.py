@@ -27,6 +27,19 @@ class RecordClass(models.TextChoices):
     BULK_USE = "bulk_use", _("Bulk-use log")
     COMPLAINT_FILE = "complaint_file", _("Complaint files")
     CONSULTATION = "consultation", _("Consultations that did not become a request")
+    SUBSCRIBER_HISTORY = "subscriber_history", _("Replaced values in subscribers' history")
+    WORK_ORDER = "work_order", _("Closed and cancelled work orders")
+    EXCEPTIONAL_PROVISION = "exceptional_provision", _("Exceptional provision files")
+    PROVISION_STOP = "provision_stop", _("Lifted stops of provision")
+    LEGAL_HOLD = "legal_hold", _("Ended legal holds")
+    DISPOSAL_RECORD = "disposal_record", _("Disposal records")
+    TRAINING = "training", _("Training records")
+    SELF_INSPECTION = "self_inspection", _("Self-inspection files")
+    AUDIT_FINDING = "audit_finding", _("Audit findings")
+    ACCESS_REVIEW = "access_review", _("Reviews of staff access")
+    ADMIN_LOG = "admin_log", _("Django admin's change log")
+    LOGIN_RECORD = "login_record", _("Login records")
+    DEADLINE_DIGEST = "deadline_digest", _("Sent deadline digests")
 
 
 class RetentionAction(models.TextChoices):

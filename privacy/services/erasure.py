@@ -38,6 +38,18 @@ def subscribers_personal_data_erase(
     for model in (WorkOrder, ProvisionStop, Consent):
         counts[model._meta.db_table] = model.objects.filter(subscriber_id__any_of=ids)._raw_delete(db)
         counts[model.history.model._meta.db_table] = model.history.filter(subscriber_id__any_of=ids)._raw_delete(db)
+    counts["django_admin_log"] = admin_log_forget(ids)
     erased = subscribers_erase(subscriber_ids=ids, user=user, reason=reason, on_date=on_date)
     counts["subscribers_subscriber (anonymised)"] = len(erased)
     return counts
+
+
+def admin_log_forget(subscriber_ids: set[int]) -> int:
+    """Django admin's change log writes each subscriber's number and name into its text: those lines go with the
+    subscriber's personal data, whether erased or deleted."""
+    from django.contrib.admin.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    return LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Subscriber), object_id__in=[str(pk) for pk in subscriber_ids]
+    ).delete()[0]

@@ -8,43 +8,19 @@ rows and marks the items — so a crash loses at most one batch's work, and a re
 disposes of nothing twice. Every status move of a run goes along ``DISPOSAL_LIFECYCLE``.
 """
 
-from collections.abc import Callable
 from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mctv.db import AppendOnlyModel, retention_delete
 from mctv.transitions import Lifecycle, TransitionError, set_status
-from privacy.models import (
-    AccessLog,
-    Appeal,
-    BulkUse,
-    Complaint,
-    Consent,
-    Consultation,
-    CorrectionNotice,
-    DisposalItem,
-    DisposalRun,
-    Incident,
-    IncidentSubscriber,
-    LegalHold,
-    Provision,
-    ProvisionStop,
-    RecordClass,
-    RequestEvent,
-    RetentionRule,
-    SubjectRequest,
-    User,
-    WorkOrder,
-)
-from privacy.models.retention import RetentionAction
-from privacy.selectors.retention import RECORD_MODELS, disposal_candidates, subscribers_with_other_files
-from subscribers.models import Subscriber, SubscriberService
+from privacy.models import DisposalItem, DisposalRun, RetentionRule, User
+from privacy.selectors.retention import RECORD_MODELS, disposal_candidates
+from privacy.services.retention_disposers import DISPOSERS
 
 Status = DisposalRun.Status
 Outcome = DisposalItem.Outcome
@@ -209,124 +185,3 @@ def _purge_batch(run_id: int, batch_size: int, today: date) -> bool:
 
 def _merge(a: dict, b: dict) -> dict:
     return {k: a.get(k, 0) + b.get(k, 0) for k in {*a, *b}}
-
-
-# --- per class: (run, set of eligible ids, today) -> {table: rows removed} ---------------------------------------
-
-Disposer = Callable[[DisposalRun, set[int], date], dict[str, int]]
-
-
-def _dispose_log(model: type[AppendOnlyModel]) -> Disposer:
-    def dispose(run: DisposalRun, ids: set[int], today: date) -> dict[str, int]:
-        return {model._meta.db_table: retention_delete(model, run_id=run.pk, key="id", ids=ids)}
-
-    return dispose
-
-
-def _dispose_consents(run: DisposalRun, ids: set[int], today: date) -> dict[str, int]:
-    deleted = Consent.objects.filter(pk__in=ids).delete()[0]
-    history = Consent.history.filter(id__in=ids).delete()[0]  # after: the delete itself writes a history row
-    return {"privacy_consent": deleted, "privacy_historicalconsent": history}
-
-
-def _delete_with_history(model: type[models.Model], ids: set[int]) -> dict[str, int]:
-    """The rows and every history row of them, the one the delete itself writes included."""
-    deleted = model._default_manager.filter(pk__in=ids).delete()[0]
-    history_manager = model.history  # type: ignore[attr-defined]  # every model of a file keeps a history
-    history = history_manager.filter(id__in=ids).delete()[0]
-    return {model._meta.db_table: deleted, history_manager.model._meta.db_table: history}
-
-
-def _dispose_complaints(run: DisposalRun, ids: set[int], today: date) -> dict[str, int]:
-    return _delete_with_history(Complaint, ids)
-
-
-def _dispose_consultations(run: DisposalRun, ids: set[int], today: date) -> dict[str, int]:
-    return _delete_with_history(Consultation, ids)
-
-
-def _dispose_requests(run: DisposalRun, ids: set[int], today: date) -> dict[str, int]:
-    counts = {"privacy_requestevent": retention_delete(RequestEvent, run_id=run.pk, key="request_id", ids=ids)}
-    # A stop of provision outlives the file of the request that set it.
-    ProvisionStop.objects.filter(request_id__in=ids).update(request=None)
-    # A consultation that became one of these requests, the notices to recipients of a correction and the appeals
-    # against its decision are part of its file and go with it.
-    for part in (Consultation, CorrectionNotice, Appeal):
-        if part_ids := set(part.objects.filter(request_id__in=ids).values_list("pk", flat=True)):
-            counts.update(_delete_with_history(part, part_ids))
-    # A request kept longer keeps its text, not its link to a file that goes (the candidates leave out any file an
-    # open request still follows).
-    SubjectRequest.objects.filter(based_on_id__in=ids).update(based_on=None)
-    SubjectRequest.objects.filter(remainder_of_id__in=ids).update(remainder_of=None)
-    counts["privacy_subjectrequest"] = SubjectRequest.objects.filter(pk__in=ids).delete()[0]
-    counts["privacy_historicalsubjectrequest"] = SubjectRequest.history.filter(id__in=ids).delete()[0]
-    return counts
-
-
-def _dispose_incidents(run: DisposalRun, ids: set[int], today: date) -> dict[str, int]:
-    from privacy.models import IncidentEvent, IncidentScope
-
-    counts = {
-        "privacy_incidentevent": retention_delete(IncidentEvent, run_id=run.pk, key="incident_id", ids=ids),
-        "privacy_incidentsubscriber": IncidentSubscriber.objects.filter(incident_id__in=ids).delete()[0],
-        "privacy_incidentscope": IncidentScope.objects.filter(incident_id__in=ids).delete()[0],
-        "privacy_incident": Incident.objects.filter(pk__in=ids).delete()[0],
-    }
-    counts["privacy_historicalincident"] = Incident.history.filter(id__in=ids).delete()[0]
-    return counts
-
-
-def _dispose_subscribers(run: DisposalRun, ids: set[int], today: date) -> dict[str, int]:
-    from privacy.services.erasure import subscribers_personal_data_erase
-
-    counts: dict[str, int] = {}
-    reason = _("Retention period over")
-    # Anonymise by rule, or — under a delete rule — where records with their own retention (request files,
-    # approvals of exceptional provisions, incidents) still point at the number.
-    if run.action == RetentionAction.ANONYMISE:
-        to_anonymise = set(ids)
-    else:
-        to_anonymise = set(
-            Subscriber.objects.filter(pk__any_of=ids, pk__in=subscribers_with_other_files()).values_list(
-                "pk", flat=True
-            )
-        )
-    if to_anonymise:
-        counts = subscribers_personal_data_erase(
-            subscriber_ids=to_anonymise, user=run.approved_by, reason=reason, on_date=today
-        )
-    deletable = set(ids) - to_anonymise
-    if not deletable:
-        return counts
-    # A plain SQL DELETE per table, children first: no per-row signals, so the history does not first gain a
-    # "deleted" row for every row removed, and the batch costs a few statements instead of thousands. Every
-    # table with a foreign key to the subscriber is listed (those that keep the number are anonymised above);
-    # one forgotten would make the database refuse the batch, not leave a row behind. The history tables have
-    # no foreign keys to anything: a raw DELETE there too.
-    db = Subscriber.objects.db
-    for model in (WorkOrder, ProvisionStop, Consent, SubscriberService, LegalHold):
-        counts[model._meta.db_table] = model.objects.filter(subscriber_id__any_of=deletable)._raw_delete(db)
-    counts["subscribers_subscriber"] = Subscriber.objects.filter(pk__any_of=deletable)._raw_delete(db)
-    for name, manager, field in [
-        ("privacy_historicalworkorder", WorkOrder.history, "subscriber_id"),
-        ("privacy_historicalprovisionstop", ProvisionStop.history, "subscriber_id"),
-        ("privacy_historicalconsent", Consent.history, "subscriber_id"),
-        ("privacy_historicallegalhold", LegalHold.history, "subscriber_id"),
-        ("subscribers_historicalsubscriberservice", SubscriberService.history, "subscriber_id"),
-        ("subscribers_historicalsubscriber", Subscriber.history, "id"),
-    ]:
-        counts[name] = manager.filter(**{f"{field}__any_of": deletable})._raw_delete(db)
-    return counts
-
-
-DISPOSERS: dict[str, Disposer] = {
-    RecordClass.TERMINATED_SUBSCRIBER: _dispose_subscribers,
-    RecordClass.PROVISION: _dispose_log(Provision),
-    RecordClass.ACCESS_LOG: _dispose_log(AccessLog),
-    RecordClass.BULK_USE: _dispose_log(BulkUse),
-    RecordClass.REQUEST_FILE: _dispose_requests,
-    RecordClass.INCIDENT_FILE: _dispose_incidents,
-    RecordClass.CONSENT: _dispose_consents,
-    RecordClass.COMPLAINT_FILE: _dispose_complaints,
-    RecordClass.CONSULTATION: _dispose_consultations,
-}

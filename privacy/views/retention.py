@@ -12,6 +12,7 @@ from mctv.responses import pdf_response
 from mctv.views import StaffPermissionMixin
 from privacy.models import DisposalItem, DisposalRun, LegalHold, RetentionRule
 from privacy.pdf import render_pdf
+from privacy.selectors.retention import disposal_outlook, disposal_table_counts
 from privacy.services.retention import disposal_approve, disposal_reject
 
 
@@ -25,6 +26,7 @@ class DisposalListView(StaffPermissionMixin, ListView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             rules=RetentionRule.objects.all(),
+            outlook=disposal_outlook(timezone.localdate()),
             holds=LegalHold.objects.in_force(timezone.localdate()).select_related("subscriber", "placed_by"),
             **kwargs,
         )
@@ -49,6 +51,7 @@ class DisposalDetailView(StaffPermissionMixin, DetailView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             numbers=disposed_numbers(self.object),
+            table_counts=disposal_table_counts(self.object.related_counts),
             moves=self.object.history.select_related("history_user").order_by("history_date", "history_id"),
             **kwargs,
         )
@@ -81,5 +84,10 @@ class DisposalCertificateView(StaffPermissionMixin, View):
         run = get_object_or_404(
             DisposalRun.objects.select_related("approved_by"), pk=pk, status=DisposalRun.Status.DONE
         )
-        pdf = render_pdf("pdf/disposal_certificate.html", {"run": run, "numbers": disposed_numbers(run)})
+        context = {
+            "run": run,
+            "numbers": disposed_numbers(run),
+            "table_counts": disposal_table_counts(run.related_counts),
+        }
+        pdf = render_pdf("pdf/disposal_certificate.html", context)
         return pdf_response(pdf, f"disposal-{run.pk}.pdf")

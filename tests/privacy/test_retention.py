@@ -27,6 +27,7 @@ from privacy.services.access_log import access_log_record
 from subscribers.models import Subscriber, SubscriberService
 from tests.factories import SubscriberFactory, SubscriberServiceFactory, WorkOrderFactory
 from tests.pdf import assert_japanese_font_embedded, needs_poppler, pdf_text
+from tests.privacy.test_retention_coverage import assert_counts_within_class
 
 # Fiscal 2031 (April 2031 – March 2032): a day on which records closed in fiscal 2025 are past 5 years.
 TODAY = date(2031, 6, 1)
@@ -95,6 +96,7 @@ def _approve_and_purge(record_class, officer, **kwargs):
     svc.disposal_approve(run=run, user=officer)
     svc.disposal_purge(run_id=run.pk, today=TODAY, **kwargs)
     run.refresh_from_db()
+    assert_counts_within_class(run)
     return run
 
 
