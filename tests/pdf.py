@@ -26,6 +26,12 @@ def pdf_text(pdf: bytes) -> str:
     return _run("pdftotext", pdf, "-layout")
 
 
+def pdf_flow_text(pdf: bytes) -> str:
+    """The text in the order it was written, whitespace dropped: a table cell's wrapped lines stay together, where
+    the layout would interleave them with the next cell's."""
+    return "".join(_run("pdftotext", pdf, "-raw").split())
+
+
 def embedded_fonts(pdf: bytes) -> list[str]:
     """Names of the fonts embedded in the PDF (pdffonts' 'emb' column is yes)."""
     rows = _run("pdffonts", pdf).splitlines()[2:]

@@ -12,7 +12,7 @@ from .base import ReadOnlyAdmin, SubscriberViewsLoggedAdmin
 @admin.register(IncidentSettings)
 class IncidentSettingsAdmin(SimpleHistoryAdmin):
     """When an incident is reportable, to whom, and the report deadlines: configuration (declaration §11,
-    APPI art. 68)."""
+    APPI art. 68). The ordinance's 条例要配慮個人情報 categories are edited here too (one per line)."""
 
     list_display = [
         "people_threshold",
@@ -58,7 +58,15 @@ class IncidentScopeInline(admin.TabularInline):
 class IncidentAdmin(SubscriberViewsLoggedAdmin, SimpleHistoryAdmin, ReadOnlyAdmin):
     """Recorded and moved by officers in the staff pages (transition map); shown here for the record."""
 
-    list_display = ["number", "discovered_at", "status", "malicious", "sensitive_data", "financial_risk"]
+    list_display = [
+        "number",
+        "discovered_at",
+        "status",
+        "malicious",
+        "sensitive_data",
+        "ordinance_sensitive_data",
+        "financial_risk",
+    ]
     list_filter = ["status", "malicious"]
     search_fields = ["number"]
     inlines = [IncidentScopeInline, IncidentSubscriberInline]

@@ -2,10 +2,11 @@
 
 from django import forms
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from mctv.forms import DayField
-from privacy.models import Incident
+from privacy.models import Incident, IncidentSettings
 from privacy.models.incidents import IncidentSubscriber
 
 from .fields import DATE, DATETIME, ItemsField
@@ -32,6 +33,7 @@ class IncidentForm(forms.ModelForm):
             "cause",
             "malicious",
             "sensitive_data",
+            "ordinance_sensitive_data",
             "financial_risk",
             "secondary_harm",
             "measures",
@@ -64,6 +66,14 @@ class IncidentForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["discovered_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
         self.fields["occurred_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+        categories = IncidentSettings.current().ordinance_categories()
+        if categories:
+            self.fields["ordinance_sensitive_data"].help_text = _(
+                "As the city's ordinance defines it: %(categories)s"
+            ) % {"categories": escape("、".join(categories))}
+        else:
+            # No ordinance category, nothing to ask (PPC rules art. 43(v)); an edit leaves the field as it was.
+            del self.fields["ordinance_sensitive_data"]
         if self.instance.pk:
             self.fields["subscriber_numbers"].label = _("add affected subscribers (subscriber numbers)")
 

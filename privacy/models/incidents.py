@@ -40,6 +40,16 @@ class IncidentSettings(TimeStampedModel):
         default=True,
         help_text=_("As APPI art. 68 says for public bodies."),
     )
+    # APPI art. 60(5): the categories the city's ordinance names; a leak of them is reportable (PPC rules art. 43(v)),
+    # but only where an ordinance names some — blank, the incident form does not ask.
+    ordinance_sensitive_categories = models.TextField(
+        _("categories the ordinance treats as sensitive (条例要配慮個人情報)"),
+        blank=True,
+        help_text=_(
+            "One per line, as the city's ordinance defines them (APPI art. 60(5)); a leak of them must be reported "
+            "(PPC rules art. 43(v)). Leave blank when the ordinance defines none."
+        ),
+    )
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
@@ -69,6 +79,9 @@ class IncidentSettings(TimeStampedModel):
             ]
             if ok
         ]
+
+    def ordinance_categories(self) -> list[str]:
+        return [line.strip() for line in self.ordinance_sensitive_categories.splitlines() if line.strip()]
 
 
 class IncidentStatus(models.TextChoices):
@@ -108,6 +121,10 @@ class Incident(TimeStampedModel):
     cause = models.TextField(_("cause"), blank=True)
     malicious = models.BooleanField(_("a malicious act (e.g. unauthorised access, theft)"), default=False)
     sensitive_data = models.BooleanField(_("sensitive personal data involved"), default=False)
+    # Asked only where the settings name the ordinance's categories (``involves_ordinance_sensitive``).
+    ordinance_sensitive_data = models.BooleanField(
+        _("includes information the ordinance treats as sensitive (条例要配慮個人情報)"), default=False
+    )
     financial_risk = models.BooleanField(_("risk of financial damage"), default=False)
     secondary_harm = models.TextField(_("secondary harm, or the risk of it"), blank=True)
     measures = models.TextField(_("measures taken"), blank=True)
@@ -202,12 +219,18 @@ class Incident(TimeStampedModel):
             gaps.append(str(_("Not everyone affected can be notified one by one: record the publication.")))
         return gaps
 
+    def involves_ordinance_sensitive(self, config: IncidentSettings) -> bool:
+        """PPC rules art. 43(v) counts 条例要配慮個人情報 only where the city's ordinance defines some."""
+        return self.ordinance_sensitive_data and bool(config.ordinance_categories())
+
     def reportable_reasons(self, config: IncidentSettings | None = None) -> list[str]:
-        """Why the incident must be reported (empty: it need not be)."""
+        """Why the incident must be reported (empty: it need not be): PPC rules art. 43 (i)–(v)."""
         config = config or IncidentSettings.current()
         reasons = []
         if self.sensitive_data:
             reasons.append(str(_("sensitive personal data")))
+        if self.involves_ordinance_sensitive(config):
+            reasons.append(str(_("information the ordinance treats as sensitive")))
         if self.financial_risk:
             reasons.append(str(_("risk of financial damage")))
         if self.malicious:

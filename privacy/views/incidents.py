@@ -272,6 +272,7 @@ class IncidentReportPdfView(StaffPermissionMixin, IncidentObjectMixin, View):
                 "config": config,
                 "items": item_labels(scope.items),
                 "reasons": incident.reportable_reasons(config),
+                "ordinance_sensitive": incident.involves_ordinance_sensitive(config),
                 "issued_on": timezone.localdate(),
                 "notices_sent": incident.affected.filter(notice_sent_on__isnull=False).count(),
                 "registry_count": incident.affected.count(),

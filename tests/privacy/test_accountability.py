@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from mctv.transitions import TransitionError
-from mctv.wareki import fiscal_year_label
+from mctv.wareki import fiscal_year_label, wareki
 from privacy.models import (
     AuditFinding,
     InspectionAnswer,
@@ -558,3 +558,28 @@ def test_fiscal_years_are_named_as_the_city_names_them():
     assert fiscal_year_label(2019) == "令和元年度"
     assert fiscal_year_label(2018) == "平成30年度"
     assert fiscal_year_label(1988) == "昭和63年度"
+    assert fiscal_year_label(1912) == "大正元年度"
+    assert fiscal_year_label(1900) == "明治33年度"
+    assert fiscal_year_label(1868) == "明治元年度"
+    assert fiscal_year_label(1867) == "1867年度"
+
+
+@pytest.mark.parametrize(
+    ("day", "written"),
+    [
+        (date(1868, 10, 22), "1868年10月22日"),  # before the 改元の詔: the Western form
+        (date(1868, 10, 23), "明治元年10月23日"),
+        (date(1873, 1, 1), "明治6年1月1日"),  # the Gregorian calendar's first day in Japan
+        (date(1900, 1, 1), "明治33年1月1日"),
+        (date(1912, 7, 29), "明治45年7月29日"),
+        (date(1912, 7, 30), "大正元年7月30日"),
+        (date(1926, 12, 24), "大正15年12月24日"),
+        (date(1926, 12, 25), "昭和元年12月25日"),
+        (date(1989, 1, 7), "昭和64年1月7日"),
+        (date(1989, 1, 8), "平成元年1月8日"),
+        (date(2019, 4, 30), "平成31年4月30日"),
+        (date(2019, 5, 1), "令和元年5月1日"),
+    ],
+)
+def test_each_era_ends_the_day_before_the_next_begins(day, written):
+    assert wareki(day) == written

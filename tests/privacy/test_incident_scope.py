@@ -17,7 +17,7 @@ from privacy.selectors.incident_scope import Derivation, derive, incident_scope_
 from privacy.services.incident_scope import incident_scope_add
 from privacy.services.incidents import incident_record, incident_set_status
 from tests.factories import AgreementFactory, ContractorFactory, SubscriberFactory, UserFactory, WorkOrderFactory
-from tests.pdf import needs_poppler, pdf_text
+from tests.pdf import needs_poppler, pdf_flow_text, pdf_text
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
@@ -295,7 +295,7 @@ def test_the_report_draft_shows_the_derivation_and_the_people_per_item(client, o
     add(incident, officer, Derivation(kind="provisions", contractor=order.contractor.pk, since=JULY_1, until=JULY_31))
     client.force_login(officer)
 
-    text = "".join(pdf_text(client.get(reverse("privacy:incident_report", args=[incident.pk])).content).split())
+    text = pdf_flow_text(client.get(reverse("privacy:incident_report", args=[incident.pk])).content)
 
     assert "八戸電設" in text and "令和8年7月1日" in text
     assert "氏名3人" in text and "住所3人" in text and "電話番号1人" in text

@@ -20,7 +20,7 @@ from privacy.services.incidents import (
     incident_update,
 )
 from tests.factories import SubscriberFactory
-from tests.pdf import assert_japanese_font_embedded, needs_poppler, pdf_text
+from tests.pdf import assert_japanese_font_embedded, needs_poppler, pdf_flow_text, pdf_text
 
 pytestmark = pytest.mark.django_db
 DISCOVERED = timezone.make_aware(datetime(2026, 11, 2, 10, 0))
@@ -94,6 +94,92 @@ def test_a_report_period_ending_on_a_closed_day_is_due_on_the_open_day_before(of
     )
     # Then the preliminary report is due on Friday the 6th, as the office counts every deadline
     assert incident.preliminary_due() == date(2026, 11, 6)
+
+
+ORDINANCE_CATEGORIES = "生活保護の受給に関する事実\n\n  障害者手帳の等級  \n"
+
+
+def name_ordinance_categories(text: str = ORDINANCE_CATEGORIES) -> None:
+    config = IncidentSettings.current()
+    config.ordinance_sensitive_categories = text
+    config.save()
+
+
+@pytest.mark.parametrize(
+    ("categories", "fields", "reasons"),
+    [
+        ("", {"ordinance_sensitive_data": True}, []),
+        (ORDINANCE_CATEGORIES, {}, []),
+        (ORDINANCE_CATEGORIES, {"ordinance_sensitive_data": True}, ["条例要配慮個人情報"]),
+        (
+            ORDINANCE_CATEGORIES,
+            {"ordinance_sensitive_data": True, "sensitive_data": True},
+            ["要配慮個人情報", "条例要配慮個人情報"],
+        ),
+    ],
+    ids=["no-ordinance-category", "not-involved", "ordinance-sensitive", "both-kinds"],
+)
+def test_ordinance_sensitive_information_is_its_own_reason_where_the_ordinance_names_some(
+    officer, categories, fields, reasons
+):
+    # Given the city's ordinance categories in the settings (PPC rules art. 43(v)), or none
+    name_ordinance_categories(categories)
+    # When one person's record is leaked
+    incident = record(officer, [SubscriberFactory.create()], **fields)
+    # Then 条例要配慮個人情報 makes it reportable only where the ordinance defines it, as its own reason
+    assert incident.reportable_reasons() == reasons
+
+
+def test_the_incident_form_asks_about_ordinance_categories_only_when_the_settings_name_some(client, officer):
+    client.force_login(officer)
+    form = {
+        "discovered_at": "2026-11-02T10:00",
+        "discovered_by": "職員",
+        "description": "誤送付",
+        "items": ["name"],
+        "other_people_count": 0,
+        "ordinance_sensitive_data": "on",
+    }
+    # Given no category in the settings: the form does not ask, and a tick sent anyway is not saved
+    assert 'name="ordinance_sensitive_data"' not in client.get(reverse("privacy:incident_create")).content.decode()
+    client.post(reverse("privacy:incident_create"), form)
+    assert Incident.objects.get().ordinance_sensitive_data is False
+    # Given the ordinance's categories (one holding markup): the form asks, naming them beside the checkbox
+    name_ordinance_categories(ORDINANCE_CATEGORIES + "<b>病歴</b>")
+    page = client.get(reverse("privacy:incident_create")).content.decode()
+    assert 'name="ordinance_sensitive_data"' in page and "条例要配慮個人情報を含む" in page
+    assert "生活保護の受給に関する事実、障害者手帳の等級、&lt;b&gt;病歴&lt;/b&gt;" in page
+    # When ticked, it is saved and counted
+    client.post(reverse("privacy:incident_create"), form)
+    ticked = Incident.objects.latest("pk")
+    assert ticked.ordinance_sensitive_data is True and "条例要配慮個人情報" in ticked.reportable_reasons()
+    # and an edit made after the categories were removed leaves the recorded answer as it was
+    name_ordinance_categories("")
+    client.post(reverse("privacy:incident_edit", args=[ticked.pk]), {**form, "description": "誤送付（追記）"})
+    ticked.refresh_from_db()
+    assert ticked.description == "誤送付（追記）" and ticked.ordinance_sensitive_data is True
+
+
+def test_the_ordinance_categories_are_edited_in_the_settings_admin(client, admin_user):
+    client.force_login(admin_user)
+    config = IncidentSettings.current()
+    url = reverse("admin:privacy_incidentsettings_change", args=[config.pk])
+    assert "ordinance_sensitive_categories" in client.get(url).context["adminform"].form.fields
+    response = client.post(
+        url,
+        {
+            "people_threshold": 100,
+            "preliminary_days": 3,
+            "final_days": 30,
+            "final_days_malicious": 60,
+            "report_to_ministry": "on",
+            "report_to_ppc": "on",
+            "ordinance_sensitive_categories": ORDINANCE_CATEGORIES,
+        },
+    )
+    # Then each non-blank line is one category, as typed
+    assert response.status_code == 302
+    assert IncidentSettings.current().ordinance_categories() == ["生活保護の受給に関する事実", "障害者手帳の等級"]
 
 
 def test_report_targets_are_configuration(officer):
@@ -261,6 +347,29 @@ def test_the_report_draft_has_the_nine_items_and_counts_not_names(client, office
         assert heading in text, heading
     assert "5人" in text and "二重確認の徹底" in text
     assert not any(p.full_name.replace(" ", "") in text or p.number in text for p in people)
+
+
+@needs_poppler
+def test_the_report_draft_speaks_of_retained_personal_information_and_names_ordinance_sensitive_data(client, officer):
+    # Given the ordinance's categories and an incident that involved them and 要配慮個人情報
+    name_ordinance_categories()
+    incident = record(officer, [SubscriberFactory.create()], sensitive_data=True, ordinance_sensitive_data=True)
+    client.force_login(officer)
+
+    def report() -> str:
+        return pdf_flow_text(client.get(reverse("privacy:incident_report", args=[incident.pk])).content)
+
+    # Then the draft speaks of 保有個人情報 (APPI art. 68(1), PPC rules art. 43), never of 個人データ
+    text = report()
+    assert "保有個人情報の漏えい等事案の報告" in text
+    assert "2漏えい等が発生し、又は発生したおそれがある保有個人情報の項目" in text
+    assert "個人データ" not in text
+    # and item 2 names both kinds of sensitive information, and both are reasons to report
+    assert "（要配慮個人情報を含む）（条例要配慮個人情報を含む）" in text
+    assert "報告を要する事由：要配慮個人情報、条例要配慮個人情報" in text
+    # When the ordinance names no category, the draft does not claim any
+    name_ordinance_categories("")
+    assert "条例要配慮個人情報" not in report()
 
 
 def test_an_open_incident_holds_the_affected_subscribers_records(officer):
