@@ -134,3 +134,12 @@ def model_classes() -> dict[str, list[str]]:
         for label in labels:
             classes.setdefault(label, []).append(record_class)
     return classes
+
+
+def sharing_classes(record_class: str) -> set[str]:
+    """The classes whose disposal removes rows of a table that ``record_class``'s removes too, itself included. A
+    subscriber's hold on one holds them all: otherwise one class's purge would take what another's hold keeps (a
+    hold on a terminated subscriber and all their data keeps their replaced values and work orders; a hold on their
+    work orders keeps the subscriber, whose purge deletes them)."""
+    tables = set(CLASS_MODELS[record_class])
+    return {other for other, labels in CLASS_MODELS.items() if tables & set(labels)}

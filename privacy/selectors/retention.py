@@ -15,6 +15,7 @@ from privacy.deadlines import one_year_before
 from privacy.fiscal_years import latest_closing_date_disposable_on
 from privacy.models import Incident, IncidentSubscriber, LegalHold, RetentionRule, SubjectRequest
 from privacy.models.requests import OPEN_STATUSES
+from privacy.retention_coverage import sharing_classes
 from privacy.selectors.retention_classes import CLASS_RULES, SubscriberHolds, subscribers_with_other_files
 
 __all__ = ["subscribers_with_other_files"]
@@ -22,7 +23,8 @@ __all__ = ["subscribers_with_other_files"]
 
 def subscriber_holds(record_class: str, today: date) -> SubscriberHolds:
     """Why a subscriber's records of ``record_class`` may not go today, each reason with the ids it holds: open
-    requests and a year after a decision, open incidents, manual holds. Only rows that name a subscriber: one NULL in
+    requests and a year after a decision, open incidents, manual holds (on every class, or on a class sharing
+    tables with this one: ``sharing_classes``). Only rows that name a subscriber: one NULL in
     a list would make every ``NOT IN`` it feeds unknown."""
     decided_since = timezone.make_aware(datetime.combine(one_year_before(today), time.min))
     requests = SubjectRequest.objects.filter(Q(status__in=OPEN_STATUSES) | Q(decided_at__gte=decided_since)).filter(
@@ -31,7 +33,7 @@ def subscriber_holds(record_class: str, today: date) -> SubscriberHolds:
     holds = (
         LegalHold.objects.in_force(today)
         .filter(subscriber__isnull=False)
-        .filter(Q(record_class="") | Q(record_class=record_class))
+        .filter(Q(record_class="") | Q(record_class__in=sharing_classes(record_class)))
     )
     incidents = IncidentSubscriber.objects.filter(incident__in=Incident.objects.open())
     return [

@@ -40,6 +40,7 @@ from privacy.models import (
     SubjectRequest,
     TrainingAttendance,
     TrainingSession,
+    User,
     WorkOrder,
 )
 from privacy.models.retention import RetentionAction
@@ -143,6 +144,8 @@ def _dispose_subscribers(run: DisposalRun, ids: set[int], today: date) -> dict[s
     db = Subscriber.objects.db
     for model in (WorkOrder, ProvisionStop, Consent, SubscriberService, LegalHold):
         counts[model._meta.db_table] = model.objects.filter(subscriber_id__any_of=deletable)._raw_delete(db)
+    # A staff account naming one as its own record lets go of it: on_delete=SET_NULL, which a plain DELETE skips.
+    User.objects.filter(own_subscriber_id__any_of=deletable).update(own_subscriber=None)
     counts["subscribers_subscriber"] = Subscriber.objects.filter(pk__any_of=deletable)._raw_delete(db)
     for name, manager, field in [
         ("privacy_historicalworkorder", WorkOrder.history, "subscriber_id"),
@@ -176,11 +179,13 @@ def _dispose_file(*parts: tuple[type[models.Model], str]) -> Disposer:
     def dispose(run: DisposalRun, ids: set[int], today: date) -> dict[str, int]:
         counts: dict[str, int] = {}
         for model, field_name in parts:
-            part_ids = set(model._default_manager.filter(**{f"{field_name}__in": ids}).values_list("pk", flat=True))
+            in_file = {f"{field_name}__in": ids}
+            counts[model._meta.db_table] = model._default_manager.filter(**in_file).delete()[0]
             if hasattr(model, "history"):
-                counts.update(_delete_with_history(model, part_ids))
-            else:
-                counts[model._meta.db_table] = model._default_manager.filter(pk__in=part_ids).delete()[0]
+                # By the file, not by the parts still there: a part removed earlier (an attendance corrected
+                # away) left history rows that name the file too. After: the delete writes a history row.
+                history = model.history.filter(**in_file).delete()[0]
+                counts[model.history.model._meta.db_table] = history
         counts.update(_delete_with_history(RECORD_OF_FILE[run.record_class], ids))
         return counts
 

@@ -243,6 +243,26 @@ def test_deletion_removes_every_row_of_the_subscriber_history_tables_included(ol
 
 
 @pytest.mark.django_db
+def test_deletion_unlinks_a_staff_account_that_named_the_subscriber_as_its_own(old_terminated, officer, clerk):
+    # Given a clerk whose own registry record (access review: staff viewing themselves) is the terminated subscriber
+    _delete_rule("terminated_subscriber")
+    clerk.own_subscriber = old_terminated
+    clerk.save()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the batch's commit would check the key
+
+    # When the subscriber is deleted by the purge
+    run = _approve_and_purge("terminated_subscriber", officer)
+
+    # Then the purge finished, and the account no longer names a subscriber that is gone (SET_NULL, done by hand
+    # because the purge's DELETE is plain SQL)
+    assert (run.status, run.disposed_count) == ("done", 1)
+    clerk.refresh_from_db()
+    assert clerk.own_subscriber_id is None
+
+
+@pytest.mark.django_db
 def test_a_purge_interrupted_in_batch_k_then_run_again_disposes_of_exactly_the_right_rows(officer, clerk, monkeypatch):
     # Given 12 terminated subscribers past their period, each with a service and two history rows,
     # and 3 that are not

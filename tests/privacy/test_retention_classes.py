@@ -114,6 +114,47 @@ def test_a_replaced_address_leaves_the_history_after_its_period_and_the_rest_sta
 
 
 @pytest.mark.django_db
+def test_a_hold_on_a_subscriber_as_terminated_subscriber_keeps_their_replaced_values_and_work_orders(officer, clerk):
+    # Given a subscriber who moved in 2020 and had a work order closed then, held in the class that disposes of "a
+    # terminated subscriber and all their personal data" (history rows and work orders included)
+    held = _subscriber_with_moves()
+    order = _closed_work_order(OLD, subscriber=held)
+    LegalHold.objects.create(
+        kind="litigation", subscriber=held, record_class="terminated_subscriber", reason="訴訟", placed_by=clerk
+    )
+    history = list(held.history.values_list("history_id", flat=True))
+
+    # When the classes that dispose of those same rows propose
+    proposed = svc.disposal_propose(today=TODAY, record_class="subscriber_history") + svc.disposal_propose(
+        today=TODAY, record_class="work_order"
+    )
+
+    # Then the hold keeps them: nothing is proposed, and the page says why
+    assert proposed == []
+    assert list(held.history.values_list("history_id", flat=True)) == history
+    assert WorkOrder.objects.filter(pk=order.pk).exists()
+    outlook = {o.rule.record_class: o for o in disposal_outlook(TODAY)}
+    assert (outlook["subscriber_history"].due, outlook["subscriber_history"].would_go) == (1, 0)
+    assert (outlook["work_order"].due, outlook["work_order"].would_go) == (1, 0)
+
+
+@pytest.mark.django_db
+def test_a_hold_on_a_subscribers_work_orders_keeps_the_terminated_subscriber_whose_purge_would_take_them(
+    officer, clerk
+):
+    # Given a terminated subscriber past its period whose work orders are held
+    subscriber = SubscriberFactory.create(
+        status="terminated", terminated_on=date(2020, 5, 1), applied_on=date(2010, 1, 1), activated_on=date(2010, 1, 5)
+    )
+    LegalHold.objects.create(
+        kind="litigation", subscriber=subscriber, record_class="work_order", reason="工事の紛争", placed_by=clerk
+    )
+
+    # Then the subscriber's own purge (which deletes their work orders) does not take them either
+    assert svc.disposal_propose(today=TODAY, record_class="terminated_subscriber") == []
+
+
+@pytest.mark.django_db
 def test_a_value_replaced_recently_is_not_proposed(officer):
     # Given a subscriber whose only change was in fiscal 2030
     with time_machine.travel(_at(date(2029, 1, 10)), tick=False):
@@ -335,6 +376,25 @@ def test_training_records_go_with_their_attendance_after_their_period(officer, c
     assert list(TrainingSession.objects.values_list("pk", flat=True)) == [young.pk]
     assert not TrainingAttendance.history.filter(session_id=old.pk).exists()
     _nothing_more("training", officer, counts)
+
+
+@pytest.mark.django_db
+def test_the_history_of_an_attendance_corrected_away_goes_with_its_session(officer, clerk):
+    # Given a session of fiscal 2020 whose attendance was corrected: one attendee removed (the history keeps them,
+    # as training_set_attendees leaves it)
+    other = UserFactory.create(username="removed-attendee")
+    session = TrainingSession.objects.create(held_on=OLD, title="個人情報保護研修", recorded_by=officer)
+    TrainingAttendance.objects.create(session=session, user=clerk)
+    removed = TrainingAttendance.objects.create(session=session, user=other)
+    removed.delete()
+    assert TrainingAttendance.history.filter(session_id=session.pk, user_id=other.pk).exists()
+
+    # When the training records are purged
+    run = _purge("training", officer)
+
+    # Then no history row of the session is left, the removed attendee's included
+    assert not TrainingAttendance.history.filter(session_id=session.pk).exists()
+    assert run.related_counts["privacy_historicaltrainingattendance"] == 4
 
 
 @pytest.mark.django_db

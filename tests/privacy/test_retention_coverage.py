@@ -46,6 +46,27 @@ def test_the_documentation_names_every_class_and_every_exemption():
         assert f"`{label}`" in text, label
 
 
+@pytest.mark.django_db
+def test_the_exemption_of_sessions_holds_the_expired_ones_go_each_night():
+    from django.conf import settings
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    from privacy.tasks import clear_expired_sessions
+
+    # Given a staff member's session that has expired and one still in use
+    now = timezone.now()
+    Session.objects.create(session_key="expired" + "0" * 25, session_data="", expire_date=now.replace(year=2000))
+    Session.objects.create(session_key="current" + "0" * 25, session_data="", expire_date=now.replace(year=2999))
+
+    # When the nightly task runs
+    clear_expired_sessions()
+
+    # Then only the expired one is gone, and beat runs the task
+    assert list(Session.objects.values_list("session_key", flat=True)) == ["current" + "0" * 25]
+    assert settings.CELERY_BEAT_SCHEDULE["expired-sessions"]["task"] == clear_expired_sessions.name
+
+
 def table_models() -> dict[str, str]:
     return {model._meta.db_table: model._meta.label for model in apps.get_models()}
 
