@@ -760,6 +760,76 @@ def measure_purge() -> dict:
     }
 
 
+def replaced_history_cohort(count: int, offset: int) -> int:
+    """``count`` live subscribers whose history rows were all replaced in 2016 (a copy of the newest row dated then,
+    the older rows dated 2015): every older row is past a 5-year period. Returns how many rows became due."""
+    from django.db import connection
+
+    from subscribers.models import Subscriber
+
+    model = Subscriber.history.model
+    columns = [f.column for f in model._meta.concrete_fields if f.column not in ("history_id", "history_date")]
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMP TABLE cohort ON COMMIT DROP AS SELECT id FROM subscribers_subscriber "
+            "WHERE status = 'active' ORDER BY id LIMIT %s OFFSET %s",
+            [count, offset],
+        )
+        cursor.execute(
+            "UPDATE subscribers_historicalsubscriber SET history_date = '2015-01-01 12:00+09' "
+            "WHERE id IN (SELECT id FROM cohort)"
+        )
+        due = cursor.rowcount
+        cursor.execute(
+            f"INSERT INTO subscribers_historicalsubscriber ({names}, history_date) "
+            f"SELECT DISTINCT ON (id) {names}, '2016-01-01 12:00+09' FROM subscribers_historicalsubscriber "
+            "WHERE id IN (SELECT id FROM cohort) ORDER BY id, history_id DESC"
+        )
+    return due
+
+
+def measure_retention(reps: int, subscribers: int) -> dict:
+    """The proposals page's outlook (every class counted as of today) at this scale, and the disposal of replaced
+    subscriber values at two cohort sizes: the time per row should not grow with the cohort."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from privacy.models import DisposalRun, User
+    from privacy.selectors.retention import disposal_outlook
+    from privacy.services.retention import disposal_propose, disposal_purge
+
+    today = timezone.localdate()
+    results: dict[str, Any] = {"outlook (the proposals page)": timed(lambda: disposal_outlook(today), reps)}
+    officer = User.objects.get(username="officer")
+    # 1k and 10k where the registry is big enough (the tiny scale: a tenth and the rest).
+    sizes = (1_000, 10_000) if subscribers >= 20_000 else (subscribers // 10, subscribers // 2)
+    offset = 0
+    for size in sizes:
+        with transaction.atomic():
+            due = replaced_history_cohort(size, offset)
+        offset += size
+        started = time.perf_counter()
+        (run,) = disposal_propose(today=today, record_class="subscriber_history")
+        proposed = time.perf_counter() - started
+        DisposalRun.objects.filter(pk=run.pk).update(status="approved", approved_by=officer, approved_at=timezone.now())
+        started = time.perf_counter()
+        disposal_purge(run_id=run.pk)
+        purged = time.perf_counter() - started
+        run.refresh_from_db()
+        results[f"replaced values of {size:,} subscribers"] = {
+            "rows_due": due,
+            "disposed": run.disposed_count,
+            "kept (holds)": due - run.disposed_count,
+            "propose_s": round(proposed, 2),
+            "purge_s": round(purged, 2),
+            "ms_per_row": round((proposed + purged) * 1000 / max(run.disposed_count, 1), 3),
+        }
+    small, large = (results[f"replaced values of {n:,} subscribers"]["ms_per_row"] for n in sizes)
+    results["per-row cost, larger cohort / smaller"] = {"ratio": round(large / max(small, 1e-6), 2), "target": 1.5}
+    return results
+
+
 # --- the load run ---------------------------------------------------------------------------------------------
 
 
@@ -918,7 +988,7 @@ def main(argv=None) -> int:
     snapshot = parser.add_mutually_exclusive_group()
     snapshot.add_argument("--save-snapshot", action="store_true", help="keep a copy of the generated database")
     snapshot.add_argument("--from-snapshot", action="store_true", help="start from that copy instead of generating")
-    parser.add_argument("--only", help="comma-separated: pages,pdfs,review,purge,load (default all)")
+    parser.add_argument("--only", help="comma-separated: pages,pdfs,review,retention,purge,load (default all)")
     args = parser.parse_args(argv)
     scale = SCALES[args.scale]
     reps = args.reps or (10 if args.scale == "tiny" else 60)
@@ -943,13 +1013,15 @@ def main(argv=None) -> int:
         results["generation"] = generate(scale)
         if args.save_snapshot:
             save_snapshot(BENCH_DATABASE_URL)
-    only = set(args.only.split(",")) if args.only else {"pages", "pdfs", "review", "purge", "load"}
+    only = set(args.only.split(",")) if args.only else {"pages", "pdfs", "review", "retention", "purge", "load"}
     if "pages" in only:
         results["pages"] = measure_pages(reps)
     if "pdfs" in only:
         results["pdfs"] = measure_pdfs(reps)
     if "review" in only:
         results["access_review"] = measure_access_review(scale["access_log"], max(2, reps // 10))
+    if "retention" in only:
+        results["retention"] = measure_retention(max(3, reps // 10), scale["subscribers"])
     if "purge" in only:
         results["purge"] = measure_purge()
     if "load" in only:
@@ -970,6 +1042,8 @@ def main(argv=None) -> int:
             f"access review of {review['views_in_month']} views: first run {review['first_run_ms']} ms, "
             f"again median {review['run_again']['median_ms']} ms; flags {review['flags']}"
         )
+    for name, row in results.get("retention", {}).items():
+        print(f"retention: {name}: {row}")
     for group in ("purge", "load"):
         if group in results:
             print(f"{group + ':':<7}" + ", ".join(f"{k}={v}" for k, v in results[group].items()))

@@ -611,5 +611,26 @@ def test_the_disposal_record_counts_rows_per_table_in_words(client, officer):
 
     for words in ("工事", "工事（履歴）"):
         assert f"<td>{words}</td>" in page
-    assert "工事（履歴）2行" in text and "工事1行" in text
+    assert "工事（履歴）2件" in text and "工事1件" in text
     assert "privacy_workorder" not in page and "privacy_workorder" not in text
+
+
+@pytest.mark.django_db
+def test_expired_staff_sessions_are_cleared_nightly(client, clerk):
+    from django.contrib.sessions.models import Session
+    from django.test import Client
+
+    from privacy.tasks import clear_expired_sessions
+
+    # Given a session signed in a day ago (long past its idle limit) and one signed in now, in two browsers
+    yesterday = Client()
+    with time_machine.travel(timezone.now() - timezone.timedelta(days=1), tick=False):
+        yesterday.force_login(clerk)
+    client.force_login(clerk)
+    assert Session.objects.count() == 2
+
+    # When the nightly task runs
+    clear_expired_sessions()
+
+    # Then only the expired one is gone
+    assert list(Session.objects.values_list("session_key", flat=True)) == [client.session.session_key]
