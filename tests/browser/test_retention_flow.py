@@ -44,7 +44,7 @@ def test_an_officer_sees_what_stays_and_why_then_approves_and_reads_the_record_i
     # Then the outlook says, for closed work orders, 2 past their period, 1 to go, 1 kept by the hold
     outlook = desk.get_by_role("table", name="次の廃棄候補の見通し（廃棄されるもの・保存を続けるもの）")
     row = outlook.get_by_role("row").filter(has_text="完了・取消した工事")
-    expect(row.get_by_role("cell")).to_have_text(["完了・取消した工事", "2", "1", "加入者についての保存の指定: 1件"])
+    expect(row.get_by_role("cell")).to_have_text(["完了・取消した工事", "2", "1", "加入者についての保存の指定：1件"])
 
     # When the officer opens the proposal and approves it
     desk.get_by_role("table", name="廃棄の実施").get_by_role("link").first.click()

@@ -596,7 +596,7 @@ def test_the_proposals_page_shows_per_class_what_would_go_and_what_stays_and_why
     outlook = page.split('id="outlook-heading"')[1].split("</table>")[0]
     row = outlook.split("完了・取消した工事")[1].split("</tr>")[0]
     assert [cell.split("<")[0] for cell in row.split('class="num">')[1:3]] == ["2", "1"]
-    assert "加入者についての保存の指定: 1件" in row
+    assert "加入者についての保存の指定：1件" in row
 
 
 @needs_poppler
@@ -614,23 +614,3 @@ def test_the_disposal_record_counts_rows_per_table_in_words(client, officer):
     assert "工事（履歴）2件" in text and "工事1件" in text
     assert "privacy_workorder" not in page and "privacy_workorder" not in text
 
-
-@pytest.mark.django_db
-def test_expired_staff_sessions_are_cleared_nightly(client, clerk):
-    from django.contrib.sessions.models import Session
-    from django.test import Client
-
-    from privacy.tasks import clear_expired_sessions
-
-    # Given a session signed in a day ago (long past its idle limit) and one signed in now, in two browsers
-    yesterday = Client()
-    with time_machine.travel(timezone.now() - timezone.timedelta(days=1), tick=False):
-        yesterday.force_login(clerk)
-    client.force_login(clerk)
-    assert Session.objects.count() == 2
-
-    # When the nightly task runs
-    clear_expired_sessions()
-
-    # Then only the expired one is gone
-    assert list(Session.objects.values_list("session_key", flat=True)) == [client.session.session_key]
