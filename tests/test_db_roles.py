@@ -241,10 +241,10 @@ def test_an_unfinished_run_moves_and_its_pending_items_get_their_outcome_once():
 
 
 def test_disposal_records_leave_only_through_their_own_purge_as_the_app_role(officer):
-    # Given a disposal record finished in fiscal 2020 (past the 10 years of its class on TODAY)
+    # Given a disposal record finished in fiscal 2010 (past the 10 years of its class on TODAY and today)
     finished = _running_run()
     DisposalRun.objects.filter(pk=finished.pk).update(
-        status="done", finished_at=timezone.make_aware(datetime(2020, 6, 1, 12))
+        status="done", finished_at=timezone.make_aware(datetime(2010, 6, 1, 12))
     )
 
     # When the disposal of disposal records runs as the app role

@@ -39,6 +39,9 @@ FORWARD_SQL = f"""
 CREATE OR REPLACE FUNCTION public.mctv_disposal_record_delete(p_run bigint, p_ids bigint[]) RETURNS bigint[]
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
+    v_years integer;
+    v_today date := (now() AT TIME ZONE 'Asia/Tokyo')::date;
+    v_before timestamptz;
     v_items bigint;
     v_history bigint;
     v_runs bigint;
@@ -50,6 +53,15 @@ BEGIN
         RAISE EXCEPTION 'disposal record delete refused: run % is not a disposal of disposal records under way', p_run
             USING ERRCODE = 'insufficient_privilege';
     END IF;
+    SELECT years INTO v_years FROM public.privacy_retentionrule WHERE record_class = 'disposal_record';
+    IF coalesce(v_years, 0) = 0 THEN
+        RAISE EXCEPTION 'disposal record delete refused: disposal records are kept permanently'
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    -- Records closed before 1 April of (this fiscal year - years), Tokyo time, are past their period.
+    v_before := make_timestamptz(
+        (extract(year FROM v_today - interval '3 months'))::integer - v_years, 4, 1, 0, 0, 0, 'Asia/Tokyo'
+    );
     IF EXISTS (
         SELECT 1 FROM unnest(p_ids) AS wanted(id)
         WHERE NOT EXISTS (
@@ -57,7 +69,11 @@ BEGIN
             WHERE i.run_id = p_run AND i.object_id = wanted.id AND i.outcome = 'pending'
         )
     ) OR EXISTS (
-        SELECT 1 FROM public.privacy_disposalrun r WHERE r.id = ANY(p_ids) AND r.status NOT IN ('done', 'rejected')
+        -- Finished, and past the class's period as the rule says today (the fiscal-year count of
+        -- privacy/fiscal_years.py): a run the caller wrote itself cannot reach a younger record.
+        SELECT 1 FROM public.privacy_disposalrun r WHERE r.id = ANY(p_ids) AND NOT (
+            (r.status = 'done' AND r.finished_at < v_before) OR (r.status = 'rejected' AND r.approved_at < v_before)
+        )
     ) THEN
         RAISE EXCEPTION 'disposal record delete refused: not every run is a finished, pending item of run %', p_run
             USING ERRCODE = 'insufficient_privilege';
@@ -75,7 +91,7 @@ GRANT CREATE ON SCHEMA public TO {PURGE_ROLE};
 ALTER FUNCTION {FUNCTION} OWNER TO {PURGE_ROLE};
 REVOKE CREATE ON SCHEMA public FROM {PURGE_ROLE};
 REVOKE ALL ON FUNCTION {FUNCTION} FROM PUBLIC;
-GRANT SELECT ON privacy_historicaldisposalrun TO {PURGE_ROLE};
+GRANT SELECT ON privacy_historicaldisposalrun, privacy_retentionrule TO {PURGE_ROLE};
 GRANT DELETE ON privacy_disposalrun, privacy_disposalitem, privacy_historicaldisposalrun TO {PURGE_ROLE};
 
 CREATE OR REPLACE FUNCTION mctv_keep_finished_disposal_run() RETURNS trigger LANGUAGE plpgsql AS $$

@@ -50,7 +50,10 @@ def held_subscriber_ids(record_class: str, today: date) -> models.QuerySet:
 
 
 def class_is_held(record_class: str, today: date) -> bool:
-    return LegalHold.objects.in_force(today).filter(subscriber__isnull=True, record_class=record_class).exists()
+    """A hold on a whole class holds every class whose disposal removes rows of the same tables (a hold on all
+    consents keeps the terminated subscribers whose purge would delete theirs)."""
+    in_force = LegalHold.objects.in_force(today).filter(subscriber__isnull=True)
+    return in_force.filter(record_class__in=sharing_classes(record_class)).exists()
 
 
 def _due(rule: RetentionRule, today: date) -> models.QuerySet | None:

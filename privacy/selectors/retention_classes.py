@@ -17,6 +17,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from mctv.db import local_day_range
+from privacy.events.requests import Kind as RequestEventKind
 from privacy.models import (
     AccessLog,
     AccessReview,
@@ -36,6 +37,7 @@ from privacy.models import (
     Provision,
     ProvisionStop,
     RecordClass,
+    RequestEvent,
     RetentionRule,
     SelfInspection,
     SubjectRequest,
@@ -46,6 +48,7 @@ from privacy.models.retention import RetentionAction
 from subscribers.models import Subscriber
 
 HistoricalSubscriber = Subscriber.history.model
+RECORD_EDITED = RequestEventKind.RECORD_EDITED
 
 # Reasons a subscriber's records stay past their period, as (reason, ids of the subscribers it holds).
 SubscriberHolds = list[tuple[Promise, models.QuerySet]]
@@ -139,6 +142,13 @@ def _replaced_values(rule: RetentionRule, cutoff: date) -> models.QuerySet:
     return HistoricalSubscriber.objects.filter(Exists(replaced))
 
 
+def _replaced_value_keeps(holds: SubscriberHolds) -> Keeps:
+    # A request file that edited the record reads what it changed from these rows (its notices to recipients):
+    # they stay while the file does.
+    edited = RequestEvent.objects.filter(kind=RECORD_EDITED).values("request__subscriber_id")
+    return [*_held("id", holds), (_("a request file still kept edited the record"), Q(id__in=edited))]
+
+
 def _named_by_kept_provisions(field_name: str) -> Q:
     return Q(pk__in=Provision.objects.filter(**{f"{field_name}__isnull": False}).values(f"{field_name}_id"))
 
@@ -194,9 +204,7 @@ CLASS_RULES: dict[str, ClassRule] = {
         lambda h: _held("subscriber_id", h),
         _number_or_blank,
     ),
-    RecordClass.SUBSCRIBER_HISTORY: ClassRule(
-        HistoricalSubscriber, _replaced_values, lambda h: _held("id", h), "number"
-    ),
+    RecordClass.SUBSCRIBER_HISTORY: ClassRule(HistoricalSubscriber, _replaced_values, _replaced_value_keeps, "number"),
     RecordClass.WORK_ORDER: ClassRule(
         WorkOrder,
         lambda rule, cutoff: WorkOrder.objects.exclude(status=WorkOrder.Status.OPEN).filter(

@@ -36,6 +36,7 @@ from privacy.models import (
     ProvisionStop,
     RecordClass,
     RequestEvent,
+    RetentionRule,
     SelfInspection,
     SubjectRequest,
     TrainingAttendance,
@@ -202,7 +203,11 @@ def _dispose_plain(model: type[models.Model]) -> Disposer:
 def _dispose_login_records(run: DisposalRun, ids: set[int], today: date) -> dict[str, int]:
     """The login records, and the failure counters and failure log of the same period (django-axes keeps them
     apart; they hold the same user names and addresses)."""
-    cutoff = latest_closing_date_disposable_on(today, run.years)
+    # The rule as it is now: a period lengthened after approval keeps the counters too.
+    years = RetentionRule.objects.get(record_class=run.record_class).years
+    cutoff = latest_closing_date_disposable_on(today, years)
+    if cutoff is None:
+        return {LoginRecord._meta.db_table: 0}
     older = local_day_range("attempt_time", None, cutoff)
     return {
         LoginRecord._meta.db_table: LoginRecord.objects.filter(pk__in=ids).delete()[0],

@@ -155,6 +155,43 @@ def test_a_hold_on_a_subscribers_work_orders_keeps_the_terminated_subscriber_who
 
 
 @pytest.mark.django_db
+def test_a_hold_on_the_whole_class_of_terminated_subscribers_keeps_their_replaced_values_too(officer, clerk):
+    # Given a subscriber who moved in 2020, and a hold on every terminated subscriber's data
+    _subscriber_with_moves()
+    LegalHold.objects.create(kind="audit", record_class="terminated_subscriber", reason="会計検査", placed_by=clerk)
+
+    # Then the replaced values, which that class's purge also removes, are not proposed
+    assert svc.disposal_propose(today=TODAY, record_class="subscriber_history") == []
+
+
+@pytest.mark.django_db
+def test_the_values_a_kept_correction_file_changed_stay_for_its_notices(officer, clerk):
+    from privacy.events.requests import request_record_edited_event
+    from privacy.models import SubjectRequest
+    from privacy.services.requests import request_receive
+
+    # Given a subscriber who moved in 2020 through a correction request decided in 2029, its file still kept
+    subscriber = _subscriber_with_moves()
+    request = request_receive(
+        subscriber=subscriber,
+        kind="correction",
+        received_on=date(2020, 5, 1),
+        channel="mail",
+        details="住所",
+        user=clerk,
+    )
+    SubjectRequest.objects.filter(pk=request.pk).update(
+        status="closed", decision="full", decided_by=clerk, decided_at=_at(date(2029, 6, 1)), closed_on=date(2030, 6, 1)
+    )
+    edit = subscriber.history.order_by("history_id")[1]
+    request_record_edited_event(request=request, user=clerk, history_id=edit.pk)
+
+    # Then the history the correction's notices read is not proposed
+    (outlook,) = [o for o in disposal_outlook(TODAY) if o.rule.record_class == "subscriber_history"]
+    assert (outlook.due, outlook.would_go) == (1, 0)
+
+
+@pytest.mark.django_db
 def test_a_value_replaced_recently_is_not_proposed(officer):
     # Given a subscriber whose only change was in fiscal 2030
     with time_machine.travel(_at(date(2029, 1, 10)), tick=False):
@@ -321,7 +358,9 @@ def test_disposal_records_go_after_their_period_and_only_through_the_purge(offic
         run.items.create(object_id=1, subscriber_number="00000001", outcome="disposed")
         return run
 
-    old, young, rejected = finished(OLD), finished(YOUNG), finished(OLD, "rejected")
+    # (the database checks the period against its own clock: fiscal 2010 is past 10 years on any day of the test)
+    long_ago = date(2010, 6, 1)
+    old, young, rejected = finished(long_ago), finished(YOUNG), finished(long_ago, "rejected")
     # The database refuses to delete a disposal record in any other way
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM privacy_disposalrun WHERE id = %s", [old.pk])
@@ -348,6 +387,34 @@ def test_the_disposal_record_function_refuses_a_run_of_another_class_and_an_unfi
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT public.mctv_disposal_record_delete(%s, %s::bigint[])", [other.pk, [other.pk]])
     assert DisposalRun.objects.filter(pk=other.pk).exists()
+
+
+@pytest.mark.django_db
+def test_the_disposal_record_function_refuses_a_record_younger_than_its_period_even_if_listed(officer):
+    # Given a disposal of disposal records under way that lists a run finished only last year
+    young = DisposalRun.objects.create(
+        record_class="access_log",
+        years=1,
+        action="delete",
+        proposed_on=OLD,
+        status="done",
+        auto_approved=True,
+        finished_at=timezone.now() - timezone.timedelta(days=200),
+    )
+    disposing = DisposalRun.objects.create(
+        record_class="disposal_record",
+        years=10,
+        action="delete",
+        proposed_on=OLD,
+        status="running",
+        auto_approved=True,
+    )
+    disposing.items.create(object_id=young.pk)
+
+    # When it asks the database to delete it, the database refuses: the period is counted there too
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT public.mctv_disposal_record_delete(%s, %s::bigint[])", [disposing.pk, [young.pk]])
+    assert DisposalRun.objects.filter(pk=young.pk).exists()
 
 
 # --- accountability records ---------------------------------------------------------------------------------
@@ -613,4 +680,3 @@ def test_the_disposal_record_counts_rows_per_table_in_words(client, officer):
         assert f"<td>{words}</td>" in page
     assert "工事（履歴）2件" in text and "工事1件" in text
     assert "privacy_workorder" not in page and "privacy_workorder" not in text
-
