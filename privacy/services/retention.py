@@ -8,6 +8,7 @@ rows and marks the items — so a crash loses at most one batch's work, and a re
 disposes of nothing twice. Every status move of a run goes along ``DISPOSAL_LIFECYCLE``.
 """
 
+import logging
 from datetime import date
 
 from django.conf import settings
@@ -21,6 +22,8 @@ from mctv.transitions import Lifecycle, TransitionError, set_status
 from privacy.models import DisposalItem, DisposalRun, RetentionRule, User
 from privacy.selectors.retention import RECORD_MODELS, disposal_candidates
 from privacy.services.retention_disposers import DISPOSERS
+
+logger = logging.getLogger(__name__)
 
 Status = DisposalRun.Status
 Outcome = DisposalItem.Outcome
@@ -74,9 +77,33 @@ def disposal_propose(*, today: date, record_class: str | None = None) -> list[Di
 
 
 def _queue_purge(run: DisposalRun) -> None:
+    transaction.on_commit(lambda: purge_enqueue(run.pk))
+
+
+# What a purge left unqueued says on its run (the officer is told; the nightly task resumes it).
+NOT_QUEUED = "not queued"
+
+
+def purge_enqueue(run_id: int) -> bool:
+    """Send the purge of an approved run to the workers. Runs after the approval has committed, so it never fails
+    the request: a broker that is down or frozen (bounded by the broker timeouts) is logged and written on the run,
+    and ``privacy.propose_disposals`` resumes the run that night."""
     from privacy.tasks import purge_disposal_run
 
-    transaction.on_commit(lambda: purge_disposal_run.delay(run.pk))
+    try:
+        purge_disposal_run.delay(run_id)
+    except Exception as error:  # noqa: BLE001 - after commit nothing may fail the request; the run records it
+        logger.warning("disposal run %s approved but not queued (%s): resumed by the nightly task", run_id, error)
+        DisposalRun.objects.filter(pk=run_id, status=Status.APPROVED).update(
+            last_error=f"{type(error).__name__} ({NOT_QUEUED})"
+        )
+        return False
+    return True
+
+
+def purge_not_queued(run: DisposalRun) -> bool:
+    """An approved run whose purge could not be sent: it starts with the nightly task."""
+    return run.status == Status.APPROVED and run.last_error.endswith(f"({NOT_QUEUED})")
 
 
 @transaction.atomic

@@ -13,7 +13,7 @@ from mctv.views import StaffPermissionMixin
 from privacy.models import DisposalItem, DisposalRun, LegalHold, RetentionRule
 from privacy.pdf import render_pdf
 from privacy.selectors.retention import disposal_outlook, disposal_table_counts
-from privacy.services.retention import disposal_approve, disposal_reject
+from privacy.services.retention import disposal_approve, disposal_reject, purge_not_queued
 
 
 class DisposalListView(StaffPermissionMixin, ListView):
@@ -66,7 +66,19 @@ class DisposalDecideView(StaffPermissionMixin, View):
         try:
             if request.POST.get("decision") == "approve":
                 disposal_approve(run=run, user=request.user)
-                messages.success(request, _("Approved: the purge is queued."))
+                run.refresh_from_db()
+                if purge_not_queued(run):
+                    messages.warning(
+                        request,
+                        _(
+                            "Approved. The task queue could not be reached, so the purge starts with the nightly "
+                            "run (02:00); nothing more is needed from you."
+                        ),
+                    )
+                elif run.is_done:
+                    messages.success(request, _("Approved and disposed of."))
+                else:
+                    messages.success(request, _("Approved: the purge is queued."))
             else:
                 disposal_reject(run=run, user=request.user)
                 messages.success(request, _("Rejected: nothing will be disposed of."))
