@@ -1,6 +1,7 @@
 """Daily Celery jobs of the privacy capabilities. Each takes plain values, re-reads, and is idempotent."""
 
 from datetime import date, timedelta
+from smtplib import SMTPException
 
 from celery import shared_task
 from django.utils import timezone
@@ -14,7 +15,16 @@ from privacy.services.retention import disposal_propose, disposal_purge
 STALE_PURGE = timedelta(hours=1)
 
 
-@shared_task(name="privacy.send_deadline_digests", acks_late=True)
+@shared_task(
+    name="privacy.send_deadline_digests",
+    acks_late=True,
+    # A refusing or unreachable mail server: tried again with growing pauses (each department's digest and its
+    # record are one transaction, so a retry sends only what did not go).
+    autoretry_for=(SMTPException, OSError),
+    retry_backoff=60,
+    retry_backoff_max=30 * 60,
+    max_retries=6,
+)
 def send_deadline_digests(today: str | None = None) -> int:
     """E-mail each department's officers the requests due within 5 open days and those overdue; once a day."""
     return deadline_digest_send_all(today=parse_date(today) if today else None)

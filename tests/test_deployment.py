@@ -15,6 +15,14 @@ def test_compose_runs_postgres_redis_migrate_web_worker_and_beat():
     assert set(COMPOSE["services"]) == {"postgres", "redis", "migrate", "web", "worker", "beat"}
 
 
+def test_beat_keeps_its_schedule_on_a_named_volume_that_survives_a_restart():
+    beat = COMPOSE["services"]["beat"]
+    schedule = _command("beat").split("--schedule ")[1].split()[0]
+    (volume,) = [v for v in beat["volumes"] if schedule.startswith(v.split(":")[1])]
+    assert volume.split(":")[0] in COMPOSE["volumes"] and not schedule.startswith("/tmp")
+    assert "mkdir -p /app/var/beat" in (ROOT / "Dockerfile").read_text()
+
+
 def test_migrations_run_as_the_owner_and_the_app_connects_as_a_role_that_owns_nothing():
     # Given the one-shot migrate service and the three app services
     migrate = COMPOSE["services"]["migrate"]

@@ -70,6 +70,43 @@ def test_the_digest_lists_overdue_and_due_soon_to_the_departments_officers_once_
 
 
 @pytest.mark.django_db
+def test_a_refusing_mail_server_is_tried_again_and_the_late_morning_check_sends_nothing_twice(
+    officer_with_mail, three_requests, monkeypatch
+):
+    from smtplib import SMTPServerDisconnected
+
+    from django.conf import settings
+    from django.core.mail.backends.locmem import EmailBackend
+
+    # Given a mail server that refuses the first attempt
+    refusals = iter([SMTPServerDisconnected("refused")])
+    real_send = EmailBackend.send_messages
+
+    def flaky(self, messages):
+        if (refusal := next(refusals, None)) is not None:
+            raise refusal
+        return real_send(self, messages)
+
+    monkeypatch.setattr(EmailBackend, "send_messages", flaky)
+    from mctv.celery import app
+
+    monkeypatch.setitem(app.conf, "task_eager_propagates", False)  # as a worker: a retry is a retry, not a raise
+
+    # When the 07:30 task runs (eagerly here: its retry runs at once)
+    with time_machine.travel(FRIDAY, tick=False):
+        send_deadline_digests.apply(kwargs={"today": FRIDAY.isoformat()})
+
+    # Then the retry sent the digest, and its record was written only with it
+    assert len(mail.outbox) == 1 and DeadlineDigest.objects.count() == 1
+
+    # When the late-morning check runs the same task, nothing goes twice
+    schedule = settings.CELERY_BEAT_SCHEDULE
+    assert schedule["deadline-digests-catch-up"]["task"] == schedule["deadline-digests"]["task"]
+    send_deadline_digests.apply(kwargs={"today": FRIDAY.isoformat()})
+    assert len(mail.outbox) == 1 and DeadlineDigest.objects.count() == 1
+
+
+@pytest.mark.django_db
 def test_other_departments_and_closed_requests_are_left_out(officer_with_mail, clerk, three_requests):
     from django.contrib.auth.models import Group
 
