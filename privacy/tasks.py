@@ -4,12 +4,13 @@ from datetime import date, timedelta
 from smtplib import SMTPException
 
 from celery import shared_task
+from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 
 from privacy.models import DisposalRun
 from privacy.services.digest import deadline_digest_send_all
-from privacy.services.retention import disposal_propose, disposal_purge
+from privacy.services.retention import disposal_propose, disposal_purge, disposal_sweep
 
 # A running purge that has made no progress for this long lost its chain (a crash, a lost worker): resume it.
 STALE_PURGE = timedelta(hours=1)
@@ -46,7 +47,22 @@ def propose_disposals(today: str | None = None) -> list[int]:
     return [r.pk for r in runs]
 
 
-@shared_task(name="privacy.purge_disposal_run", acks_late=True, max_retries=None)
+@shared_task(name="privacy.sweep_disposals", acks_late=True)
+def sweep_disposals() -> list[int]:
+    """Every 5 minutes: send again the purges nothing is working on (``disposal_sweep``)."""
+    return disposal_sweep()
+
+
+@shared_task(
+    name="privacy.purge_disposal_run",
+    acks_late=True,
+    # The database gone for a moment: tried again with growing pauses (the purge resumes where it stopped); after
+    # that the sweep takes over.
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=30,
+    retry_backoff_max=10 * 60,
+    max_retries=5,
+)
 def purge_disposal_run(run_id: int, batches_per_call: int = 40) -> bool:
     """Purge an approved run by id, a capped number of batches per call; re-queues itself until done."""
     done = disposal_purge(run_id=run_id, max_batches=batches_per_call)

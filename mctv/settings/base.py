@@ -184,6 +184,9 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A task is acknowledged when done, and handed back if its worker dies (the tasks are idempotent).
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 # A stopped or frozen broker costs a web request seconds, not a worker: connect and socket timeouts, one retry
 # (docs/operations.md). What could not be queued is recorded and resumed by the nightly task.
 BROKER_TIMEOUT_SECONDS = env.float("BROKER_TIMEOUT_SECONDS", default=2.0)
@@ -213,6 +216,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "privacy.count_file_people",
         "schedule": crontab(hour=3, minute=0),
     },
+    "disposal-sweep": {
+        "task": "privacy.sweep_disposals",
+        "schedule": crontab(minute="*/5"),
+    },
     "expired-sessions": {
         "task": "privacy.clear_expired_sessions",
         "schedule": crontab(hour=2, minute=30),
@@ -228,6 +235,10 @@ SUBSCRIBERS_PER_PAGE = env.int("SUBSCRIBERS_PER_PAGE", default=25)
 # Statistics (purpose 3): a cell counting fewer people than this is suppressed, so no one is identifiable.
 # Rows per transaction in the retention purge: small enough to keep locks and memory short.
 RETENTION_BATCH_SIZE = env.int("RETENTION_BATCH_SIZE", default=2000)
+# A purge with no batch for this long lost its worker; the sweep (every 5 minutes) resumes it. A run that failed
+# is resumed with growing pauses until it has been tried this many times; then it waits for a person.
+RETENTION_STALE_MINUTES = env.int("RETENTION_STALE_MINUTES", default=10)
+RETENTION_MAX_ATTEMPTS = env.int("RETENTION_MAX_ATTEMPTS", default=6)
 # At least 2: a threshold of 0 or 1 would switch suppression off.
 STATISTICS_MIN_CELL = max(2, env.int("STATISTICS_MIN_CELL", default=5))
 

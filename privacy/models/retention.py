@@ -5,7 +5,7 @@ disposal record (廃棄記録): class, rule, counts, who approved, when, and sub
 or other personal data.
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -214,6 +214,9 @@ class DisposalRun(TimeStampedModel):
     held_count = models.PositiveIntegerField(_("records kept under a hold"), default=0)
     related_counts = models.JSONField(_("rows removed per table"), default=dict, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
+    attempts = models.PositiveSmallIntegerField(
+        _("attempts"), default=0, help_text=_("How many times the purge was started or resumed.")
+    )
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
     objects = DisposalRunQuerySet.as_manager()
@@ -246,6 +249,12 @@ class DisposalRun(TimeStampedModel):
     @property
     def is_purgeable(self) -> bool:
         return self.status in PURGEABLE_STATUSES
+
+    @property
+    def is_stalled(self) -> bool:
+        """Purging, but no batch for longer than a batch ever takes: its worker died; the sweep resumes it."""
+        stale_before = timezone.now() - timedelta(minutes=settings.RETENTION_STALE_MINUTES)
+        return self.status == DisposalStatus.RUNNING and self.updated_at < stale_before
 
     @property
     def progress_percent(self) -> int:

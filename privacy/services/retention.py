@@ -9,12 +9,12 @@ disposes of nothing twice. Every status move of a run goes along ``DISPOSAL_LIFE
 """
 
 import logging
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -80,14 +80,19 @@ def _queue_purge(run: DisposalRun) -> None:
     transaction.on_commit(lambda: purge_enqueue(run.pk))
 
 
-# What a purge left unqueued says on its run (the officer is told; the nightly task resumes it).
+# What a purge left unqueued says on its run (the officer is told; the sweep resumes it).
 NOT_QUEUED = "not queued"
+# What a running purge whose worker died says on its run when the sweep resumes it.
+STALLED = "stalled: no batch for too long; resumed"
+# The sweep leaves an approved run this long to its own message, and pauses a failed one this long, doubled with
+# each attempt.
+QUEUE_GRACE = timedelta(minutes=2)
 
 
 def purge_enqueue(run_id: int) -> bool:
     """Send the purge of an approved run to the workers. Runs after the approval has committed, so it never fails
     the request: a broker that is down or frozen (bounded by the broker timeouts) is logged and written on the run,
-    and ``privacy.propose_disposals`` resumes the run that night."""
+    and the sweep (``disposal_sweep``, every few minutes) sends it again."""
     from privacy.tasks import purge_disposal_run
 
     try:
@@ -99,6 +104,31 @@ def purge_enqueue(run_id: int) -> bool:
         )
         return False
     return True
+
+
+def disposal_sweep(*, now: datetime | None = None) -> list[int]:
+    """Every few minutes: send again the purges nothing is working on — approved runs never started (the queue was
+    down, or the message lost), running runs whose worker died (no batch for ``RETENTION_STALE_MINUTES``), and
+    failed runs with attempts left, after a pause that doubles with each attempt. Returns the runs sent."""
+    now = now or timezone.now()
+    stale_before = now - timedelta(minutes=settings.RETENTION_STALE_MINUTES)
+    candidates = DisposalRun.objects.filter(
+        Q(status=Status.APPROVED, updated_at__lt=now - QUEUE_GRACE)
+        | Q(status=Status.RUNNING, updated_at__lt=stale_before)
+        | Q(status=Status.FAILED, attempts__lt=settings.RETENTION_MAX_ATTEMPTS)
+    )
+    sent = []
+    for run in candidates.order_by("pk"):
+        if run.status == Status.FAILED and run.updated_at > now - QUEUE_GRACE * 2 ** min(run.attempts, 8):
+            continue  # its pause is not over
+        if run.status == Status.RUNNING:
+            # A stalled run counts as an attempt of its own, and says so, before it is resumed.
+            DisposalRun.objects.filter(pk=run.pk, status=Status.RUNNING).update(
+                attempts=F("attempts") + 1, last_error=STALLED, updated_at=now
+            )
+        if purge_enqueue(run.pk):
+            sent.append(run.pk)
+    return sent
 
 
 def purge_not_queued(run: DisposalRun) -> bool:
@@ -143,6 +173,7 @@ def disposal_purge(
             return True  # nothing to do here: not approved, rejected, or done
         if run.status != Status.RUNNING:  # approved, or resumed after a failure
             run.started_at = run.started_at or timezone.now()
+            run.attempts += 1
             set_status(run, Status.RUNNING, lifecycle=DISPOSAL_LIFECYCLE, user=None)
     batches = 0
     try:

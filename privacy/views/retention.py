@@ -71,8 +71,8 @@ class DisposalDecideView(StaffPermissionMixin, View):
                     messages.warning(
                         request,
                         _(
-                            "Approved. The task queue could not be reached, so the purge starts with the nightly "
-                            "run (02:00); nothing more is needed from you."
+                            "Approved. The task queue could not be reached, so the purge starts within minutes, once "
+                            "it is back; nothing more is needed from you."
                         ),
                     )
                 elif run.is_done:
