@@ -16,9 +16,7 @@ from privacy.fiscal_years import latest_closing_date_disposable_on
 from privacy.models import Incident, IncidentSubscriber, LegalHold, RetentionRule, SubjectRequest
 from privacy.models.requests import OPEN_STATUSES
 from privacy.retention_coverage import sharing_classes
-from privacy.selectors.retention_classes import CLASS_RULES, SubscriberHolds, subscribers_with_other_files
-
-__all__ = ["subscribers_with_other_files"]
+from privacy.selectors.retention_classes import CLASS_RULES, SubscriberHolds
 
 
 def subscriber_holds(record_class: str, today: date) -> SubscriberHolds:
@@ -41,12 +39,6 @@ def subscriber_holds(record_class: str, today: date) -> SubscriberHolds:
         (_("an open incident"), incidents.order_by().values("subscriber_id")),
         (_("a legal hold on the subscriber"), holds.order_by().values("subscriber_id")),
     ]
-
-
-def held_subscriber_ids(record_class: str, today: date) -> models.QuerySet:
-    """Every subscriber held for ``record_class`` today: a union of ids, not a scan of the registry."""
-    (_r, first), *rest = subscriber_holds(record_class, today)
-    return first.union(*(ids for _reason, ids in rest))
 
 
 def class_is_held(record_class: str, today: date) -> bool:
