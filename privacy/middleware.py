@@ -1,10 +1,17 @@
 """Middleware of the privacy capabilities."""
 
 import logging
+import uuid
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 
 security_log = logging.getLogger("mctv.security")
+
+SUBMISSION_TOKEN_FIELD = "submission_token"
 
 # Paths a contractor account may reach besides the portal.
 CONTRACTOR_ALLOWED_PREFIXES = ("/portal/", "/accounts/logout/", "/static/", "/privacy/")
@@ -24,3 +31,57 @@ class ContractorConfinementMiddleware:
                 security_log.warning("contractor %s sent to the portal from %s", user.get_username(), request.path)
             return redirect("portal:home")
         return self.get_response(request)
+
+
+class OneTimeSubmissionMiddleware:
+    """A form the system draws carries a one-time token (``{% submission_token %}``). The first POST that carries
+    it claims it in the same transaction as its work and records where it led; a second submit of the same form —
+    a double click, a reload, a second tab — is not done again but sent where the first went. Two submits at once:
+    the second waits on the first's claim (the token is the primary key) and then finds it.
+
+    The request runs in one transaction: a 5xx rolls back everything it wrote, a form drawn again with its
+    errors (or a document answered directly) releases the token so the corrected form can be sent."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = self._token(request)
+        if token is None:
+            return self.get_response(request)
+        from privacy.models import FormSubmission
+
+        with transaction.atomic():
+            claim, claimed = FormSubmission.objects.get_or_create(
+                token=token, defaults={"user": request.user, "path": request.path[:500]}
+            )
+            if not claimed:
+                return self._replay(request, claim)
+            response = self.get_response(request)
+            if response.status_code >= 500:
+                transaction.set_rollback(True)
+            elif response.status_code in (301, 302, 303) and response.has_header("Location"):
+                claim.result_url = response["Location"][:2000]
+                claim.save(update_fields=["result_url"])
+            else:
+                claim.delete()
+        return response
+
+    @staticmethod
+    def _token(request) -> uuid.UUID | None:
+        if request.method != "POST" or not request.user.is_authenticated:
+            return None
+        value = request.POST.get(SUBMISSION_TOKEN_FIELD, "")
+        try:
+            return uuid.UUID(value) if value else None
+        except ValueError:
+            security_log.warning("malformed form token from %s on %s", request.user.get_username(), request.path)
+            return None
+
+    @staticmethod
+    def _replay(request, claim):
+        if claim.user_id != request.user.pk or not claim.result_url:
+            security_log.warning("form token of another user or path replayed by %s", request.user.get_username())
+            raise PermissionDenied
+        messages.info(request, _("This form had already been sent: it was done once, and this is its result."))
+        return redirect(claim.result_url)

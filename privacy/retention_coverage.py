@@ -82,6 +82,8 @@ EXEMPT: dict[str, str] = {
     "contenttypes.ContentType": "Configuration of the frameworks: no personal data.",
     "sessions.Session": "A signed-in staff member's session: Django deletes it at logout, and the "
     "nightly task `privacy.clear_expired_sessions` the expired ones.",
+    "privacy.FormSubmission": "A spent one-time form token (who sent which page, and where it led): deleted "
+    "after FORM_TOKEN_KEEP_HOURS by the nightly task `privacy.clear_expired_sessions`.",
     "axes.AccessAttemptExpiration": "The lockout's end of one failure counter: deleted with the counter "
     "(login records).",
     # Staff and organisation.

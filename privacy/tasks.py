@@ -98,9 +98,14 @@ def review_staff_access(month: str | None = None, department_id: int | None = No
 
 @shared_task(name="privacy.clear_expired_sessions", acks_late=True)
 def clear_expired_sessions() -> None:
-    """Expired staff sessions go nightly (retention: sessions hold who is signed in, nothing else)."""
+    """Expired staff sessions and spent form tokens go nightly (retention: both hold who was signed in and
+    which page they sent, nothing else; a token only has to outlive a reload or a second click)."""
     from importlib import import_module
 
     from django.conf import settings
 
+    from privacy.models import FormSubmission
+
     import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()
+    spent_before = timezone.now() - timedelta(hours=settings.FORM_TOKEN_KEEP_HOURS)
+    FormSubmission.objects.filter(submitted_at__lt=spent_before).delete()

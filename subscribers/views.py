@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import DetailView, FormView, ListView, View
 
+from mctv.edit_versions import VersionedEditMixin
 from mctv.forms import add_service_error
 from mctv.paginator import CountingPaginator
 from mctv.responses import csv_response
@@ -184,10 +185,13 @@ class SubscriberCreateView(StaffPermissionMixin, FormView):
 
 
 @method_decorator(sensitive_post_parameters(*SUBSCRIBER_FIELDS), name="dispatch")
-class SubscriberUpdateView(StaffPermissionMixin, LoggedFormMixin, FormView):
+class SubscriberUpdateView(StaffPermissionMixin, LoggedFormMixin, VersionedEditMixin, FormView):
     permission_required = "subscribers.change_subscriber"
     template_name = "subscribers/form.html"
     form_class = SubscriberForm
+
+    def get_edited_record(self):
+        return self.get_subscriber()
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": self.get_subscriber()}

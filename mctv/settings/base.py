@@ -50,6 +50,7 @@ MIDDLEWARE = [
     "mctv.middleware.NoStoreForSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "privacy.middleware.ContractorConfinementMiddleware",
+    "privacy.middleware.OneTimeSubmissionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -71,6 +72,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            "builtins": ["privacy.templatetags.submissions"],
         },
     },
 ]
@@ -112,6 +114,8 @@ SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
 # Pushed forward at most once a minute (mctv.middleware.IdleSessionRefreshMiddleware), not on every request.
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_REFRESH_SECONDS = env.int("SESSION_REFRESH_SECONDS", default=60)
+# A spent one-time form token answers a reload or a second click with the first result for this long.
+FORM_TOKEN_KEEP_HOURS = env.int("FORM_TOKEN_KEEP_HOURS", default=48)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 # Flash messages live in the session, not in a cookie of their own: /privacy/ promises two cookies only (§10).

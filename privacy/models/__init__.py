@@ -14,6 +14,7 @@ from .request_rules import RequestKind, RequestRule, RequestSettings, Withholdin
 from .requests import SubjectRequest
 from .retention import DisposalItem, DisposalRun, LegalHold, RecordClass, RetentionRule
 from .staff import Department, User
+from .submissions import FormSubmission
 from .training import TrainingAttendance, TrainingSession
 
 __all__ = [
@@ -38,6 +39,7 @@ __all__ = [
     "DisposalRun",
     "ExceptionalProvision",
     "FileRegisterVersion",
+    "FormSubmission",
     "Incident",
     "IncidentEvent",
     "IncidentScope",

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 from django.views.generic.edit import ModelFormMixin
 
+from mctv.edit_versions import VersionedEditMixin
 from mctv.views import StaffPermissionMixin
 from privacy.forms.contractors import AgreementForm, ContractorForm
 from privacy.models import ConfidentialityAgreement, Contractor
@@ -55,9 +56,12 @@ class ContractorCreateView(ContractorSaveMixin, CreateView):
     extra_context = {"title": _("Register a contractor")}
 
 
-class ContractorUpdateView(ContractorSaveMixin, UpdateView):
+class ContractorUpdateView(ContractorSaveMixin, VersionedEditMixin, UpdateView):
     permission_required = "privacy.change_contractor"
     extra_context = {"title": _("Edit contractor")}
+
+    def get_edited_record(self):
+        return self.object
 
 
 class AgreementSaveMixin(StaffPermissionMixin, ModelFormMixin):
@@ -87,8 +91,11 @@ class AgreementCreateView(AgreementSaveMixin, CreateView):
         )
 
 
-class AgreementUpdateView(AgreementSaveMixin, UpdateView):
+class AgreementUpdateView(AgreementSaveMixin, VersionedEditMixin, UpdateView):
     permission_required = "privacy.change_confidentialityagreement"
+
+    def get_edited_record(self):
+        return self.object
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
+from mctv.edit_versions import VersionedEditMixin
 from mctv.forms import add_service_error
 from mctv.responses import pdf_response
 from mctv.views import StaffPermissionMixin
@@ -83,10 +84,13 @@ class IncidentObjectMixin:
         return self._incident
 
 
-class IncidentUpdateView(StaffPermissionMixin, IncidentObjectMixin, FormView):
+class IncidentUpdateView(StaffPermissionMixin, IncidentObjectMixin, VersionedEditMixin, FormView):
     permission_required = "privacy.change_incident"
     template_name = "privacy/form.html"
     form_class = IncidentForm
+
+    def get_edited_record(self):
+        return self.get_incident()
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": self.get_incident()}

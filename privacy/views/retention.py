@@ -50,6 +50,7 @@ class DisposalDetailView(StaffPermissionMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
+            not_queued=purge_not_queued(self.object),
             numbers=disposed_numbers(self.object),
             table_counts=disposal_table_counts(self.object.related_counts),
             moves=self.object.history.select_related("history_user").order_by("history_date", "history_id"),
@@ -66,19 +67,9 @@ class DisposalDecideView(StaffPermissionMixin, View):
         try:
             if request.POST.get("decision") == "approve":
                 disposal_approve(run=run, user=request.user)
-                run.refresh_from_db()
-                if purge_not_queued(run):
-                    messages.warning(
-                        request,
-                        _(
-                            "Approved. The task queue could not be reached, so the purge starts within minutes, once "
-                            "it is back; nothing more is needed from you."
-                        ),
-                    )
-                elif run.is_done:
-                    messages.success(request, _("Approved and disposed of."))
-                else:
-                    messages.success(request, _("Approved: the purge is queued."))
+                # Whether the purge was queued is known once the approval commits (the request's own
+                # transaction may still be open here): the run's page says it.
+                messages.success(request, _("Approved."))
             else:
                 disposal_reject(run=run, user=request.user)
                 messages.success(request, _("Rejected: nothing will be disposed of."))

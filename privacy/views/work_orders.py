@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
+from mctv.edit_versions import VersionedEditMixin
 from mctv.forms import add_service_error
 from mctv.responses import pdf_response
 from mctv.views import StaffPermissionMixin
@@ -120,10 +121,13 @@ class WorkOrderDetailView(StaffPermissionMixin, WorkOrderObjectMixin, DetailView
         return context
 
 
-class WorkOrderUpdateView(StaffPermissionMixin, WorkOrderObjectMixin, FormView):
+class WorkOrderUpdateView(StaffPermissionMixin, WorkOrderObjectMixin, VersionedEditMixin, FormView):
     permission_required = "privacy.change_workorder"
     template_name = "privacy/form.html"
     form_class = WorkOrderEditForm
+
+    def get_edited_record(self):
+        return self.get_work_order()
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": self.get_work_order()}

@@ -18,6 +18,7 @@ from privacy.services import retention as svc
 from subscribers.models import Subscriber
 from tests.conftest import _reconfigure
 from tests.factories import SubscriberFactory
+from tests.forms import drawn_token
 
 
 def _free_port() -> int:
@@ -92,8 +93,14 @@ def _proposal_past_its_period() -> DisposalRun:
 
 
 def _approve(client, officer, run) -> str:
+    """As the officer's browser does: the run's page draws the form, its one-time token goes with the click."""
     client.force_login(officer)
-    response = client.post(reverse("privacy:disposal_decide", args=[run.pk]), {"decision": "approve"}, follow=True)
+    token = drawn_token(client, reverse("privacy:disposal_detail", args=[run.pk]))
+    response = client.post(
+        reverse("privacy:disposal_decide", args=[run.pk]),
+        {"decision": "approve", "submission_token": token},
+        follow=True,
+    )
     assert response.status_code == 200
     return response.content.decode()
 

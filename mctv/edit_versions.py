@@ -1,0 +1,147 @@
+"""Edits carry the version they started from; a save over someone else's later save is refused and shows it.
+
+A record's version is the id of its latest history row: django-simple-history writes one on every save, so each
+record with history is versioned without a column of its own, and its history says who changed what since."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django import forms
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mctv.wareki import wareki
+
+VERSION_FIELD = "version"
+
+
+@dataclass(frozen=True)
+class Change:
+    label: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class OtherEdit:
+    """Saves made by others after the version an edit started from."""
+
+    version: int
+    by: str
+    at: datetime
+    changes: list[Change]
+
+
+def record_version(record: models.Model) -> int | None:
+    return record.history.order_by("-history_id").values_list("history_id", flat=True).first()  # type: ignore[attr-defined]
+
+
+def edit_since(record: models.Model, started_from: int | None) -> OtherEdit | None:
+    """Who saved ``record`` after version ``started_from`` and what they changed; None while it is the latest.
+    An edit that names no version (a form drawn before versions, a script) is not checked."""
+    history = record.history.select_related("history_user")  # type: ignore[attr-defined]
+    latest = history.order_by("-history_id").first()
+    if started_from is None or latest is None or latest.history_id == started_from:
+        return None
+    later = history.filter(history_id__gt=started_from).order_by("history_id")
+    names = dict.fromkeys(_who(row.history_user) for row in later)
+    started = history.filter(history_id=started_from).first()
+    return OtherEdit(
+        version=latest.history_id,
+        by="、".join(names),
+        at=latest.history_date,
+        changes=_changes(record, started, latest) if started is not None else [],
+    )
+
+
+def _who(user) -> str:
+    if user is None:
+        return _("the system")
+    return user.get_full_name() or user.get_username()
+
+
+def _changes(record: models.Model, started, latest) -> list[Change]:
+    tracked = {field.attname for field in started._meta.concrete_fields}
+    changes = []
+    for field in record._meta.concrete_fields:
+        if field.primary_key or field.attname not in tracked:
+            continue
+        if getattr(started, field.attname) != getattr(latest, field.attname):
+            changes.append(Change(str(field.verbose_name), _shown(field, started), _shown(field, latest)))
+    return changes
+
+
+def _shown(field: models.Field, row) -> str:
+    value = getattr(row, field.attname)
+    if value in (None, "", [], {}):
+        return _("(blank)")
+    if field.is_relation:
+        try:
+            return str(getattr(row, field.name))
+        except ObjectDoesNotExist:
+            return str(value)
+    if field.flatchoices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, datetime):
+        return f"{wareki(timezone.localtime(value).date())} {timezone.localtime(value):%H:%M}"
+    if isinstance(value, date):
+        return wareki(value)
+    if isinstance(value, list):
+        return "、".join(map(str, value))
+    return str(value)
+
+
+class VersionedEditMixin:
+    """For an edit view: the form carries the record's version as it was drawn. A save over another person's
+    later save is refused with the typed values kept and their change shown; the form then carries their
+    version, so saving again after reading it is a deliberate choice."""
+
+    other_edit: OtherEdit | None = None
+
+    def get_edited_record(self) -> models.Model:
+        raise NotImplementedError
+
+    def post(self, request, *args, **kwargs):
+        # One transaction from the check to the save: the row lock taken by the check makes a second editor's
+        # check wait for the first one's save, and then see it.
+        with transaction.atomic():
+            return super().post(request, *args, **kwargs)
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        record = self.get_edited_record()
+        form.fields[VERSION_FIELD] = forms.CharField(
+            required=False, widget=forms.HiddenInput, initial=record_version(record)
+        )
+        checked_clean = form.clean
+
+        def clean():
+            cleaned = checked_clean()
+            self._refuse_if_stale(form, record)
+            return cleaned
+
+        form.clean = clean
+        return form
+
+    def _refuse_if_stale(self, form, record) -> None:
+        type(record)._base_manager.select_for_update().only("pk").get(pk=record.pk)
+        typed = form.cleaned_data.get(VERSION_FIELD) or ""
+        self.other_edit = edit_since(record, int(typed) if typed.isdigit() else None)
+        if self.other_edit is None:
+            return
+        form.data = form.data.copy()
+        form.data[form.add_prefix(VERSION_FIELD)] = str(self.other_edit.version)
+        raise ValidationError(
+            _(
+                "Someone else saved this record after you opened it. Nothing of yours was saved: check their "
+                "change below, then save again if yours should still apply."
+            ),
+            code="stale",
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(other_edit=self.other_edit, **kwargs)

@@ -1,0 +1,93 @@
+"""Two people edit the same record: the later, stale save is refused with the earlier change shown, never a
+silent revert; saving again after reading it is deliberate."""
+
+from datetime import date
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from subscribers.models import Subscriber
+from tests.factories import AgreementFactory, ContractorFactory, SubscriberFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def as_drawn(page) -> dict:
+    """What the browser would send back for the form as the page drew it."""
+    form = page.context["form"]
+    data = {}
+    for field in form:
+        value = field.value()
+        if value is None:
+            continue
+        if isinstance(value, date):
+            value = value.isoformat()
+        data[field.html_name] = value if isinstance(value, list) else str(value)
+    return data
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_a_stale_subscriber_edit_is_refused_and_shows_the_other_clerks_change(clerk, officer):
+    # Given two people who opened the same subscriber's edit form
+    subscriber = SubscriberFactory.create(phone="0176111111", email="")
+    url = reverse("subscribers:edit", args=[subscriber.pk])
+    first, second = signed_in(clerk), signed_in(officer)
+    first_form, second_form = as_drawn(first.get(url)), as_drawn(second.get(url))
+
+    # When the first saves a new phone number, and the second, from the older form, an e-mail address
+    assert first.post(url, first_form | {"phone": "0176222222"}).status_code == 302
+    refused = second.post(url, second_form | {"email": "taro@example.jp"})
+
+    # Then the second save is refused, the first change stands, and the page shows it with who made it
+    assert refused.status_code == 200
+    subscriber.refresh_from_db()
+    assert (subscriber.phone, subscriber.email) == ("0176222222", "")
+    page = refused.content.decode()
+    assert "他の職員" in page and clerk.get_full_name() in page
+    assert "0176111111" in page and "0176222222" in page
+    # … and keeps what the second person typed
+    assert refused.context["form"]["email"].value() == "taro@example.jp"
+
+    # When the second person, having read it, saves again from the refused form
+    resaved = second.post(url, as_drawn(refused) | {"phone": "0176222222"})
+
+    # Then it is saved on top of the first change
+    assert resaved.status_code == 302
+    subscriber.refresh_from_db()
+    assert (subscriber.phone, subscriber.email) == ("0176222222", "taro@example.jp")
+    assert Subscriber.history.filter(id=subscriber.pk).count() == 3
+
+
+def test_an_edit_from_a_current_form_is_saved(clerk_client):
+    subscriber = SubscriberFactory.create()
+    url = reverse("subscribers:edit", args=[subscriber.pk])
+    form = as_drawn(clerk_client.get(url))
+    assert form["version"] == str(subscriber.history.latest().history_id)
+    assert clerk_client.post(url, form | {"occupation": "農業"}).status_code == 302
+
+
+@pytest.mark.parametrize(
+    "make, url_name, field, first_value, second_value",
+    [
+        (ContractorFactory.create, "privacy:contractor_edit", "contact_person", "佐藤", "鈴木"),
+        (AgreementFactory.create, "privacy:agreement_edit", "reference", "MCTV-A", "MCTV-B"),
+    ],
+)
+def test_every_edit_form_refuses_a_stale_save(admin_user, officer, make, url_name, field, first_value, second_value):
+    record = make()
+    url = reverse(url_name, args=[record.pk])
+    first, second = signed_in(admin_user), signed_in(admin_user)
+    first_form, second_form = as_drawn(first.get(url)), as_drawn(second.get(url))
+
+    assert first.post(url, first_form | {field: first_value}).status_code == 302
+    refused = second.post(url, second_form | {field: second_value})
+
+    assert refused.status_code == 200 and refused.context["other_edit"] is not None
+    record.refresh_from_db()
+    assert getattr(record, field) == first_value
