@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 # What the tests need from Debian: a Japanese font for PDFs, pdftotext/pdffonts, a browser, xgettext for the catalogue check.
-DEB_TEST_PACKAGES := fonts-noto-cjk poppler-utils chromium gettext
+DEB_TEST_PACKAGES := fonts-noto-cjk poppler-utils chromium gettext redis-server
 HOST ?= 127.0.0.1
 PORT ?= 8000
 SUBSCRIBERS ?= 500
