@@ -5,6 +5,7 @@ record with history is versioned without a column of its own, and its history sa
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
@@ -19,9 +20,14 @@ VERSION_FIELD = "version"
 
 @dataclass(frozen=True)
 class Change:
+    """One item another person changed: its form field name, label, and values (raw and as shown)."""
+
+    name: str
     label: str
-    before: str
-    after: str
+    before: Any
+    after: Any
+    before_shown: str
+    after_shown: str
 
 
 @dataclass(frozen=True)
@@ -31,6 +37,7 @@ class OtherEdit:
     version: int
     by: str
     at: datetime
+    started_at: datetime | None
     changes: list[Change]
 
 
@@ -52,6 +59,7 @@ def edit_since(record: models.Model, started_from: int | None) -> OtherEdit | No
         version=latest.history_id,
         by="、".join(names),
         at=latest.history_date,
+        started_at=started.history_date if started is not None else None,
         changes=_changes(record, started, latest) if started is not None else [],
     )
 
@@ -68,8 +76,13 @@ def _changes(record: models.Model, started, latest) -> list[Change]:
     for field in record._meta.concrete_fields:
         if field.primary_key or field.attname not in tracked:
             continue
-        if getattr(started, field.attname) != getattr(latest, field.attname):
-            changes.append(Change(str(field.verbose_name), _shown(field, started), _shown(field, latest)))
+        before, after = getattr(started, field.attname), getattr(latest, field.attname)
+        if before != after:
+            changes.append(
+                Change(
+                    field.name, str(field.verbose_name), before, after, _shown(field, started), _shown(field, latest)
+                )
+            )
     return changes
 
 
@@ -91,19 +104,50 @@ def _shown(field: models.Field, row) -> str:
     if isinstance(value, date):
         return wareki(value)
     if isinstance(value, list):
+        if field.name == "items":
+            from privacy.data_items import item_labels
+
+            return "、".join(item_labels(value))
         return "、".join(map(str, value))
     return str(value)
 
 
+def _raw(value: Any) -> Any:
+    """A typed (cleaned) value in the form its history row keeps: a record by its key, a list as a sorted list."""
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, list | tuple | set | models.QuerySet):
+        return sorted(_raw(item) for item in value)
+    return value
+
+
+def _as_data(value: Any) -> list[str]:
+    if value is None or value is False:
+        return []
+    if value is True:
+        return ["on"]
+    if isinstance(value, list):
+        return [str(item) for item in value]
+    return [value.isoformat() if isinstance(value, date) else str(value)]
+
+
 class VersionedEditMixin:
     """For an edit view: the form carries the record's version as it was drawn. A save over another person's
-    later save is refused with the typed values kept and their change shown; the form then carries their
-    version, so saving again after reading it is a deliberate choice."""
+    later save is refused, their change shown, and the form carried forward onto it: an item this person left
+    as it was takes the other's value; an item both changed keeps what this person typed, marked. The form then
+    carries the new version, so saving it again is a choice made knowing the other's change."""
 
     other_edit: OtherEdit | None = None
 
     def get_edited_record(self) -> models.Model:
         raise NotImplementedError
+
+    def other_changes(self, record: models.Model, since: datetime) -> list[Change]:
+        """Changes the record's own history does not show (related rows on the form): none by default."""
+        return []
+
+    def stale_edit_shown(self, record: models.Model) -> None:
+        """The refusal shows the record's current values: a view whose records are personal data logs it."""
 
     def post(self, request, *args, **kwargs):
         # One transaction from the check to the save: the row lock taken by the check makes a second editor's
@@ -122,6 +166,7 @@ class VersionedEditMixin:
         def clean():
             cleaned = checked_clean()
             self._refuse_if_stale(form, record)
+            cleaned.pop(VERSION_FIELD, None)  # the version is the form's, not the record's
             return cleaned
 
         form.clean = clean
@@ -130,15 +175,32 @@ class VersionedEditMixin:
     def _refuse_if_stale(self, form, record) -> None:
         type(record)._base_manager.select_for_update().only("pk").get(pk=record.pk)
         typed = form.cleaned_data.get(VERSION_FIELD) or ""
-        self.other_edit = edit_since(record, int(typed) if typed.isdigit() else None)
-        if self.other_edit is None:
+        other = edit_since(record, int(typed) if typed.isdigit() else None)
+        if other is None:
             return
+        if other.started_at is not None:
+            other.changes.extend(self.other_changes(record, other.started_at))
+        self.other_edit = other
+        self.stale_edit_shown(record)
         form.data = form.data.copy()
-        form.data[form.add_prefix(VERSION_FIELD)] = str(self.other_edit.version)
+        form.data[form.add_prefix(VERSION_FIELD)] = str(other.version)
+        for change in other.changes:
+            if change.name not in form.fields:
+                continue
+            mine = _raw(form.cleaned_data.get(change.name))
+            if mine == _raw(change.before):
+                form.data.setlist(form.add_prefix(change.name), _as_data(change.after))
+            elif mine != _raw(change.after):
+                form.add_error(
+                    change.name,
+                    _("%(by)s changed this to “%(value)s”: what you typed is kept if you save again.")
+                    % {"by": other.by, "value": change.after_shown},
+                )
         raise ValidationError(
             _(
-                "Someone else saved this record after you opened it. Nothing of yours was saved: check their "
-                "change below, then save again if yours should still apply."
+                "Someone else saved this record after you opened it. Nothing of yours was saved yet: their change "
+                "is shown below and carried into the form where you had not changed the item; check it, then save "
+                "again."
             ),
             code="stale",
         )

@@ -2,11 +2,13 @@
 
 import logging
 import uuid
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 security_log = logging.getLogger("mctv.security")
@@ -39,8 +41,10 @@ class OneTimeSubmissionMiddleware:
     a double click, a reload, a second tab — is not done again but sent where the first went. Two submits at once:
     the second waits on the first's claim (the token is the primary key) and then finds it.
 
-    The request runs in one transaction: a 5xx rolls back everything it wrote, a form drawn again with its
-    errors (or a document answered directly) releases the token so the corrected form can be sent."""
+    The request runs in one transaction: a 5xx rolls back everything it wrote. A form drawn again with its errors,
+    or a refusal sent back with an error message, releases the token, so the corrected form can be sent. A
+    document answered directly (a work sheet, a disclosure handed over) spends it: a second click does not print
+    or hand over again, and leads back to the page the form was on."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -60,7 +64,10 @@ class OneTimeSubmissionMiddleware:
             response = self.get_response(request)
             if response.status_code >= 500:
                 transaction.set_rollback(True)
-            elif response.status_code in (301, 302, 303) and response.has_header("Location"):
+            elif response.get("Content-Disposition", "").startswith("attachment"):
+                claim.result_url = _came_from(request)
+                claim.save(update_fields=["result_url"])
+            elif response.status_code in (301, 302, 303) and response.has_header("Location") and not _refused(request):
                 claim.result_url = response["Location"][:2000]
                 claim.save(update_fields=["result_url"])
             else:
@@ -83,5 +90,21 @@ class OneTimeSubmissionMiddleware:
         if claim.user_id != request.user.pk or not claim.result_url:
             security_log.warning("form token of another user or path replayed by %s", request.user.get_username())
             raise PermissionDenied
-        messages.info(request, _("This form had already been sent: it was done once, and this is its result."))
+        messages.info(
+            request, _("This form had already been sent, so it was not done again. Here is where it first led.")
+        )
         return redirect(claim.result_url)
+
+
+def _came_from(request) -> str:
+    """The page the form was on, when it is this site's; else the start page."""
+    referer = request.META.get("HTTP_REFERER", "")
+    if referer and url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()}):
+        return urlsplit(referer).path[:2000] or "/"
+    return "/"
+
+
+def _refused(request) -> bool:
+    """The view answered with an error message (a refusal): nothing was done, so the form may be sent again."""
+    queued = getattr(getattr(request, "_messages", None), "_queued_messages", [])
+    return any(message.level >= messages.ERROR for message in queued)

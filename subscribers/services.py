@@ -1,7 +1,7 @@
 """Writes to the registry. Each runs in one transaction, so nothing is half-saved."""
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
 from mctv.db import stamp_history
+from mctv.edit_versions import Change
 from mctv.transitions import Lifecycle, set_status
 
 from .models import SUBSCRIBER_NUMBER_SEQUENCE, NumberSequence, Subscriber, SubscriberService, format_subscriber_number
@@ -203,3 +204,27 @@ def subscriber_suspend_use(
         stamp_history(subscriber, user=user, reason=reason)
         subscriber.save()
     return subscriber
+
+
+def subscriber_services_at(subscriber: Subscriber, moment: datetime) -> list[str]:
+    """The services contracted at ``moment``, from the services' own history (what the edit form showed then)."""
+    rows = SubscriberService.history.filter(subscriber_id=subscriber.pk, history_date__lte=moment).order_by(
+        "id", "-history_date", "-history_id"
+    )
+    latest_of_each: dict[int, Any] = {}
+    for row in rows:
+        latest_of_each.setdefault(row.id, row)
+    return sorted(row.service for row in latest_of_each.values() if row.history_type != "-" and row.ended_on is None)
+
+
+def subscriber_services_changed(subscriber: Subscriber, since: datetime, *, label: str) -> list[Change]:
+    """The services as an edit form drawn at ``since`` showed them and as they are now, when they differ."""
+    before, now = subscriber_services_at(subscriber, since), subscriber_services_at(subscriber, timezone.now())
+    if before == now:
+        return []
+    names = dict(SubscriberService.Service.choices)
+
+    def shown(codes: list[str]) -> str:
+        return "、".join(str(names[code]) for code in codes) or _("(blank)")
+
+    return [Change("services", label, before, now, shown(before), shown(now))]

@@ -9,17 +9,20 @@ from django.core.paginator import Paginator
 from django.db import models, transaction
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import DetailView, FormView, ListView, View
 
+from mctv.confirmation import confirmation_page, form_summary, is_confirmed, rehearse
 from mctv.edit_versions import VersionedEditMixin
 from mctv.forms import add_service_error
 from mctv.paginator import CountingPaginator
 from mctv.responses import csv_response
 from mctv.views import StaffPermissionMixin
+from mctv.wareki import wareki
 from privacy.data_items import FIELD_ITEMS
 from privacy.models import AccessLog, BulkUse, Purpose
 from privacy.models.purposes import SERVICE_PURPOSE
@@ -35,7 +38,7 @@ from privacy.services.requests import request_apply_edit
 from .access_prompt import AccessReasonMixin
 from .forms import SUBSCRIBER_FIELDS, SubscriberForm, SubscriberStatusForm
 from .models import Subscriber, SubscriberService
-from .services import subscriber_create, subscriber_set_status, subscriber_update
+from .services import subscriber_create, subscriber_services_changed, subscriber_set_status, subscriber_update
 
 
 class SubscriberObjectMixin:
@@ -193,6 +196,15 @@ class SubscriberUpdateView(StaffPermissionMixin, LoggedFormMixin, VersionedEditM
     def get_edited_record(self):
         return self.get_subscriber()
 
+    def other_changes(self, record, since):
+        return subscriber_services_changed(record, since, label=str(SubscriberForm.base_fields["services"].label))
+
+    def stale_edit_shown(self, record):
+        # The refusal shows the record's current values, as the form page does on opening.
+        access_log_record(
+            user=self.request.user, subscribers=[record], action=AccessLog.Action.VIEW, path=self.request.path
+        )
+
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": self.get_subscriber()}
 
@@ -242,7 +254,7 @@ class SubscriberStatusView(StaffPermissionMixin, LoggedFormMixin, FormView):
         return super().get_context_data(subscriber=self.get_subscriber(), **kwargs)
 
     def form_valid(self, form):
-        try:
+        def change():
             subscriber_set_status(
                 subscriber=self.get_subscriber(),
                 status=form.cleaned_data["status"],
@@ -250,11 +262,34 @@ class SubscriberStatusView(StaffPermissionMixin, LoggedFormMixin, FormView):
                 reason=form.cleaned_data["reason"],
                 user=self.request.user,
             )
+
+        try:
+            if form.cleaned_data["status"] == Subscriber.Status.TERMINATED and not is_confirmed(self.request):
+                rehearse(change)
+                return self.termination_confirmation(form)
+            change()
         except ValidationError as error:
             add_service_error(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("Changed the status."))
         return redirect("subscribers:detail", pk=self.get_subscriber().pk)
+
+    def termination_confirmation(self, form):
+        subscriber = self.get_subscriber()
+        on = form.cleaned_data["on_date"]
+        services = [row.get_service_display() for row in subscriber.services.filter(ended_on__isnull=True)]
+        return confirmation_page(
+            self.request,
+            title=_("Terminate the contract of %(number)s") % {"number": subscriber.number},
+            confirm_label=_("Terminate the contract"),
+            back_url=reverse("subscribers:detail", args=[subscriber.pk]),
+            summary=form_summary(form),
+            consequences=[
+                _("Every contracted service ends on %(day)s: %(services)s.")
+                % {"day": wareki(on), "services": "、".join(services) or _("none")},
+                _("The record can no longer be edited; it is kept for its retention period, then disposed of."),
+            ],
+        )
 
 
 class SubscriberHistoryView(StaffPermissionMixin, SubscriberObjectMixin, AccessReasonMixin, DetailView):

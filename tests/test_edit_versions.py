@@ -1,30 +1,15 @@
 """Two people edit the same record: the later, stale save is refused with the earlier change shown, never a
 silent revert; saving again after reading it is deliberate."""
 
-from datetime import date
-
 import pytest
 from django.test import Client
 from django.urls import reverse
 
 from subscribers.models import Subscriber
-from tests.factories import AgreementFactory, ContractorFactory, SubscriberFactory
+from tests.factories import AgreementFactory, ContractorFactory, SubscriberFactory, WorkOrderFactory
+from tests.forms import as_drawn
 
 pytestmark = pytest.mark.django_db
-
-
-def as_drawn(page) -> dict:
-    """What the browser would send back for the form as the page drew it."""
-    form = page.context["form"]
-    data = {}
-    for field in form:
-        value = field.value()
-        if value is None:
-            continue
-        if isinstance(value, date):
-            value = value.isoformat()
-        data[field.html_name] = value if isinstance(value, list) else str(value)
-    return data
 
 
 def signed_in(user) -> Client:
@@ -54,14 +39,46 @@ def test_a_stale_subscriber_edit_is_refused_and_shows_the_other_clerks_change(cl
     # … and keeps what the second person typed
     assert refused.context["form"]["email"].value() == "taro@example.jp"
 
-    # When the second person, having read it, saves again from the refused form
-    resaved = second.post(url, as_drawn(refused) | {"phone": "0176222222"})
+    # … with the first person's phone carried into the form, since the second had not changed it
+    assert refused.context["form"]["phone"].value() == "0176222222"
 
-    # Then it is saved on top of the first change
+    # When the second person, having read it, saves the refused form as it is
+    resaved = second.post(url, as_drawn(refused))
+
+    # Then both changes stand: nothing of the first was undone
     assert resaved.status_code == 302
     subscriber.refresh_from_db()
     assert (subscriber.phone, subscriber.email) == ("0176222222", "taro@example.jp")
     assert Subscriber.history.filter(id=subscriber.pk).count() == 3
+
+
+def test_an_item_both_changed_keeps_what_the_second_typed_marked_with_the_firsts_value(clerk, officer):
+    subscriber = SubscriberFactory.create(occupation="会社員")
+    url = reverse("subscribers:edit", args=[subscriber.pk])
+    first, second = signed_in(clerk), signed_in(officer)
+    first_form, second_form = as_drawn(first.get(url)), as_drawn(second.get(url))
+
+    first.post(url, first_form | {"occupation": "農業"})
+    refused = second.post(url, second_form | {"occupation": "漁業"})
+
+    form = refused.context["form"]
+    assert form["occupation"].value() == "漁業" and "農業" in str(form.errors["occupation"])
+    subscriber.refresh_from_db()
+    assert subscriber.occupation == "農業"
+
+
+def test_a_change_of_services_by_another_is_shown_and_carried(clerk, officer):
+    subscriber = SubscriberFactory.create()
+    url = reverse("subscribers:edit", args=[subscriber.pk])
+    first, second = signed_in(clerk), signed_in(officer)
+    first_form, second_form = as_drawn(first.get(url)), as_drawn(second.get(url))
+
+    first.post(url, first_form | {"services": ["tv", "internet"]})
+    refused = second.post(url, second_form | {"occupation": "農業"})
+
+    changes = {change.name: change for change in refused.context["other_edit"].changes}
+    assert changes["services"].after == ["internet", "tv"]
+    assert sorted(refused.context["form"]["services"].value()) == ["internet", "tv"]
 
 
 def test_an_edit_from_a_current_form_is_saved(clerk_client):
@@ -77,6 +94,7 @@ def test_an_edit_from_a_current_form_is_saved(clerk_client):
     [
         (ContractorFactory.create, "privacy:contractor_edit", "contact_person", "佐藤", "鈴木"),
         (AgreementFactory.create, "privacy:agreement_edit", "reference", "MCTV-A", "MCTV-B"),
+        (WorkOrderFactory.create, "privacy:work_order_edit", "note", "鍵は管理人室", "午後のみ在宅"),
     ],
 )
 def test_every_edit_form_refuses_a_stale_save(admin_user, officer, make, url_name, field, first_value, second_value):

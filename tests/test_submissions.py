@@ -12,10 +12,19 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from privacy.models import Consent, FormSubmission, PolicyVersion, Purpose, SubjectRequest, WorkKind, WorkOrder
+from privacy.models import (
+    Consent,
+    FormSubmission,
+    PolicyVersion,
+    Provision,
+    Purpose,
+    SubjectRequest,
+    WorkKind,
+    WorkOrder,
+)
 from privacy.tasks import clear_expired_sessions
 from subscribers.models import Subscriber
-from tests.factories import AgreementFactory, SubscriberFactory
+from tests.factories import AgreementFactory, SubscriberFactory, WorkOrderFactory
 from tests.forms import drawn_token
 
 TODAY = timezone.localdate
@@ -228,3 +237,48 @@ def test_every_form_a_signed_in_user_posts_carries_a_token():
         if template.name == "login.html":
             continue
         assert text.count("{% csrf_token %}") == text.count("{% csrf_token %}{% submission_token %}"), template
+
+
+@pytest.mark.django_db
+def test_a_document_answered_directly_is_issued_once(clerk_client):
+    # Given a work order whose page draws the print form of its work sheet
+    order = WorkOrderFactory.create(items=["number", "name", "address"])
+    page = reverse("privacy:work_order_detail", args=[order.pk])
+    token = drawn_token(clerk_client, page)
+    url = reverse("privacy:work_order_sheet", args=[order.pk])
+
+    # When the print button is clicked twice
+    first = clerk_client.post(url, {"submission_token": token}, HTTP_REFERER=f"http://testserver{page}")
+    second = clerk_client.post(url, {"submission_token": token})
+
+    # Then one sheet was handed over (one provision recorded), and the second click led back to the page
+    assert first["Content-Type"] == "application/pdf"
+    assert second.status_code == 302 and second["Location"] == page
+    assert Provision.objects.filter(work_order=order).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_crash_leaves_nothing_half_written_and_the_token_unspent(clerk, monkeypatch):
+    # Given an intake whose service writes the request and then fails
+    from privacy.views import requests as views
+
+    subscriber = SubscriberFactory.create()
+    real_receive = views.service.request_receive
+
+    def receive_then_fail(**kwargs):
+        real_receive(**kwargs)
+        raise RuntimeError("the server failed after writing")
+
+    monkeypatch.setattr(views.service, "request_receive", receive_then_fail)
+    client = Client(raise_request_exception=False)
+    client.force_login(clerk)
+    url = reverse("privacy:request_create")
+    data = intake(subscriber) | {"submission_token": drawn_token(client, url)}
+
+    # When it is sent, the answer is a 500 and nothing of it stays
+    assert client.post(url, data).status_code == 500
+    assert not SubjectRequest.objects.exists() and not FormSubmission.objects.exists()
+
+    # When the server works again, the same form goes through
+    monkeypatch.setattr(views.service, "request_receive", real_receive)
+    assert client.post(url, data).status_code == 302 and SubjectRequest.objects.count() == 1

@@ -132,3 +132,25 @@ def table_words(key: str) -> str:
 def disposal_table_counts(counts: dict[str, int]) -> list[tuple[str, int]]:
     """A disposal record's rows per table, in words, largest first."""
     return sorted(((table_words(table), n) for table, n in counts.items()), key=lambda pair: (-pair[1], pair[0]))
+
+
+def disposal_reach(run) -> list[tuple[str, int]]:
+    """What approving ``run`` would remove, per table in words, before it runs: the candidates still pending and
+    the rows their deletion cascades to, each with its history where it keeps one (the disposers delete both)."""
+    from django.db.models.deletion import Collector
+
+    if run.action != "delete":
+        return []
+    model = RECORD_MODELS[run.record_class]
+    ids = run.items.filter(outcome="pending").values_list("object_id", flat=True)
+    collector = Collector(using=model._default_manager.db)
+    collector.collect(list(model._base_manager.filter(pk__in=ids)))
+    counts: dict[str, int] = {}
+    for reached, instances in collector.data.items():
+        counts[reached._meta.db_table] = counts.get(reached._meta.db_table, 0) + len(instances)
+        if hasattr(reached, "history"):
+            history = reached.history.filter(id__in=[instance.pk for instance in instances]).count()
+            counts[reached.history.model._meta.db_table] = history
+    for query in collector.fast_deletes:
+        counts[query.model._meta.db_table] = counts.get(query.model._meta.db_table, 0) + query.count()
+    return disposal_table_counts({table: n for table, n in counts.items() if n})

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.functional import Promise
@@ -18,6 +19,7 @@ from django.views import View
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import DetailView, FormView, ListView
 
+from mctv.confirmation import confirmation_page, form_summary, is_confirmed, rehearse
 from mctv.forms import add_service_error
 from mctv.responses import pdf_response
 from mctv.views import StaffPermissionMixin
@@ -74,6 +76,8 @@ class Step:
     statuses: frozenset[str]
     call: Callable[[Appeal, User, dict[str, Any]], object]
     done: str | Promise
+    # A step that cannot be undone asks first, saying what it does (``mctv.confirmation``).
+    consequence: str | Promise = ""
 
 
 STEPS: dict[str, Step] = {
@@ -111,6 +115,7 @@ STEPS: dict[str, Step] = {
             departs_from_report=d["departs_from_report"],
         ),
         gettext_lazy("Recorded the ruling."),
+        consequence=gettext_lazy("The ruling is final: the ruling letter is issued from it."),
     ),
     "withdraw": Step(
         gettext_lazy("Withdrawn by the appellant"),
@@ -118,6 +123,7 @@ STEPS: dict[str, Step] = {
         frozenset({Status.RECEIVED, Status.CONSULTED, Status.REPORTED}),
         lambda a, u, d: service.appeal_withdraw(appeal=a, user=u, on=d["on"]),
         gettext_lazy("Recorded the withdrawal."),
+        consequence=gettext_lazy("The appeal ends as withdrawn and cannot be taken up again."),
     ),
 }
 
@@ -213,6 +219,16 @@ class AppealActionView(StaffPermissionMixin, AppealObjectMixin, View):
         form = step.form(request.POST, prefix=action)
         if form.is_valid():
             try:
+                if step.consequence and not is_confirmed(request):
+                    rehearse(lambda: step.call(appeal, request.user, form.cleaned_data))
+                    return confirmation_page(
+                        request,
+                        title=f"{step.title}: {appeal.number}",
+                        confirm_label=str(step.title),
+                        back_url=reverse("privacy:appeal_detail", args=[appeal.pk]),
+                        summary=form_summary(form),
+                        consequences=[str(step.consequence)],
+                    )
                 step.call(appeal, request.user, form.cleaned_data)
             except ValidationError as error:
                 add_service_error(form, error)

@@ -4,14 +4,17 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
+from mctv.confirmation import confirmation_page, form_summary, is_confirmed, rehearse
 from mctv.edit_versions import VersionedEditMixin
 from mctv.forms import add_service_error
 from mctv.responses import pdf_response
@@ -186,30 +189,60 @@ class IncidentNoticesSentView(StaffPermissionMixin, IncidentObjectMixin, View):
         form = NoticesSentForm(request.POST, incident=incident)
         if form.is_valid():
             data = form.cleaned_data
-            try:
+
+            def mark() -> int:
                 if data["outcome"] == NoticesSentForm.SENT:
-                    n = incident_mark_notices_sent(
+                    return incident_mark_notices_sent(
                         incident=incident,
                         user=request.user,
                         subscriber_ids=data["subscriber_ids"],
                         sent_on=data["sent_on"],
                         method=data["method"],
                     )
-                    done = _("Recorded %(n)d notices as sent.")
-                else:
-                    n = incident_mark_notices_impossible(
-                        incident=incident,
-                        user=request.user,
-                        subscriber_ids=data["subscriber_ids"],
-                        reason=data["reason"],
-                    )
-                    done = _("Recorded %(n)d people as impossible to notify: publish the incident.")
+                return incident_mark_notices_impossible(
+                    incident=incident, user=request.user, subscriber_ids=data["subscriber_ids"], reason=data["reason"]
+                )
+
+            try:
+                if not is_confirmed(request):
+                    rehearse(mark)
+                    return self.confirmation(request, incident, form)
+                n = mark()
             except ValidationError as error:
                 add_service_error(form, error)
             else:
+                if data["outcome"] == NoticesSentForm.SENT:
+                    done = _("Recorded %(n)d notices as sent.")
+                else:
+                    done = _("Recorded %(n)d people as impossible to notify: publish the incident.")
                 messages.success(request, done % {"n": n})
                 return redirect("privacy:incident_detail", pk=pk)
         return _rerender(request, pk, notices_form=form)
+
+    def confirmation(self, request, incident, form):
+        data = form.cleaned_data
+        chosen = incident.affected.filter(subscriber_id__in=data["subscriber_ids"]).select_related("subscriber")
+        people = [(a.subscriber.number, a.subscriber.full_name) for a in chosen.order_by("subscriber__number")]
+        if data["outcome"] == NoticesSentForm.SENT:
+            title, label = _("Record notices as sent"), _("Record %(n)d notices as sent") % {"n": len(people)}
+            consequence = _("These people are recorded as notified: the incident's notice duty is met for them.")
+        else:
+            title, label = _("Record notice as impossible"), _("Record %(n)d people as impossible to notify")
+            label %= {"n": len(people)}
+            consequence = _("These people are recorded as impossible to notify: the incident must then be published.")
+        return confirmation_page(
+            request,
+            title=f"{title}: {incident.number}",
+            confirm_label=label,
+            back_url=reverse("privacy:incident_detail", args=[incident.pk]),
+            summary=form_summary(form),
+            consequences=[consequence],
+            touched={
+                "caption": _("People it records"),
+                "columns": [_("subscriber number"), _("full name")],
+                "page": Paginator(people, 100).get_page(request.POST.get("page")),
+            },
+        )
 
 
 def _rerender(request, pk, **forms):

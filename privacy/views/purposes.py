@@ -8,12 +8,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
+from mctv.confirmation import confirmation_page, form_summary, is_confirmed, rehearse
 from mctv.forms import add_service_error
 from mctv.responses import csv_response, pdf_response
 from mctv.views import StaffPermissionMixin
@@ -190,13 +192,40 @@ class ConsentWithdrawView(StaffPermissionMixin, FormView):
 
     def form_valid(self, form):
         consent = self.get_consent()
-        try:
+
+        def withdraw():
             consent_withdraw(consent=consent, withdrawn_on=form.cleaned_data["withdrawn_on"], user=self.request.user)
+
+        try:
+            if is_confirmed(self.request):
+                withdraw()
+            else:
+                rehearse(withdraw)
+                return self.confirmation(consent, form)
         except ValidationError as error:
             add_service_error(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("Recorded the withdrawal; the subscriber is left out from now on."))
         return redirect("subscribers:detail", pk=consent.subscriber_id)
+
+    def confirmation(self, consent, form):
+        return confirmation_page(
+            self.request,
+            title=_("Record a withdrawal of consent"),
+            confirm_label=_("Record the withdrawal"),
+            back_url=reverse("subscribers:detail", args=[consent.subscriber_id]),
+            summary=[
+                (_("subscriber"), consent.subscriber.number),
+                (_("purpose"), str(consent.purpose)),
+                *form_summary(form),
+            ],
+            consequences=[
+                _(
+                    "From that day the subscriber is left out of this purpose; the consent cannot be restored, "
+                    "only given again."
+                )
+            ],
+        )
 
 
 def _trend_chart(table: statistics.Table) -> dict:

@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.functional import Promise
@@ -17,6 +18,7 @@ from django.views import View
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import DetailView, FormView, ListView
 
+from mctv.confirmation import confirmation_page, form_summary, is_confirmed, rehearse
 from mctv.forms import add_service_error
 from mctv.views import StaffPermissionMixin
 from privacy.forms.requests import (
@@ -130,6 +132,8 @@ class Step:
     done: str | Promise
     # The decision form offers what the request's kind allows: it is built knowing the request.
     knows_request: bool = False
+    # A step that cannot be undone asks first, saying what it does (``mctv.confirmation``).
+    consequence: str | Promise = ""
 
     def build_form(self, req: SubjectRequest, *args: Any, **kwargs: Any) -> forms.Form:
         if self.knows_request:
@@ -204,6 +208,9 @@ STEPS: dict[str, Step] = {
         ),
         gettext_lazy("Recorded the decision."),
         knows_request=True,
+        consequence=gettext_lazy(
+            "The decision is final: the decision letter is issued from it, and only an appeal can change it."
+        ),
     ),
     "dismiss": Step(
         gettext_lazy("Dismiss: not a lawful request (officer)"),
@@ -211,6 +218,7 @@ STEPS: dict[str, Step] = {
         "privacy.decide_subjectrequest",
         lambda r, u, d: service.request_dismiss(request=r, user=u, reasons=d["reasons"]),
         gettext_lazy("Recorded the dismissal."),
+        consequence=gettext_lazy("The request is dismissed for good; the letter says why and how to appeal."),
     ),
     "transfer": Step(
         gettext_lazy("Transfer to another body"),
@@ -241,6 +249,7 @@ STEPS: dict[str, Step] = {
         CHANGE,
         lambda r, u, d: service.request_withdraw(request=r, user=u, note=d["note"]),
         gettext_lazy("Recorded the withdrawal."),
+        consequence=gettext_lazy("The request ends as withdrawn; a new request would start again from its receipt."),
     ),
     "fee": Step(
         gettext_lazy("Record the fee paid"),
@@ -344,6 +353,16 @@ class RequestActionView(StaffPermissionMixin, RequestObjectMixin, View):
         form = step.build_form(req, request.POST, prefix=action)
         if form.is_valid():
             try:
+                if step.consequence and not is_confirmed(request):
+                    rehearse(lambda: step.call(req, request.user, form.cleaned_data))
+                    return confirmation_page(
+                        request,
+                        title=f"{step.title}: {req.number}",
+                        confirm_label=str(step.title),
+                        back_url=reverse("privacy:request_detail", args=[req.pk]),
+                        summary=form_summary(form),
+                        consequences=[str(step.consequence)],
+                    )
                 step.call(req, request.user, form.cleaned_data)
             except ValidationError as error:
                 add_service_error(form, error)

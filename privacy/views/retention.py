@@ -2,17 +2,20 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, ListView
 
+from mctv.confirmation import confirmation_page, is_confirmed, rehearse
 from mctv.responses import pdf_response
 from mctv.views import StaffPermissionMixin
 from privacy.models import DisposalItem, DisposalRun, LegalHold, RetentionRule
 from privacy.pdf import render_pdf
-from privacy.selectors.retention import disposal_outlook, disposal_table_counts
+from privacy.selectors.retention import disposal_outlook, disposal_reach, disposal_table_counts
 from privacy.services.retention import disposal_approve, disposal_reject, purge_not_queued
 
 
@@ -64,8 +67,12 @@ class DisposalDecideView(StaffPermissionMixin, View):
 
     def post(self, request, pk):
         run = get_object_or_404(DisposalRun, pk=pk)
+        approving = request.POST.get("decision") == "approve"
         try:
-            if request.POST.get("decision") == "approve":
+            if approving and not is_confirmed(request):
+                rehearse(lambda: disposal_approve(run=run, user=request.user))
+                return self.confirmation(request, run)
+            if approving:
                 disposal_approve(run=run, user=request.user)
                 # Whether the purge was queued is known once the approval commits (the request's own
                 # transaction may still be open here): the run's page says it.
@@ -76,6 +83,31 @@ class DisposalDecideView(StaffPermissionMixin, View):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         return redirect("privacy:disposal_detail", pk=run.pk)
+
+    def confirmation(self, request, run: DisposalRun):
+        """Who and what the approval disposes of: the candidates, a page at a time, and the rows per table."""
+        pending = run.items.filter(outcome=DisposalItem.Outcome.PENDING).order_by("subscriber_number", "object_id")
+        page = Paginator(pending.values_list("subscriber_number", "object_id"), 100).get_page(request.POST.get("page"))
+        action = run.get_action_display()
+        return confirmation_page(
+            request,
+            title=_("Approve disposal %(number)s") % {"number": run.pk},
+            confirm_label=_("Approve: dispose of %(n)d records") % {"n": run.candidate_count},
+            back_url=reverse("privacy:disposal_detail", args=[run.pk]),
+            summary=[(_("record class"), run.get_record_class_display()), (_("disposal"), action)],
+            consequences=[
+                _("%(n)d records of this class, past their retention period, are disposed of (%(action)s).")
+                % {"n": run.candidate_count, "action": action},
+                _("A record placed under a legal hold before the purge reaches it is kept."),
+                _("The disposal record keeps only subscriber numbers and counts; a certificate can be printed."),
+            ],
+            touched={
+                "caption": _("Records to dispose of"),
+                "counts": disposal_reach(run),
+                "columns": [_("subscriber number"), _("record id")],
+                "page": page,
+            },
+        )
 
 
 class DisposalCertificateView(StaffPermissionMixin, View):

@@ -21,7 +21,14 @@ pytestmark = [
 
 
 def save(form) -> None:
-    form.get_by_role("button", name="保存").click()
+    """A step's form: its one button, named for what it does."""
+    form.locator("button[type=submit]").click()
+
+
+def confirm(page: Page, heading: str) -> None:
+    """A step that cannot be undone shows what it will do first; its button of the same name does it."""
+    expect(page.get_by_role("alert")).to_contain_text("この操作は取り消せません")
+    page.get_by_role("button", name=heading, exact=True).click()
 
 
 def pdf_at(page: Page, href: str) -> str:
@@ -78,6 +85,7 @@ def test_a_disclosure_from_consultation_to_appeal_ruling(browser: Browser, live_
     decide.get_by_label("職業：不開示の理由").select_option(label="法第78条第1項第2号 開示請求者以外の個人に関する情報")
     decide.get_by_label("決定の理由").fill("職業欄に第三者の勤務先情報が含まれるため")
     save(decide)
+    confirm(desk, "決定（個人情報保護責任者）")
     expect(desk.get_by_role("status")).to_be_visible()
 
     # Then the decision letter is a partial disclosure naming the article, with the appeal notice
@@ -123,6 +131,7 @@ def test_a_disclosure_from_consultation_to_appeal_ruling(browser: Browser, live_
     dismiss = action_form(desk, "却下：不適法な請求（責任者）")
     dismiss.get_by_label("決定の理由").fill("開示を受けた日から90日を経過した後の請求であるため")
     save(dismiss)
+    confirm(desk, "却下：不適法な請求（責任者）")
     expect(desk.get_by_role("status")).to_be_visible()
     dismissal = letter(desk, "決定通知書（PDF）")
     assert "却下決定通知書" in dismissal and "審査請求" in dismissal
@@ -154,6 +163,7 @@ def test_a_disclosure_from_consultation_to_appeal_ruling(browser: Browser, live_
     rule.get_by_label("裁決日").fill(today.isoformat())
     rule.get_by_label("裁決の理由").fill("答申のとおり")
     save(rule)
+    confirm(desk, "裁決")
 
     # Then the ruling is printed, and the disclosure request awaits a new decision
     assert "処分を取り消す" in letter(desk, "裁決書（PDF）")

@@ -54,6 +54,7 @@ def test_an_officer_records_an_incident_for_three_subscribers_and_prints_their_l
 
     # When the officer records the checked notices as sent by mail
     page.get_by_role("button", name="チェックした通知を送付済みにする").click()
+    page.get_by_role("button", name=re.compile(r"^\d+人への通知を送付済みとして記録する$")).click()
 
     # Then each row shows the date it was sent
     expect(page.get_by_role("status")).to_contain_text("3件")
@@ -94,10 +95,12 @@ def test_an_incident_closes_only_once_each_person_is_told_or_published_for(page:
     rows = page.get_by_role("table", name="対象の加入者と本人への通知（11(1)①）")
     rows.get_by_role("checkbox", name=unreachable.number).uncheck()
     page.get_by_role("button", name="チェックした通知を送付済みにする").click()
+    page.get_by_role("button", name=re.compile(r"^\d+人への通知を送付済みとして記録する$")).click()
     expect(page.get_by_role("status")).to_contain_text("1件")
     rows.get_by_role("checkbox", name=unreachable.number).check()
     field(page, "通知できない理由").fill("宛先不明で返送")
     page.get_by_role("button", name="チェックした人を通知不能として記録する").click()
+    page.get_by_role("button", name="1人を通知不能として記録する").click()
 
     # Then publication is what remains; once recorded on the edit page, the incident closes
     expect(page.get_by_role("note").filter(has_text="事案を終了する前に")).to_contain_text("公表")

@@ -38,6 +38,15 @@ def action_form(page: Page, heading: str):
     return page.get_by_role("form", name=heading)
 
 
+def take_step(page: Page, heading: str, *, confirm: bool = False) -> None:
+    """Click the step's button, which says what it does (the step's heading); a step that cannot be undone then
+    shows what it will do, and is confirmed with the button of the same name."""
+    action_form(page, heading).get_by_role("button", name=heading, exact=True).click()
+    if confirm:
+        expect(page.get_by_role("alert")).to_contain_text("この操作は取り消せません")
+        page.get_by_role("button", name=heading, exact=True).click()
+
+
 def test_a_decided_stop_request_takes_the_subscriber_out_of_the_contractors_portal(
     browser: Browser, live_server, clerk, officer
 ):
@@ -67,8 +76,8 @@ def test_a_decided_stop_request_takes_the_subscriber_out_of_the_contractors_port
     # When the clerk records the identity check and starts the review
     verify = action_form(counter, "本人確認の記録")
     verify.get_by_label("本人確認書類").select_option(label="運転免許証")
-    verify.get_by_role("button", name="保存").click()
-    action_form(counter, "審査の開始").get_by_role("button", name="保存").click()
+    take_step(counter, "本人確認の記録")
+    take_step(counter, "審査の開始")
     expect(counter.get_by_role("status")).to_be_visible()
     # and the clerk is not offered the decision
     expect(action_form(counter, "決定（個人情報保護責任者）")).to_have_count(0)
@@ -79,7 +88,7 @@ def test_a_decided_stop_request_takes_the_subscriber_out_of_the_contractors_port
     desk.get_by_role("link", name=request.number).click()
     decide = action_form(desk, "決定（個人情報保護責任者）")
     decide.get_by_label("請求に応じる").check()
-    decide.get_by_role("button", name="保存").click()
+    take_step(desk, "決定（個人情報保護責任者）", confirm=True)
 
     # Then the stop is in force and the subscriber's page carries a banner
     expect(desk.get_by_role("status")).to_be_visible()
@@ -123,7 +132,7 @@ def test_a_decided_suspension_of_use_stops_the_portal_and_the_work_sheet_and_sho
     desk.goto(f"/requests/{request.pk}/")
     decide = action_form(desk, "決定（個人情報保護責任者）")
     decide.get_by_label("利用停止する").check()
-    decide.get_by_role("button", name="保存").click()
+    take_step(desk, "決定（個人情報保護責任者）", confirm=True)
     expect(desk.get_by_role("status")).to_be_visible()
 
     # Then the contractor's portal no longer lists or opens the work order

@@ -50,6 +50,12 @@ def test_an_officer_sees_what_stays_and_why_then_approves_and_reads_the_record_i
     desk.get_by_role("table", name="廃棄の実施").get_by_role("link").first.click()
     desk.get_by_role("button", name="廃棄を承認").click()
 
+    # Then, before anything goes, the page lists what will: the one work order, and the rows per table in words
+    expect(desk.get_by_role("heading", name="廃棄する記録")).to_be_visible()
+    expect(desk.get_by_role("table").last.get_by_role("row")).to_have_count(2)  # the heading row and the one
+    expect(desk.get_by_text("privacy_")).to_have_count(0)
+    desk.get_by_role("button", name=re.compile("承認して1件を廃棄")).click()
+
     # Then the disposal record counts the rows removed in words, and only the unheld work order went
     expect(desk).to_have_url(re.compile(r"/retention/\d+/$"))
     counts = desk.get_by_role("table", name="記録ごとの削除件数")

@@ -98,7 +98,7 @@ def _approve(client, officer, run) -> str:
     token = drawn_token(client, reverse("privacy:disposal_detail", args=[run.pk]))
     response = client.post(
         reverse("privacy:disposal_decide", args=[run.pk]),
-        {"decision": "approve", "submission_token": token},
+        {"decision": "approve", "confirmed": "1", "submission_token": token},
         follow=True,
     )
     assert response.status_code == 200

@@ -799,7 +799,12 @@ def test_the_decide_action_is_an_officers_and_errors_keep_the_page(client, clerk
     request.refresh_from_db()
     assert request.status == S.UNDER_REVIEW
 
-    client.post(url, {"decide-decision": "not_held", "decide-reasons": "対象の情報を保有していないため"})
+    decision = {"decide-decision": "not_held", "decide-reasons": "対象の情報を保有していないため"}
+    asked = client.post(url, decision)
+    assert asked.status_code == 200 and "決定は確定し" in asked.content.decode()
+    request.refresh_from_db()
+    assert request.status == S.UNDER_REVIEW
+    client.post(url, decision | {"confirmed": "1"})
     request.refresh_from_db()
     assert (request.status, request.decision, request.decided_by) == (S.DECIDED, "not_held", officer)
 

@@ -466,8 +466,14 @@ def test_an_officer_approves_in_the_ui_and_a_clerk_cannot(
     client.force_login(officer)
     page = client.get(reverse("privacy:disposal_detail", args=[run.pk])).content.decode()
     assert 'value="approve"' in page
+    # The first click shows who and what goes, and changes nothing
+    asked = client.post(url, {"decision": "approve"})
+    assert asked.status_code == 200 and "取り消せません" in asked.content.decode()
+    assert [row[0] for row in asked.context["touched"]["page"]] == [old_terminated.number]
+    run.refresh_from_db()
+    assert run.status == "proposed"
     with django_capture_on_commit_callbacks(execute=True):  # eager Celery: the purge runs on commit
-        client.post(url, {"decision": "approve"})
+        client.post(url, {"decision": "approve", "confirmed": "1"})
     run.refresh_from_db()
     assert run.approved_by == officer and run.status == "done"
 

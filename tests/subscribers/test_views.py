@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from privacy.models import AccessLog
 from subscribers.models import Subscriber
-from tests.factories import SubscriberFactory
+from tests.factories import SubscriberFactory, SubscriberServiceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -94,13 +94,24 @@ def test_invalid_edit_changes_nothing(clerk_client):
     assert (subscriber.family_name, subscriber.postal_code) == ("山田", "0330001")
 
 
-def test_terminate_through_the_status_page(clerk_client):
+def test_terminate_through_the_status_page_after_a_confirmation_that_says_what_ends(clerk_client):
+    # Given an active subscriber with a contracted service
     subscriber = SubscriberFactory.create()
+    SubscriberServiceFactory.create(subscriber=subscriber, service="tv", started_on=subscriber.applied_on)
     today = timezone.localdate().isoformat()
-    response = clerk_client.post(
-        reverse("subscribers:status", args=[subscriber.pk]),
-        {"status": "terminated", "on_date": today, "reason": "転居"},
-    )
+    url = reverse("subscribers:status", args=[subscriber.pk])
+    typed = {"status": "terminated", "on_date": today, "reason": "転居"}
+
+    # When the clerk asks to terminate, the page first says what ends, and nothing has changed yet
+    asked = clerk_client.post(url, typed)
+    page = asked.content.decode()
+    assert asked.status_code == 200 and "取り消せません" in page and "テレビ" in page and "転居" in page
+    assert '<button type="submit" class="primary danger">解約する</button>' in page
+    subscriber.refresh_from_db()
+    assert subscriber.status == "active"
+
+    # When the clerk confirms
+    response = clerk_client.post(url, typed | {"confirmed": "1"})
     assert response.status_code == 302
     subscriber.refresh_from_db()
     assert subscriber.status == "terminated" and subscriber.terminated_on.isoformat() == today
@@ -177,7 +188,7 @@ def test_history_page_names_statuses_in_japanese(clerk_client):
     subscriber = SubscriberFactory.create()
     clerk_client.post(
         reverse("subscribers:status", args=[subscriber.pk]),
-        {"status": "terminated", "on_date": timezone.localdate().isoformat(), "reason": "転居のため"},
+        {"status": "terminated", "on_date": timezone.localdate().isoformat(), "reason": "転居のため", "confirmed": "1"},
     )
     page = clerk_client.get(reverse("subscribers:history", args=[subscriber.pk])).content.decode()
     assert "加入中" in page and "解約" in page and "転居のため" in page
