@@ -18,4 +18,8 @@ RUN SECRET_KEY=collectstatic-only DATABASE_URL=sqlite:////tmp/build.sqlite3 DATA
 USER app
 
 EXPOSE 8000
-CMD ["gunicorn", "mctv.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# Workers, threads and timeouts: mctv/gunicorn_conf.py (docs/operations.md, "Timeouts").
+CMD ["gunicorn", "mctv.wsgi:application", "--config", "python:mctv.gunicorn_conf"]
+# Liveness only: the process answers. An orchestrator that restarts unhealthy containers must not restart the web
+# because the database is down; readiness (/readyz) is docker-compose's check for `web`.
+HEALTHCHECK --interval=30s --timeout=10s --start-period=30s --retries=3 CMD ["python", "-m", "mctv.probe", "/healthz"]

@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SUBSCRIBERS ?= 500
 
-.PHONY: install run test lint format bench system-deps clean messages
+.PHONY: install run test lint format bench system-deps clean messages restore-check
 
 $(VENV)/.installed: requirements.lock
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required"'
@@ -39,6 +39,16 @@ system-deps:
 test: install system-deps
 	@DATABASE_URL="$$($(PY) tests/select_database.py)" CELERY_TEST_BROKER_URL="$$($(PY) tests/select_broker.py)" \
 		$(PY) -m pytest $(PYTEST_ARGS)
+
+# The restore drill (docs/operations.md, "Backup and restore"): `manage.py restore_check` dumps a database with
+# rows in every log (tests/test_restore.py builds it), restores it into a scratch database with pg_restore and checks
+# the copy. RESTORE_CHECK_DATABASE_URL=postgres://mctv_owner@…/mctv runs the drill on that database instead.
+restore-check: install
+ifdef RESTORE_CHECK_DATABASE_URL
+	DATABASE_URL="$(RESTORE_CHECK_DATABASE_URL)" $(PY) manage.py restore_check
+else
+	@DATABASE_URL="$$($(PY) tests/select_database.py)" MCTV_REQUIRE_ALL=1 $(PY) -m pytest -q tests/test_restore.py
+endif
 
 # What CI checks before the tests: ruff's rules, ruff's format, and mypy with django-stubs (migrations excluded).
 lint: install

@@ -10,7 +10,9 @@
   a disposal run that is under way.
 
 ``ensure_roles`` creates them (a superuser's or CREATEROLE connection: ``manage.py db_roles``);
-``grant_app_privileges`` runs after every ``migrate`` for the role named by ``DATABASE_APP_ROLE``.
+``grant_app_privileges`` runs after every ``migrate`` for the role named by ``DATABASE_APP_ROLE``, and
+``own_purge_functions`` gives the purge functions back to the purge role (a restore with ``--no-owner`` gives them
+to the restoring role, as which the logs' trigger would refuse their DELETE).
 """
 
 from psycopg import sql
@@ -104,6 +106,24 @@ def grant_app_privileges(cursor, app: str) -> None:
         cursor.execute("SELECT to_regprocedure(%s)", [function])
         if cursor.fetchone()[0] is not None:
             cursor.execute(sql.SQL("GRANT EXECUTE ON FUNCTION " + function + " TO {}").format(role))
+
+
+def own_purge_functions(cursor) -> list[str]:
+    """Hand each purge function owned by another role to the purge role; return those handed. Run by the owner
+    (a member of the purge role) after every migrate: a no-op but after a restore made with ``--no-owner``."""
+    handed = []
+    for function in PURGE_FUNCTIONS:
+        cursor.execute("SELECT pg_get_userbyid(proowner) FROM pg_proc WHERE oid = to_regprocedure(%s)", [function])
+        row = cursor.fetchone()
+        if row is None or row[0] == PURGE_ROLE:
+            continue
+        # As migration 0024: a new owner needs CREATE on the schema at the moment of the change, and nothing after.
+        purge = sql.Identifier(PURGE_ROLE)
+        cursor.execute(sql.SQL("GRANT CREATE ON SCHEMA public TO {}").format(purge))
+        cursor.execute(sql.SQL("ALTER FUNCTION " + function + " OWNER TO {}").format(purge))
+        cursor.execute(sql.SQL("REVOKE CREATE ON SCHEMA public FROM {}").format(purge))
+        handed.append(function)
+    return handed
 
 
 def _append_only_tables(cursor) -> list[str]:

@@ -17,6 +17,7 @@ admin.site.has_permission = _superusers_only  # type: ignore[method-assign]  # o
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("subscribers/", include("subscribers.urls")),

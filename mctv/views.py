@@ -1,13 +1,17 @@
-"""Project-level views: the landing page, health check, and error pages that log refusals."""
+"""Project-level views: the landing page, liveness and readiness checks, and error pages that log refusals."""
 
 import logging
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.views import defaults
+from django.views.decorators.cache import never_cache
+
+from .health import readiness
 
 security_log = logging.getLogger("mctv.security")
 
@@ -29,7 +33,15 @@ def home(request):
 
 
 def healthz(request):
+    """Liveness: the process answers. Nothing else is asked — a restart mends no database (docs/operations.md)."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+@never_cache
+def readyz(request):
+    """Readiness: the database and the broker answer (mctv/health.py); 503 names what did not."""
+    ready, checks = readiness(settings.READINESS_TIMEOUT_SECONDS)
+    return JsonResponse({"status": "ok" if ready else "unavailable", "checks": checks}, status=200 if ready else 503)
 
 
 def _who(request) -> str:

@@ -7,7 +7,7 @@ from mctv.celery import ping
 
 
 @pytest.mark.celery_worker
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_real_worker_over_redis_runs_tasks_against_the_database(celery_worker):
     result = ping.delay()
     assert result.get(timeout=30) == "pong from " + celery_worker.vendor

@@ -71,3 +71,35 @@ def test_image_installs_pango_and_a_japanese_font_and_serves_static_files():
     dockerfile = (ROOT / "Dockerfile").read_text()
     assert "libpango-1.0-0" in dockerfile and "fonts-noto-cjk" in dockerfile
     assert "collectstatic" in dockerfile and "requirements.lock" in dockerfile
+
+
+def test_web_runs_gunicorn_with_the_projects_config_in_compose_and_in_the_image():
+    command = "gunicorn mctv.wsgi:application --config python:mctv.gunicorn_conf"
+    assert _command("web") == command
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert 'CMD ["' + '", "'.join(command.split()) + '"]' in dockerfile
+    assert importlib.util.find_spec("mctv.gunicorn_conf")
+
+
+def test_the_image_checks_liveness_and_compose_checks_the_webs_readiness_only_where_gunicorn_runs():
+    # The image's own check: liveness, so that nothing restarts the web because the database is down
+    (healthcheck,) = [line for line in (ROOT / "Dockerfile").read_text().splitlines() if line.startswith("HEALTHCHECK")]
+    assert healthcheck.endswith('CMD ["python", "-m", "mctv.probe", "/healthz"]')
+    # compose: the web's readiness; the services without gunicorn switch the image's check off
+    assert COMPOSE["services"]["web"]["healthcheck"]["test"] == ["CMD", "python", "-m", "mctv.probe", "/readyz"]
+    for service in ("worker", "beat", "migrate"):
+        assert COMPOSE["services"][service]["healthcheck"] == {"disable": True}
+    assert importlib.util.find_spec("mctv.probe")
+
+
+def test_compose_lets_a_request_finish_on_stop_and_gives_the_worker_a_longer_statement_timeout_under_its_limit():
+    from django.conf import settings
+
+    conf = importlib.import_module("mctv.gunicorn_conf")
+    assert int(COMPOSE["services"]["web"]["stop_grace_period"].rstrip("s")) > conf.graceful_timeout
+    # The web's statement timeout comes from gunicorn's config; the worker's is given, longer, in compose
+    assert "DB_STATEMENT_TIMEOUT_MS" not in COMPOSE["services"]["web"]["environment"]
+    worker = COMPOSE["services"]["worker"]["environment"]["DB_STATEMENT_TIMEOUT_MS"]
+    worker_ms = int(re.fullmatch(r"\$\{WORKER_DB_STATEMENT_TIMEOUT_MS:-(\d+)\}", worker).group(1))
+    assert conf.WEB_STATEMENT_TIMEOUT_MS < worker_ms < settings.CELERY_TASK_SOFT_TIME_LIMIT * 1000
+    assert "DB_STATEMENT_TIMEOUT_MS" not in COMPOSE["services"]["migrate"]["environment"]

@@ -12,6 +12,8 @@ from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
+from .database import database_settings
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
@@ -81,9 +83,15 @@ FORM_RENDERER = "mctv.forms.FormRenderer"
 
 # The embedded default (SQLite) serves the one-command demo; PostgreSQL is
 # used whenever DATABASE_URL names it (CI, production).
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+# Timeouts, health checks and SQLite's journal: mctv/settings/database.py.
+DATABASES = {
+    "default": database_settings(
+        env("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+        env,
+        conn_max_age=env.int("CONN_MAX_AGE", default=0),
+    )
+}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
 # PostgreSQL: the role the application connects as, granted its privileges after every migration, which runs as
 # the tables' owner (mctv/db_roles.py, docs/operations.md). Empty: no grants (SQLite, a single-role setup).
 DATABASE_APP_ROLE = env("DATABASE_APP_ROLE", default="")
@@ -200,6 +208,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_timeout": BROKER_TIMEOUT_SECONDS,
 }
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5}
+# /readyz asks the database and the broker, each within this many seconds (mctv/health.py).
+READINESS_TIMEOUT_SECONDS = env.float("READINESS_TIMEOUT_SECONDS", default=2.0)
 # The daily jobs, in one place.
 CELERY_BEAT_SCHEDULE: dict = {
     "deadline-digests": {
