@@ -74,8 +74,10 @@ def confirmation_page(
     summary: Sequence[tuple[str, str]] = (),
     consequences: Iterable[str] = (),
     touched: dict[str, Any] | None = None,
+    warning: str = "",
 ) -> TemplateResponse:
-    """``touched``: what the step reaches, as {"caption", "counts", "columns", "page"}: (words, number) pairs,
+    """``warning``: what the page warns of, when the step is not irreversible but needs a second look.
+    ``touched``: what the step reaches, as {"caption", "counts", "columns", "page"}: (words, number) pairs,
     and a ``Paginator`` page of row tuples under the column headings; the page's links post the form again."""
     carried = [(key, value) for key in request.POST if key not in _NOT_CARRIED for value in request.POST.getlist(key)]
     return TemplateResponse(
@@ -88,6 +90,7 @@ def confirmation_page(
             "summary": summary,
             "consequences": list(consequences),
             "touched": touched,
+            "warning": warning,
             "carried": carried,
             "action_url": request.get_full_path(),
         },

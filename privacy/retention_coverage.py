@@ -49,7 +49,7 @@ CLASS_MODELS: dict[str, tuple[str, ...]] = {
     RecordClass.COMPLAINT_FILE: ("privacy.Complaint", "privacy.HistoricalComplaint"),
     RecordClass.CONSULTATION: ("privacy.Consultation", "privacy.HistoricalConsultation"),
     RecordClass.SUBSCRIBER_HISTORY: ("subscribers.HistoricalSubscriber",),
-    RecordClass.WORK_ORDER: ("privacy.WorkOrder", "privacy.HistoricalWorkOrder"),
+    RecordClass.WORK_ORDER: ("privacy.WorkOrder", "privacy.HistoricalWorkOrder", "privacy.SheetRetrieval"),
     RecordClass.EXCEPTIONAL_PROVISION: ("privacy.ExceptionalProvision", "privacy.HistoricalExceptionalProvision"),
     RecordClass.PROVISION_STOP: ("privacy.ProvisionStop", "privacy.HistoricalProvisionStop"),
     RecordClass.LEGAL_HOLD: ("privacy.LegalHold", "privacy.HistoricalLegalHold"),

@@ -151,6 +151,11 @@ urlpatterns = [
     path("work-orders/<int:pk>/", work_orders.WorkOrderDetailView.as_view(), name="work_order_detail"),
     path("work-orders/<int:pk>/edit/", work_orders.WorkOrderUpdateView.as_view(), name="work_order_edit"),
     path("work-orders/<int:pk>/close/", work_orders.WorkOrderCloseView.as_view(), name="work_order_close"),
+    path(
+        "work-orders/<int:pk>/sheets/<int:provision_id>/retrieved/",
+        work_orders.WorkOrderSheetRetrievedView.as_view(),
+        name="work_order_sheet_retrieved",
+    ),
     path("work-orders/<int:pk>/sheet.pdf", work_orders.WorkOrderSheetView.as_view(), name="work_order_sheet"),
     path("provisions/", provisions.ProvisionListView.as_view(), name="provision_list"),
     path("provisions/export.csv", provisions.ProvisionExportView.as_view(), name="provision_export"),

@@ -27,7 +27,7 @@ from privacy.data_items import FIELD_ITEMS
 from privacy.models import AccessLog, BulkUse, Purpose
 from privacy.models.purposes import SERVICE_PURPOSE
 from privacy.selectors.access_review import access_reason_needed
-from privacy.selectors.provisions import provision_stops_in_force, provisions_visible_to
+from privacy.selectors.provisions import provision_stops_in_force, provisions_visible_to, sheets_to_retrieve_of
 from privacy.selectors.purposes import subscribers_usable_by
 from privacy.selectors.requests import requests_visible_to
 from privacy.selectors.work_orders import work_orders_visible_to
@@ -162,6 +162,7 @@ class SubscriberDetailView(StaffPermissionMixin, SubscriberObjectMixin, AccessRe
             provisions_visible_to(user).filter(subscriber=self.object).select_related("caused_by")[:50]
         )
         context["stops"] = provision_stops_in_force(self.object)
+        context["sheets_to_retrieve"] = sheets_to_retrieve_of(self.object)
         context["consents"] = self.object.consents.select_related("purpose", "policy_version")
         context["requests"] = (
             requests_visible_to(user).filter(subscriber=self.object).order_by("-received_on", "-number")

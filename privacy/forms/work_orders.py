@@ -1,10 +1,11 @@
 """Work orders: what one contractor may see of one subscriber, and when (§6(1))."""
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mctv.forms import DayField
-from privacy.models import Contractor, WorkKind, WorkOrder
+from privacy.models import Contractor, SheetRetrieval, WorkKind, WorkOrder
 
 from .fields import DATE, ItemsField, SubscriberByNumberMixin
 
@@ -59,3 +60,15 @@ class WorkOrderCloseForm(forms.Form):
     )
     sheet_disposition = forms.ChoiceField(label=_("paper work sheets"), choices=WorkOrder.SheetDisposition.choices)
     sheet_disposition_on = DayField(label=_("sheets returned or destroyed on"), required=False, widget=DATE)
+
+
+class SheetRetrievalForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("outcome"), choices=SheetRetrieval.Outcome.choices)
+    on = DayField(label=_("on"), widget=DATE)
+
+    def __init__(self, *args, **kwargs):
+        # One small form per printed sheet on the page: no ids to repeat, labels carried by the inputs.
+        super().__init__(*args, auto_id=False, **kwargs)
+        self.fields["on"].initial = timezone.localdate()
+        for field in self.fields.values():
+            field.widget.attrs["aria-label"] = str(field.label)

@@ -13,6 +13,7 @@ from .request_records import Consultation, CorrectionNotice, DeadlineDigest, Req
 from .request_rules import RequestKind, RequestRule, RequestSettings, WithholdingGround
 from .requests import SubjectRequest
 from .retention import DisposalItem, DisposalRun, LegalHold, RecordClass, RetentionRule
+from .sheet_retrievals import SheetRetrieval
 from .staff import Department, User
 from .submissions import FormSubmission
 from .training import TrainingAttendance, TrainingSession
@@ -61,6 +62,7 @@ __all__ = [
     "RequestSettings",
     "RetentionRule",
     "SelfInspection",
+    "SheetRetrieval",
     "SubjectRequest",
     "TrainingAttendance",
     "TrainingSession",

@@ -176,3 +176,21 @@ def work_sheet_issue(*, work_order: WorkOrder, user: User, method: str) -> tuple
         },
     )
     return provision, pdf
+
+
+@transaction.atomic
+def sheet_retrieval_record(*, work_order: WorkOrder, provision_id: int, outcome: str, on: date, user: User):
+    """A printed sheet of this order came back (or its destruction was confirmed): once per sheet, on a day
+    between its printing and today."""
+    from privacy.models import SheetRetrieval
+
+    sheet = Provision.objects.filter(pk=provision_id, work_order=work_order, method=Provision.Method.PAPER).first()
+    if sheet is None:
+        raise ValidationError(_("No work sheet of this work order was printed under that record."))
+    if on > timezone.localdate() or on < timezone.localtime(sheet.at).date():
+        raise ValidationError({"on": _("The date must lie between the printing of the sheet and today.")})
+    if SheetRetrieval.objects.filter(work_order=work_order, provision_id=provision_id).exists():
+        raise ValidationError(_("This sheet is already recorded as retrieved."))
+    return SheetRetrieval.objects.create(
+        work_order=work_order, provision_id=provision_id, outcome=outcome, on=on, recorded_by=user
+    )

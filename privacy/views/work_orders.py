@@ -6,21 +6,31 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
+from mctv.confirmation import confirmation_page, form_summary, is_confirmed
 from mctv.edit_versions import VersionedEditMixin
 from mctv.forms import add_service_error
 from mctv.responses import pdf_response
 from mctv.views import StaffPermissionMixin
+from mctv.wareki import wareki
 from privacy.data_items import scoped_values
-from privacy.forms.work_orders import WorkOrderCloseForm, WorkOrderEditForm, WorkOrderForm
+from privacy.forms.work_orders import SheetRetrievalForm, WorkOrderCloseForm, WorkOrderEditForm, WorkOrderForm
 from privacy.models import AccessLog, Contractor, Provision, WorkOrder
+from privacy.selectors.provisions import contractor_provision_stopped, pending_stop_requests, sheets_to_retrieve
 from privacy.selectors.work_orders import work_orders_visible_to
 from privacy.services.access_log import access_log_record
 from privacy.services.provision import ProvisionRefused
-from privacy.services.work_orders import work_order_close, work_order_create, work_order_update, work_sheet_issue
+from privacy.services.work_orders import (
+    sheet_retrieval_record,
+    work_order_close,
+    work_order_create,
+    work_order_update,
+    work_sheet_issue,
+)
 from subscribers.models import Subscriber
 
 
@@ -78,6 +88,10 @@ class WorkOrderCreateView(StaffPermissionMixin, FormView):
 
     def form_valid(self, form):
         data = form.cleaned_data
+        pending = list(pending_stop_requests(data["subscriber"]))
+        stopped = contractor_provision_stopped(data["subscriber"])
+        if (pending or stopped) and not is_confirmed(self.request):
+            return self.stop_warning(form, pending, stopped)
         try:
             order = work_order_create(
                 subscriber=data["subscriber"],
@@ -95,6 +109,34 @@ class WorkOrderCreateView(StaffPermissionMixin, FormView):
             return self.form_invalid(form)
         messages.success(self.request, _("Registered work order %(number)s.") % {"number": order.number})
         return redirect("privacy:work_order_detail", pk=order.pk)
+
+    def stop_warning(self, form, pending, stopped: bool):
+        """A work order for someone whose data may not (or soon may not) reach a contractor: said before saving."""
+        lines = [
+            _(
+                "Request %(number)s (%(kind)s), received %(day)s, is not decided yet: if it is granted, the "
+                "contractor will see nothing of this subscriber."
+            )
+            % {"number": r.number, "kind": r.get_kind_display(), "day": wareki(r.received_on)}
+            for r in pending
+        ]
+        if stopped:
+            lines.insert(
+                0,
+                _(
+                    "A decided stop is in force: the contractor's portal and the work sheet will refuse "
+                    "this subscriber."
+                ),
+            )
+        return confirmation_page(
+            self.request,
+            title=_("Register a work order"),
+            confirm_label=_("Register the work order anyway"),
+            back_url=reverse("privacy:work_order_list"),
+            summary=form_summary(form),
+            consequences=lines,
+            warning=_("This subscriber has asked to stop provision to contractors. Check before registering."),
+        )
 
 
 class WorkOrderDetailView(StaffPermissionMixin, WorkOrderObjectMixin, DetailView):
@@ -115,8 +157,15 @@ class WorkOrderDetailView(StaffPermissionMixin, WorkOrderObjectMixin, DetailView
             path=self.request.path,
             detail={"work_order": self.object.number},
         )
-        # What the contractor sees: the staff user already may see the whole record.
-        context["values"] = scoped_values(self.object.subscriber, self.object.items)
+        # What the contractor sees: the staff user already may see the whole record. Once a stop is in force
+        # the contractor sees nothing, and what was printed before must come back.
+        context["stopped"] = contractor_provision_stopped(self.object.subscriber)
+        context["values"] = [] if context["stopped"] else scoped_values(self.object.subscriber, self.object.items)
+        context["sheets_to_retrieve"] = (
+            sheets_to_retrieve([self.object.subscriber], work_order=self.object) if context["stopped"] else []
+        )
+        context["retrievals"] = self.object.sheet_retrievals.select_related("recorded_by")
+        context["retrieval_form"] = SheetRetrievalForm()
         context["provisions"] = self.object.provisions.select_related("caused_by")[:100]
         return context
 
@@ -168,6 +217,26 @@ class WorkOrderCloseView(StaffPermissionMixin, WorkOrderObjectMixin, FormView):
             return self.form_invalid(form)
         messages.success(self.request, _("Closed the work order; the portal no longer shows it."))
         return redirect("privacy:work_order_detail", pk=self.get_work_order().pk)
+
+
+class WorkOrderSheetRetrievedView(StaffPermissionMixin, WorkOrderObjectMixin, View):
+    """A printed sheet of a stopped subscriber came back, or its destruction was confirmed: one checklist line."""
+
+    permission_required = "privacy.change_workorder"
+    http_method_names = ["post"]
+
+    def post(self, request, pk, provision_id):
+        order = self.get_work_order()
+        form = SheetRetrievalForm(request.POST)
+        try:
+            if not form.is_valid():
+                raise ValidationError(list(form.errors.values()))
+            sheet_retrieval_record(work_order=order, provision_id=provision_id, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Recorded the sheet as retrieved."))
+        return redirect("privacy:work_order_detail", pk=order.pk)
 
 
 class WorkOrderSheetView(StaffPermissionMixin, WorkOrderObjectMixin, View):
