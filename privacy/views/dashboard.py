@@ -10,6 +10,7 @@ from privacy.selectors.access import departments_without_responsible_officer
 from privacy.selectors.access_review import open_flags_visible_to
 from privacy.selectors.accountability import accountability_warnings
 from privacy.selectors.appeals import appeals_due
+from privacy.selectors.approvals import awaiting_approval
 from privacy.selectors.complaints import complaint_rows_for_dashboard, may_see_complaints
 from privacy.selectors.incidents import incident_reports_due, incidents_visible_to, may_see_incidents
 from privacy.selectors.requests import requests_visible_to
@@ -32,6 +33,8 @@ class DashboardView(StaffPermissionMixin, TemplateView):
         return super().get_context_data(
             rows=rows,
             today=today,
+            # The officer's queue: what waits for an approval only they may give.
+            approvals=awaiting_approval(user),
             total=open_requests.count(),
             overdue=open_requests.overdue(today).count(),
             shows_incidents=may_see_incidents(user),
