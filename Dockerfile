@@ -14,7 +14,7 @@ RUN pip install --no-cache-dir -r requirements.lock
 
 COPY . .
 RUN SECRET_KEY=collectstatic-only DATABASE_URL=sqlite:////tmp/build.sqlite3 DATABASE_APP_ROLE=collectstatic-only python manage.py collectstatic --noinput \
-    && useradd --system --home /app app && mkdir -p /app/var/beat && chown -R app /app
+    && useradd --system --home /app app && mkdir -p /app/var/beat /app/var/print-jobs && chown -R app /app
 USER app
 
 EXPOSE 8000

@@ -463,6 +463,44 @@ def measure_pdfs(reps: int) -> dict:
     return results
 
 
+# --- address labels -------------------------------------------------------------------------------------------
+
+# Labels per scale: tiny stays quick in CI; the others are the 1,000 and 10,000 of issue 18 item 12 / issue 20.
+LABEL_COUNTS = {"tiny": (60, 240), "small": (1_000, 10_000), "default": (1_000, 10_000)}
+
+
+def measure_labels(counts: tuple[int, ...]) -> dict:
+    """Address labels on A4 12面 for the first N subscribers the notices purpose may use, as the worker makes them
+    (the query and the PDF, one run each: 10,000 labels take a minute or more); the cost per label of the largest
+    count against the smallest says whether the time stays linear in the count."""
+    from privacy.address_labels import labels_pdf
+    from privacy.label_sheets import SHEETS
+    from privacy.models import Purpose
+    from privacy.selectors.purposes import subscribers_usable_for
+    from privacy.services.label_prints import label_rows
+
+    purpose = Purpose.objects.get(code="notices")
+    sheet = SHEETS["a4-12"]
+    labels_pdf([], sheet=sheet, with_number=True)  # warm up: fonts and the stylesheet, paid once per process
+    results: dict[str, Any] = {}
+    per_label = []
+    for count in counts:
+        started, cpu = time.perf_counter(), time.process_time()
+        rows = list(label_rows(subscribers_usable_for(purpose))[:count])
+        pdf = labels_pdf(rows, sheet=sheet, with_number=True)
+        wall = time.perf_counter() - started
+        per_label.append(wall / len(rows))
+        results[f"{len(rows):,} labels"] = {
+            "seconds": round(wall, 2),
+            "cpu_seconds": round(time.process_time() - cpu, 2),
+            "ms_per_label": round(wall * 1000 / len(rows), 2),
+            "sheets": sheet.sheets_for(len(rows)),
+            "pdf_kib": len(pdf) // 1024,
+        }
+    results["per-label ratio, largest / smallest"] = round(per_label[-1] / per_label[0], 2)
+    return results
+
+
 # --- the monthly review of staff access ---------------------------------------------------------------------------
 
 REVIEW_STAFF = 30
@@ -988,7 +1026,7 @@ def main(argv=None) -> int:
     snapshot = parser.add_mutually_exclusive_group()
     snapshot.add_argument("--save-snapshot", action="store_true", help="keep a copy of the generated database")
     snapshot.add_argument("--from-snapshot", action="store_true", help="start from that copy instead of generating")
-    parser.add_argument("--only", help="comma-separated: pages,pdfs,review,retention,purge,load (default all)")
+    parser.add_argument("--only", help="comma-separated: pages,pdfs,labels,review,retention,purge,load (default all)")
     args = parser.parse_args(argv)
     scale = SCALES[args.scale]
     reps = args.reps or (10 if args.scale == "tiny" else 60)
@@ -1013,11 +1051,14 @@ def main(argv=None) -> int:
         results["generation"] = generate(scale)
         if args.save_snapshot:
             save_snapshot(BENCH_DATABASE_URL)
-    only = set(args.only.split(",")) if args.only else {"pages", "pdfs", "review", "retention", "purge", "load"}
+    everything = {"pages", "pdfs", "labels", "review", "retention", "purge", "load"}
+    only = set(args.only.split(",")) if args.only else everything
     if "pages" in only:
         results["pages"] = measure_pages(reps)
     if "pdfs" in only:
         results["pdfs"] = measure_pdfs(reps)
+    if "labels" in only:
+        results["labels"] = measure_labels(LABEL_COUNTS[args.scale])
     if "review" in only:
         results["access_review"] = measure_access_review(scale["access_log"], max(2, reps // 10))
     if "retention" in only:
@@ -1042,6 +1083,8 @@ def main(argv=None) -> int:
             f"access review of {review['views_in_month']} views: first run {review['first_run_ms']} ms, "
             f"again median {review['run_again']['median_ms']} ms; flags {review['flags']}"
         )
+    for name, row in results.get("labels", {}).items():
+        print(f"labels: {name}: {row}")
     for name, row in results.get("retention", {}).items():
         print(f"retention: {name}: {row}")
     for group in ("purge", "load"):

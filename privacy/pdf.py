@@ -6,6 +6,9 @@ and this fetcher is the second wall should markup ever get through.
 """
 
 import logging
+import re
+import threading
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -15,6 +18,10 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetchingError
 
 log = logging.getLogger("mctv.security")
+# WeasyPrint announces each page it lays out here ("Step 5 - Creating layout - Page %d"); settings.LOGGING lets
+# its INFO records through to no handler but the one a render with a progress callback adds for its duration.
+progress_log = logging.getLogger("weasyprint.progress")
+PAGE_LAID_OUT = re.compile(r"Step 5 - Creating layout - Page (\d+)")
 STATIC_DIR = Path(settings.BASE_DIR) / "static"
 
 
@@ -43,7 +50,29 @@ class StaticFilesOnlyFetcher(URLFetcher):
         raise URLFetchingError(f"refused: {url}")
 
 
-def render_pdf(template_name: str, context: dict) -> bytes:
+class _PagesLaidOut(logging.Handler):
+    """Calls ``on_page(n)`` for each page WeasyPrint lays out in this thread (another render may run beside it)."""
+
+    def __init__(self, on_page: Callable[[int], None]):
+        super().__init__()
+        self.on_page, self.thread = on_page, threading.get_ident()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.thread == self.thread and (page := PAGE_LAID_OUT.match(record.getMessage())):
+            self.on_page(int(page[1]))
+
+
+def render_pdf(template_name: str, context: dict, *, on_page: Callable[[int], None] | None = None) -> bytes:
+    """The document as PDF; ``on_page(n)`` (optional) hears of each page laid out, the writing of the file after."""
     html = render_to_string(template_name, context)
     base_url = STATIC_DIR.resolve().as_uri() + "/"
-    return HTML(string=html, base_url=base_url, url_fetcher=StaticFilesOnlyFetcher()).write_pdf()
+    document = HTML(string=html, base_url=base_url, url_fetcher=StaticFilesOnlyFetcher())
+    if on_page is None:
+        return document.write_pdf()
+    handler = _PagesLaidOut(on_page)
+    progress_log.addHandler(handler)
+    try:
+        rendered = document.render()
+    finally:
+        progress_log.removeHandler(handler)
+    return rendered.write_pdf()

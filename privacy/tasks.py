@@ -109,3 +109,19 @@ def clear_expired_sessions() -> None:
     import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()
     spent_before = timezone.now() - timedelta(hours=settings.FORM_TOKEN_KEEP_HOURS)
     FormSubmission.objects.filter(submitted_at__lt=spent_before).delete()
+
+
+@shared_task(name="privacy.make_label_print", acks_late=True)
+def make_label_print(job_id: str) -> bool:
+    """Make a large print of address labels (a ``LabelPrintJob`` by id); idempotent: a job made already is left."""
+    from privacy.services.label_prints import label_job_make
+
+    return label_job_make(job_id)
+
+
+@shared_task(name="privacy.delete_expired_print_jobs", acks_late=True)
+def delete_expired_print_jobs() -> int:
+    """Every quarter hour: label prints past PRINT_JOB_KEEP_HOURS go, their files with them."""
+    from privacy.services.label_prints import print_jobs_delete_expired
+
+    return print_jobs_delete_expired()

@@ -26,6 +26,11 @@ def pdf_text(pdf: bytes) -> str:
     return _run("pdftotext", pdf, "-layout")
 
 
+def pdf_pages(pdf: bytes) -> list[str]:
+    """The layout text of each page (pdftotext ends every page with a form feed)."""
+    return pdf_text(pdf).split("\f")[:-1]
+
+
 def pdf_flow_text(pdf: bytes) -> str:
     """The text in the order it was written, whitespace dropped: a table cell's wrapped lines stay together, where
     the layout would interleave them with the next cell's."""

@@ -23,6 +23,12 @@ def test_beat_keeps_its_schedule_on_a_named_volume_that_survives_a_restart():
     assert "mkdir -p /app/var/beat" in (ROOT / "Dockerfile").read_text()
 
 
+def test_web_and_worker_share_the_volume_large_prints_are_written_to():
+    for service in ("web", "worker"):
+        assert "printjobs:/app/var/print-jobs" in COMPOSE["services"][service]["volumes"]
+    assert "printjobs" in COMPOSE["volumes"] and "/app/var/print-jobs" in (ROOT / "Dockerfile").read_text()
+
+
 def test_migrations_run_as_the_owner_and_the_app_connects_as_a_role_that_owns_nothing():
     # Given the one-shot migrate service and the three app services
     migrate = COMPOSE["services"]["migrate"]

@@ -238,6 +238,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "privacy.clear_expired_sessions",
         "schedule": crontab(hour=2, minute=30),
     },
+    "print-jobs": {
+        "task": "privacy.delete_expired_print_jobs",
+        "schedule": crontab(minute="*/15"),
+    },
     # The review of staff access of the month just ended, ready for the officers on the 1st.
     "access-review": {
         "task": "privacy.review_staff_access",
@@ -253,6 +257,12 @@ RETENTION_BATCH_SIZE = env.int("RETENTION_BATCH_SIZE", default=2000)
 # is resumed with growing pauses until it has been tried this many times; then it waits for a person.
 RETENTION_STALE_MINUTES = env.int("RETENTION_STALE_MINUTES", default=10)
 RETENTION_MAX_ATTEMPTS = env.int("RETENTION_MAX_ATTEMPTS", default=6)
+# Address labels: a print of more labels than this is made by a worker, with a progress bar, into a file kept
+# under PRINT_JOBS_DIR (shared by web and worker, never served as static or media) for PRINT_JOB_KEEP_HOURS, then
+# deleted with its job by the task every quarter hour.
+LABELS_SYNC_MAX = env.int("LABELS_SYNC_MAX", default=200)
+PRINT_JOBS_DIR = Path(env("PRINT_JOBS_DIR", default=str(BASE_DIR / "var" / "print-jobs")))
+PRINT_JOB_KEEP_HOURS = env.int("PRINT_JOB_KEEP_HOURS", default=24)
 # At least 2: a threshold of 0 or 1 would switch suppression off.
 STATISTICS_MIN_CELL = max(2, env.int("STATISTICS_MIN_CELL", default=5))
 
@@ -267,6 +277,8 @@ LOGGING = {
         "django.security": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         "weasyprint": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # A page laid out, a step of the render: heard only by a print job's progress (privacy/pdf.py).
+        "weasyprint.progress": {"handlers": [], "level": "INFO", "propagate": False},
         "fontTools": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }

@@ -1,10 +1,12 @@
 """Bulk uses by purpose and consents to unstated purposes (§2(2)–(3))."""
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mctv.forms import DayField
+from privacy.label_sheets import DEFAULT_SHEET, SHEETS, sheet_choices
 from privacy.models import Consent, PolicyVersion, Purpose
 from subscribers.models import Subscriber
 from subscribers.normalize import normalize_text
@@ -28,6 +30,42 @@ class BulkUseFilterForm(forms.Form):
 
     def clean_district(self):
         return normalize_text(self.cleaned_data["district"])
+
+    def filter(self, subscribers: QuerySet[Subscriber]) -> tuple[QuerySet[Subscriber], dict]:
+        """The chosen subscribers of a valid form, and the filters as the bulk-use log records them."""
+        filters = {}
+        if self.cleaned_data.get("status"):
+            subscribers = subscribers.filter(status=self.cleaned_data["status"])
+            filters["status"] = self.cleaned_data["status"]
+        if self.cleaned_data.get("district"):
+            subscribers = subscribers.filter(street_address__startswith=self.cleaned_data["district"])
+            filters["district"] = self.cleaned_data["district"]
+        return subscribers, filters
+
+
+class LabelPrintForm(BulkUseFilterForm):
+    """Which subscribers, on which label stock, from which label of a partly used first sheet."""
+
+    sheet = forms.ChoiceField(label=_("label sheet"), choices=sheet_choices(), required=False)
+    start = forms.IntegerField(
+        label=_("first label position"),
+        min_value=1,
+        required=False,
+        help_text=_("On a partly used sheet: the first free label, counted left to right, top to bottom."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sheet"].initial = DEFAULT_SHEET
+        self.fields["start"].initial = 1
+
+    def clean(self):
+        data = super().clean()
+        data["sheet"] = SHEETS[data.get("sheet") or DEFAULT_SHEET]
+        data["start"] = data.get("start") or 1
+        if data["start"] > data["sheet"].per_sheet:
+            self.add_error("start", _("A sheet of this stock has %(n)d labels.") % {"n": data["sheet"].per_sheet})
+        return data
 
 
 class ConsentForm(forms.Form):

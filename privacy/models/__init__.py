@@ -8,6 +8,7 @@ from .file_register import FileRegisterVersion, PersonalInformationFile
 from .incident_scope import IncidentScope
 from .incidents import Incident, IncidentEvent, IncidentSettings, IncidentSubscriber
 from .inspections import AuditFinding, InspectionAnswer, InspectionChecklistItem, SelfInspection
+from .print_jobs import LabelPrintJob
 from .purposes import BulkUse, Consent, PolicyAnnouncement, PolicyVersion, Purpose
 from .request_records import Consultation, CorrectionNotice, DeadlineDigest, RequestEvent
 from .request_rules import RequestKind, RequestRule, RequestSettings, WithholdingGround
@@ -48,6 +49,7 @@ __all__ = [
     "IncidentSubscriber",
     "InspectionAnswer",
     "InspectionChecklistItem",
+    "LabelPrintJob",
     "LegalHold",
     "PersonalInformationFile",
     "PolicyAnnouncement",

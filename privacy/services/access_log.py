@@ -14,8 +14,11 @@ EXPORT_SEQUENCE = "export"
 class SubscriberRef(Protocol):
     """What the log keeps of a subscriber: the id, and the number, which outlives the record."""
 
-    pk: Any
-    number: str
+    @property
+    def pk(self) -> Any: ...
+
+    @property
+    def number(self) -> str: ...
 
 
 def without_nul(values: dict[str, Any]) -> dict[str, Any]:

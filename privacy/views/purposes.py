@@ -1,4 +1,5 @@
-"""Purposes of use: bulk uses by purpose (exports, address labels), consents, statistics, the public page."""
+"""Purposes of use: bulk uses by purpose (exports; address labels in ``labels``), consents, statistics, the public
+page."""
 
 from typing import Any
 
@@ -17,13 +18,12 @@ from django.views.generic import FormView, ListView, TemplateView
 
 from mctv.confirmation import confirmation_page, form_summary, is_confirmed, rehearse
 from mctv.forms import add_service_error
-from mctv.responses import csv_response, pdf_response
+from mctv.responses import csv_response
 from mctv.views import StaffPermissionMixin
 from privacy import statistics
-from privacy.data_items import DataItem, item_labels, scoped_values
+from privacy.data_items import item_labels, scoped_values
 from privacy.forms.purposes import BulkUseFilterForm, ConsentForm, ConsentWithdrawForm
 from privacy.models import BulkUse, Consent, PolicyVersion, Purpose, RequestSettings
-from privacy.pdf import render_pdf
 from privacy.selectors.purposes import subscribers_usable_by
 from privacy.selectors.statistics import statistics_tables
 from privacy.services.access_log import export_number_reserve
@@ -70,17 +70,12 @@ class PurposeBulkUseMixin(StaffPermissionMixin):
         """The subscribers chosen, or ``None`` when the filters are invalid: then nothing leaves."""
         form = BulkUseFilterForm(self.request.GET or None)
         qs = subscribers_usable_by(self.request.user, purpose)
-        filters = {}
+        filters: dict = {}
         if form.is_bound and not form.is_valid():
             messages.error(self.request, " ".join(str(e) for errors in form.errors.values() for e in errors))
             return None, None
         if form.is_valid():
-            if form.cleaned_data["status"]:
-                qs = qs.filter(status=form.cleaned_data["status"])
-                filters["status"] = form.cleaned_data["status"]
-            if form.cleaned_data["district"]:
-                qs = qs.filter(street_address__startswith=form.cleaned_data["district"])
-                filters["district"] = form.cleaned_data["district"]
+            qs, filters = form.filter(qs)
         return qs.prefetch_related("services").order_by("postal_code", "number"), filters
 
 
@@ -110,41 +105,6 @@ class PurposeExportView(PurposeBulkUseMixin, View):
             f"{purpose.code}-{timezone.localtime():%Y%m%d-%H%M}-export{export_no}.csv",
             [item_labels(purpose.items), *lines],
         )
-
-
-class PurposeLabelsView(PurposeBulkUseMixin, View):
-    """Address labels (A4, 2 × 6, Japanese postal layout: 〒, address, name 様) for the purpose's subscribers."""
-
-    def get(self, request, code):
-        purpose = self.get_purpose()
-        if not {DataItem.NAME, DataItem.ADDRESS} <= set(purpose.items):
-            raise PermissionDenied(_("This purpose does not use names and addresses."))
-        qs, filters = self.selected(purpose)
-        if qs is None:
-            return redirect("privacy:purpose_list")
-        with_number = DataItem.NUMBER in purpose.items
-        with transaction.atomic():
-            rows = list(qs)
-            export_no = export_number_reserve()
-            bulk_use_record(
-                user=request.user,
-                purpose=purpose,
-                kind=BulkUse.Kind.LABELS_PDF,
-                subscribers=rows,
-                filters=filters,
-                path=request.get_full_path(),
-                items=[DataItem.NAME, DataItem.ADDRESS, *([DataItem.NUMBER] if with_number else [])],
-                export_no=export_no,
-            )
-            pdf = render_pdf(
-                "pdf/address_labels.html",
-                {
-                    "subscribers": rows,
-                    "purpose": purpose,
-                    "with_number": with_number,
-                },
-            )
-        return pdf_response(pdf, f"labels-{purpose.code}-{timezone.localtime():%Y%m%d}-export{export_no}.pdf")
 
 
 class ConsentCreateView(StaffPermissionMixin, FormView):

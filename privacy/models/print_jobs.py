@@ -1,0 +1,72 @@
+"""A large print of address labels made by a worker: its progress, and the file until it is fetched and deleted."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from mctv.db import DayTimeField
+from privacy.label_sheets import DEFAULT_SHEET
+
+
+class LabelPrintJob(models.Model):
+    """The staff member's choice (purpose, filters, sheet) and the subscribers it selected when asked; the worker
+    makes the PDF, the page shows its progress and, when ready, the download. The file and this row are deleted
+    at ``expires_at`` (``privacy.delete_expired_print_jobs``); the bulk-use log and the access log keep the use."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting for a worker")
+        RUNNING = "running", _("Being made")
+        READY = "ready", _("Ready to download")
+        FAILED = "failed", _("Failed")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("who"), on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(_("asked at"), auto_now_add=True)
+    purpose = models.ForeignKey(
+        "privacy.Purpose", verbose_name=_("purpose"), on_delete=models.CASCADE, related_name="+"
+    )
+    filters = models.JSONField(_("filters"), default=dict, blank=True)
+    path = models.CharField(_("page"), max_length=300, blank=True)
+    # A code of ``privacy.label_sheets.SHEETS`` (no choices here: a sheet added there needs no migration).
+    sheet = models.CharField(_("label sheet"), max_length=20, default=DEFAULT_SHEET)
+    start = models.PositiveSmallIntegerField(_("first label position"), default=1)
+    with_number = models.BooleanField(_("with the subscriber number"), default=False)
+    # Who was selected when the staff member asked; the worker applies the purpose's rule to them again.
+    subscriber_ids = models.JSONField(_("subscribers"), default=list)
+    # Who is on the file made, as [id, subscriber number]: each download logs them.
+    printed = models.JSONField(_("subscribers printed"), default=list, blank=True)
+    count = models.PositiveIntegerField(_("labels"), default=0)
+    sheets = models.PositiveIntegerField(_("sheets"), default=0)
+    sheets_done = models.PositiveIntegerField(_("sheets laid out"), default=0)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    error = models.CharField(_("error"), max_length=200, blank=True)
+    # Reserved when asked: the file's name carries it, and the logs name the file by it (export #N).
+    export_no = models.PositiveIntegerField(_("export number"), unique=True)
+    file_name = models.CharField(_("file"), max_length=200, blank=True)
+    ready_at = DayTimeField(_("ready at"), null=True, blank=True)
+    expires_at = DayTimeField(_("deleted at"), db_index=True)
+    downloads = models.PositiveIntegerField(_("downloads"), default=0)
+
+    class Meta:
+        verbose_name = _("label print job")
+        verbose_name_plural = _("label print jobs")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.purpose_id} export{self.export_no} {self.get_status_display()}"
+
+    @property
+    def percent(self) -> int:
+        """Laid-out sheets as a share of the whole; the writing of the file is the last step."""
+        if self.status == self.Status.READY:
+            return 100
+        return min(99, self.sheets_done * 100 // self.sheets) if self.sheets else 0
+
+    @property
+    def download_name(self) -> str:
+        return f"labels-{self.purpose.code}-{timezone.localtime(self.created_at):%Y%m%d}-export{self.export_no}.pdf"
