@@ -388,7 +388,7 @@ def search_statements(user, query: str) -> list[tuple[str, tuple]]:
     from subscribers.models import Subscriber
     from subscribers.views import LIST_COLUMNS
 
-    qs = Subscriber.objects.visible_to(user).search(query).ordered_by_reading().only(*LIST_COLUMNS)
+    qs = Subscriber.objects.visible_to(user).search(query).ordered_for_search(query).only(*LIST_COLUMNS)
     statements = []
 
     def capture(execute, sql, params, many, context):

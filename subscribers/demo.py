@@ -23,28 +23,29 @@ from privacy.roles import Role
 from .models import Subscriber, SubscriberService
 from .services import subscriber_next_numbers
 
-# Town names of Misawa with a postal code each; demo values, not a postal database.
+# Town names of Misawa with their postal codes (Japan Post's, as subscribers/postal.py has them: a demo record's
+# address matches its code, so editing one shows no warning the real data would not).
 MISAWA_TOWNS = [
     ("中央町", "0330001"),
     ("幸町", "0330011"),
     ("平畑", "0330012"),
-    ("松園町", "0330013"),
-    ("桜町", "0330021"),
+    ("松園町", "0330037"),
+    ("桜町", "0330031"),
     ("大字三沢", "0330022"),
-    ("大町", "0330031"),
-    ("東町", "0330032"),
-    ("堀口", "0330033"),
-    ("美野原", "0330034"),
-    ("南山", "0330035"),
-    ("岡三沢", "0330037"),
-    ("古間木山", "0330041"),
-    ("下久保", "0330042"),
-    ("犬落瀬", "0330051"),
-    ("三川目", "0330052"),
-    ("淋代", "0330053"),
-    ("天ケ森", "0330054"),
-    ("六川目", "0330055"),
-    ("新町", "0330036"),
+    ("大町", "0330041"),
+    ("東町", "0330034"),
+    ("堀口", "0330123"),
+    ("美野原", "0330033"),
+    ("南山", "0330151"),
+    ("岡三沢", "0330021"),
+    ("古間木山", "0330044"),
+    ("下久保", "0330023"),
+    ("古間木", "0330051"),
+    ("三川目", "0330142"),
+    ("淋代", "0330113"),
+    ("天ケ森", "0330101"),
+    ("六川目", "0330111"),
+    ("新町", "0330062"),
 ]
 BUILDINGS = ["コーポ三沢", "メゾン中央", "ハイツ松園", "サンライズ岡三沢", "グランドール桜町", "レジデンス幸町"]
 OCCUPATIONS = [

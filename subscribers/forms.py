@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from mctv.forms import DayField
 
 from .models import Subscriber, SubscriberService
+from .normalize import POSTAL_CODE
+from .postal import address_digest, address_warning
 from .services import subscriber_allowed_statuses
 
 SUBSCRIBER_FIELDS = [
@@ -24,6 +26,23 @@ SUBSCRIBER_FIELDS = [
     "mobile_phone",
     "email",
 ]
+ADDRESS_FIELDS = ("postal_code", "prefecture", "municipality", "street_address")
+
+
+class ConfirmationCheckbox(forms.CheckboxInput):
+    """A checkbox that posts what it confirms (``confirms``, set by the form when it warns), so that ticking it
+    for one address does not confirm another typed after."""
+
+    confirms = ""
+
+    def value_from_datadict(self, data, files, name):
+        return data.get(name, "")
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, self.confirms, attrs)
+        # Ticked only if what was ticked is this address.
+        context["widget"]["attrs"]["checked"] = bool(value) and value == self.confirms
+        return context
 
 
 class SubscriberForm(forms.ModelForm):
@@ -33,6 +52,8 @@ class SubscriberForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
+    # Shown only with a warning that the address does not match its postal code (or the code is not known).
+    confirm_address = forms.CharField(label=_("I confirm the address"), required=False, widget=ConfirmationCheckbox)
 
     class Meta:
         model = Subscriber
@@ -61,6 +82,28 @@ class SubscriberForm(forms.ModelForm):
         for field in self.fields.values():
             if field.required:
                 field.widget.attrs.setdefault("required", True)
+        self.address_warning: str | None = None
+
+    def clean(self):
+        cleaned = super().clean()
+        address = {name: cleaned.get(name) for name in ADDRESS_FIELDS}
+        # Checked when the address is typed or changed, not on every edit of a record with an old mismatch.
+        checked = not self.instance.pk or set(ADDRESS_FIELDS) & set(self.changed_data)
+        # The 7 digits are the model field's check, run after this one: a malformed code is its error alone.
+        if checked and all(address.values()) and POSTAL_CODE.match(address["postal_code"]):
+            self.address_warning = address_warning(**address)
+        if self.address_warning:
+            digest = address_digest(**address)
+            widget = self.fields["confirm_address"].widget
+            assert isinstance(widget, ConfirmationCheckbox)
+            widget.confirms = digest
+            if cleaned.get("confirm_address") != digest:
+                self.add_error("confirm_address", forms.ValidationError(self.address_warning, code="address"))
+        return cleaned
+
+    @property
+    def only_the_address_to_confirm(self) -> bool:
+        return list(self.errors) == ["confirm_address"]
 
 
 class SubscriberStatusForm(forms.Form):

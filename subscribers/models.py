@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import connections, models, transaction
-from django.db.models import Q
+from django.db.models import Case, Q, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Collate
 from django.utils import timezone
@@ -84,6 +84,16 @@ class SubscriberQuerySet(models.QuerySet):
         return self.order_by(
             Collate("family_name_kana", code_points), Collate("given_name_kana", code_points), "number"
         )
+
+    def ordered_for_search(self, query: str):
+        """Kana order, but a query of digits alone puts the subscriber whose number it is first: ``501`` also
+        matches every phone, address and number with 501 in it, and 00000501 is the one most likely meant.
+        The ordering adds a key to the sort of the matches; the filter, and so the index, stay as they are."""
+        qs = self.ordered_by_reading()
+        number = normalize.subscriber_number_query(query)
+        if number is None:
+            return qs
+        return qs.order_by(Case(When(number=number, then=0), default=1), *qs.query.order_by)
 
     def active(self):
         return self.filter(status=SubscriberStatus.ACTIVE)
@@ -242,18 +252,7 @@ class Subscriber(TimeStampedModel):
 
     def build_search_text(self) -> str:
         """From the values as they will be stored (fields normalise in to_python), even when full_clean was skipped."""
-        stored = _Normalised(self)
-        parts = [
-            stored.number,
-            stored.family_name + stored.given_name,
-            stored.family_name_kana + stored.given_name_kana,
-            stored.phone,
-            stored.mobile_phone,
-            stored.postal_code,
-            stored.prefecture + stored.municipality + stored.street_address + stored.building,
-            stored.email,
-        ]
-        return "\x1f".join(normalize.search_key(p) for p in parts if p)
+        return search_text_of(_Normalised(self))
 
     def set_search_columns(self) -> None:
         self.search_text = self.build_search_text()
@@ -265,6 +264,40 @@ class Subscriber(TimeStampedModel):
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "search_text", "search_bigrams", "updated_at"}
         super().save(*args, **kwargs)
+
+
+def search_text_of(stored) -> str:
+    """The search column of a subscriber whose stored values ``stored`` has as attributes (an instance read
+    through ``_Normalised``, or a row in a migration that rebuilds the column)."""
+    parts = [
+        stored.number,
+        stored.family_name + stored.given_name,
+        stored.family_name_kana + stored.given_name_kana,
+        stored.phone,
+        stored.mobile_phone,
+        stored.postal_code,
+        stored.prefecture + stored.municipality + stored.street_address + stored.building,
+        stored.email,
+    ]
+    return normalize.SEARCH_SEPARATOR.join(normalize.search_key(p) for p in parts if p)
+
+
+# What search_text_of reads: a migration that rebuilds the column loads these and no more.
+SEARCHED_FIELDS = (
+    "number",
+    "family_name",
+    "given_name",
+    "family_name_kana",
+    "given_name_kana",
+    "phone",
+    "mobile_phone",
+    "postal_code",
+    "prefecture",
+    "municipality",
+    "street_address",
+    "building",
+    "email",
+)
 
 
 class Service(models.TextChoices):

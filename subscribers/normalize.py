@@ -10,6 +10,8 @@ import unicodedata
 import jaconv
 import phonenumbers
 
+from .itaiji import fold_variants
+
 _SPACES = re.compile(r"\s+")
 _HYPHENS = re.compile(r"[-‐‑‒–—―−ｰ]")  # ASCII and typographic dashes (not the kana long-vowel mark ー)
 _NON_DIGITS = re.compile(r"\D")
@@ -77,8 +79,47 @@ def is_possible_phone(digits: str) -> bool:
 
 
 def search_key(value: str) -> str:
-    """The folded form both the stored search column and the query use: width, kana and case insensitive."""
-    return _SPACES.sub("", jaconv.hira2kata(nfkc(value)).casefold())
+    """The folded form both the stored search column and the query use: width, kana, case, variant kanji
+    (髙→高, see itaiji.py) and the way a house number is written (1丁目32番15号 = 1-32-15) do not matter."""
+    text = fold_variants(jaconv.hira2kata(nfkc(value)).casefold())
+    return fold_house_number(_HYPHENS.sub("-", _SPACES.sub("", text)))
+
+
+_CHOME_IN_KANJI = re.compile(r"([二三四五六七八九]?十[一二三四五六七八九]?|[一二三四五六七八九])丁目")
+_KANJI_DIGITS = "〇一二三四五六七八九"
+_CHOME = re.compile(r"(?<=\d)丁目")
+_BANCHI = re.compile(r"(?<=\d)番地?ノ?")
+_GO = re.compile(r"(?<=\d)号")
+# Between digits, の (ノ once folded) and the long-vowel mark an IME types for a hyphen are hyphens.
+_DIGIT_JOINER = re.compile(r"(?<=\d)[ノー]+(?=\d)")
+_DASHES = re.compile(r"-{2,}")
+
+
+def _kanji_number(kanji: str) -> str:
+    """一 … 九十九 as digits (a 丁目 number): 十 alone is 10, 二十三 is 23."""
+    tens, ten, ones = kanji.partition("十")
+    if not ten:
+        return str(_KANJI_DIGITS.index(kanji))
+    return str((_KANJI_DIGITS.index(tens) if tens else 1) * 10 + (_KANJI_DIGITS.index(ones) if ones else 0))
+
+
+def fold_house_number(text: str) -> str:
+    """中央町1丁目32番15号, 中央町1丁目32-15, 中央町一丁目32番地15 and 中央町1-32-15 all become 中央町1-32-15
+    (hyphens already folded to ``-``)."""
+    text = _CHOME_IN_KANJI.sub(lambda m: _kanji_number(m[1]) + "丁目", text)
+    text = _CHOME.sub("-", text)
+    text = _BANCHI.sub("-", text)
+    text = _GO.sub("", text)
+    text = _DIGIT_JOINER.sub("-", text)
+    return _DASHES.sub("-", text)
+
+
+def subscriber_number_query(query: str) -> str | None:
+    """The subscriber number a query of digits alone may be, leading zeros left off: ``501`` → ``00000501``."""
+    digits = _SPACES.sub("", nfkc(query))
+    if digits.isascii() and digits.isdigit() and len(digits) <= 8:
+        return digits.zfill(8)
+    return None
 
 
 def search_terms(query: str) -> list[list[str]]:

@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import path, re_path
 
-from . import views
+from . import postal_views, views
 
 app_name = "subscribers"
 urlpatterns = [
@@ -11,4 +11,5 @@ urlpatterns = [
     path("<int:pk>/edit/", views.SubscriberUpdateView.as_view(), name="edit"),
     path("<int:pk>/status/", views.SubscriberStatusView.as_view(), name="status"),
     path("<int:pk>/history/", views.SubscriberHistoryView.as_view(), name="history"),
+    re_path(r"^postal/(?P<code>[0-9]{7})/$", postal_views.PostalCodeView.as_view(), name="postal"),
 ]

@@ -115,7 +115,7 @@ class SubscriberListView(StaffPermissionMixin, ListView):
         self.query, self.status = _search_terms(self.request)
         qs = _searched(Subscriber.objects.visible_to(self.request.user), self.query, self.status)
         if self.query:
-            qs = qs.ordered_by_reading()
+            qs = qs.ordered_for_search(self.query)
         return qs.only(*LIST_COLUMNS)
 
     def get_context_data(self, **kwargs):
@@ -170,17 +170,16 @@ class SubscriberDetailView(StaffPermissionMixin, SubscriberObjectMixin, AccessRe
         return context
 
 
-@method_decorator(sensitive_post_parameters(*SUBSCRIBER_FIELDS), name="dispatch")
+@method_decorator(sensitive_post_parameters(*SUBSCRIBER_FIELDS, "confirm_address"), name="dispatch")
 class SubscriberCreateView(StaffPermissionMixin, FormView):
     permission_required = "subscribers.add_subscriber"
     template_name = "subscribers/form.html"
     form_class = SubscriberForm
 
     def form_valid(self, form):
-        data = dict(form.cleaned_data)
-        services = data.pop("services")
+        data = {name: form.cleaned_data[name] for name in [*SUBSCRIBER_FIELDS, "applied_on"]}
         try:
-            subscriber = subscriber_create(user=self.request.user, services=services, **data)
+            subscriber = subscriber_create(user=self.request.user, services=form.cleaned_data["services"], **data)
         except ValidationError as error:
             add_service_error(form, error)
             return self.form_invalid(form)
@@ -188,7 +187,7 @@ class SubscriberCreateView(StaffPermissionMixin, FormView):
         return redirect("subscribers:detail", pk=subscriber.pk)
 
 
-@method_decorator(sensitive_post_parameters(*SUBSCRIBER_FIELDS), name="dispatch")
+@method_decorator(sensitive_post_parameters(*SUBSCRIBER_FIELDS, "confirm_address"), name="dispatch")
 class SubscriberUpdateView(StaffPermissionMixin, LoggedFormMixin, VersionedEditMixin, FormView):
     permission_required = "subscribers.change_subscriber"
     template_name = "subscribers/form.html"

@@ -91,3 +91,43 @@ def test_text_is_nfkc_with_spaces_folded(typed, stored):
 )
 def test_search_terms_fold_width_kana_and_case(query, terms):
     assert normalize.search_terms(query) == terms
+
+
+@pytest.mark.parametrize(
+    ("typed", "key"),
+    [
+        ("髙橋", "高橋"),
+        ("山﨑", "山崎"),  # U+FA11: NFKC keeps it
+        ("宮嵜", "宮崎"),
+        ("齋藤 齊藤 斎藤", "斉藤斉藤斉藤"),
+        ("渡邊 渡邉", "渡辺渡辺"),
+        ("𠮷田", "吉田"),
+        ("葛󠄀飾", "葛飾"),  # an ideographic variation selector dropped
+        ("天ヶ森", "天ケ森"),
+        ("中央町1丁目32番15号", "中央町1-32-15"),
+        ("中央町１丁目３２－１５", "中央町1-32-15"),
+        ("中央町一丁目32番地15", "中央町1-32-15"),
+        ("中央町二十三丁目", "中央町23-"),
+        ("中央町1ー32ー15", "中央町1-32-15"),
+        ("園沢230の1", "園沢230-1"),
+        ("中央町1‐32―15", "中央町1-32-15"),
+        ("コーポ園沢", "コーポ園沢"),  # the long-vowel mark between kana stays
+        ("十二十丁目", "十20-"),  # odd input folds without error
+        ("中央町百丁目", "中央町百丁目"),
+    ],
+)
+def test_search_key_folds_variants_and_house_numbers(typed, key):
+    assert normalize.search_key(typed) == key
+
+
+@pytest.mark.parametrize(
+    ("query", "number"),
+    [("501", "00000501"), ("０５０１", "00000501"), ("00000501", "00000501"), (" 12 ", "00000012")],
+)
+def test_a_query_of_digits_may_be_a_subscriber_number(query, number):
+    assert normalize.subscriber_number_query(query) == number
+
+
+@pytest.mark.parametrize("query", ["", "123456789", "0176-51-1349", "501号", "山田"])
+def test_other_queries_are_no_subscriber_number(query):
+    assert normalize.subscriber_number_query(query) is None
