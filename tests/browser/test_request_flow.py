@@ -145,8 +145,8 @@ def test_a_decided_suspension_of_use_stops_the_portal_and_the_work_sheet_and_sho
     counter = logged_in_page(browser, live_server, clerk.username)
     counter.goto(f"/work-orders/{order.pk}/")
     expect(counter.get_by_role("note").filter(has_text="利用及び提供を停止")).to_be_visible()
-    counter.get_by_role("button", name="作業票の印刷（紙による提供）").click()
-    expect(counter.get_by_role("status")).to_contain_text("利用停止中")
+    # and the work sheet is not offered for printing at all
+    expect(counter.get_by_role("button", name="作業票の印刷（紙による提供）")).to_have_count(0)
 
 
 def test_the_superuser_is_offered_no_decision_and_cannot_remove_a_stop_in_admin(
