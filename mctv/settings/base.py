@@ -73,6 +73,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "mctv.navigation.main_menu",
             ],
             "builtins": ["privacy.templatetags.submissions"],
         },

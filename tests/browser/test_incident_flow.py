@@ -24,7 +24,9 @@ def test_an_officer_records_an_incident_for_three_subscribers_and_prints_their_l
     log_in(page, officer.username, PASSWORD)
 
     # When the officer records the incident, pasting the three subscriber numbers
-    page.get_by_role("navigation", name="メインメニュー").get_by_role("link", name="漏えい等事案").click()
+    menu = page.get_by_role("navigation", name="メインメニュー")
+    menu.get_by_text("管理・監査").click()
+    menu.get_by_role("link", name="漏えい等事案").click()
     page.get_by_role("link", name="漏えい等事案の記録").click()
     field(page, "発覚日時").fill("2026-11-20T09:30")
     field(page, "発見者").fill("CATV情報室 職員")
