@@ -74,7 +74,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
-            "builtins": ["privacy.templatetags.submissions"],
+            "builtins": ["privacy.templatetags.submissions", "privacy.templatetags.dates"],
         },
     },
 ]
