@@ -49,7 +49,9 @@ def day_of(parameters: dict[str, Any], key: str) -> str:
     """A date parameter as the office writes it (令和8年12月17日); rows written before dates were typed kept text,
     shown as it is."""
     value = parameters.get(key)
+    if value is None:
+        return ""
     try:
-        return dates.long(date.fromisoformat(value))
-    except (TypeError, ValueError):
-        return "" if value is None else str(value)
+        return dates.long(date.fromisoformat(str(value)))
+    except ValueError:
+        return str(value)
