@@ -10,10 +10,9 @@ from typing import Any
 from django import forms
 from django.db import transaction
 from django.template.response import TemplateResponse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mctv.wareki import wareki
+from mctv import dates
 
 CONFIRMED_FIELD = "confirmed"
 _NOT_CARRIED = {"csrfmiddlewaretoken", "submission_token", CONFIRMED_FIELD}
@@ -56,9 +55,9 @@ def _shown(field: forms.Field, value: Any) -> str:
     if isinstance(value, bool):
         return _("yes") if value else ""
     if isinstance(value, datetime):
-        return wareki(timezone.localtime(value).date())
+        return dates.long_time(value)
     if isinstance(value, date):
-        return wareki(value)
+        return dates.with_weekday(value)
     choices = dict(getattr(field, "choices", None) or ())
     if isinstance(value, list | tuple | set) or (hasattr(value, "__iter__") and not isinstance(value, str)):
         return "、".join(str(choices.get(item, item)) for item in value)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mctv.db_roles import PURGE_ROLE
+from mctv.forms import DayField as DayFormField
 from mctv.validators import validate_plausible_day
 
 if TYPE_CHECKING:
@@ -47,9 +48,13 @@ def local_day_range(field: str, first: date | None, last: date | None) -> dict[s
 
 
 class DayField(models.DateField):
-    """A date the office records: refused outside ``mctv.validators`` plausible range, in Japanese."""
+    """A date the office records: refused outside ``mctv.validators`` plausible range, in Japanese. Its form
+    field reads 和暦 and Western days alike (``mctv.forms.DayField``)."""
 
     default_validators = [validate_plausible_day]
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": DayFormField, **kwargs})
 
 
 class DayTimeField(models.DateTimeField):

@@ -10,10 +10,9 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mctv.wareki import wareki
+from mctv import dates
 
 VERSION_FIELD = "version"
 
@@ -100,9 +99,9 @@ def _shown(field: models.Field, row) -> str:
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if isinstance(value, datetime):
-        return f"{wareki(timezone.localtime(value).date())} {timezone.localtime(value):%H:%M}"
+        return dates.long_time(value)
     if isinstance(value, date):
-        return wareki(value)
+        return dates.long(value)
     if isinstance(value, list):
         if field.name == "items":
             from privacy.data_items import item_labels

@@ -1,9 +1,12 @@
 """Form plumbing shared by the apps."""
 
+from datetime import date, datetime
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
 
+from mctv import dates
 from mctv.validators import validate_plausible_day
 
 
@@ -13,10 +16,48 @@ class FormRenderer(TemplatesSetting):
     field_template_name = "includes/form_field.html"
 
 
-class DayField(forms.DateField):
-    """A typed date, refused outside the plausible range (``mctv.validators``) with a message in Japanese."""
+class DayInput(forms.DateInput):
+    """A text box for a day, not ``type=date``: the browser's locale would impose mm/dd/yyyy. It shows a day in
+    the office's compact style (R8.12.17) and, under the box, the day it reads with the weekday, so that what
+    was typed (S33.4.1, 2026/12/17) is seen back as 令和8年12月17日（木）."""
 
+    input_type = "text"
+    template_name = "includes/day_input.html"
+
+    def __init__(self, attrs=None):
+        super().__init__({"autocomplete": "off", "placeholder": "R8.12.17", "size": 14, **(attrs or {})})
+
+    def format_value(self, value):
+        return dates.compact(value) if isinstance(value, date) else value
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        try:
+            day = value if isinstance(value, date) else dates.parse_day(value) if value else None
+        except ValueError:
+            day = None
+        context["widget"]["hint"] = dates.with_weekday(day) if day else ""
+        return context
+
+
+class DayField(forms.DateField):
+    """A typed day, 和暦 or Western (``mctv.dates.parse_day``), refused when no day or outside the plausible
+    range (``mctv.validators``) with a message in Japanese; what was typed stays in the box."""
+
+    widget = DayInput
     default_validators = [validate_plausible_day]
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime):
+            return value.date()
+        if isinstance(value, date):
+            return value
+        try:
+            return dates.parse_day(str(value))
+        except ValueError as error:
+            raise ValidationError(str(error), code="invalid") from None
 
 
 def add_service_error(form: forms.BaseForm, error: ValidationError) -> None:

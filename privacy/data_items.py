@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from mctv import dates
 from subscribers.normalize import format_phone, format_postal_code
 
 if TYPE_CHECKING:
@@ -76,7 +77,7 @@ def scoped_values(subscriber: "Subscriber", items: Iterable[str]) -> list[tuple[
         DataItem.ADDRESS: lambda s: f"〒{format_postal_code(s.postal_code)} {s.address}",
         DataItem.PHONE: lambda s: " / ".join(p for p in [format_phone(s.phone), format_phone(s.mobile_phone)] if p),
         DataItem.EMAIL: lambda s: s.email,
-        DataItem.BIRTH_DATE: lambda s: s.birth_date.isoformat() if s.birth_date else "",
+        DataItem.BIRTH_DATE: lambda s: dates.long(s.birth_date) if s.birth_date else "",
         DataItem.SEX: lambda s: s.get_sex_display(),
         DataItem.OCCUPATION: lambda s: s.occupation,
         DataItem.SERVICES: lambda s: "、".join(

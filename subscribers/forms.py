@@ -59,8 +59,6 @@ class SubscriberForm(forms.ModelForm):
         model = Subscriber
         fields = [*SUBSCRIBER_FIELDS, "applied_on"]
         widgets = {
-            "birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "applied_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "postal_code": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code"}),
             "phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
             "mobile_phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
@@ -108,7 +106,7 @@ class SubscriberForm(forms.ModelForm):
 
 class SubscriberStatusForm(forms.Form):
     status = forms.ChoiceField(label=_("New status"))
-    on_date = DayField(label=_("Effective date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    on_date = DayField(label=_("Effective date"))
     # The history row keeps the reason, in 100 characters.
     reason = forms.CharField(label=_("Reason or note"), required=False, max_length=100)
 

@@ -75,7 +75,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "mctv.navigation.main_menu",
             ],
-            "builtins": ["privacy.templatetags.submissions"],
+            "builtins": ["privacy.templatetags.submissions", "privacy.templatetags.dates"],
         },
     },
 ]

@@ -5,6 +5,8 @@ from typing import Any, TypeVar
 
 from django.db import models
 
+from mctv import dates
+
 Parameter = str | int | bool | date | None
 Event = TypeVar("Event", bound=models.Model)
 
@@ -41,3 +43,15 @@ def write(
 def label_of(choices: type, value: object) -> str:
     """The reader's label of a stored code (the code itself when the choices no longer know it)."""
     return str(dict(choices.choices).get(value, value or ""))  # type: ignore[attr-defined]
+
+
+def day_of(parameters: dict[str, Any], key: str) -> str:
+    """A date parameter as the office writes it (令和8年12月17日); rows written before dates were typed kept text,
+    shown as it is."""
+    value = parameters.get(key)
+    if value is None:
+        return ""
+    try:
+        return dates.long(date.fromisoformat(str(value)))
+    except ValueError:
+        return str(value)

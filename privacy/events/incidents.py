@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 
 from privacy.models import Incident, IncidentEvent, IncidentScope, IncidentSubscriber, User
 
-from ._base import Parameter, label_of, write
+from ._base import Parameter, day_of, label_of, write
 
 Kind = IncidentEvent.Kind
 
@@ -85,7 +85,7 @@ def describe(event: IncidentEvent) -> str:
             p["people"],
         ) % {"kind": label_of(IncidentScope.Kind, p.get("derived_from")), "n": p["people"], "added": p.get("added", 0)}
     if event.kind in (Kind.PRELIMINARY_REPORTED, Kind.FINAL_REPORTED, Kind.CLOSED) and "on" in p:
-        return _("on %(day)s") % {"day": p["on"]}
+        return _("on %(day)s") % {"day": day_of(p, "on")}
     if event.kind == Kind.NOTICES_IMPOSSIBLE and "count" in p:
         n = p["count"]
         return ngettext("%(n)d person cannot be notified", "%(n)d people cannot be notified", n) % {"n": n}
@@ -96,6 +96,6 @@ def describe(event: IncidentEvent) -> str:
         ) % {
             "n": n,
             "method": label_of(IncidentSubscriber.Method, p.get("method")),
-            "day": p.get("sent_on"),
+            "day": day_of(p, "sent_on"),
         }
     return ""

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from privacy.models import RequestEvent, SubjectRequest, User
 from privacy.models.disclosures import ProvisionStopScope
 
-from ._base import Parameter, label_of, write
+from ._base import Parameter, day_of, label_of, write
 
 Kind = RequestEvent.Kind
 
@@ -160,21 +160,21 @@ def describe(event: RequestEvent) -> str:
     values as text, which reads the same."""
     p = event.parameters
     if event.kind == Kind.RECEIVED:
-        return _("reply due %(due_on)s (%(days)s days)") % {"due_on": p.get("due_on"), "days": p.get("days")}
+        return _("reply due %(due_on)s (%(days)s days)") % {"due_on": day_of(p, "due_on"), "days": p.get("days")}
     if event.kind == Kind.IDENTITY_VERIFIED:
         return label_of(SubjectRequest.IdentityMethod, p.get("method"))
     if event.kind == Kind.PAUSED:
-        return _("clock stopped from %(since)s") % {"since": p.get("since")}
+        return _("clock stopped from %(since)s") % {"since": day_of(p, "since")}
     if event.kind == Kind.RESUMED:
         return _("%(days)s days paused; reply now due %(due_on)s") % {
             "days": p.get("paused_days"),
-            "due_on": p.get("due_on"),
+            "due_on": day_of(p, "due_on"),
         }
     if event.kind == Kind.EXTENDED:
         return _("by %(days)s days: due %(before)s → %(after)s") % {
             "days": p.get("days"),
-            "before": p.get("due_before"),
-            "after": p.get("due_on"),
+            "before": day_of(p, "due_before"),
+            "after": day_of(p, "due_on"),
         }
     if event.kind == Kind.DECIDED:
         return label_of(SubjectRequest.Decision, p.get("decision"))
@@ -184,29 +184,29 @@ def describe(event: RequestEvent) -> str:
         in_time = p.get("in_time") in (True, "True")
         return _("%(method)s on %(day)s, %(timeliness)s") % {
             "method": label_of(SubjectRequest.ReplyMethod, p.get("method")),
-            "day": p.get("replied_on"),
+            "day": day_of(p, "replied_on"),
             "timeliness": _("in time") if in_time else _("late"),
         }
     if event.kind == Kind.FEE_PAID:
-        return _("%(yen)s yen, paid on %(day)s") % {"yen": p.get("fee_yen"), "day": p.get("paid_on")}
+        return _("%(yen)s yen, paid on %(day)s") % {"yen": p.get("fee_yen"), "day": day_of(p, "paid_on")}
     if event.kind == Kind.DISCLOSURE_HANDED_OVER:
         return str(p.get("form", "")).upper()
     if event.kind == Kind.CORRECTION_ASKED:
-        return _("corrected form due by %(day)s") % {"day": p.get("correct_by")}
+        return _("corrected form due by %(day)s") % {"day": day_of(p, "correct_by")}
     if event.kind == Kind.DISCLOSURE_CARRIED_OUT:
         return _("%(method)s on %(day)s") % {
             "method": label_of(SubjectRequest.DisclosureMethod, p.get("method")),
-            "day": p.get("on"),
+            "day": day_of(p, "on"),
         }
     if event.kind == Kind.SPECIAL_EXTENSION:
         return _("the rest decided by %(day)s %(remainder)s") % {
-            "day": p.get("rest_by"),
+            "day": day_of(p, "rest_by"),
             "remainder": p.get("remainder") or "",
         }
     if event.kind == Kind.TRANSFERRED:
-        return _("to %(body)s on %(day)s") % {"body": p.get("to"), "day": p.get("on")}
+        return _("to %(body)s on %(day)s") % {"body": p.get("to"), "day": day_of(p, "on")}
     if event.kind == Kind.RECIPIENT_NOTIFIED:
-        return _("%(recipient)s, sent on %(day)s") % {"recipient": p.get("recipient"), "day": p.get("on")}
+        return _("%(recipient)s, sent on %(day)s") % {"recipient": p.get("recipient"), "day": day_of(p, "on")}
     if event.kind == Kind.REOPENED:
-        return _("new decision due %(day)s") % {"day": p.get("due_on")}
+        return _("new decision due %(day)s") % {"day": day_of(p, "due_on")}
     return ""

@@ -63,8 +63,5 @@ class AgreementForm(forms.ModelForm):
             "note",
         ]
         widgets = {
-            "signed_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "expires_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "terminated_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "note": forms.Textarea(attrs={"rows": 3}),
         }

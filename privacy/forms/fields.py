@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from mctv.forms import DayInput
 from privacy.data_items import DataItem
 from subscribers.models import Subscriber
 from subscribers.normalize import normalize_text
@@ -18,7 +19,7 @@ class ItemsField(forms.MultipleChoiceField):
         super().__init__(**kwargs)
 
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DayInput()  # 和暦 or Western, shown back in the office style (mctv.forms.DayInput)
 
 
 class SubscriberByNumberMixin:

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from mctv import dates
 from mctv.db import local_day_range
 from mctv.forms import DayField
 from privacy.models import EXCEPTIONAL_BASES, Consent, Contractor, WorkOrder
@@ -78,7 +79,7 @@ class ProvisionRecordForm(forms.Form):
         consent = self.fields["consent"]
         assert isinstance(consent, forms.ModelChoiceField)
         consent.queryset = Consent.objects.in_force().filter(subscriber=subscriber).select_related("purpose")
-        consent.label_from_instance = lambda c: f"{c.purpose.title} — {c.user_told}（{c.given_on:%Y-%m-%d}）"
+        consent.label_from_instance = lambda c: f"{c.purpose.title} — {c.user_told}（{dates.compact(c.given_on)}）"
 
     def clean(self):
         cleaned = super().clean()

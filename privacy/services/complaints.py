@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mctv import dates
 from mctv.db import stamp_history
 from mctv.transitions import Lifecycle, require_status, set_status
 from privacy.deadlines import due_date
@@ -45,7 +46,7 @@ def _check_day(field: str, day: date, earliest: date) -> None:
         raise ValidationError({field: _("The date cannot be in the future.")})
     if day < earliest:
         raise ValidationError(
-            {field: _("The date cannot be before %(earliest)s.") % {"earliest": earliest.isoformat()}}
+            {field: _("The date cannot be before %(earliest)s.") % {"earliest": dates.long(earliest)}}
         )
 
 

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mctv import dates
 from mctv.db import stamp_history
 from mctv.transitions import Lifecycle, set_status
 from privacy.data_items import normalize_items, unknown_items
@@ -113,7 +114,7 @@ def incident_set_status(
     earliest = incident.preliminary_reported_on or incident.discovered_on
     if on > timezone.localdate() or on < earliest:
         raise ValidationError(
-            {"on": _("The date must lie between %(earliest)s and today.") % {"earliest": earliest.isoformat()}}
+            {"on": _("The date must lie between %(earliest)s and today.") % {"earliest": dates.long(earliest)}}
         )
     if status == Status.PRELIMINARY_REPORTED:
         incident.preliminary_reported_on = on
@@ -145,7 +146,7 @@ def incident_mark_notices_sent(
         raise ValidationError(
             {
                 "sent_on": _("The date must lie between %(earliest)s and today.")
-                % {"earliest": incident.discovered_on.isoformat()}
+                % {"earliest": dates.long(incident.discovered_on)}
             }
         )
     # A notice recorded as sent stays as recorded: only those not yet sent are marked.

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mctv import dates
 from mctv.db import stamp_history
 from mctv.transitions import Lifecycle, require_status, set_status
 from privacy.fiscal_years import fiscal_year, fiscal_year_bounds
@@ -44,7 +45,7 @@ def _check_day(name: str, day: date, earliest: date, today: date) -> None:
     if day > today:
         raise ValidationError({name: _("The date cannot be in the future.")})
     if day < earliest:
-        raise ValidationError({name: _("The date cannot be before %(earliest)s.") % {"earliest": earliest.isoformat()}})
+        raise ValidationError({name: _("The date cannot be before %(earliest)s.") % {"earliest": dates.long(earliest)}})
 
 
 def may_act_for(user: User, department: Department) -> bool:

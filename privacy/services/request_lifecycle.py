@@ -7,6 +7,7 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 
+from mctv import dates
 from mctv.db import stamp_history
 from mctv.transitions import Lifecycle, require_status, set_status
 from privacy import deadlines
@@ -163,7 +164,7 @@ def follow_up_lapse(request: SubjectRequest) -> str:
     assert last_day is not None
     if request.received_on > last_day:
         return _("It was made after %(last)s, more than 90 days after the disclosure (arts. 90(3), 98(3)).") % {
-            "last": last_day.isoformat()
+            "last": dates.long(last_day)
         }
     return ""
 

@@ -3,22 +3,14 @@ from datetime import date, datetime
 from django import template
 from django.utils import timezone
 
+from mctv import dates
 from mctv.wareki import fiscal_year_label as to_fiscal_year_label
-from mctv.wareki import wareki as to_wareki
 from privacy import events
 from privacy.data_items import item_labels
 from privacy.fiscal_years import fiscal_year
 from privacy.models import Incident, RequestEvent, SubjectRequest
 
 register = template.Library()
-
-
-@register.filter
-def wareki(value):
-    """令和8年11月22日 (for datetimes, the local date)."""
-    if isinstance(value, datetime):
-        value = timezone.localtime(value).date()
-    return to_wareki(value) if isinstance(value, date) else ""
 
 
 @register.filter
@@ -42,11 +34,10 @@ def not_met_count(inspection):
 @register.filter
 def wareki_full(value):
     """令和8年11月22日（2026年11月22日）: the era and the Western date together."""
-    if isinstance(value, datetime):
-        value = timezone.localtime(value).date()
     if not isinstance(value, date):
         return ""
-    return f"{to_wareki(value)}（{value.year}年{value.month}月{value.day}日）"
+    day = value if not isinstance(value, datetime) else timezone.localtime(value).date()
+    return f"{dates.long(day)}（{day.year}年{day.month}月{day.day}日）"
 
 
 @register.filter

@@ -19,6 +19,7 @@ from django.views import View
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import DetailView, FormView, ListView
 
+from mctv import dates
 from mctv.forms import add_service_error
 from mctv.views import StaffPermissionMixin
 from privacy.forms.complaints import (
@@ -89,7 +90,7 @@ class ComplaintReceiveView(StaffPermissionMixin, FormView):
         messages.success(
             self.request,
             _("Recorded complaint %(number)s; reply due %(due)s.")
-            % {"number": complaint.number, "due": complaint.reply_due_on.strftime("%Y-%m-%d")},
+            % {"number": complaint.number, "due": dates.with_weekday(complaint.reply_due_on)},
         )
         return redirect("privacy:complaint_detail", pk=complaint.pk)
 

@@ -18,6 +18,7 @@ from django.views import View
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import DetailView, FormView, ListView
 
+from mctv import dates
 from mctv.confirmation import confirmation_page, form_summary, is_confirmed, rehearse
 from mctv.forms import add_service_error
 from mctv.views import StaffPermissionMixin
@@ -111,7 +112,7 @@ class RequestReceiveView(StaffPermissionMixin, FormView):
         messages.success(
             self.request,
             _("Recorded request %(number)s; reply due %(due)s.")
-            % {"number": request.number, "due": request.due_on.strftime("%Y-%m-%d")},
+            % {"number": request.number, "due": dates.with_weekday(request.due_on)},
         )
         return redirect("privacy:request_detail", pk=request.pk)
 

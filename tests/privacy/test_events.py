@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from mctv import dates
 from privacy import events
 from privacy.models import IncidentEvent, RequestEvent, SubjectRequest
 from privacy.selectors.incident_scope import Derivation, derive
@@ -260,7 +261,7 @@ def test_event_details_are_sentences_in_the_readers_language_made_from_stored_co
     assert notices.parameters == {"count": 2, "method": "mail", "sent_on": timezone.localdate().isoformat()}
     assert incident.events.get(kind="notices_impossible").parameters == {"count": 1}
     with translation.override("ja"):
-        assert events.describe(replied) == f"{timezone.localdate().isoformat()} 郵送（期限内）"
+        assert events.describe(replied) == f"{dates.long(timezone.localdate())} 郵送（期限内）"
         assert events.describe(notices).startswith("通知2件（郵送")
         assert events.describe(incident.events.get(kind="recorded")) == "対象者 1人"
     with translation.override("en"):

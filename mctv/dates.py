@@ -1,0 +1,142 @@
+"""The office's one date style, written and read (docs/dates.md).
+
+Written: every page, letter, PDF, e-mail and message shows a day through these functions (in templates through
+the ``privacy.templatetags.dates`` filters of the same names):
+
+- ``with_weekday`` 令和8年12月17日（木） — deadlines and the days a letter names;
+- ``long``         令和8年12月17日     — a day in a detail page, a letter or a sentence;
+- ``compact``      R8.12.17           — a column of a dense list, and the value of a date input;
+- ``long_time`` / ``compact_time``    — a moment, in local time: 令和8年12月17日 14:05 / R8.12.17 14:05.
+
+Read: ``parse_day`` takes what a person types — 和暦 (R8.12.17, r8/12/17, 令和8年12月17日, 令和元年5月1日,
+S33.4.1, 昭和33年4月1日) or Western (2026-12-17, 2026/12/17, 2026年12月17日, 20261217), full-width or not — and
+raises ``ValueError`` whose message is for the person (in the active language) when it is no day.
+"""
+
+import re
+import unicodedata
+from datetime import date, datetime
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mctv.wareki import ERAS, wareki
+
+WEEKDAYS = "月火水木金土日"
+LETTERS = {"明治": "M", "大正": "T", "昭和": "S", "平成": "H", "令和": "R"}
+ERA_NAMES = {
+    **{name: name for name in LETTERS},
+    **{letter: name for name, letter in LETTERS.items()},
+    **{name[0]: name for name in LETTERS},
+}
+ERA_START = {name: start for start, name in ERAS}
+
+_ERA_DAY = re.compile(
+    r"(?P<era>明治|大正|昭和|平成|令和|[明大昭平令MTSHR])\s*(?P<year>元|\d{1,3})\s*(?:年|[./\-])\s*"
+    r"(?P<month>\d{1,2})\s*(?:月|[./\-])\s*(?P<day>\d{1,2})\s*日?"
+)
+_WESTERN_DAY = re.compile(
+    r"(?P<year>\d{4})\s*(?:年|[./\-])\s*(?P<month>\d{1,2})\s*(?:月|[./\-])\s*(?P<day>\d{1,2})\s*日?"
+    r"|(?P<cyear>\d{4})(?P<cmonth>\d{2})(?P<cday>\d{2})"
+)
+
+
+def _local_day(value: date | datetime) -> date:
+    if isinstance(value, datetime):
+        return (timezone.localtime(value) if timezone.is_aware(value) else value).date()
+    return value
+
+
+def era_of(day: date) -> tuple[str, int] | None:
+    """(era name, year in the era) of ``day``, or None before 明治."""
+    for start, name in ERAS:
+        if day >= start:
+            return name, day.year - start.year + 1
+    return None
+
+
+def long(value: date | datetime) -> str:
+    """令和8年12月17日 (令和元年5月1日 in an era's first year)."""
+    return wareki(_local_day(value))
+
+
+def with_weekday(value: date | datetime) -> str:
+    """令和8年12月17日（木）: a deadline, so the reader sees at once which day of the week it falls on."""
+    day = _local_day(value)
+    return f"{wareki(day)}（{WEEKDAYS[day.weekday()]}）"
+
+
+def compact(value: date | datetime) -> str:
+    """R8.12.17: the era's letter and numbers without padding, as the office writes in a ledger's column."""
+    day = _local_day(value)
+    era = era_of(day)
+    if era is None:
+        return f"{day.year}.{day.month}.{day.day}"
+    return f"{LETTERS[era[0]]}{era[1]}.{day.month}.{day.day}"
+
+
+def month(value: date | datetime) -> str:
+    """令和8年12月: a month (a monthly review)."""
+    day = _local_day(value)
+    era = era_of(day)
+    if era is None:
+        return f"{day.year}年{day.month}月"
+    return f"{era[0]}{'元' if era[1] == 1 else era[1]}年{day.month}月"
+
+
+def _time(value: date | datetime, seconds: bool) -> str:
+    if not isinstance(value, datetime):
+        return ""
+    moment = timezone.localtime(value) if timezone.is_aware(value) else value
+    return f"{moment:%H:%M:%S}" if seconds else f"{moment:%H:%M}"
+
+
+def long_time(value: date | datetime, seconds: bool = False) -> str:
+    """令和8年12月17日 14:05 (local time)."""
+    return f"{long(value)} {_time(value, seconds)}".rstrip()
+
+
+def compact_time(value: date | datetime, seconds: bool = False) -> str:
+    """R8.12.17 14:05 (local time)."""
+    return f"{compact(value)} {_time(value, seconds)}".rstrip()
+
+
+def _normalized(text: str) -> str:
+    # NFKC folds full-width digits, letters and punctuation (２０２６／１２／１７) and the era ligatures (㋿ ㍻ ㍼).
+    folded = unicodedata.normalize("NFKC", text).strip().upper()
+    return re.sub(r"\s+", "", folded).replace("ー", "-").replace("－", "-")
+
+
+def _day(year: int, month_number: int, day_number: int) -> date:
+    try:
+        return date(year, month_number, day_number)
+    except ValueError:
+        raise ValueError(_("There is no such day: check the month and the day.")) from None
+
+
+def parse_day(text: str) -> date:
+    """The day ``text`` names, 和暦 or Western; ``ValueError`` with a message for the person otherwise.
+
+    An era year before the era began (令和1年4月30日) is refused, naming the day it would be. A year past the
+    era's end (H31.5.1, 平成32年3月31日) is taken as the same Western day: forms printed before 改元 carry such
+    dates and stay valid (the government asked that they not be refused), and the office style shown back
+    (令和元年5月1日) makes the reading plain."""
+    value = _normalized(text)
+    if found := _ERA_DAY.fullmatch(value):
+        name = ERA_NAMES[found["era"]]
+        start = ERA_START[name]
+        number = 1 if found["year"] == "元" else int(found["year"])
+        if number == 0:
+            raise ValueError(_("An era's years start at 元年 (1)."))
+        day = _day(start.year + number - 1, int(found["month"]), int(found["day"]))
+        if day < start:
+            raise ValueError(
+                _("%(era)s began on %(start)s; this day is %(day)s.")
+                % {"era": name, "start": wareki(start), "day": wareki(day)}
+            )
+        return day
+    if found := _WESTERN_DAY.fullmatch(value):
+        names = ("year", "month", "day") if found["year"] else ("cyear", "cmonth", "cday")
+        year, month_number, day_number = (int(found[name]) for name in names)
+        return _day(year, month_number, day_number)
+    raise ValueError(_("Enter a date like R8.12.17, 令和8年12月17日 or 2026-12-17."))

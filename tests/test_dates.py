@@ -1,0 +1,179 @@
+"""The office's one date style (mctv.dates, docs/dates.md): written, read, and entered through a form."""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django import forms
+from django.template import Context, Template
+from django.utils import translation
+
+from mctv import dates
+from mctv.forms import DayField, DayInput
+
+TOKYO = ZoneInfo("Asia/Tokyo")
+
+
+@pytest.fixture(autouse=True)
+def _japanese():
+    with translation.override("ja"):
+        yield
+
+
+# --- written ----------------------------------------------------------------------------------------------
+
+
+def test_the_styles_of_one_day():
+    day = date(2026, 12, 17)
+    assert dates.with_weekday(day) == "令和8年12月17日（木）"
+    assert dates.long(day) == "令和8年12月17日"
+    assert dates.compact(day) == "R8.12.17"
+    assert dates.month(day) == "令和8年12月"
+
+
+@pytest.mark.parametrize(
+    ("day", "long", "compact"),
+    [
+        (date(2019, 4, 30), "平成31年4月30日", "H31.4.30"),
+        (date(2019, 5, 1), "令和元年5月1日", "R1.5.1"),
+        (date(1989, 1, 7), "昭和64年1月7日", "S64.1.7"),
+        (date(1989, 1, 8), "平成元年1月8日", "H1.1.8"),
+        (date(1958, 4, 1), "昭和33年4月1日", "S33.4.1"),
+        (date(1926, 12, 25), "昭和元年12月25日", "S1.12.25"),
+        (date(1912, 7, 30), "大正元年7月30日", "T1.7.30"),
+        (date(1900, 1, 1), "明治33年1月1日", "M33.1.1"),
+    ],
+)
+def test_era_boundaries_and_first_years(day, long, compact):
+    assert (dates.long(day), dates.compact(day)) == (long, compact)
+
+
+def test_a_moment_is_written_in_local_time():
+    moment = datetime(2026, 12, 16, 15, 5, 9, tzinfo=ZoneInfo("UTC"))  # 00:05:09 on the 17th in Tokyo
+    assert dates.long_time(moment) == "令和8年12月17日 00:05"
+    assert dates.compact_time(moment) == "R8.12.17 00:05"
+    assert dates.compact_time(moment, seconds=True) == "R8.12.17 00:05:09"
+    assert dates.with_weekday(moment) == "令和8年12月17日（木）"
+
+
+def test_the_template_filters_are_built_in_and_show_nothing_for_no_date():
+    template = Template(
+        "{{ d|wareki_weekday }}|{{ d|wareki }}|{{ d|wareki_short }}|{{ d|wareki_month }}|"
+        "{{ t|wareki_short_time }}|{{ t|wareki_time:'s' }}|{{ none|wareki }}"
+    )
+    rendered = template.render(
+        Context({"d": date(2026, 12, 17), "t": datetime(2026, 12, 17, 9, 30, 1, tzinfo=TOKYO), "none": None})
+    )
+    assert rendered.split("|") == [
+        "令和8年12月17日（木）",
+        "令和8年12月17日",
+        "R8.12.17",
+        "令和8年12月",
+        "R8.12.17 09:30",
+        "令和8年12月17日 09:30:01",
+        "",
+    ]
+
+
+# --- read -------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "day"),
+    [
+        ("R8.12.17", date(2026, 12, 17)),
+        ("r8/12/17", date(2026, 12, 17)),
+        ("R08-12-17", date(2026, 12, 17)),
+        ("令和8年12月17日", date(2026, 12, 17)),
+        ("令和 8 年 12 月 17 日", date(2026, 12, 17)),
+        ("令8.12.17", date(2026, 12, 17)),
+        ("㋿8年12月17日", date(2026, 12, 17)),
+        ("Ｒ８．１２．１７", date(2026, 12, 17)),
+        ("令和８年１２月１７日", date(2026, 12, 17)),
+        ("令和元年5月1日", date(2019, 5, 1)),
+        ("R元.5.1", date(2019, 5, 1)),
+        ("S33.4.1", date(1958, 4, 1)),
+        ("昭和33年4月1日", date(1958, 4, 1)),
+        ("H31.4.30", date(2019, 4, 30)),
+        ("平成元年1月8日", date(1989, 1, 8)),
+        ("S64.1.7", date(1989, 1, 7)),
+        ("T15.12.24", date(1926, 12, 24)),
+        ("2026-12-17", date(2026, 12, 17)),
+        ("2026/12/17", date(2026, 12, 17)),
+        ("2026.12.17", date(2026, 12, 17)),
+        ("2026年12月17日", date(2026, 12, 17)),
+        ("20261217", date(2026, 12, 17)),
+        ("２０２６－１２－１７", date(2026, 12, 17)),
+        (" 2026-1-7 ", date(2026, 1, 7)),
+    ],
+)
+def test_wareki_and_western_forms_are_read(typed, day):
+    assert dates.parse_day(typed) == day
+
+
+def test_a_year_past_its_eras_end_is_read_leniently_as_the_same_western_day():
+    # Forms printed before 改元 carry 平成31年5月1日 or an expiry 平成32年3月31日; they stay valid.
+    assert dates.parse_day("H31.5.1") == date(2019, 5, 1)
+    assert dates.parse_day("平成32年3月31日") == date(2020, 3, 31)
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("令和1年4月30日", "令和は令和元年5月1日からです。この日は平成31年4月30日にあたります。"),
+        ("S1.12.24", "昭和は昭和元年12月25日からです。この日は大正15年12月24日にあたります。"),
+        ("H1.1.7", "平成は平成元年1月8日からです。この日は昭和64年1月7日にあたります。"),
+        ("R0.5.1", "元号の年は元年（1年）から数えます。"),
+        ("R8.2.30", "存在しない日付です。月と日をご確認ください。"),
+        ("2026-13-01", "存在しない日付です。月と日をご確認ください。"),
+        ("99999-01-01", "日付は「R8.12.17」「令和8年12月17日」「2026-12-17」のように入力してください。"),
+        ("R99999.1.1", "日付は「R8.12.17」「令和8年12月17日」「2026-12-17」のように入力してください。"),
+        ("12/17/2026", "日付は「R8.12.17」「令和8年12月17日」「2026-12-17」のように入力してください。"),
+        ("X8.12.17", "日付は「R8.12.17」「令和8年12月17日」「2026-12-17」のように入力してください。"),
+    ],
+)
+def test_no_day_is_refused_with_a_japanese_message(typed, message):
+    with pytest.raises(ValueError, match="^" + message.replace(".", r"\.") + "$"):
+        dates.parse_day(typed)
+
+
+# --- entered through a form -------------------------------------------------------------------------------
+
+
+class _DayForm(forms.Form):
+    on = DayField(label="日付")
+
+
+def test_the_form_field_reads_wareki_and_is_a_text_box_not_the_browsers_date_picker():
+    form = _DayForm(data={"on": "R8.4.1"})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["on"] == date(2026, 4, 1)
+    html = str(form["on"])
+    assert 'type="text"' in html and 'type="date"' not in html
+
+
+def test_a_day_is_shown_in_the_box_in_short_wareki_and_read_back_with_its_weekday():
+    html = str(_DayForm(initial={"on": date(1958, 4, 1)})["on"])
+    assert 'value="S33.4.1"' in html
+    assert "昭和33年4月1日（火）" in html
+
+
+def test_a_refused_day_keeps_what_was_typed_and_says_why():
+    form = _DayForm(data={"on": "令和1年4月30日"})
+    assert not form.is_valid()
+    assert form.errors["on"] == ["令和は令和元年5月1日からです。この日は平成31年4月30日にあたります。"]
+    assert 'value="令和1年4月30日"' in str(form["on"])
+
+
+def test_an_out_of_range_year_is_a_form_error_not_a_crash():
+    for typed in ["R999.1.1", "9999-12-31", "M1.1.1"]:
+        form = _DayForm(data={"on": typed})
+        assert not form.is_valid()
+        assert form.errors["on"]
+
+
+def test_model_day_fields_get_the_wareki_field_and_box():
+    from subscribers.models import Subscriber
+
+    field = Subscriber._meta.get_field("birth_date").formfield()
+    assert isinstance(field, DayField) and isinstance(field.widget, DayInput)
