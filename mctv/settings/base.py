@@ -34,7 +34,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.forms",
-    "axes",
+    "mctv.axes_ja.AxesJapaneseConfig",  # django-axes, named in Japanese
     "csp",
     "simple_history",
     "privacy",
@@ -73,6 +73,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "mctv.help.help_link",
             ],
             "builtins": ["privacy.templatetags.submissions"],
         },
