@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from . import views
+from .help import HelpView
 
 admin.site.site_header = admin.site.site_title = "MCTV"
 
@@ -20,6 +21,7 @@ urlpatterns = [
     path("readyz", views.readyz, name="readyz"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("help/<slug:screen>/", HelpView.as_view(), name="help"),
     path("subscribers/", include("subscribers.urls")),
     path("", include("privacy.urls")),
     path("portal/", include("privacy.portal_urls")),

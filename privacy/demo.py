@@ -175,7 +175,7 @@ def seed_demo_accountability(*, today: date) -> None:
         user=officer,
         held_on=max(fiscal_year_bounds(year)[0], today - timedelta(days=20)),
         title="窓口での本人確認と個人情報の取扱い",
-        content="開示請求等の本人確認、委託業者への提供の記録",
+        content="開示請求等の本人確認、工事業者への提供の記録",
         materials="本人確認マニュアル（情報室書庫）",
         instructor="情報室長",
         attendees=[u for u in staff if u.username != "admin"],

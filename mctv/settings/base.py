@@ -34,7 +34,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.forms",
-    "axes",
+    "mctv.axes_ja.AxesJapaneseConfig",  # django-axes, named in Japanese
     "csp",
     "simple_history",
     "privacy",
@@ -74,6 +74,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "mctv.navigation.main_menu",
+                "mctv.help.help_link",
             ],
             "builtins": ["privacy.templatetags.submissions", "privacy.templatetags.dates"],
         },

@@ -8,6 +8,7 @@ from mctv.wareki import fiscal_year_label as to_fiscal_year_label
 from privacy import events
 from privacy.data_items import item_labels
 from privacy.fiscal_years import fiscal_year
+from privacy.history_reasons import reason_label
 from privacy.models import Incident, RequestEvent, SubjectRequest
 
 register = template.Library()
@@ -62,3 +63,9 @@ def event_move(event):
 def get_item(mapping, key):
     """``mapping[key]`` in a template (a register entry's column by its key)."""
     return mapping.get(key, "") if hasattr(mapping, "get") else ""
+
+
+@register.filter
+def history_reason(reason):
+    """Why a history row was written (a stamped code or label), in the reader's language."""
+    return reason_label(reason)

@@ -51,7 +51,7 @@ def test_a_recorded_consent_puts_the_subscriber_into_that_purposes_export(page: 
     page.get_by_role("button", name="保存").click()
 
     # Then the subscriber's page lists the consent
-    expect(page.get_by_role("table", name="その他の目的への同意（§2(3)）")).to_contain_text("視聴動向アンケート")
+    expect(page.get_by_role("table", name="その他の目的への同意（宣言2(3)）")).to_contain_text("視聴動向アンケート")
 
     # and the export for the purpose now holds them
     rows = export_rows(page, "視聴動向アンケート")

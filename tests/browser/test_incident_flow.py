@@ -39,7 +39,7 @@ def test_an_officer_records_an_incident_for_three_subscribers_and_prints_their_l
 
     # Then the incident page lists the three, not yet notified
     expect(page).to_have_url(re.compile(r"/incidents/\d+/$"))
-    affected = page.get_by_role("table", name="対象の加入者と本人への通知（11(1)①）")
+    affected = page.get_by_role("table", name="対象の加入者と本人への通知（宣言11(1)①）")
     for person in people:
         expect(affected).to_contain_text(person.number)
     expect(affected).not_to_contain_text(bystander.number)
@@ -60,7 +60,7 @@ def test_an_officer_records_an_incident_for_three_subscribers_and_prints_their_l
 
     # Then each row shows the date it was sent
     expect(page.get_by_role("status")).to_contain_text("3件")
-    rows = page.get_by_role("table", name="対象の加入者と本人への通知（11(1)①）").locator("tbody tr")
+    rows = page.get_by_role("table", name="対象の加入者と本人への通知（宣言11(1)①）").locator("tbody tr")
     expect(rows).to_have_count(3)
     for i in range(3):
         expect(rows.nth(i)).to_contain_text("郵送")
@@ -94,7 +94,7 @@ def test_an_incident_closes_only_once_each_person_is_told_or_published_for(page:
     expect(page.get_by_role("alert")).to_contain_text("2人")
 
     # When the officer records one notice as sent and the other person as impossible to notify
-    rows = page.get_by_role("table", name="対象の加入者と本人への通知（11(1)①）")
+    rows = page.get_by_role("table", name="対象の加入者と本人への通知（宣言11(1)①）")
     rows.get_by_role("checkbox", name=unreachable.number).uncheck()
     page.get_by_role("button", name="チェックした通知を送付済みにする").click()
     page.get_by_role("button", name=re.compile(r"^\d+人への通知を送付済みとして記録する$")).click()

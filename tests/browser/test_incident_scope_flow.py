@@ -73,7 +73,7 @@ def test_an_officer_derives_the_people_a_stolen_account_saw_previews_and_adds_th
     expect(per_item.get_by_role("row").filter(has_text="氏名")).to_contain_text("3")
     expect(per_item.get_by_role("row").filter(has_text="メールアドレス")).to_contain_text("2")
     expect(page.get_by_role("table", name="対象者の特定方法")).to_contain_text("stolen-account")
-    affected = page.get_by_role("table", name="対象の加入者と本人への通知（11(1)①）")
+    affected = page.get_by_role("table", name="対象の加入者と本人への通知（宣言11(1)①）")
     for subscriber in [*opened, listed]:
         expect(affected).to_contain_text(subscriber.number)
     expect(affected).not_to_contain_text(later.number)

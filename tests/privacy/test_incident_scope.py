@@ -135,7 +135,7 @@ def test_an_export_file_has_a_number_and_its_people_and_columns_are_found_by_it(
     assert found.items == ["number", "name", "reading", "address", "phone", "email"]
     # And the access log shows the file's number
     client.force_login(auditor)
-    assert f"エクスポート#{number}" in client.get(reverse("privacy:access_log")).content.decode().replace(" ", "")
+    assert f"出力番号{number}" in client.get(reverse("privacy:access_log")).content.decode().replace(" ", "")
 
 
 def test_several_derivations_count_each_person_once_and_add_their_items(officer):
@@ -249,9 +249,9 @@ def test_a_clerk_may_not_derive_and_the_refusal_is_logged(client, clerk, officer
         ({"kind": "staff_views", "since": "2026-07-31", "until": "2026-07-01"}, "until", "期間の終わりが始まりより前"),
         ({"kind": "staff_views", "since": "1800-01-01", "until": "2026-07-01"}, "since", "1900年1月1日から"),
         ({"kind": "staff_views", "since": "2026-07-01", "until": "99999-01-01"}, "until", "日付"),
-        ({"kind": "export", "export_no": "424242"}, "export_no", "番号424242のエクスポートファイルはありません"),
+        ({"kind": "export", "export_no": "424242"}, "export_no", "出力番号424242のファイルはありません"),
         ({"kind": "export", "export_no": "99999999999"}, "export_no", "以下"),
-        ({"kind": "provisions", "since": "2026-07-01", "until": "2026-07-31"}, "contractor", "業者、工事指示"),
+        ({"kind": "provisions", "since": "2026-07-01", "until": "2026-07-31"}, "contractor", "工事業者、工事又は"),
     ],
     ids=["end-before-start", "implausible-day", "not-a-date", "unknown-export", "export-number-too-big", "no-filter"],
 )

@@ -186,7 +186,7 @@ def test_work_sheet_pdf_has_the_scoped_items_only_a_notice_and_a_japanese_font(p
     pdf = b"".join(response.streaming_content) if response.streaming else response.content
     text = pdf_text(pdf)
     assert "山田 太郎" in text and "中央町1丁目2-3" in text and order.number in text
-    assert "取扱注意 — 作業完了後は返却または廃棄" in text
+    assert "取扱注意 — 作業完了後は返却又は廃棄" in text
     _assert_hidden_absent(text)
     assert_japanese_font_embedded(pdf)
     provision = Provision.objects.get()

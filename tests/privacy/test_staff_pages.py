@@ -201,7 +201,7 @@ def test_printing_a_work_sheet_is_a_paper_provision_of_the_scoped_items(clerk_cl
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     text = pdf_text(response.content)
     assert "山田 一郎" in text and "not-for-contractors@example.jp" not in text
-    assert "取扱注意 — 作業完了後は返却または廃棄" in text
+    assert "取扱注意 — 作業完了後は返却又は廃棄" in text
     assert_japanese_font_embedded(response.content)
     provision = Provision.objects.get()
     assert (provision.method, provision.basis, provision.caused_by, provision.items) == (
