@@ -85,3 +85,43 @@ def test_a_page_past_the_end_of_a_search_shows_its_last_page(clerk_client, three
     response = clerk_client.get(reverse("subscribers:list"), {"q": "山田", "page": "7"})
     assert response.status_code == 200
     assert response.context["page_obj"].number == 2
+
+
+SORTED_LISTS = [
+    ("subscribers:list", "subscribers.list_views.SubscriberListView"),
+    ("privacy:request_list", "privacy.views.requests.RequestListView"),
+    ("privacy:access_log", "privacy.views.access_log.AccessLogListView"),
+    ("privacy:work_order_list", "privacy.views.work_orders.WorkOrderListView"),
+    ("privacy:provision_list", "privacy.views.provisions.ProvisionListView"),
+    ("privacy:exceptional_list", "privacy.views.provisions.ExceptionalProvisionListView"),
+    ("privacy:incident_list", "privacy.views.incidents.IncidentListView"),
+    ("privacy:appeal_list", "privacy.views.appeals.AppealListView"),
+    ("privacy:complaint_list", "privacy.views.complaints.ComplaintListView"),
+    ("privacy:consultation_list", "privacy.views.consultations.ConsultationListView"),
+    ("privacy:contractor_list", "privacy.views.contractors.ContractorListView"),
+    ("privacy:disposal_list", "privacy.views.retention.DisposalListView"),
+    ("privacy:access_review_list", "privacy.views.access_review.AccessReviewListView"),
+]
+
+
+def _view(path: str):
+    from django.utils.module_loading import import_string
+
+    return import_string(path)
+
+
+@pytest.mark.parametrize(("name", "view"), SORTED_LISTS, ids=[n for n, _v in SORTED_LISTS])
+def test_every_staff_list_sorts_by_each_of_its_keys_both_ways(client, officer, name, view):
+    # Given a list with rows to sort
+    from tests.test_queries import _make_rows
+
+    client.force_login(officer)
+    _make_rows(2, officer)
+    keys = _view(view).sort_keys
+    assert keys, f"{name} has no sortable columns"
+    for key in keys:
+        for value, aria in ((key, "ascending"), (f"-{key}", "descending")):
+            # When it is sorted by the key, then it answers, and the key's header says how it is sorted
+            response = client.get(reverse(name), {"sort": value})
+            assert response.status_code == 200, (name, value)
+            assert f'aria-sort="{aria}"' in response.content.decode(), (name, value)

@@ -11,8 +11,11 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def sort_th(context, key: str, label: str) -> str:
     """``<th>`` whose link sorts the list by ``key`` (again: the reverse); the sorted one says so to screen
-    readers (aria-sort) and to the eye (▲ ascending, ▼ descending)."""
-    sorting = context.get("sorting") or Sorting()
+    readers (aria-sort) and to the eye (▲ ascending, ▼ descending). A table included in a page that is no
+    sortable list (a record's detail page) gets a plain header."""
+    sorting = context.get("sorting")
+    if not isinstance(sorting, Sorting):
+        return format_html('<th scope="col">{}</th>', label)
     href = sorting.link_for(key, context["request"].GET)
     aria = sorting.aria_for(key)
     if not aria:
