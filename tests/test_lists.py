@@ -125,3 +125,11 @@ def test_every_staff_list_sorts_by_each_of_its_keys_both_ways(client, officer, n
             response = client.get(reverse(name), {"sort": value})
             assert response.status_code == 200, (name, value)
             assert f'aria-sort="{aria}"' in response.content.decode(), (name, value)
+
+
+@pytest.mark.parametrize("name", ["privacy:request_list", "privacy:access_log", "privacy:work_order_list"])
+def test_a_lists_filter_form_keeps_its_sort(client, officer, name):
+    client.force_login(officer)
+    html = client.get(reverse(name), {"sort": "-status" if name != "privacy:access_log" else "-at"}).content.decode()
+    filters = re.search(r'<form method="get" class="filters">(.*?)</form>', html, re.S)
+    assert filters and 'type="hidden" name="sort" value="-' in filters.group(1)
