@@ -385,8 +385,8 @@ def search_statements(user, query: str) -> list[tuple[str, tuple]]:
     from django.db import connection
 
     from mctv.paginator import CountingPaginator
+    from subscribers.list_views import LIST_COLUMNS
     from subscribers.models import Subscriber
-    from subscribers.views import LIST_COLUMNS
 
     qs = Subscriber.objects.visible_to(user).search(query).ordered_for_search(query).only(*LIST_COLUMNS)
     statements = []

@@ -1,10 +1,10 @@
 from django.urls import path, re_path
 
-from . import postal_views, views
+from . import list_views, postal_views, views
 
 app_name = "subscribers"
 urlpatterns = [
-    path("", views.SubscriberListView.as_view(), name="list"),
+    path("", list_views.SubscriberListView.as_view(), name="list"),
     path("new/", views.SubscriberCreateView.as_view(), name="create"),
     path("export.csv", views.SubscriberExportView.as_view(), name="export"),
     path("<int:pk>/", views.SubscriberDetailView.as_view(), name="detail"),

@@ -2,10 +2,8 @@
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import models, transaction
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404, redirect
@@ -14,12 +12,11 @@ from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.generic import DetailView, FormView, ListView, View
+from django.views.generic import DetailView, FormView, View
 
 from mctv.confirmation import confirmation_page, form_summary, is_confirmed, rehearse
 from mctv.edit_versions import VersionedEditMixin
 from mctv.forms import add_service_error
-from mctv.paginator import CountingPaginator
 from mctv.responses import csv_response
 from mctv.views import StaffPermissionMixin
 from mctv.wareki import wareki
@@ -37,6 +34,7 @@ from privacy.services.requests import request_apply_edit
 
 from .access_prompt import AccessReasonMixin
 from .forms import SUBSCRIBER_FIELDS, SubscriberForm, SubscriberStatusForm
+from .list_views import search_terms, searched
 from .models import Subscriber, SubscriberService
 from .services import subscriber_create, subscriber_services_changed, subscriber_set_status, subscriber_update
 
@@ -66,71 +64,6 @@ class LoggedFormMixin(SubscriberObjectMixin):
             return redirect("subscribers:detail", pk=subscriber.pk)
         access_log_record(user=request.user, subscribers=[subscriber], action=AccessLog.Action.VIEW, path=request.path)
         return super().get(request, *args, **kwargs)
-
-
-def _search_terms(request) -> tuple[str, str]:
-    query = request.GET.get("q", "").strip()
-    status = request.GET.get("status", "")
-    return query, status if status in Subscriber.Status.values else ""
-
-
-def _searched(subscribers, query: str, status: str):
-    qs = subscribers.search(query)
-    return qs.filter(status=status) if status else qs
-
-
-# What a row of the list shows: the search leaves the rest of the record unread.
-LIST_COLUMNS = (
-    "pk",
-    "number",
-    "family_name",
-    "given_name",
-    "family_name_kana",
-    "given_name_kana",
-    "prefecture",
-    "municipality",
-    "street_address",
-    "building",
-    "phone",
-    "mobile_phone",
-    "status",
-)
-
-
-class SubscriberListView(StaffPermissionMixin, ListView):
-    permission_required = "subscribers.view_subscriber"
-    template_name = "subscribers/list.html"
-    context_object_name = "subscribers"
-
-    def get_paginate_by(self, queryset):
-        return settings.SUBSCRIBERS_PER_PAGE
-
-    def get_paginator(self, queryset, *args, **kwargs):
-        # A search counts its matches in the query that fetches them; the whole registry (no search) is
-        # cheaper counted apart than numbered row by row.
-        paginator = CountingPaginator if self.query else Paginator
-        return paginator(queryset, *args, **kwargs)
-
-    def get_queryset(self):
-        self.query, self.status = _search_terms(self.request)
-        qs = _searched(Subscriber.objects.visible_to(self.request.user), self.query, self.status)
-        if self.query:
-            qs = qs.ordered_for_search(self.query)
-        return qs.only(*LIST_COLUMNS)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(query=self.query, status=self.status, statuses=Subscriber.Status.choices)
-        # A result row shows name, reading, address and phone: each subscriber on the page is logged as listed
-        # (one row each, so a subscriber's log shows every list they appeared in).
-        access_log_record(
-            user=self.request.user,
-            subscribers=context["subscribers"],
-            action=AccessLog.Action.LISTED,
-            path=self.request.get_full_path(),
-            detail={"query": self.query[:100], "status": self.status},
-        )
-        return context
 
 
 class SubscriberDetailView(StaffPermissionMixin, SubscriberObjectMixin, AccessReasonMixin, DetailView):
@@ -369,8 +302,8 @@ class SubscriberExportView(StaffPermissionMixin, View):
         # A bulk use names its purpose (§2(2)): the registry's own export serves application, construction,
         # billing and collection, and reaches only whom that purpose may (never a suspension of use).
         purpose = get_object_or_404(Purpose, code=SERVICE_PURPOSE)
-        query, status = _search_terms(request)
-        qs = _searched(subscribers_usable_by(request.user, purpose), query, status)
+        query, status = search_terms(request)
+        qs = searched(subscribers_usable_by(request.user, purpose), query, status)
         with transaction.atomic():
             rows = list(qs.order_by("number"))
             export_no = export_number_reserve()

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mctv.forms import DayField
+from mctv.forms import DayField, FilterForm
 from privacy.models import Complaint, ComplaintCategory
 from privacy.selectors.complaints import complaint_handlers
 from subscribers.models import Subscriber
@@ -80,7 +80,7 @@ class ComplaintAssignForm(forms.Form):
     handler = HandlerField(label=_("handled by"))
 
 
-class ComplaintFilterForm(forms.Form):
+class ComplaintFilterForm(FilterForm):
     OPEN, ALL, OVERDUE = "open", "all", "overdue"
 
     state = forms.ChoiceField(

@@ -5,7 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mctv.forms import DayField
+from mctv.forms import DayField, FilterForm
 from privacy.models import Contractor, IncidentScope, User, WorkOrder
 from privacy.models.disclosures import Method
 from privacy.selectors.incident_scope import Derivation
@@ -25,7 +25,7 @@ class AccountField(forms.ModelChoiceField):
         return f"{obj.get_username()}（{obj}）"
 
 
-class IncidentScopeForm(forms.Form):
+class IncidentScopeForm(FilterForm):
     kind = forms.ChoiceField(label=_("derived from"), choices=Kind.choices, widget=forms.RadioSelect)
     since = DayField(label=_("period from"), widget=DATE, required=False)
     until = DayField(label=_("period to"), widget=DATE, required=False)

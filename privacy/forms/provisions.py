@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mctv import dates
 from mctv.db import local_day_range
-from mctv.forms import DayField
+from mctv.forms import DayField, FilterForm
 from privacy.models import EXCEPTIONAL_BASES, Consent, Contractor, WorkOrder
 from privacy.models.disclosures import Basis, Method
 from subscribers.normalize import normalize_text
@@ -13,7 +13,7 @@ from subscribers.normalize import normalize_text
 from .fields import DATE, ItemsField
 
 
-class ProvisionFilterForm(forms.Form):
+class ProvisionFilterForm(FilterForm):
     subscriber_number = forms.CharField(label=_("subscriber number"), required=False, max_length=20)
     contractor = forms.ModelChoiceField(label=_("contractor"), queryset=Contractor.objects.all(), required=False)
     recipient = forms.CharField(label=_("recipient"), required=False, max_length=100)

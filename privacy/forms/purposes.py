@@ -5,7 +5,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mctv.forms import DayField
+from mctv.forms import DayField, FilterForm
 from privacy.label_sheets import DEFAULT_SHEET, SHEETS, sheet_choices
 from privacy.models import Consent, PolicyVersion, Purpose
 from subscribers.models import Subscriber
@@ -17,7 +17,7 @@ from .fields import DATE
 LIVE_STATUSES = [(value, label) for value, label in Subscriber.Status.choices if value != Subscriber.Status.TERMINATED]
 
 
-class BulkUseFilterForm(forms.Form):
+class BulkUseFilterForm(FilterForm):
     status = forms.ChoiceField(
         label=_("status"),
         required=False,

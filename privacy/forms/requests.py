@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mctv.forms import DayField
+from mctv.forms import DayField, FilterForm
 from privacy.data_items import DataItem
 from privacy.models import Consultation, SubjectRequest, WithholdingGround
 from privacy.models.request_rules import DECISION_LABELS
@@ -274,7 +274,7 @@ class FeeForm(forms.Form):
     paid_on = DayField(label=_("fee paid on"), widget=DATE)
 
 
-class RequestFilterForm(forms.Form):
+class RequestFilterForm(FilterForm):
     state = forms.ChoiceField(
         label=_("status"),
         required=False,

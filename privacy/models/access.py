@@ -35,6 +35,12 @@ class AccessLog(AppendOnlyModel):
     action = models.CharField(_("what"), max_length=20, choices=Action.choices)
     path = models.CharField(_("page"), max_length=300, blank=True)
     detail = models.JSONField(_("detail"), default=dict, blank=True)
+    # One use of many records (a search result page, an export, a label sheet) writes one row per subscriber,
+    # all with the same batch; the first is the batch's head and every row knows how many the batch has, so
+    # the log lists one line per use by its heads alone (index accesslog_heads_at), not by grouping.
+    batch = models.UUIDField(_("use"), null=True, blank=True, editable=False)
+    batch_size = models.PositiveIntegerField(_("records in the use"), default=1, editable=False)
+    batch_head = models.BooleanField(default=True, editable=False)
 
     class Meta:
         verbose_name = _("access log entry")
@@ -46,6 +52,8 @@ class AccessLog(AppendOnlyModel):
             models.Index(fields=["subscriber_number", "at"], name="accesslog_number_at"),
             # An export file is named by its number (export #N): the rows of one file are found by it.
             models.Index(KeyTransform("export_no", "detail"), condition=Q(action="export"), name="accesslog_export_no"),
+            models.Index(fields=["-at", "-id"], condition=Q(batch_head=True), name="accesslog_heads_at"),
+            models.Index(fields=["batch", "id"], condition=Q(batch__isnull=False), name="accesslog_batch"),
         ]
 
     def __str__(self):

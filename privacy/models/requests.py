@@ -94,6 +94,12 @@ class SubjectRequestQuerySet(models.QuerySet):
     def overdue(self, today: date):
         return self.running().filter(due_on__lt=today)
 
+    def with_overdue(self, today: date):
+        """Each request marked ``is_overdue`` by the same rule as ``overdue()``, for a list that shows all."""
+        return self.annotate(
+            is_overdue=models.Exists(SubjectRequest.objects.overdue(today).filter(pk=models.OuterRef("pk")))
+        )
+
     def due_within(self, today: date, last_day: date):
         return self.running().filter(due_on__gte=today, due_on__lte=last_day)
 

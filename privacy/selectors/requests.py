@@ -3,7 +3,8 @@
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import CharField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Concat
 from django.utils import timezone
 
 from privacy.data_items import ALL_ITEMS, scoped_values
@@ -20,6 +21,18 @@ def requests_visible_to(user: Viewer) -> QuerySet[SubjectRequest]:
     if staff_with_permission(user, "privacy.view_subjectrequest"):
         return SubjectRequest.objects.all()
     return SubjectRequest.objects.none()
+
+
+def requests_with_names_for(user: Viewer, requests: QuerySet[SubjectRequest]) -> QuerySet[SubjectRequest]:
+    """Each request with ``subscriber_name``: the registry's name of its subscriber, only where the registry's
+    own rule (``Subscriber.objects.visible_to``) lets ``user`` see that subscriber — else empty."""
+    name = Subquery(
+        Subscriber.objects.visible_to(user)
+        .filter(pk=OuterRef("subscriber_id"))
+        .annotate(name=Concat("family_name", Value(" "), "given_name", output_field=CharField()))
+        .values("name")[:1]
+    )
+    return requests.annotate(subscriber_name=name)
 
 
 def consultations_visible_to(user: Viewer) -> QuerySet[Consultation]:

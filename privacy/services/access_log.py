@@ -1,8 +1,11 @@
 """Writing the staff access log: one row per subscriber whose data a staff user saw or took away."""
 
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
+
+from django.utils import timezone
 
 from privacy.data_items import normalize_items
 from privacy.models import AccessLog, User
@@ -42,18 +45,26 @@ def access_log_record(
     path: str = "",
     detail: dict[str, Any] | None = None,
 ) -> int:
-    """Record that ``user`` did ``action`` to each of ``subscribers``; returns the number of rows written."""
+    """Record that ``user`` did ``action`` to each of ``subscribers``; returns the number of rows written.
+    The rows of one call are one use: one time, and, when more than one, one batch whose first row heads it."""
     detail = without_nul(detail or {})
+    subscribers = list(subscribers)
+    batch = uuid.uuid4() if len(subscribers) > 1 else None
+    at = timezone.now()
     rows = [
         AccessLog(
+            at=at,
             user=user,
             subscriber_id=subscriber.pk,
             subscriber_number=subscriber.number,
             action=action,
             path=path.replace("\x00", "")[:300],
             detail=detail or {},
+            batch=batch,
+            batch_size=len(subscribers),
+            batch_head=position == 0,
         )
-        for subscriber in subscribers
+        for position, subscriber in enumerate(subscribers)
     ]
     AccessLog.objects.bulk_create(rows, batch_size=1000)
     return len(rows)

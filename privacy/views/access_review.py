@@ -11,6 +11,7 @@ from django.views import View
 from django.views.generic import DetailView, ListView
 
 from mctv.forms import add_service_error
+from mctv.lists import StaffListMixin
 from mctv.responses import pdf_response
 from mctv.views import StaffPermissionMixin
 from privacy.forms.access_review import AccessReviewFlagCloseForm, AccessReviewRunForm, AccessReviewStaffCloseForm
@@ -39,16 +40,17 @@ def _reviews(user):
     )
 
 
-class AccessReviewListView(StaffPermissionMixin, ListView):
+class AccessReviewListView(StaffPermissionMixin, StaffListMixin, ListView):
     """The reviews, newest month first, with how many flags each still has open; an officer runs a month."""
 
     permission_required = VIEW_PERMISSION
     template_name = "privacy/access_review_list.html"
     context_object_name = "reviews"
+    sort_keys = {"month": ("month",), "department": ("department__code",), "status": ("status",)}
     paginate_by = 24
 
     def get_queryset(self):
-        return _reviews(self.request.user)
+        return self.sorted(_reviews(self.request.user))
 
     def get_context_data(self, **kwargs):
         can_run = self.request.user.has_perm(RUN_PERMISSION)

@@ -21,6 +21,7 @@ from django.views.generic import DetailView, FormView, ListView
 
 from mctv.confirmation import confirmation_page, form_summary, is_confirmed, rehearse
 from mctv.forms import add_service_error
+from mctv.lists import StaffListMixin
 from mctv.responses import pdf_response
 from mctv.views import StaffPermissionMixin
 from privacy import letters
@@ -33,14 +34,21 @@ from privacy.services.access_log import access_log_record
 Status = Appeal.Status
 
 
-class AppealListView(StaffPermissionMixin, ListView):
+class AppealListView(StaffPermissionMixin, StaffListMixin, ListView):
     permission_required = "privacy.view_appeal"
     template_name = "privacy/appeal_list.html"
     context_object_name = "appeals"
+    sort_keys = {
+        "number": ("number",),
+        "received_on": ("received_on",),
+        "consult_due_on": ("consult_due_on",),
+        "status": ("status",),
+    }
     paginate_by = 50
 
     def get_queryset(self):
-        return appeals_visible_to(self.request.user).select_related("request").order_by("-received_on", "-number")
+        qs = appeals_visible_to(self.request.user).select_related("request")
+        return self.sorted(qs.order_by("-received_on", "-number"))
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(today=timezone.localdate(), **kwargs)

@@ -21,6 +21,7 @@ from django.views.generic import DetailView, FormView, ListView
 
 from mctv import dates
 from mctv.forms import add_service_error
+from mctv.lists import StaffListMixin
 from mctv.views import StaffPermissionMixin
 from privacy.forms.complaints import (
     ComplaintAssignForm,
@@ -38,16 +39,22 @@ Status = Complaint.Status
 CHANGE = "privacy.change_complaint"
 
 
-class ComplaintListView(StaffPermissionMixin, ListView):
+class ComplaintListView(StaffPermissionMixin, StaffListMixin, ListView):
     permission_required = "privacy.view_complaint"
     template_name = "privacy/complaint_list.html"
     context_object_name = "complaints"
+    sort_keys = {
+        "number": ("number",),
+        "received_on": ("received_on",),
+        "status": ("status",),
+        "reply_due_on": ("reply_due_on",),
+    }
     paginate_by = 50
 
     def get_queryset(self):
         self.today = timezone.localdate()
         self.filter_form = ComplaintFilterForm(self.request.GET or None)
-        return (
+        return self.sorted(
             self.filter_form.filter(complaints_visible_to(self.request.user), today=self.today)
             .select_related("category", "handler", "subscriber")
             .order_by("reply_due_on", "number")

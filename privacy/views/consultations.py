@@ -10,6 +10,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import FormView, ListView
 
 from mctv.forms import add_service_error
+from mctv.lists import StaffListMixin
 from mctv.views import StaffPermissionMixin
 from privacy.forms.requests import ConsultationForm
 from privacy.models import AccessLog
@@ -18,14 +19,17 @@ from privacy.services import requests as service
 from privacy.services.access_log import access_log_record
 
 
-class ConsultationListView(StaffPermissionMixin, ListView):
+class ConsultationListView(StaffPermissionMixin, StaffListMixin, ListView):
     permission_required = "privacy.view_consultation"
     template_name = "privacy/consultation_list.html"
     context_object_name = "consultations"
+    sort_keys = {"received_on": ("received_on",), "channel": ("channel",)}
     paginate_by = 50
 
     def get_queryset(self):
-        return consultations_visible_to(self.request.user).select_related("subscriber", "request", "handled_by")
+        return self.sorted(
+            consultations_visible_to(self.request.user).select_related("subscriber", "request", "handled_by")
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -8,19 +8,21 @@ from django.views.generic import CreateView, DetailView, ListView, UpdateView
 from django.views.generic.edit import ModelFormMixin
 
 from mctv.edit_versions import VersionedEditMixin
+from mctv.lists import StaffListMixin
 from mctv.views import StaffPermissionMixin
 from privacy.forms.contractors import AgreementForm, ContractorForm
 from privacy.models import ConfidentialityAgreement, Contractor
 from privacy.selectors.work_orders import work_orders_visible_to
 
 
-class ContractorListView(StaffPermissionMixin, ListView):
+class ContractorListView(StaffPermissionMixin, StaffListMixin, ListView):
     permission_required = "privacy.view_contractor"
     template_name = "privacy/contractor_list.html"
     context_object_name = "contractors"
+    sort_keys = {"name": ("name",), "agreement_until": ("agreement_in_force_until",), "active": ("is_active",)}
 
     def get_queryset(self):
-        return Contractor.objects.with_agreement_in_force_until()
+        return self.sorted(Contractor.objects.with_agreement_in_force_until())
 
 
 class ContractorDetailView(StaffPermissionMixin, DetailView):

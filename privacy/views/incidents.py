@@ -17,6 +17,7 @@ from django.views.generic import DetailView, FormView, ListView
 from mctv.confirmation import confirmation_page, form_summary, is_confirmed, rehearse
 from mctv.edit_versions import VersionedEditMixin
 from mctv.forms import add_service_error
+from mctv.lists import StaffListMixin
 from mctv.responses import pdf_response
 from mctv.views import StaffPermissionMixin
 from privacy.data_items import DataItem, item_labels
@@ -35,14 +36,15 @@ from privacy.services.incidents import (
 )
 
 
-class IncidentListView(StaffPermissionMixin, ListView):
+class IncidentListView(StaffPermissionMixin, StaffListMixin, ListView):
     permission_required = "privacy.view_incident"
     template_name = "privacy/incident_list.html"
     context_object_name = "incidents"
+    sort_keys = {"number": ("number",), "discovered_at": ("discovered_at",), "status": ("status",)}
     paginate_by = 50
 
     def get_queryset(self):
-        return incidents_visible_to(self.request.user).with_counts().order_by("-discovered_at", "-pk")
+        return self.sorted(incidents_visible_to(self.request.user).with_counts().order_by("-discovered_at", "-pk"))
 
     def get_context_data(self, **kwargs):
         config = IncidentSettings.current()

@@ -10,6 +10,7 @@ from django.views import View
 from django.views.generic import FormView, ListView
 
 from mctv.forms import add_service_error
+from mctv.lists import StaffListMixin
 from mctv.responses import csv_response
 from mctv.views import StaffPermissionMixin
 from privacy.data_items import DataItem, item_labels
@@ -28,15 +29,22 @@ def _filtered(request):
     return form, qs
 
 
-class ProvisionListView(StaffPermissionMixin, ListView):
+class ProvisionListView(StaffPermissionMixin, StaffListMixin, ListView):
     permission_required = "privacy.view_provision"
     template_name = "privacy/provision_list.html"
     context_object_name = "provisions"
+    sort_keys = {
+        "at": ("at",),
+        "subscriber_number": ("subscriber_number",),
+        "recipient": ("recipient_name",),
+        "method": ("method",),
+        "basis": ("basis",),
+    }
     paginate_by = 50
 
     def get_queryset(self):
         self.filter_form, qs = _filtered(self.request)
-        return qs
+        return self.sorted(qs)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(filter_form=self.filter_form, **kwargs)
@@ -149,15 +157,18 @@ class ProvisionRecordView(StaffPermissionMixin, FormView):
         return redirect("subscribers:detail", pk=subscriber.pk)
 
 
-class ExceptionalProvisionListView(StaffPermissionMixin, ListView):
+class ExceptionalProvisionListView(StaffPermissionMixin, StaffListMixin, ListView):
     permission_required = "privacy.view_exceptionalprovision"
     template_name = "privacy/exceptional_list.html"
     context_object_name = "requests"
+    sort_keys = {"subscriber": ("subscriber__number",), "basis": ("basis",), "status": ("status",)}
     paginate_by = 50
 
     def get_queryset(self):
-        return ExceptionalProvision.objects.select_related("subscriber", "requested_by", "decided_by").order_by(
-            "status", "-created_at"
+        return self.sorted(
+            ExceptionalProvision.objects.select_related("subscriber", "requested_by", "decided_by").order_by(
+                "status", "-created_at"
+            )
         )
 
 

@@ -21,6 +21,7 @@ from django.views.generic import DetailView, FormView, ListView
 from mctv import dates
 from mctv.confirmation import confirmation_page, form_summary, is_confirmed, rehearse
 from mctv.forms import add_service_error
+from mctv.lists import StaffListMixin
 from mctv.views import StaffPermissionMixin
 from privacy.forms.requests import (
     CarryOutForm,
@@ -42,7 +43,7 @@ from privacy.forms.requests import (
     WaiveFeeForm,
 )
 from privacy.models import AccessLog, SubjectRequest, User
-from privacy.selectors.requests import consultations_visible_to, requests_visible_to
+from privacy.selectors.requests import consultations_visible_to, requests_visible_to, requests_with_names_for
 from privacy.services import requests as service
 from privacy.services.access_log import access_log_record
 
@@ -51,17 +52,24 @@ from .request_documents import LETTERS, RequestDisclosureView, RequestLetterView
 Status = SubjectRequest.Status
 
 
-class RequestListView(StaffPermissionMixin, ListView):
+class RequestListView(StaffPermissionMixin, StaffListMixin, ListView):
     permission_required = "privacy.view_subjectrequest"
     template_name = "privacy/request_list.html"
     context_object_name = "requests"
     paginate_by = 50
+    sort_keys = {
+        "number": ("number",),
+        "kind": ("kind",),
+        "received_on": ("received_on",),
+        "status": ("status",),
+        "due_on": ("due_on",),
+    }
 
     def get_queryset(self):
         self.filter_form = RequestFilterForm(self.request.GET or None)
-        return (
-            self.filter_form.filter(requests_visible_to(self.request.user)).select_related("subscriber").by_due_date()
-        )
+        user = self.request.user
+        qs = self.filter_form.filter(requests_visible_to(user)).select_related("subscriber").by_due_date()
+        return self.sorted(requests_with_names_for(user, qs.with_overdue(timezone.localdate())))
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(filter_form=self.filter_form, today=timezone.localdate(), **kwargs)

@@ -11,6 +11,7 @@ from django.views import View
 from django.views.generic import DetailView, ListView
 
 from mctv.confirmation import confirmation_page, is_confirmed, rehearse
+from mctv.lists import StaffListMixin
 from mctv.responses import pdf_response
 from mctv.views import StaffPermissionMixin
 from privacy.models import DisposalItem, DisposalRun, LegalHold, RetentionRule
@@ -19,12 +20,16 @@ from privacy.selectors.retention import disposal_outlook, disposal_reach, dispos
 from privacy.services.retention import disposal_approve, disposal_reject, purge_not_queued
 
 
-class DisposalListView(StaffPermissionMixin, ListView):
+class DisposalListView(StaffPermissionMixin, StaffListMixin, ListView):
     permission_required = "privacy.view_disposalrun"
     template_name = "privacy/disposal_list.html"
     context_object_name = "runs"
+    sort_keys = {"proposed_on": ("proposed_on",), "status": ("status",)}
     paginate_by = 50
     queryset = DisposalRun.objects.select_related("approved_by")
+
+    def get_queryset(self):
+        return self.sorted(super().get_queryset())
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(

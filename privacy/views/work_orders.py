@@ -14,6 +14,7 @@ from django.views.generic import DetailView, FormView, ListView
 from mctv.confirmation import confirmation_page, form_summary, is_confirmed
 from mctv.edit_versions import VersionedEditMixin
 from mctv.forms import add_service_error
+from mctv.lists import StaffListMixin
 from mctv.responses import pdf_response
 from mctv.views import StaffPermissionMixin
 from mctv.wareki import wareki
@@ -47,10 +48,17 @@ class WorkOrderObjectMixin:
         return self._work_order
 
 
-class WorkOrderListView(StaffPermissionMixin, ListView):
+class WorkOrderListView(StaffPermissionMixin, StaffListMixin, ListView):
     permission_required = "privacy.view_workorder"
     template_name = "privacy/work_order_list.html"
     context_object_name = "work_orders"
+    sort_keys = {
+        "number": ("number",),
+        "kind": ("kind__name",),
+        "contractor": ("contractor__name",),
+        "scheduled_on": ("scheduled_on",),
+        "status": ("status",),
+    }
     paginate_by = 50
 
     def get_queryset(self):
@@ -61,7 +69,7 @@ class WorkOrderListView(StaffPermissionMixin, ListView):
             qs = qs.filter(status=self.status)
         if self.contractor.isascii() and self.contractor.isdigit():
             qs = qs.filter(contractor_id=int(self.contractor))
-        return qs
+        return self.sorted(qs)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
