@@ -81,11 +81,14 @@ class DeadlineDigestAdmin(ReadOnlyAdmin):
 
 @admin.register(RequestSettings)
 class RequestSettingsAdmin(SimpleHistoryAdmin):
-    """Who the letters name (the head of the body, the defendant, the review board) and the office's days for a
-    corrected form, the board's consultation and a complaint's reply: configuration (docs/requests.md)."""
+    """Who the letters name (the head of the body and its name, the seal, the defendant, the review board) and the
+    office's days for a corrected form, the board's consultation and a complaint's reply: configuration
+    (docs/requests.md)."""
 
     list_display = [
         "head_of_body",
+        "head_name",
+        "official_seal",
         "review_board",
         "correction_days",
         "appeal_consult_days",

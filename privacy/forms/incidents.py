@@ -28,6 +28,7 @@ class IncidentForm(forms.ModelForm):
             "occurred_at",
             "discovered_by",
             "description",
+            "notice_text",
             "items",
             "other_people_count",
             "cause",
@@ -52,6 +53,7 @@ class IncidentForm(forms.ModelForm):
                 name: forms.Textarea(attrs={"rows": 3})
                 for name in [
                     "description",
+                    "notice_text",
                     "cause",
                     "secondary_harm",
                     "measures",

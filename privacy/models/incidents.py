@@ -108,6 +108,13 @@ class Incident(TimeStampedModel):
     occurred_at = DayTimeField(_("occurred at"), null=True, blank=True)
     discovered_by = models.CharField(_("discovered by"), max_length=200)
     description = models.TextField(_("what happened"))
+    # The notices to the people affected tell what happened in words written for them; the description above is
+    # the office's own record and is never printed on a notice.
+    notice_text = models.TextField(
+        _("what happened, as the notice tells the person"),
+        blank=True,
+        help_text=_("Written for the residents affected, in plain polite Japanese; required before notices are sent."),
+    )
     items = models.JSONField(_("data items involved"), default=list)
     other_people_count = models.PositiveIntegerField(
         _("people affected who are not in the registry"),

@@ -137,15 +137,36 @@ DECISION_LABELS: dict[str, dict[str, str]] = {
 }
 
 
+class OfficialSeal(models.TextChoices):
+    """How a letter is sealed: a place for the city's seal beside the issuer, or 公印省略 (the office's choice)."""
+
+    STAMPED = "stamped", _("a place for the official seal")
+    OMITTED = "omitted", _("official seal omitted (公印省略)")
+
+
 class RequestSettings(TimeStampedModel):
-    """One row: who the letters name as the body deciding and hearing appeals, and the office's own targets for
-    appeals and complaints. Editable in admin; the defaults are the law's or the declaration's (docs/requests.md)."""
+    """One row: who the letters name as the body deciding and hearing appeals (the issuer block: the head's title
+    and name, and the seal or 公印省略), and the office's own targets for appeals and complaints. Editable in admin;
+    the defaults are the law's or the declaration's (docs/requests.md)."""
 
     head_of_body = models.CharField(
         _("head of the body (decides, hears appeals)"),
         max_length=100,
         default="三沢市長",
         help_text=_("Named in the appeal notice: an appeal goes to the body that decided when it has no superior."),
+    )
+    head_name = models.CharField(
+        _("name of the head of the body"),
+        max_length=100,
+        blank=True,
+        help_text=_("The mayor's name, printed after the title in the issuer block of every letter."),
+    )
+    official_seal = models.CharField(
+        _("official seal"),
+        max_length=10,
+        choices=OfficialSeal.choices,
+        default=OfficialSeal.STAMPED,
+        help_text=_("Whether the letters leave a place for the official seal or say that it is omitted."),
     )
     defendant = models.CharField(
         _("defendant in a court action"),

@@ -142,6 +142,9 @@ def incident_mark_notices_sent(
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
     if not incident.is_open:
         raise ValidationError(_("A closed incident cannot be changed."))
+    if not incident.notice_text.strip():
+        # The letter tells the person what happened in words written for them, never the internal description.
+        raise ValidationError(_("Write what the notice tells the people affected before recording notices as sent."))
     if sent_on > timezone.localdate() or sent_on < incident.discovered_on:
         raise ValidationError(
             {

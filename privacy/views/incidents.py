@@ -22,7 +22,7 @@ from mctv.responses import pdf_response
 from mctv.views import StaffPermissionMixin
 from privacy.data_items import DataItem, item_labels
 from privacy.forms.incidents import IncidentForm, IncidentStatusForm, NoticesSentForm
-from privacy.models import AccessLog, Incident, IncidentSettings
+from privacy.models import AccessLog, Incident, IncidentSettings, RequestSettings
 from privacy.pdf import render_pdf
 from privacy.selectors.incident_scope import incident_scope_summary
 from privacy.selectors.incidents import incidents_visible_to
@@ -142,7 +142,8 @@ class IncidentDetailView(StaffPermissionMixin, IncidentObjectMixin, DetailView):
             can_change=may_change and incident.is_open,
             notice_gaps=incident.notice_gaps() if incident.is_open else [],
             can_mark_notices=may_change and incident.is_open and bool(affected),
-            can_print_notices=may_change and bool(affected),
+            can_print_notices=may_change and bool(affected) and bool(incident.notice_text),
+            notice_text_missing=may_change and bool(affected) and not incident.notice_text,
             config=config,
             affected=affected,
             reasons=incident.reportable_reasons(config),
@@ -260,6 +261,10 @@ class IncidentNoticesPdfView(StaffPermissionMixin, IncidentObjectMixin, View):
 
     def get(self, request, pk):
         incident = self.get_incident()
+        if not incident.notice_text:
+            # The notice tells the person what happened in words written for them, never the internal description.
+            messages.error(request, _("Write what the notice tells the people affected before printing the notices."))
+            return redirect("privacy:incident_detail", pk=pk)
         affected = incident.affected.select_related("subscriber")
         wanted = request.GET.getlist("subscriber")
         if wanted:
@@ -290,6 +295,7 @@ class IncidentNoticesPdfView(StaffPermissionMixin, IncidentObjectMixin, View):
                     "affected": affected,
                     "items": item_labels(scope.items),
                     "issued_on": timezone.localdate(),
+                    "settings": RequestSettings.current(),
                 },
             )
         return pdf_response(pdf, f"incident-{incident.number}-notices-export{export_no}.pdf")

@@ -14,7 +14,7 @@ from mctv.confirmation import confirmation_page, is_confirmed, rehearse
 from mctv.lists import StaffListMixin
 from mctv.responses import pdf_response
 from mctv.views import StaffPermissionMixin
-from privacy.models import DisposalItem, DisposalRun, LegalHold, RetentionRule
+from privacy.models import DisposalItem, DisposalRun, LegalHold, RequestSettings, RetentionRule
 from privacy.pdf import render_pdf
 from privacy.selectors.retention import disposal_outlook, disposal_reach, disposal_table_counts
 from privacy.services.retention import disposal_approve, disposal_reject, purge_not_queued
@@ -128,6 +128,7 @@ class DisposalCertificateView(StaffPermissionMixin, View):
             "run": run,
             "numbers": disposed_numbers(run),
             "table_counts": disposal_table_counts(run.related_counts),
+            "settings": RequestSettings.current(),
         }
         pdf = render_pdf("pdf/disposal_certificate.html", context)
         return pdf_response(pdf, f"disposal-{run.pk}.pdf")

@@ -31,6 +31,7 @@ def test_an_officer_records_an_incident_for_three_subscribers_and_prints_their_l
     field(page, "発覚日時").fill("2026-11-20T09:30")
     field(page, "発見者").fill("CATV情報室 職員")
     field(page, "事案の概要").fill("お知らせの封書を別の加入者に誤って送付した。")
+    field(page, "本人への通知に記載する事案の内容").fill("お客様あてのお知らせを、誤って別の方に郵送いたしました。")
     page.get_by_role("checkbox", name="氏名").check()
     page.get_by_role("checkbox", name="住所").check()
     field(page, "原因").fill("封入時の照合漏れ")
@@ -80,6 +81,7 @@ def test_an_incident_closes_only_once_each_person_is_told_or_published_for(page:
         discovered_at=timezone.now(),
         discovered_by="職員",
         description="名簿の誤送付",
+        notice_text="お客様のお名前を記載した名簿を、誤って別の方に郵送いたしました。",
         items=["name"],
     )
     log_in(page, officer.username, PASSWORD)

@@ -163,6 +163,7 @@ def an_incident_the_whole_way(officer):
         discovered_at=timezone.now() - timedelta(hours=1),
         discovered_by="職員",
         description="誤送付",
+        notice_text="お客様あての書類を誤って別の方に送付いたしました。",
         items=["name"],
         sensitive_data=True,
     )

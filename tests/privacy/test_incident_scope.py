@@ -33,6 +33,7 @@ def incident_for(officer, **fields):
         discovered_at=timezone.make_aware(datetime(2026, 8, 10, 9, 0)),
         discovered_by="情報室",
         description="業者のノートPCの盗難",
+        notice_text="工事業者が持ち出したパソコンが盗まれ、お客様の情報が含まれておりました。",
         items=fields.pop("items", ["number"]),
         **fields,
     )

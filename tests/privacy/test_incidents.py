@@ -42,6 +42,7 @@ def record(officer, subscribers=(), **fields):
         "discovered_at": DISCOVERED,
         "discovered_by": "情報室 職員",
         "description": "加入者名簿の誤送付",
+        "notice_text": "お客様のお名前とご住所を記載した名簿を、誤って別の方に郵送いたしました。",
         "items": ["name", "address"],
         "cause": "封入作業の確認漏れ",
     }
