@@ -41,6 +41,7 @@ def name_of(form: type) -> str:
 ROUND_TRIPS = {
     "SubscriberForm",
     "SubscriberStatusForm",
+    "WorkOrderForm",
     "RequestReceiveForm",
     "ConsultationForm",
     "ProvisionRecordForm",
@@ -65,7 +66,6 @@ PASSES_ALL = {
 RENAMED = {
     "AppealReceiveForm": {"request_number": "request"},
     "ComplaintReceiveForm": {"subscriber_number": "subscriber"},
-    "WorkOrderForm": {"subscriber_number": "subscriber"},
     "IncidentForm": {"subscriber_numbers": "affected"},
 }
 
@@ -83,7 +83,6 @@ NAMED_IN_VIEW = {
     "IncidentStatusForm": "privacy/views/incidents.py",
     "NoticesSentForm": "privacy/views/incidents.py",
     "IncidentScopeForm": "privacy/forms/incident_scope.py privacy/views/incident_scope.py",
-    "WorkOrderForm": "privacy/views/work_orders.py",
     "WorkOrderCloseForm": "privacy/views/work_orders.py",
     "ExceptionalDecisionForm": "privacy/views/provisions.py",
     "ConsentWithdrawForm": "privacy/views/purposes.py",

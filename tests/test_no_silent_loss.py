@@ -389,3 +389,36 @@ def test_an_incident_scope_parameter_its_kind_does_not_use_is_refused_with_the_r
     assert not form.is_valid()
     assert list(form.errors) == ["since"]
     assert IncidentScopeForm({"kind": "export", "export_no": "3"}).is_valid()
+
+
+@pytest.mark.django_db
+def test_the_work_order_form_keeps_every_field_typed(clerk_client):
+    from datetime import timedelta
+
+    from privacy.models import WorkKind
+    from tests.factories import AgreementFactory
+
+    # Given a subscriber and a contractor whose agreement allows the items
+    subscriber = SubscriberFactory.create()
+    agreement = AgreementFactory.create(items=["number", "name", "address", "phone"])
+    until = TODAY() + timedelta(days=3)
+    typed = {
+        "subscriber_number": subscriber.number,
+        "contractor": agreement.contractor.pk,
+        "kind": WorkKind.objects.get(code="repair").pk,
+        "scheduled_on": TODAY().isoformat(),
+        "access_from": TODAY().isoformat(),
+        "access_until": until.isoformat(),
+        "items": ["number", "name", "address"],
+        "note": "裏口から入ること",
+    }
+
+    # When a clerk orders the work with every field filled
+    response = clerk_client.post(reverse("privacy:work_order_create"), typed)
+
+    # Then each field is on the work order
+    assert response.status_code == 302, response.context and response.context["form"].errors
+    order = WorkOrder.objects.get(subscriber=subscriber)
+    assert (order.contractor, order.kind.code, order.note) == (agreement.contractor, "repair", "裏口から入ること")
+    assert (order.scheduled_on, order.access_from, order.access_until) == (TODAY(), TODAY(), until)
+    assert sorted(order.items) == ["address", "name", "number"]
