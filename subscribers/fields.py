@@ -5,6 +5,7 @@ Django admin, services calling ``full_clean()`` — stores the same form.
 """
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -12,29 +13,48 @@ from django.utils.translation import gettext_lazy as _
 from . import normalize
 
 
+def _refuse_if_lost(typed, normalised, error: ValidationError | None) -> None:
+    """Something typed that normalises to nothing (a phone ``abc``) is refused, never stored as blank."""
+    if error is not None and str(typed or "").strip() and normalised in ("", None):
+        raise error
+
+
 class NormalizingFormField(forms.CharField):
-    def __init__(self, *, normalizer, **kwargs):
+    def __init__(self, *, normalizer, lost_error: ValidationError | None = None, **kwargs):
         self.normalizer = normalizer
+        self.lost_error = lost_error
         super().__init__(**kwargs)
 
     def to_python(self, value):
         value = super().to_python(value)
-        return self.normalizer(value) if value not in self.empty_values else value
+        if value in self.empty_values:
+            return value
+        normalised = self.normalizer(value)
+        _refuse_if_lost(value, normalised, self.lost_error)
+        return normalised
 
 
 class NormalizedCharField(models.CharField):
     normalizer = staticmethod(normalize.normalize_text)
     # What a person may type is longer than what is stored (〒０３３－０００１ is 9 characters).
     typed_max_length: int | None = None
+    # The error when what was typed normalises to nothing; None where that is genuinely blank (white space).
+    lost_error: ValidationError | None = None
 
     def to_python(self, value):
         value = super().to_python(value)
         return self.normalizer(value) if value else value
 
+    def clean(self, value, model_instance):
+        # Services' full_clean() refuses what normalises to nothing, as the form does.
+        cleaned = super().clean(value, model_instance)
+        _refuse_if_lost(value, cleaned, self.lost_error)
+        return cleaned
+
     def formfield(self, **kwargs):
         if self.choices:
             return super().formfield(**kwargs)
-        defaults = {"form_class": NormalizingFormField, "normalizer": self.normalizer}
+        defaults = {"form_class": NormalizingFormField, "normalizer": self.normalizer, "lost_error": self.lost_error}
         if self.typed_max_length:
             defaults["max_length"] = self.typed_max_length
         defaults.update(kwargs)
@@ -45,11 +65,12 @@ class NormalizedCharField(models.CharField):
         return field
 
 
+PHONE_MESSAGE = _("Enter a Japanese phone number starting with 0, e.g. 0176-51-1349.")
+
+
 def validate_phone(value: str) -> None:
     if value and not normalize.is_possible_phone(value):
-        raise forms.ValidationError(
-            _("Enter a Japanese phone number starting with 0, e.g. 0176-51-1349."), code="invalid_phone"
-        )
+        raise forms.ValidationError(PHONE_MESSAGE, code="invalid_phone")
 
 
 class ReadingField(NormalizedCharField):
@@ -66,6 +87,7 @@ class PostalCodeField(NormalizedCharField):
 
     normalizer = staticmethod(normalize.normalize_postal_code)
     typed_max_length = 12
+    lost_error = ValidationError(_("Enter the postal code as 7 digits, e.g. 033-0001."), code="invalid_postal_code")
     default_validators = [
         RegexValidator(
             normalize.POSTAL_CODE, _("Enter the postal code as 7 digits, e.g. 033-0001."), "invalid_postal_code"
@@ -83,6 +105,7 @@ class PhoneNumberField(NormalizedCharField):
     normalizer = staticmethod(normalize.normalize_phone)
     typed_max_length = 20
     default_validators = [validate_phone]
+    lost_error = ValidationError(PHONE_MESSAGE, code="invalid_phone")
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("max_length", 11)

@@ -42,8 +42,8 @@ def request_identity_verified_event(
     return _write(request, user, Kind.IDENTITY_VERIFIED, before=before, note=note, method=method)
 
 
-def request_review_started_event(*, request: SubjectRequest, user: User, before: str) -> RequestEvent:
-    return _write(request, user, Kind.REVIEW_STARTED, before=before)
+def request_review_started_event(*, request: SubjectRequest, user: User, before: str, note: str = "") -> RequestEvent:
+    return _write(request, user, Kind.REVIEW_STARTED, before=before, note=note)
 
 
 def request_paused_event(*, request: SubjectRequest, user: User, before: str, since: date, note: str) -> RequestEvent:

@@ -25,6 +25,14 @@ class AccountField(forms.ModelChoiceField):
         return f"{obj.get_username()}（{obj}）"
 
 
+PARAMETERS = dict.fromkeys(("since", "until", "contractor", "work_order", "method", "user", "export_no"))
+PARAMETERS_OF = {
+    Kind.PROVISIONS: {"since", "until", "contractor", "work_order", "method"},
+    Kind.STAFF_VIEWS: {"since", "until", "user"},
+    Kind.EXPORT: {"export_no"},
+}
+
+
 class IncidentScopeForm(FilterForm):
     kind = forms.ChoiceField(label=_("derived from"), choices=Kind.choices, widget=forms.RadioSelect)
     since = DayField(label=_("period from"), widget=DATE, required=False)
@@ -71,6 +79,10 @@ class IncidentScopeForm(FilterForm):
             self.add_error("user", _("Name the staff account."))
         if kind == Kind.EXPORT and not cleaned.get("export_no"):
             self.add_error("export_no", _("Give the export number."))
+        for name in PARAMETERS.keys() - PARAMETERS_OF.get(kind, PARAMETERS.keys()):
+            if cleaned.get(name) not in (None, ""):
+                # What the chosen kind does not use would be dropped: say so rather than derive without it.
+                self.add_error(name, _("Not used when deriving from this kind of record: leave it empty."))
         return cleaned
 
     def _check_period(self, cleaned) -> None:

@@ -95,7 +95,25 @@ class ProvisionRecordForm(forms.Form):
             self.add_error("recipient_name", _("Name the recipient."))
         if basis in EXCEPTIONAL_BASES and not cleaned.get("reason", "").strip():
             self.add_error("reason", _("Bases (3)–(6) need a written reason."))
+        if basis:
+            self._refuse_what_the_basis_drops(basis, cleaned)
         return cleaned
+
+    def _refuse_what_the_basis_drops(self, basis: str, cleaned: dict) -> None:
+        """What the chosen basis does not record is refused with the reason, never dropped unsaid."""
+        exceptional = basis in EXCEPTIONAL_BASES
+        if cleaned.get("work_order") and basis != Basis.CONTRACTED_WORK:
+            self.add_error("work_order", _("A work order is recorded only with basis (2)."))
+        if cleaned.get("consent") and basis != Basis.CONSENT:
+            self.add_error("consent", _("A consent is recorded only with basis (1)."))
+        if basis == Basis.CONTRACTED_WORK and (self.data.get(self.add_prefix("recipient_name")) or "").strip():
+            self.add_error(
+                "recipient_name", _("With basis (2) the recipient is the work order's contractor: leave this empty.")
+            )
+        if cleaned.get("reason", "").strip() and not exceptional:
+            self.add_error("reason", _("A reason is recorded only for bases (3)–(6): write it in the note."))
+        if cleaned.get("note", "").strip() and exceptional:
+            self.add_error("note", _("For bases (3)–(6) write everything in the reason."))
 
 
 class ExceptionalDecisionForm(forms.Form):

@@ -7,13 +7,16 @@ from django.utils.translation import gettext_lazy as _
 from mctv.forms import DayField, FilterForm
 from privacy.data_items import DataItem
 from privacy.models import Consultation, SubjectRequest, WithholdingGround
-from privacy.models.request_rules import DECISION_LABELS
+from privacy.models.request_rules import DECISION_LABELS, FOLLOWS_DISCLOSURE_KINDS
 from privacy.selectors.requests import requests_visible_to
 from privacy.services.requests import decisions_for
 from subscribers.models import Subscriber
 from subscribers.normalize import normalize_text
 
 from .fields import DATE
+
+SUBJECT_FIELDS = ("subject_name", "subject_postal_code", "subject_address")
+AGENT_FIELDS = ("agent_kind", "agent_name", "agent_relation", "agent_postal_code", "agent_address", "agent_phone")
 
 
 class RequestReceiveForm(forms.Form):
@@ -99,7 +102,24 @@ class RequestReceiveForm(forms.Form):
             for name in ("agent_kind", "agent_name", "agent_postal_code", "agent_address"):
                 if not (cleaned.get(name) or "").strip():
                     self.add_error(name, _("Required for a request made by an agent."))
+        self._refuse_what_would_be_dropped(cleaned)
         return cleaned
+
+    def _refuse_what_would_be_dropped(self, cleaned: dict) -> None:
+        """Details the service would not keep are refused with the reason, never saved as blank."""
+        if cleaned.get("subscriber") is not None:
+            for name in SUBJECT_FIELDS:
+                if (cleaned.get(name) or "").strip():
+                    self.add_error(
+                        name,
+                        _("With a subscriber number the person's details come from the registry: leave this empty."),
+                    )
+        if not cleaned.get("by_agent"):
+            for name in AGENT_FIELDS:
+                if (cleaned.get(name) or "").strip():
+                    self.add_error(name, _("Tick “made by an agent”, or leave the agent's details empty."))
+        if cleaned.get("based_on") is not None and cleaned.get("kind") not in FOLLOWS_DISCLOSURE_KINDS:
+            self.add_error("based_on_number", _("Only a correction or suspension follows a disclosure."))
 
     def service_arguments(self) -> dict:
         data = dict(self.cleaned_data)

@@ -251,10 +251,10 @@ def request_verify_identity(
 
 
 @transaction.atomic
-def request_start_review(*, request: SubjectRequest, user: User) -> SubjectRequest:
+def request_start_review(*, request: SubjectRequest, user: User, note: str = "") -> SubjectRequest:
     request = _locked(request, "review")
     before = _move(request, Status.UNDER_REVIEW, user, "review_started")
-    events.request_review_started_event(request=request, user=user, before=before)
+    events.request_review_started_event(request=request, user=user, before=before, note=note)
     return request
 
 

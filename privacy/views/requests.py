@@ -170,7 +170,7 @@ STEPS: dict[str, Step] = {
         gettext_lazy("Start the review"),
         NoteForm,
         CHANGE,
-        lambda r, u, d: service.request_start_review(request=r, user=u),
+        lambda r, u, d: service.request_start_review(request=r, user=u, note=d["note"]),
         gettext_lazy("The request is under review."),
     ),
     "pause": Step(
