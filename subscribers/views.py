@@ -38,7 +38,7 @@ from privacy.services.requests import request_apply_edit
 from .access_prompt import AccessReasonMixin
 from .forms import SUBSCRIBER_FIELDS, SubscriberForm, SubscriberStatusForm
 from .models import Subscriber, SubscriberService
-from .services import subscriber_create, subscriber_services_changed, subscriber_set_status, subscriber_update
+from .services import subscriber_services_changed, subscriber_set_status, subscriber_update, unchangeable_message
 
 
 class SubscriberObjectMixin:
@@ -59,7 +59,7 @@ class LoggedFormMixin(SubscriberObjectMixin):
     def get(self, request, *args, **kwargs):
         subscriber = self.get_subscriber()
         if not subscriber.accepts_changes:
-            messages.error(request, _("A terminated subscriber's record cannot be changed."))
+            messages.error(request, unchangeable_message(subscriber))
             return redirect("subscribers:detail", pk=subscriber.pk)
         if access_reason_needed(user=request.user, subscriber_id=subscriber.pk):
             # The form shows the record too: the reason is asked on the record's page first, once a day.
@@ -75,8 +75,9 @@ def _search_terms(request) -> tuple[str, str]:
 
 
 def _searched(subscribers, query: str, status: str):
+    """A voided registration (a mistake) is found only when its status is asked for."""
     qs = subscribers.search(query)
-    return qs.filter(status=status) if status else qs
+    return qs.filter(status=status) if status else qs.not_voided()
 
 
 # What a row of the list shows: the search leaves the rest of the record unread.
@@ -168,23 +169,6 @@ class SubscriberDetailView(StaffPermissionMixin, SubscriberObjectMixin, AccessRe
             requests_visible_to(user).filter(subscriber=self.object).order_by("-received_on", "-number")
         )
         return context
-
-
-@method_decorator(sensitive_post_parameters(*SUBSCRIBER_FIELDS, "confirm_address"), name="dispatch")
-class SubscriberCreateView(StaffPermissionMixin, FormView):
-    permission_required = "subscribers.add_subscriber"
-    template_name = "subscribers/form.html"
-    form_class = SubscriberForm
-
-    def form_valid(self, form):
-        data = {name: form.cleaned_data[name] for name in [*SUBSCRIBER_FIELDS, "applied_on"]}
-        try:
-            subscriber = subscriber_create(user=self.request.user, services=form.cleaned_data["services"], **data)
-        except ValidationError as error:
-            add_service_error(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Registered subscriber %(number)s.") % {"number": subscriber.number})
-        return redirect("subscribers:detail", pk=subscriber.pk)
 
 
 @method_decorator(sensitive_post_parameters(*SUBSCRIBER_FIELDS, "confirm_address"), name="dispatch")
