@@ -9,12 +9,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mctv.transitions import TransitionError
-from privacy.models import Purpose, RetentionRule
+from privacy.models import Provision, Purpose, RetentionRule
 from privacy.models.retention import RecordClass
 from privacy.selectors.purposes import subscribers_usable_for
 from privacy.selectors.retention_classes import CLASS_RULES
 from privacy.selectors.work_orders import work_orders_visible_to
 from privacy.services.file_register import count_people
+from privacy.services.provision import ProvisionRefused, provision_record
 from privacy.services.work_orders import work_order_create
 from subscribers.models import Subscriber
 from subscribers.services import subscriber_set_status, subscriber_void
@@ -114,6 +115,17 @@ def test_a_voided_registration_is_used_for_no_purpose_counted_in_no_file_and_pro
         assert order.subscriber not in subscribers_usable_for(purpose)
     assert count_people("registry") == people - 1
     assert list(work_orders_visible_to(contractor)) == []
+    with pytest.raises(ProvisionRefused) as refused:
+        provision_record(
+            subscriber=Subscriber.objects.get(pk=order.subscriber_id),
+            items=order.items,
+            method=Provision.Method.PAPER,
+            basis=Provision.Basis.CONTRACTED_WORK,
+            purpose="修理",
+            user=officer,
+            work_order=order,
+        )
+    assert refused.value.code == "voided"
     with pytest.raises(ValidationError):
         work_order_create(
             subscriber=Subscriber.objects.get(pk=order.subscriber_id),
