@@ -18,7 +18,7 @@ from privacy.services.file_register import count_people
 from privacy.services.provision import ProvisionRefused, provision_record
 from privacy.services.work_orders import work_order_create
 from subscribers.models import Subscriber
-from subscribers.services import subscriber_set_status, subscriber_void
+from subscribers.services import subscriber_erase, subscriber_set_status, subscriber_void
 from tests.factories import SubscriberFactory, SubscriberServiceFactory, WorkOrderFactory, contractor_user
 
 pytestmark = pytest.mark.django_db
@@ -149,3 +149,12 @@ def test_a_voided_registration_is_disposed_of_with_terminated_subscribers_counte
 def _content(response) -> str:
     body = b"".join(response.streaming_content) if response.streaming else response.content
     return body.decode("utf-8-sig", errors="replace")
+
+
+def test_erasing_a_voided_registration_keeps_it_voided(officer):
+    voided = subscriber_void(subscriber=SubscriberFactory.create(), user=officer, reason="誤り")
+
+    subscriber_erase(subscriber=voided, user=officer, reason="消去請求")
+
+    voided.refresh_from_db()
+    assert (voided.status, voided.terminated_on, voided.erased_on) == ("voided", None, timezone.localdate())
