@@ -15,11 +15,17 @@ from django.utils.translation import gettext as _
 from mctv import dates
 
 CONFIRMED_FIELD = "confirmed"
-_NOT_CARRIED = {"csrfmiddlewaretoken", "submission_token", CONFIRMED_FIELD}
+BACK_FIELD = "back"
+_NOT_CARRIED = {"csrfmiddlewaretoken", "submission_token", CONFIRMED_FIELD, BACK_FIELD}
 
 
 def is_confirmed(request) -> bool:
-    return request.POST.get(CONFIRMED_FIELD) == "1"
+    return request.POST.get(CONFIRMED_FIELD) == "1" and not is_going_back(request)
+
+
+def is_going_back(request) -> bool:
+    """The page's back button (``back_label``) was pressed: show the form again as typed, do nothing."""
+    return request.POST.get(BACK_FIELD) == "1"
 
 
 class _Rehearsed(Exception):
@@ -74,8 +80,11 @@ def confirmation_page(
     consequences: Iterable[str] = (),
     touched: dict[str, Any] | None = None,
     warning: str = "",
+    back_label: str = "",
 ) -> TemplateResponse:
     """``warning``: what the page warns of, when the step is not irreversible but needs a second look.
+    ``back_label``: a button that posts the form back as typed (``is_going_back``), instead of the link to
+    ``back_url``, where the form is long to type again.
     ``touched``: what the step reaches, as {"caption", "counts", "columns", "page"}: (words, number) pairs,
     and a ``Paginator`` page of row tuples under the column headings; the page's links post the form again."""
     carried = [(key, value) for key in request.POST if key not in _NOT_CARRIED for value in request.POST.getlist(key)]
@@ -90,6 +99,7 @@ def confirmation_page(
             "consequences": list(consequences),
             "touched": touched,
             "warning": warning,
+            "back_label": back_label,
             "carried": carried,
             "action_url": request.get_full_path(),
         },

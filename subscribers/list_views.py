@@ -20,8 +20,9 @@ def search_terms(request) -> tuple[str, str]:
 
 
 def searched(subscribers, query: str, status: str):
+    """A voided registration (a mistake) is found only when its status is asked for."""
     qs = subscribers.search(query)
-    return qs.filter(status=status) if status else qs
+    return qs.filter(status=status) if status else qs.not_voided()
 
 
 def with_erased(request) -> bool:

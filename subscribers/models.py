@@ -1,5 +1,7 @@
 """The subscriber registry (加入者台帳): declaration §1 names every item held here."""
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import connections, models, transaction
 from django.db.models import Case, Q, When
@@ -98,6 +100,16 @@ class SubscriberQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status=SubscriberStatus.ACTIVE)
 
+    def not_voided(self):
+        """What lists, searches and exports show unless asked for voided registrations by name (a filter)."""
+        return self.exclude(status=SubscriberStatus.VOIDED)
+
+    def likely_duplicates_of(self, **typed: Any):
+        """Subscribers a registration of ``typed`` may duplicate, with the reasons (see duplicates.py)."""
+        from .duplicates import likely_duplicates
+
+        return likely_duplicates(self, **typed)
+
     def terminated(self):
         return self.filter(status=SubscriberStatus.TERMINATED)
 
@@ -107,6 +119,8 @@ class SubscriberStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
     SUSPENDED = "suspended", _("Suspended")
     TERMINATED = "terminated", _("Terminated")
+    # A registration made by mistake (a duplicate): never a contract, unlike a termination (解約).
+    VOIDED = "voided", _("Voided")
 
 
 class Sex(models.TextChoices):
@@ -141,6 +155,7 @@ class Subscriber(TimeStampedModel):
     activated_on = DayField(_("activated on"), null=True, blank=True)
     suspended_on = DayField(_("suspended on"), null=True, blank=True)
     terminated_on = DayField(_("terminated on"), null=True, blank=True)
+    voided_on = DayField(_("voided on"), null=True, blank=True)
     # Set by a decided request for suspension of use (§5): bulk uses by purpose leave the subscriber out.
     use_suspended_on = DayField(_("use suspended since"), null=True, blank=True)
     # Set when the personal data was erased (a request or the retention purge); the row keeps only its number.
@@ -160,6 +175,7 @@ class Subscriber(TimeStampedModel):
         permissions = [
             ("export_subscriber", _("Can export subscriber data")),
             ("change_subscriber_status", _("Can change a subscriber's status")),
+            ("void_subscriber", _("Can void a registration made by mistake")),
         ]
         indexes = [
             models.Index(fields=["status", "terminated_on"], name="subscriber_status_terminated"),
@@ -199,6 +215,11 @@ class Subscriber(TimeStampedModel):
                 violation_error_message=_("A terminated subscriber needs a termination date."),
             ),
             models.CheckConstraint(
+                condition=~Q(status="voided") | Q(voided_on__isnull=False),
+                name="subscriber_voided_has_date",
+                violation_error_message=_("A voided registration needs the date it was voided."),
+            ),
+            models.CheckConstraint(
                 condition=Q(terminated_on__isnull=True) | Q(terminated_on__gte=models.F("applied_on")),
                 name="subscriber_terminated_after_applied",
                 violation_error_message=_("The termination date cannot be before the application date."),
@@ -210,9 +231,9 @@ class Subscriber(TimeStampedModel):
 
     @property
     def accepts_changes(self) -> bool:
-        """A terminated subscriber's record is kept as it was: no edit, no status move. (Work orders stay possible:
-        removal work follows a termination.)"""
-        return self.status != SubscriberStatus.TERMINATED
+        """A terminated subscriber's record, or a voided registration, is kept as it was: no edit, no status move.
+        (Work orders stay possible after a termination: removal work follows it. Not after a voiding.)"""
+        return self.status not in (SubscriberStatus.TERMINATED, SubscriberStatus.VOIDED)
 
     @property
     def holds_personal_data(self) -> bool:

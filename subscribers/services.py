@@ -25,17 +25,22 @@ Status = Subscriber.Status
 SUBSCRIBER_LIFECYCLE = Lifecycle(
     Status,
     {
-        Status.APPLIED: frozenset({Status.ACTIVE, Status.TERMINATED}),
-        Status.ACTIVE: frozenset({Status.SUSPENDED, Status.TERMINATED}),
-        Status.SUSPENDED: frozenset({Status.ACTIVE, Status.TERMINATED}),
+        Status.APPLIED: frozenset({Status.ACTIVE, Status.TERMINATED, Status.VOIDED}),
+        Status.ACTIVE: frozenset({Status.SUSPENDED, Status.TERMINATED, Status.VOIDED}),
+        Status.SUSPENDED: frozenset({Status.ACTIVE, Status.TERMINATED, Status.VOIDED}),
         Status.TERMINATED: frozenset(),
+        # Voiding is for a registration made by mistake; once voided, the record stays as it was.
+        Status.VOIDED: frozenset(),
     },
 )
 STATUS_DATE_FIELD: dict[str, str] = {
     Status.ACTIVE: "activated_on",
     Status.SUSPENDED: "suspended_on",
     Status.TERMINATED: "terminated_on",
+    Status.VOIDED: "voided_on",
 }
+# Moves with their own page, permission and service (``subscriber_void``), not the status form's.
+SEPARATE_MOVES = frozenset({Status.VOIDED})
 
 
 def subscriber_next_numbers(count: int = 1) -> list[str]:
@@ -43,14 +48,25 @@ def subscriber_next_numbers(count: int = 1) -> list[str]:
 
 
 @transaction.atomic
-def subscriber_create(*, user: "User", services: Iterable[str] = (), **fields: Any) -> Subscriber:
+def subscriber_create(
+    *, user: "User", services: Iterable[str] = (), duplicates_checked: Iterable[str] = (), **fields: Any
+) -> Subscriber:
+    """``duplicates_checked``: the numbers of the likely duplicates the clerk was shown and registered anyway
+    after checking them; the history row records them."""
     subscriber = Subscriber(**fields)
     subscriber.number = subscriber_next_numbers()[0]
     subscriber.full_clean()
-    stamp_history(subscriber, user=user, reason=_("Registered"))
+    stamp_history(subscriber, user=user, reason=_registered_reason(list(duplicates_checked)))
     subscriber.save()
     _sync_services(subscriber=subscriber, services=services, user=user, on_date=subscriber.applied_on)
     return subscriber
+
+
+def _registered_reason(duplicates_checked: list[str]) -> str:
+    if not duplicates_checked:
+        return _("Registered")
+    shown = "、".join(duplicates_checked[:5]) + ("…" if len(duplicates_checked) > 5 else "")
+    return _("Registered after checking likely duplicates: %(numbers)s") % {"numbers": shown}
 
 
 @transaction.atomic
@@ -64,7 +80,7 @@ def subscriber_update(
 ) -> Subscriber:
     subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
     if not subscriber.accepts_changes:
-        raise ValidationError(_("A terminated subscriber's record cannot be changed."), code="terminated")
+        raise ValidationError(unchangeable_message(subscriber), code="terminated")
     for name, value in fields.items():
         setattr(subscriber, name, value)
     subscriber.full_clean()
@@ -75,15 +91,47 @@ def subscriber_update(
     return subscriber
 
 
+def unchangeable_message(subscriber: Subscriber) -> str:
+    if subscriber.status == Status.VOIDED:
+        return _("A voided registration cannot be changed.")
+    return _("A terminated subscriber's record cannot be changed.")
+
+
 def subscriber_allowed_statuses(subscriber: Subscriber) -> frozenset[str]:
-    return SUBSCRIBER_LIFECYCLE.allowed(subscriber.status)
+    """The moves the status form offers (voiding has its own page)."""
+    return SUBSCRIBER_LIFECYCLE.allowed(subscriber.status) - SEPARATE_MOVES
 
 
 @transaction.atomic
 def subscriber_set_status(
     *, subscriber: Subscriber, status: str, on_date: date, user: "User", reason: str = ""
 ) -> Subscriber:
-    """Move a subscriber through the status map; the history row records who, when, from, to and why."""
+    """Move a subscriber through the status map; the history row records who, when, from, to and why.
+    Voiding goes through ``subscriber_void``, which asks for a reason."""
+    if status in SEPARATE_MOVES:
+        raise ValidationError({"status": _("A registration is voided on its own page, with a reason.")})
+    return _set_status(subscriber=subscriber, status=status, on_date=on_date, user=user, reason=reason)
+
+
+@transaction.atomic
+def subscriber_void(*, subscriber: Subscriber, user: "User", reason: str, on_date: date | None = None) -> Subscriber:
+    """Void a registration made by mistake (取消し; a duplicate, a wrong person): distinct from a termination
+    (解約), it says there never was a contract. Every contracted service ends; lists, searches, exports and every
+    bulk use leave the record out, and no contractor receives it; the record and its history stay, disposed of
+    as a terminated subscriber's would be, counted from the day it was voided (docs/retention.md)."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the registration is voided.")})
+    return _set_status(
+        subscriber=subscriber,
+        status=Status.VOIDED,
+        on_date=on_date or timezone.localdate(),
+        user=user,
+        reason=_("Voided: %(reason)s") % {"reason": reason},
+    )
+
+
+def _set_status(*, subscriber: Subscriber, status: str, on_date: date, user: "User", reason: str) -> Subscriber:
     subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
     SUBSCRIBER_LIFECYCLE.check(subscriber.status, status, thing=str(Subscriber._meta.verbose_name))
     if on_date < subscriber.applied_on:
@@ -95,8 +143,8 @@ def subscriber_set_status(
         subscriber.suspended_on = None  # the history keeps the suspension's dates
     setattr(subscriber, STATUS_DATE_FIELD[status], on_date)
     set_status(subscriber, status, lifecycle=SUBSCRIBER_LIFECYCLE, user=user, reason=reason)
-    if status == Status.TERMINATED:
-        # Termination ends every contracted service on the same day.
+    if status in (Status.TERMINATED, Status.VOIDED):
+        # Termination (and voiding) ends every contracted service on the same day.
         _sync_services(subscriber=subscriber, services=(), user=user, on_date=on_date)
     return subscriber
 
@@ -165,7 +213,7 @@ def subscribers_erase(
 ) -> list[int]:
     """Erase the personal data of the given subscribers; returns the ids erased now (those already erased are
     left as they are). The change history, which holds every earlier value, goes too; one history row remains
-    per subscriber, recording who erased and why. A subscriber not yet terminated is terminated first."""
+    per subscriber, recording who erased and why. A subscriber not yet terminated (nor voided) is terminated first."""
     on_date = on_date or timezone.localdate()
     rows = list(
         Subscriber.objects.select_for_update()
@@ -176,7 +224,7 @@ def subscribers_erase(
         return []
     now = timezone.now()
     for subscriber in rows:
-        if subscriber.status != Status.TERMINATED:
+        if subscriber.status not in (Status.TERMINATED, Status.VOIDED):
             # Many rows at once, by the same map (bulk_update_with_history below writes each one's history row).
             SUBSCRIBER_LIFECYCLE.move(subscriber, Status.TERMINATED)
             subscriber.terminated_on = max(on_date, subscriber.applied_on)

@@ -1,15 +1,16 @@
 from django.urls import path, re_path
 
-from . import list_views, postal_views, views
+from . import list_views, postal_views, registration_views, views
 
 app_name = "subscribers"
 urlpatterns = [
     path("", list_views.SubscriberListView.as_view(), name="list"),
-    path("new/", views.SubscriberCreateView.as_view(), name="create"),
+    path("new/", registration_views.SubscriberCreateView.as_view(), name="create"),
     path("export.csv", views.SubscriberExportView.as_view(), name="export"),
     path("<int:pk>/", views.SubscriberDetailView.as_view(), name="detail"),
     path("<int:pk>/edit/", views.SubscriberUpdateView.as_view(), name="edit"),
     path("<int:pk>/status/", views.SubscriberStatusView.as_view(), name="status"),
+    path("<int:pk>/void/", registration_views.SubscriberVoidView.as_view(), name="void"),
     path("<int:pk>/history/", views.SubscriberHistoryView.as_view(), name="history"),
     re_path(r"^postal/(?P<code>[0-9]{7})/$", postal_views.PostalCodeView.as_view(), name="postal"),
 ]

@@ -36,7 +36,7 @@ from .access_prompt import AccessReasonMixin
 from .forms import SUBSCRIBER_FIELDS, SubscriberForm, SubscriberStatusForm
 from .list_views import search_terms, searched
 from .models import Subscriber, SubscriberService
-from .services import subscriber_create, subscriber_services_changed, subscriber_set_status, subscriber_update
+from .services import subscriber_services_changed, subscriber_set_status, subscriber_update, unchangeable_message
 
 
 class SubscriberObjectMixin:
@@ -57,7 +57,7 @@ class LoggedFormMixin(SubscriberObjectMixin):
     def get(self, request, *args, **kwargs):
         subscriber = self.get_subscriber()
         if not subscriber.accepts_changes:
-            messages.error(request, _("A terminated subscriber's record cannot be changed."))
+            messages.error(request, unchangeable_message(subscriber))
             return redirect("subscribers:detail", pk=subscriber.pk)
         if access_reason_needed(user=request.user, subscriber_id=subscriber.pk):
             # The form shows the record too: the reason is asked on the record's page first, once a day.
@@ -101,23 +101,6 @@ class SubscriberDetailView(StaffPermissionMixin, SubscriberObjectMixin, AccessRe
             requests_visible_to(user).filter(subscriber=self.object).order_by("-received_on", "-number")
         )
         return context
-
-
-@method_decorator(sensitive_post_parameters(*SUBSCRIBER_FIELDS, "confirm_address"), name="dispatch")
-class SubscriberCreateView(StaffPermissionMixin, FormView):
-    permission_required = "subscribers.add_subscriber"
-    template_name = "subscribers/form.html"
-    form_class = SubscriberForm
-
-    def form_valid(self, form):
-        data = {name: form.cleaned_data[name] for name in [*SUBSCRIBER_FIELDS, "applied_on"]}
-        try:
-            subscriber = subscriber_create(user=self.request.user, services=form.cleaned_data["services"], **data)
-        except ValidationError as error:
-            add_service_error(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Registered subscriber %(number)s.") % {"number": subscriber.number})
-        return redirect("subscribers:detail", pk=subscriber.pk)
 
 
 @method_decorator(sensitive_post_parameters(*SUBSCRIBER_FIELDS, "confirm_address"), name="dispatch")

@@ -14,7 +14,12 @@ from subscribers.normalize import normalize_text
 from .fields import DATE
 
 # Bulk uses reach current subscribers unless the purpose says otherwise: "all but terminated" is the default.
-LIVE_STATUSES = [(value, label) for value, label in Subscriber.Status.choices if value != Subscriber.Status.TERMINATED]
+# A voided registration is never reached (subscribers_usable_for), so it is not offered.
+LIVE_STATUSES = [
+    (value, label)
+    for value, label in Subscriber.Status.choices
+    if value not in (Subscriber.Status.TERMINATED, Subscriber.Status.VOIDED)
+]
 
 
 class BulkUseFilterForm(FilterForm):

@@ -16,13 +16,13 @@ def subscribers_usable_for(purpose: Purpose, *, on: date | None = None) -> Query
     ``subscribers_usable_by``.
 
     A stated purpose covers every subscriber, any other only those whose consent is in force; nobody
-    whose use was suspended by a request, nobody erased, and former subscribers only where the purpose
-    says so (statistics over the years).
+    whose use was suspended by a request, nobody erased, never a voided registration (a mistake, never a
+    contract), and former subscribers only where the purpose says so (statistics over the years).
     """
     on = on or timezone.localdate()
     if not purpose.is_in_force(on):
         return Subscriber.objects.none()
-    qs = Subscriber.objects.filter(erased_on__isnull=True, use_suspended_on__isnull=True)
+    qs = Subscriber.objects.filter(erased_on__isnull=True, use_suspended_on__isnull=True).not_voided()
     if not purpose.covers_former_subscribers:
         qs = qs.exclude(status=Subscriber.Status.TERMINATED)
     if purpose.stated_in_declaration:
@@ -44,6 +44,8 @@ def purposes_of(subscriber: Subscriber, *, on: date | None = None) -> QuerySet[P
     on = on or timezone.localdate()
     consented = Consent.objects.in_force(on).filter(subscriber=subscriber, purpose=OuterRef("pk"))
     purposes = Purpose.objects.in_force(on).filter(Q(stated_in_declaration=True) | Q(Exists(consented)))
+    if subscriber.status == Subscriber.Status.VOIDED:
+        return purposes.none()  # a registration made by mistake is used for nothing (subscribers_usable_for)
     if subscriber.status == Subscriber.Status.TERMINATED:
         purposes = purposes.filter(covers_former_subscribers=True)
     return purposes

@@ -97,7 +97,11 @@ def subscribers_with_other_files() -> models.QuerySet:
 
 
 def _terminated_subscribers(rule: RetentionRule, cutoff: date) -> models.QuerySet:
-    due = Subscriber.objects.filter(status=Subscriber.Status.TERMINATED, terminated_on__lte=cutoff)
+    # A voided registration (a mistake, never a contract) closes on the day it was voided and goes the same way.
+    due = Subscriber.objects.filter(
+        Q(status=Subscriber.Status.TERMINATED, terminated_on__lte=cutoff)
+        | Q(status=Subscriber.Status.VOIDED, voided_on__lte=cutoff)
+    )
     return due.filter(erased_on__isnull=True) if rule.action == RetentionAction.ANONYMISE else due
 
 

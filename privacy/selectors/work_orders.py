@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from privacy.models import ProvisionStop, User, WorkOrder
 from privacy.models.disclosures import ProvisionStopScope
+from subscribers.models import Subscriber
 
 from .access import Viewer, staff_with_permission
 
@@ -33,6 +34,7 @@ def work_orders_visible_to(user: Viewer, *, at: datetime | None = None) -> Query
                 subscriber__erased_on__isnull=True,
                 subscriber__use_suspended_on__isnull=True,  # a suspension of use stops provision to contractors
             )
+            .exclude(subscriber__status=Subscriber.Status.VOIDED)  # a registration made by mistake: never provided
             .exclude(Exists(stopped))
         )
     if staff_with_permission(user, "privacy.view_workorder"):

@@ -181,7 +181,8 @@ def file_register_approve(*, version: FileRegisterVersion, user: User) -> FileRe
 def count_people(counted: str) -> int:
     """The number of people a file holds now (art. 74(2)(ix)), counted as its configuration says."""
     if counted == PeopleCounted.REGISTRY:
-        return Subscriber.objects.filter(erased_on__isnull=True).count()
+        # A voided registration is a mistake (most often the same person twice): not one more person in the file.
+        return Subscriber.objects.filter(erased_on__isnull=True).not_voided().count()
     if counted == PeopleCounted.PROVISIONS:
         return Provision.objects.aggregate(n=Count("subscriber_number", distinct=True))["n"]
     if counted == PeopleCounted.REQUESTS:

@@ -49,6 +49,7 @@ class Refusal:
     APPROVAL_MISMATCH = "approval_mismatch", _("The approval does not cover this provision.")
     NO_RECIPIENT = "no_recipient", _("Name the recipient.")
     ERASED = "erased", _("The subscriber's personal data has been erased.")
+    VOIDED = "voided", _("This registration was voided as made by mistake: nothing of it is provided.")
     USE_SUSPENDED = (
         "use_suspended",
         _(
@@ -129,6 +130,9 @@ def provision_check(request: ProvisionRequest, *, at: datetime | None = None) ->
     # A suspension of use (利用停止, §5) stops every provision but the exceptions above.
     if request.subscriber.use_suspended_on is not None:
         raise ProvisionRefused(Refusal.USE_SUSPENDED)
+    # A registration made by mistake (取消し) was never a contract: no contracted work, no consent to rely on.
+    if request.subscriber.status == Subscriber.Status.VOIDED:
+        raise ProvisionRefused(Refusal.VOIDED)
 
     contractor = request.contractor or (request.work_order.contractor if request.work_order else None)
     scope = ProvisionStopScope.CONTRACTORS if contractor else ProvisionStopScope.THIRD_PARTIES

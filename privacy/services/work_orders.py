@@ -79,6 +79,8 @@ def work_order_create(
     """A new work order; its items default to what the kind of work needs and may only be narrowed."""
     if not subscriber.holds_personal_data:
         raise ValidationError(_("This subscriber's personal data has been erased."))
+    if subscriber.status == Subscriber.Status.VOIDED:
+        raise ValidationError(_("This registration was voided as made by mistake: no work order."))
     if subscriber.use_suspended_on is not None:
         raise ValidationError(_("The use of this subscriber's personal data is suspended: no new work order."))
     items = _validate_scope(

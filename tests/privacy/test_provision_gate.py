@@ -104,6 +104,11 @@ def _inactive_contractor(order):
     order.contractor.save()
 
 
+def _void_the_registration(order):
+    order.subscriber.status, order.subscriber.voided_on = "voided", timezone.localdate()
+    order.subscriber.save()
+
+
 @pytest.mark.parametrize(
     ("arrange", "code"),
     [
@@ -123,6 +128,7 @@ def _inactive_contractor(order):
         (_no_work_order, Refusal.NO_WORK_ORDER[0]),
         (_unknown_item, Refusal.UNKNOWN_ITEM[0]),
         (_no_items, Refusal.NO_ITEMS[0]),
+        (_void_the_registration, Refusal.VOIDED[0]),
     ],
     ids=lambda v: v.__name__.strip("_") if callable(v) else v,
 )
