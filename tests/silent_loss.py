@@ -92,6 +92,7 @@ NAMED_IN_VIEW = {
 
 # Lists narrowed by what is typed; nothing is saved.
 FILTERS = {
+    "FilterForm",  # mctv/forms.py: the base the filters below share
     "AccessLogFilterForm",
     "RequestFilterForm",
     "ComplaintFilterForm",
