@@ -104,3 +104,28 @@ def confirmation_page(
             "action_url": request.get_full_path(),
         },
     )
+
+
+def ask_before(
+    request,
+    *,
+    step: Callable[[], object],
+    form: forms.BaseForm,
+    title: str,
+    confirm_label: str,
+    back_url: str,
+    consequences: Iterable[str],
+) -> TemplateResponse | None:
+    """The confirmation page for a step of a record's page (a request's, an appeal's) not yet confirmed, once the
+    rehearsal shows it would succeed; None when the post is the confirmed one and the step is to be done."""
+    if is_confirmed(request):
+        return None
+    rehearse(step)
+    return confirmation_page(
+        request,
+        title=title,
+        confirm_label=confirm_label,
+        back_url=back_url,
+        summary=form_summary(form),
+        consequences=consequences,
+    )

@@ -19,7 +19,7 @@ from django.views import View
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import DetailView, FormView, ListView
 
-from mctv.confirmation import confirmation_page, form_summary, is_confirmed, rehearse
+from mctv.confirmation import ask_before
 from mctv.forms import add_service_error
 from mctv.lists import StaffListMixin
 from mctv.responses import pdf_response
@@ -227,16 +227,18 @@ class AppealActionView(StaffPermissionMixin, AppealObjectMixin, View):
         form = step.form(request.POST, prefix=action)
         if form.is_valid():
             try:
-                if step.consequence and not is_confirmed(request):
-                    rehearse(lambda: step.call(appeal, request.user, form.cleaned_data))
-                    return confirmation_page(
+                if step.consequence and (
+                    asked := ask_before(
                         request,
+                        step=lambda: step.call(appeal, request.user, form.cleaned_data),
+                        form=form,
                         title=f"{step.title}: {appeal.number}",
                         confirm_label=str(step.title),
                         back_url=reverse("privacy:appeal_detail", args=[appeal.pk]),
-                        summary=form_summary(form),
                         consequences=[str(step.consequence)],
                     )
+                ):
+                    return asked
                 step.call(appeal, request.user, form.cleaned_data)
             except ValidationError as error:
                 add_service_error(form, error)

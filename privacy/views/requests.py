@@ -19,7 +19,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import DetailView, FormView, ListView
 
 from mctv import dates
-from mctv.confirmation import confirmation_page, form_summary, is_confirmed, rehearse
+from mctv.confirmation import ask_before
 from mctv.forms import add_service_error
 from mctv.lists import StaffListMixin
 from mctv.views import StaffPermissionMixin
@@ -362,16 +362,18 @@ class RequestActionView(StaffPermissionMixin, RequestObjectMixin, View):
         form = step.build_form(req, request.POST, prefix=action)
         if form.is_valid():
             try:
-                if step.consequence and not is_confirmed(request):
-                    rehearse(lambda: step.call(req, request.user, form.cleaned_data))
-                    return confirmation_page(
+                if step.consequence and (
+                    asked := ask_before(
                         request,
+                        step=lambda: step.call(req, request.user, form.cleaned_data),
+                        form=form,
                         title=f"{step.title}: {req.number}",
                         confirm_label=str(step.title),
                         back_url=reverse("privacy:request_detail", args=[req.pk]),
-                        summary=form_summary(form),
                         consequences=[str(step.consequence)],
                     )
+                ):
+                    return asked
                 step.call(req, request.user, form.cleaned_data)
             except ValidationError as error:
                 add_service_error(form, error)

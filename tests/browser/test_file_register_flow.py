@@ -8,6 +8,7 @@ from django.utils import timezone
 from playwright.sync_api import Browser, expect
 
 from privacy.models import FileRegisterVersion, Purpose
+from tests.browser.menu import go_by_menu
 from tests.browser.test_request_flow import logged_in_page
 
 pytestmark = [
@@ -35,7 +36,7 @@ def test_a_reworded_purpose_reaches_the_public_register_only_after_the_officer_a
 
     # When the officer reviews the draft, the reworded purpose is shown as a change
     desk = logged_in_page(browser, live_server, officer.username)
-    desk.get_by_role("link", name="個人情報ファイル簿").first.click()
+    go_by_menu(desk, "管理・監査", "個人情報ファイル簿")
     expect(desk).to_have_url(re.compile(r"/file-register/$"))
     expect(desk.locator("main")).to_contain_text("（第2版）")
     approve = desk.get_by_role("form", name="承認して公表")

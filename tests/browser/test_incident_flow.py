@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.menu import go_by_menu
 from tests.browser.test_registry_flow import field, log_in
 from tests.factories import PASSWORD, SubscriberFactory
 from tests.pdf import pdf_text
@@ -24,9 +25,7 @@ def test_an_officer_records_an_incident_for_three_subscribers_and_prints_their_l
     log_in(page, officer.username, PASSWORD)
 
     # When the officer records the incident, pasting the three subscriber numbers
-    menu = page.get_by_role("navigation", name="メインメニュー")
-    menu.get_by_text("管理・監査").click()
-    menu.get_by_role("link", name="漏えい等事案").click()
+    go_by_menu(page, "管理・監査", "漏えい等事案")
     page.get_by_role("link", name="漏えい等事案の記録").click()
     field(page, "発覚日時").fill("2026-11-20T09:30")
     field(page, "発見者").fill("CATV情報室 職員")

@@ -10,6 +10,7 @@ from playwright.sync_api import Browser, expect
 
 from privacy.models import LegalHold, WorkOrder
 from privacy.services.retention import disposal_propose
+from tests.browser.menu import go_by_menu
 from tests.browser.test_request_flow import logged_in_page
 from tests.factories import WorkOrderFactory
 
@@ -39,7 +40,7 @@ def test_an_officer_sees_what_stays_and_why_then_approves_and_reads_the_record_i
 
     # When the officer opens the retention page
     desk = logged_in_page(browser, live_server, officer.username)
-    desk.get_by_role("link", name="保存期間").first.click()
+    go_by_menu(desk, "管理・監査", "保存期間")
 
     # Then the outlook says, for closed work orders, 2 past their period, 1 to go, 1 kept by the hold
     outlook = desk.get_by_role("table", name="次の廃棄候補の見通し（廃棄されるもの・保存を続けるもの）")
@@ -47,7 +48,7 @@ def test_an_officer_sees_what_stays_and_why_then_approves_and_reads_the_record_i
     expect(row.get_by_role("cell")).to_have_text(["完了・取消した工事", "2", "1", "加入者についての保存の指定：1件"])
 
     # When the officer opens the proposal and approves it
-    desk.get_by_role("table", name="廃棄の実施").get_by_role("link").first.click()
+    desk.get_by_role("table", name="廃棄の実施").locator("tbody").get_by_role("link").first.click()
     desk.get_by_role("button", name="廃棄を承認").click()
 
     # Then, before anything goes, the page lists what will: the one work order, and the rows per table in words
