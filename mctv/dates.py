@@ -11,11 +11,13 @@ the ``privacy.templatetags.dates`` filters of the same names):
 Read: ``parse_day`` takes what a person types — 和暦 (R8.12.17, r8/12/17, 令和8年12月17日, 令和元年5月1日,
 S33.4.1, 昭和33年4月1日) or Western (2026-12-17, 2026/12/17, 2026年12月17日, 20261217), full-width or not — and
 raises ``ValueError`` whose message is for the person (in the active language) when it is no day.
+``parse_moment`` reads such a day followed by a time (R8.12.17 14:05, 令和8年12月17日 14時5分), ``parse_month``
+a month (R8.4, 令和8年4月, 2026-04, 2026年4月).
 """
 
 import re
 import unicodedata
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -84,6 +86,13 @@ def month(value: date | datetime) -> str:
     return f"{era[0]}{'元' if era[1] == 1 else era[1]}年{day.month}月"
 
 
+def compact_month(value: date | datetime) -> str:
+    """R8.12: a month in a form's box."""
+    day = _local_day(value)
+    era = era_of(day)
+    return f"{day.year}.{day.month}" if era is None else f"{LETTERS[era[0]]}{era[1]}.{day.month}"
+
+
 def _time(value: date | datetime, seconds: bool) -> str:
     if not isinstance(value, datetime):
         return ""
@@ -140,3 +149,50 @@ def parse_day(text: str) -> date:
         year, month_number, day_number = (int(found[name]) for name in names)
         return _day(year, month_number, day_number)
     raise ValueError(_("Enter a date like R8.12.17, 令和8年12月17日 or 2026-12-17."))
+
+
+_TIME = re.compile(r"(?P<hour>\d{1,2})(?::|時)(?P<minute>\d{1,2})分?|(?P<chour>\d{2})(?P<cminute>\d{2})")
+_DAY_AND_TIME = re.compile(r"(?P<day>.+?)(?:T|\s+|(?<=日))(?P<time>[\d:時分]+)")
+
+
+def parse_moment(text: str) -> datetime:
+    """The local moment (naive) ``text`` names: a day as ``parse_day`` reads it, then a time of day, 24-hour —
+    R8.12.17 14:05, 令和8年12月17日 14時5分, 2026-12-17 14:05 or the browser's 2026-12-17T14:05."""
+    folded = unicodedata.normalize("NFKC", text).strip()
+    found = _DAY_AND_TIME.fullmatch(folded)
+    if found is None:
+        raise ValueError(_("Enter a day and a time like R8.12.17 14:05."))
+    day = parse_day(found["day"])
+    clock = _TIME.fullmatch(found["time"])
+    if clock is None:
+        raise ValueError(_("Enter a day and a time like R8.12.17 14:05."))
+    hour, minute = (int(clock[n] or clock["c" + n]) for n in ("hour", "minute"))
+    if hour > 23 or minute > 59:
+        raise ValueError(_("There is no such time: hours run 0–23 and minutes 0–59."))
+    return datetime.combine(day, time(hour, minute))
+
+
+_ERA_MONTH = re.compile(
+    r"(?P<era>明治|大正|昭和|平成|令和|[明大昭平令MTSHR])(?P<year>元|\d{1,3})(?:年|[./\-])(?P<month>\d{1,2})月?"
+)
+_WESTERN_MONTH = re.compile(r"(?P<year>\d{4})(?:年|[./\-])?(?P<month>\d{1,2})月?")
+
+
+def parse_month(text: str) -> date:
+    """The first day of the month ``text`` names, 和暦 (R8.4, 令和8年4月) or Western (2026-04, 2026年4月)."""
+    value = _normalized(text)
+    if found := _ERA_MONTH.fullmatch(value):
+        start = ERA_START[ERA_NAMES[found["era"]]]
+        number = 1 if found["year"] == "元" else int(found["year"])
+        first = _month(start.year + number - 1, int(found["month"])) if number else None
+        if first is None or first < start.replace(day=1):
+            raise ValueError(_("Enter a month like R8.4, 令和8年4月 or 2026-04."))
+        return first
+    found = _WESTERN_MONTH.fullmatch(value)
+    if found and (first := _month(int(found["year"]), int(found["month"]))) is not None:
+        return first
+    raise ValueError(_("Enter a month like R8.4, 令和8年4月 or 2026-04."))
+
+
+def _month(year: int, month_number: int) -> date | None:
+    return date(year, month_number, 1) if 1 <= month_number <= 12 and year >= 1 else None

@@ -3,13 +3,16 @@
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
+from django.contrib.admin.widgets import AdminDateWidget
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mctv.db_roles import PURGE_ROLE
+from mctv.forms import AdminDayInput
 from mctv.forms import DayField as DayFormField
+from mctv.forms import DayTimeField as DayTimeFormField
 from mctv.validators import validate_plausible_day
 
 if TYPE_CHECKING:
@@ -54,13 +57,19 @@ class DayField(models.DateField):
     default_validators = [validate_plausible_day]
 
     def formfield(self, **kwargs):
+        if kwargs.get("widget") is AdminDateWidget:
+            kwargs["widget"] = AdminDayInput  # the admin's calendar, the office's style in the box
         return super().formfield(**{"form_class": DayFormField, **kwargs})
 
 
 class DayTimeField(models.DateTimeField):
-    """A moment the office records: its local day refused outside the plausible range, in Japanese."""
+    """A moment the office records: its local day refused outside the plausible range, in Japanese. Its form
+    field reads a typed 和暦 or Western day and time (``mctv.forms.DayTimeField``)."""
 
     default_validators = [validate_plausible_day]
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": DayTimeFormField, **kwargs})
 
 
 class AnyOf(models.Lookup):

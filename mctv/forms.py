@@ -3,13 +3,19 @@
 from datetime import date, datetime
 
 from django import forms
+from django.contrib.admin.widgets import AdminDateWidget
 from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_noop, pgettext
 
 from mctv import dates
 from mctv.validators import validate_plausible_day
+
+# Django's forms end a label with gettext(":"); the office writes the full-width colon (状態：). The entry is in
+# the project's catalogue, which is read before Django's, so every form and the admin follow it.
+LABEL_SUFFIX = gettext_noop(":")
 
 # Django's empty choice (BLANK_CHOICE_DASH, ModelChoiceField.empty_label) says nothing to the person choosing.
 DJANGO_EMPTY_LABEL = "---------"
@@ -75,6 +81,13 @@ class DayInput(forms.DateInput):
         return context
 
 
+class AdminDayInput(AdminDateWidget):
+    """The admin's date box with its calendar, showing a day as the office writes it (R8.12.17)."""
+
+    def format_value(self, value):
+        return dates.compact(value) if isinstance(value, date) else value
+
+
 class DayField(forms.DateField):
     """A typed day, 和暦 or Western (``mctv.dates.parse_day``), refused when no day or outside the plausible
     range (``mctv.validators``) with a message in Japanese; what was typed stays in the box."""
@@ -91,6 +104,62 @@ class DayField(forms.DateField):
             return value
         try:
             return dates.parse_day(str(value))
+        except ValueError as error:
+            raise ValidationError(str(error), code="invalid") from None
+
+
+class DayTimeInput(forms.DateTimeInput):
+    """A text box for a moment (R8.12.17 14:05), not ``datetime-local``, which follows the browser's locale."""
+
+    input_type = "text"
+
+    def __init__(self, attrs=None):
+        super().__init__({"autocomplete": "off", "placeholder": "R8.12.17 14:05", "size": 18, **(attrs or {})})
+
+    def format_value(self, value):
+        return dates.compact_time(value) if isinstance(value, datetime) else value
+
+
+class DayTimeField(forms.DateTimeField):
+    """A typed moment in local time (``mctv.dates.parse_moment``), refused in Japanese when it names none."""
+
+    widget = DayTimeInput
+    default_validators = [validate_plausible_day]
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime):
+            return value if timezone.is_aware(value) else timezone.make_aware(value)
+        try:
+            moment = dates.parse_moment(str(value))
+        except ValueError as error:
+            raise ValidationError(str(error), code="invalid") from None
+        return timezone.make_aware(moment)
+
+
+class MonthInput(forms.TextInput):
+    """A text box for a month (R8.4), not ``type=month``."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"autocomplete": "off", "placeholder": "R8.4", "size": 10, **(attrs or {})})
+
+    def format_value(self, value):
+        return dates.compact_month(value) if isinstance(value, date) else value
+
+
+class MonthField(forms.Field):
+    """A typed month, 和暦 or Western (``mctv.dates.parse_month``): the first day of it."""
+
+    widget = MonthInput
+
+    def to_python(self, value) -> date | None:
+        if value in self.empty_values:
+            return None
+        if isinstance(value, date):
+            return value.replace(day=1)
+        try:
+            return dates.parse_month(str(value))
         except ValueError as error:
             raise ValidationError(str(error), code="invalid") from None
 

@@ -45,7 +45,10 @@ PAGES = (
         _("The subscriber register: search, register and open a subscriber's record."),
         (
             (_("Search"), _("Finds by name, reading, phone, address or number; full- and half-width are the same.")),
-            (_("Register"), _("Registers a new subscriber.")),
+            (
+                _("Register"),
+                _("Registers a new subscriber. Someone who looks already registered is listed first, to confirm."),
+            ),
             (_("Export CSV"), _("Writes the search result to a file. The export is recorded with its purpose.")),
         ),
         (_("Declaration 1: the personal information held."), DECLARATION_4_2),
@@ -58,6 +61,10 @@ PAGES = (
         (
             (_("Edit"), _("Changes the record; the previous values stay in the change history.")),
             (_("Change status / terminate"), _("Records suspension, resumption or termination with its date.")),
+            (
+                _("Void this registration"),
+                _("For a registration made by mistake (officers): kept with its reason, out of lists and provisions."),
+            ),
             (_("Change history"), _("Shows who changed what and when.")),
             (_("Record a consent"), _("Records a consent to a purpose not stated in the declaration.")),
             (_("Record a provision"), _("Records data handed to someone outside the office.")),
@@ -67,7 +74,7 @@ PAGES = (
             _("Declaration 3: no provision to a third party except on the six bases."),
             DECLARATION_4_2,
         ),
-        ("subscribers:detail", "subscribers:edit", "subscribers:status"),
+        ("subscribers:detail", "subscribers:edit", "subscribers:status", "subscribers:void"),
     ),
     HelpPage(
         "history",

@@ -177,3 +177,129 @@ def test_model_day_fields_get_the_wareki_field_and_box():
 
     field = Subscriber._meta.get_field("birth_date").formfield()
     assert isinstance(field, DayField) and isinstance(field.widget, DayInput)
+
+
+# --- a moment and a month ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "R8.12.17 14:05",
+        "令和8年12月17日 14時05分",
+        "令和8年12月17日14時5分",
+        "2026-12-17T14:05",  # what a browser's datetime-local box sends, and older bookmarks
+        "2026/12/17 14:05",
+        "Ｒ８．１２．１７　１４：０５",
+        "R8.12.17 1405",
+    ],
+)
+def test_a_moment_is_read_in_wareki_or_western_form(typed):
+    assert dates.parse_moment(typed) == datetime(2026, 12, 17, 14, 5)
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("R8.12.17", "日時は「R8.12.17 14:05」「令和8年12月17日 14時05分」のように入力してください。"),
+        ("R8.12.17 25:00", "その時刻はありません。時は0～23、分は0～59で入力してください。"),
+        ("R8.2.30 10:00", "存在しない日付です。月と日をご確認ください。"),
+        ("昨日の朝", "日時は「R8.12.17 14:05」「令和8年12月17日 14時05分」のように入力してください。"),
+    ],
+)
+def test_no_moment_is_refused_with_a_japanese_message(typed, message):
+    with pytest.raises(ValueError, match="^" + message.replace(".", r"\.") + "$"):
+        dates.parse_moment(typed)
+
+
+@pytest.mark.parametrize(
+    ("typed", "first"),
+    [
+        ("R8.4", date(2026, 4, 1)),
+        ("令和8年4月", date(2026, 4, 1)),
+        ("令和元年5月", date(2019, 5, 1)),
+        ("H31.4", date(2019, 4, 1)),
+        ("2026-04", date(2026, 4, 1)),
+        ("2026/4", date(2026, 4, 1)),
+        ("2026年4月", date(2026, 4, 1)),
+        ("ｒ８．４", date(2026, 4, 1)),
+    ],
+)
+def test_a_month_is_read_in_wareki_or_western_form(typed, first):
+    assert dates.parse_month(typed) == first
+
+
+@pytest.mark.parametrize("typed", ["R8.13", "令和1年4月", "R0.4", "2026", "四月"])
+def test_no_month_is_refused_with_a_japanese_message(typed):
+    with pytest.raises(ValueError) as refused:
+        dates.parse_month(typed)
+    assert str(refused.value) == "月は「R8.4」「令和8年4月」「2026-04」のように入力してください。"
+
+
+@pytest.mark.django_db
+def test_the_incidents_times_are_text_boxes_in_the_office_style_read_in_local_time():
+    from privacy.forms.incidents import IncidentForm
+
+    form = IncidentForm(initial={"discovered_at": datetime(2026, 12, 17, 5, 5, tzinfo=ZoneInfo("UTC"))})
+    html = str(form["discovered_at"])
+    assert 'type="text"' in html and "datetime-local" not in html
+    assert 'value="R8.12.17 14:05"' in html  # 05:05 UTC is 14:05 in Tokyo
+    field = form.fields["discovered_at"]
+    assert field.clean("令和8年12月17日 14時05分") == datetime(2026, 12, 17, 14, 5, tzinfo=TOKYO)
+
+
+@pytest.mark.django_db
+def test_a_refused_moment_keeps_what_was_typed_and_says_why():
+    from privacy.forms.incidents import IncidentForm
+
+    form = IncidentForm(data={"discovered_at": "12月17日の朝"})
+    assert not form.is_valid()
+    asked = "日時は「R8.12.17 14:05」「令和8年12月17日 14時05分」のように入力してください。"
+    assert form.errors["discovered_at"] == [asked]
+    assert 'value="12月17日の朝"' in str(form["discovered_at"])
+
+
+def test_the_review_month_is_a_text_box_that_reads_wareki():
+    from privacy.forms.access_review import AccessReviewRunForm
+
+    form = AccessReviewRunForm(data={"month": "R8.4"})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["month"] == date(2026, 4, 1)
+    html = str(AccessReviewRunForm(initial={"month": date(2026, 4, 1)})["month"])
+    assert 'type="text"' in html and 'type="month"' not in html and 'value="R8.4"' in html
+
+
+def test_no_form_asks_the_browser_for_its_own_date_box():
+    # type=date / datetime-local / month draw the browser's locale (mm/dd/yyyy), not the office's style.
+    from pathlib import Path
+
+    from django.conf import settings
+
+    found = [
+        f"{path.relative_to(settings.BASE_DIR)}: {kind}"
+        for app in ("mctv", "privacy", "subscribers", "templates")
+        for path in Path(settings.BASE_DIR, app).rglob("*")
+        if path.suffix in {".py", ".html"}
+        for kind in ('"type": "date"', '"type": "datetime-local"', '"type": "month"', 'type="datetime-local"')
+        if kind in path.read_text(encoding="utf-8")
+    ]
+    assert found == []
+
+
+def test_labels_end_in_the_full_width_colon():
+    class StatusForm(forms.Form):
+        status = forms.CharField(label="状態")
+
+    assert str(StatusForm()["status"].label_tag()).endswith(">状態：</label>")
+
+
+def test_the_admins_date_box_shows_the_office_style_and_keeps_its_calendar():
+    from django.contrib import admin
+
+    from subscribers.models import Subscriber
+
+    model_admin = admin.site._registry[Subscriber]
+    field = model_admin.formfield_for_dbfield(Subscriber._meta.get_field("birth_date"), request=None)
+    assert isinstance(field, DayField)
+    html = field.widget.render("birth_date", date(1958, 4, 1))
+    assert 'value="S33.4.1"' in html and "vDateField" in html

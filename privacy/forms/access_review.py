@@ -7,31 +7,23 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mctv.forms import MonthField
 from privacy import deadlines
 from privacy.models import AccessReviewFlag, Department, User
 
 
-class MonthField(forms.Field):
-    """A month typed as YYYY-MM (the browser's month input): the first day of it, or a Japanese message."""
-
-    widget = forms.TextInput(attrs={"type": "month", "placeholder": "2026-04"})
+class ReviewMonthField(MonthField):
+    """A month typed 和暦 or Western (R8.4, 2026-04), within the years the office has records of."""
 
     def to_python(self, value) -> date | None:
-        value = str(value or "").strip()
-        if not value:
-            return None
-        try:
-            year, month = (int(part) for part in str(value).split("-"))
-            first = date(year, month, 1)
-        except ValueError:
-            raise ValidationError(_("Enter a month as year and month, e.g. 2026-04."), code="invalid") from None
-        if not 2000 <= first.year <= timezone.localdate().year:
+        first = super().to_python(value)
+        if first is not None and not 2000 <= first.year <= timezone.localdate().year:
             raise ValidationError(_("Enter a month from 2000 up to this month."), code="out_of_range")
         return first
 
 
 class AccessReviewRunForm(forms.Form):
-    month = MonthField(label=_("month"))
+    month = ReviewMonthField(label=_("month"))
     department = forms.ModelChoiceField(
         label=_("department"),
         queryset=Department.objects.order_by("code"),

@@ -32,6 +32,3 @@ class SubscriberByNumberMixin:
             raise forms.ValidationError(_("No subscriber has this number."))
         self.cleaned_data["subscriber"] = subscriber
         return number
-
-
-DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")

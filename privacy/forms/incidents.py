@@ -9,7 +9,7 @@ from mctv.forms import DayField
 from privacy.models import Incident, IncidentSettings
 from privacy.models.incidents import IncidentSubscriber
 
-from .fields import DATE, DATETIME, ItemsField
+from .fields import DATE, ItemsField
 
 
 class IncidentForm(forms.ModelForm):
@@ -46,8 +46,6 @@ class IncidentForm(forms.ModelForm):
             "exemption_reason",
         ]
         widgets = {
-            "discovered_at": DATETIME,
-            "occurred_at": DATETIME,
             "published_on": DATE,
             **{
                 name: forms.Textarea(attrs={"rows": 3})
@@ -66,8 +64,6 @@ class IncidentForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["discovered_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
-        self.fields["occurred_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
         categories = IncidentSettings.current().ordinance_categories()
         if categories:
             self.fields["ordinance_sensitive_data"].help_text = _(

@@ -118,6 +118,8 @@ def table_words(key: str) -> str:
     from django.utils.translation import gettext
 
     table, anonymised = key.removesuffix(" (anonymised)"), key.endswith(" (anonymised)")
+    if table == "django_admin_log":  # Django names it ログエントリー, which says nothing to a reader of a certificate
+        return gettext("Records of changes made in the administration")
     model = next((m for m in apps.get_models() if m._meta.db_table == table), None)
     if model is None:
         return key
@@ -130,8 +132,8 @@ def table_words(key: str) -> str:
 
 
 def disposal_table_counts(counts: dict[str, int]) -> list[tuple[str, int]]:
-    """A disposal record's rows per table, in words, largest first."""
-    return sorted(((table_words(table), n) for table, n in counts.items()), key=lambda pair: (-pair[1], pair[0]))
+    """A disposal record's rows per table, in words, largest first; a table it removed nothing from is left out."""
+    return sorted(((table_words(table), n) for table, n in counts.items() if n), key=lambda pair: (-pair[1], pair[0]))
 
 
 def disposal_reach(run) -> list[tuple[str, int]]:
@@ -153,4 +155,4 @@ def disposal_reach(run) -> list[tuple[str, int]]:
             counts[reached.history.model._meta.db_table] = history
     for query in collector.fast_deletes:
         counts[query.model._meta.db_table] = counts.get(query.model._meta.db_table, 0) + query.count()
-    return disposal_table_counts({table: n for table, n in counts.items() if n})
+    return disposal_table_counts(counts)

@@ -40,7 +40,7 @@ def test_an_officer_runs_the_month_and_another_closes_its_flag_with_an_outcome(
     desk = logged_in_page(browser, live_server, officer.username)
     go_by_menu(desk, "管理・監査", "職員のアクセス点検")
     run = desk.get_by_role("form", name="点検の実施")
-    run.get_by_label("対象月").fill("2026-10")
+    run.get_by_label("対象月").fill("R8.10")
     run.get_by_role("button", name="点検を実施").click()
     expect(desk).to_have_url(re.compile(r"/audit/access-reviews/\d+/$"))
     flags = desk.get_by_role("table", name="確認を要する項目")

@@ -27,7 +27,7 @@ def test_an_officer_records_an_incident_for_three_subscribers_and_prints_their_l
     # When the officer records the incident, pasting the three subscriber numbers
     go_by_menu(page, "管理・監査", "漏えい等事案")
     page.get_by_role("link", name="漏えい等事案の記録").click()
-    field(page, "発覚日時").fill("2026-11-20T09:30")
+    field(page, "発覚日時").fill("R8.11.20 9:30")
     field(page, "発見者").fill("CATV情報室 職員")
     field(page, "事案の概要").fill("お知らせの封書を別の加入者に誤って送付した。")
     field(page, "本人への通知に記載する事案の内容").fill("お客様あてのお知らせを、誤って別の方に郵送いたしました。")
