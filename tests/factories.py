@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import date, timedelta
 
 import factory
 from django.utils import timezone
@@ -8,6 +8,15 @@ from privacy.models import ConfidentialityAgreement, Contractor, Department, Use
 from subscribers.models import Subscriber, SubscriberService
 
 PASSWORD = "correct-horse-battery-staple"
+
+# The one person the duplicate checks meet twice (tests/subscribers/test_duplicates.py and the browser flow).
+YAMADA_TARO = {
+    "family_name": "山田",
+    "given_name": "太郎",
+    "family_name_kana": "ヤマダ",
+    "given_name_kana": "タロウ",
+    "birth_date": date(1980, 4, 1),
+}
 _fake = Faker("ja_JP")
 
 

@@ -2,29 +2,19 @@
 registration warns with the likely duplicates and their links, and goes on only when confirmed (or goes back to
 the form as typed); a registration made by mistake is voided with a reason, shown as such, with a history row."""
 
-from datetime import date
-
 import pytest
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from subscribers.models import Subscriber
 from tests.browser.test_registry_flow import APPLICATION, field, log_in, record_value, submit_application
-from tests.factories import PASSWORD, SubscriberFactory
+from tests.factories import PASSWORD, YAMADA_TARO, SubscriberFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db", "django_db_serialized_rollback")]
 
 
 def _registered_501() -> Subscriber:
-    return SubscriberFactory.create(
-        number="00000501",
-        family_name="山田",
-        given_name="太郎",
-        family_name_kana="ヤマダ",
-        given_name_kana="タロウ",
-        birth_date=date(1980, 4, 1),
-        street_address="中央町1丁目2番3号",
-    )
+    return SubscriberFactory.create(number="00000501", street_address="中央町1丁目2番3号", **YAMADA_TARO)
 
 
 def test_registering_the_same_person_again_warns_and_goes_on_only_when_confirmed(page: Page, clerk):

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from privacy.models import AccessLog
 from subscribers.models import Subscriber
-from tests.factories import SubscriberFactory
+from tests.factories import YAMADA_TARO, SubscriberFactory
 
 from .test_views import FORM
 
@@ -20,11 +20,7 @@ pytestmark = pytest.mark.django_db
 
 def _typed(**overrides):
     values = {
-        "family_name": "山田",
-        "given_name": "太郎",
-        "family_name_kana": "ヤマダ",
-        "given_name_kana": "タロウ",
-        "birth_date": date(1980, 4, 1),
+        **YAMADA_TARO,
         "prefecture": "青森県",
         "municipality": "三沢市",
         "street_address": "中央町1-2-3",
@@ -86,11 +82,10 @@ def test_same_name_and_address_is_a_likely_duplicate_after_folding_variant_kanji
 
 
 def test_both_reasons_are_named_and_voided_or_erased_records_are_not_candidates():
-    same = {"family_name": "山田", "given_name": "太郎", "family_name_kana": "ヤマダ", "given_name_kana": "タロウ"}
-    SubscriberFactory.create(number="00000501", birth_date=date(1980, 4, 1), street_address="中央町1-2-3", **same)
+    same = YAMADA_TARO
+    SubscriberFactory.create(number="00000501", street_address="中央町1-2-3", **same)
     SubscriberFactory.create(
         number="00000502",
-        birth_date=date(1980, 4, 1),
         street_address="中央町1-2-3",
         status="voided",
         voided_on=timezone.localdate(),
@@ -98,7 +93,6 @@ def test_both_reasons_are_named_and_voided_or_erased_records_are_not_candidates(
     )
     SubscriberFactory.create(
         number="00000503",
-        birth_date=date(1980, 4, 1),
         erased_on=timezone.localdate(),
         status="terminated",
         terminated_on=timezone.localdate(),
