@@ -3,14 +3,14 @@
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.contrib.admin.widgets import AdminDateWidget
+from django.contrib.admin.widgets import AdminDateWidget, AdminSplitDateTime
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mctv.db_roles import PURGE_ROLE
-from mctv.forms import AdminDayInput
+from mctv.forms import AdminDayInput, AdminSplitDayTimeField, AdminSplitDayTimeInput
 from mctv.forms import DayField as DayFormField
 from mctv.forms import DayTimeField as DayTimeFormField
 from mctv.validators import validate_plausible_day
@@ -69,6 +69,8 @@ class DayTimeField(models.DateTimeField):
     default_validators = [validate_plausible_day]
 
     def formfield(self, **kwargs):
+        if kwargs.get("widget") is AdminSplitDateTime:  # the admin's boxes, the day in the office's style
+            kwargs.update(widget=AdminSplitDayTimeInput, form_class=AdminSplitDayTimeField)
         return super().formfield(**{"form_class": DayTimeFormField, **kwargs})
 
 

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 
 from django import forms
-from django.contrib.admin.widgets import AdminDateWidget
+from django.contrib.admin.widgets import AdminDateWidget, AdminSplitDateTime
 from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
 from django.utils import timezone
@@ -136,6 +136,25 @@ class DayTimeField(forms.DateTimeField):
         except ValueError as error:
             raise ValidationError(str(error), code="invalid") from None
         return timezone.make_aware(moment)
+
+
+class AdminSplitDayTimeInput(AdminSplitDateTime):
+    """The admin's day-and-time boxes, the day written and read as the office writes it (R8.12.17)."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.widgets[0] = AdminDayInput(attrs)
+
+
+class AdminSplitDayTimeField(forms.SplitDateTimeField):
+    """The admin's day-and-time field, its day read in 和暦 or Western form like every other."""
+
+    widget = AdminSplitDayTimeInput
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        day = DayField(required=False, error_messages={"incomplete": self.error_messages["incomplete"]})
+        self.fields = (day, *self.fields[1:])
 
 
 class MonthInput(forms.TextInput):

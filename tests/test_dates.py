@@ -303,3 +303,32 @@ def test_the_admins_date_box_shows_the_office_style_and_keeps_its_calendar():
     assert isinstance(field, DayField)
     html = field.widget.render("birth_date", date(1958, 4, 1))
     assert 'value="S33.4.1"' in html and "vDateField" in html
+
+
+def test_the_admins_day_and_time_boxes_write_the_day_in_the_office_style_and_read_wareki():
+    from django.contrib import admin
+
+    from privacy.models import Incident
+
+    model_admin = admin.site._registry[Incident]
+    field = model_admin.formfield_for_dbfield(Incident._meta.get_field("discovered_at"), request=None)
+    html = field.widget.render("discovered_at", datetime(2026, 12, 17, 5, 5, tzinfo=ZoneInfo("UTC")))
+    assert 'value="R8.12.17"' in html and 'value="14:05:00"' in html and "vDateField" in html
+    assert field.clean(["令和8年12月17日", "14:05"]) == datetime(2026, 12, 17, 14, 5, tzinfo=TOKYO)
+    with pytest.raises(forms.ValidationError):
+        field.clean(["R8.2.30", "14:05"])
+
+
+@pytest.mark.django_db
+def test_every_admin_form_opens_with_the_office_date_boxes(admin_client):
+    from django.contrib import admin
+    from django.urls import reverse
+
+    opened = 0
+    for model in admin.site._registry:
+        response = admin_client.get(reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_add"))
+        assert response.status_code in (200, 403), model
+        if response.status_code == 200:
+            opened += 1
+            assert 'type="date"' not in response.content.decode()
+    assert opened > 10
