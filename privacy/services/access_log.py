@@ -3,6 +3,7 @@
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any, Protocol
 
 from django.utils import timezone
@@ -12,6 +13,7 @@ from privacy.models import AccessLog, User
 from subscribers.models import NumberSequence
 
 EXPORT_SEQUENCE = "export"
+LOG_CHUNK = 2000  # rows written per INSERT: one statement's worth, whatever the use's size
 
 
 class SubscriberRef(Protocol):
@@ -44,14 +46,21 @@ def access_log_record(
     action: str,
     path: str = "",
     detail: dict[str, Any] | None = None,
+    count: int | None = None,
+    batch: uuid.UUID | None = None,
 ) -> int:
     """Record that ``user`` did ``action`` to each of ``subscribers``; returns the number of rows written.
-    The rows of one call are one use: one time, and, when more than one, one batch whose first row heads it."""
+    The rows of one call are one use: one time, and, when more than one, one batch whose first row heads it.
+
+    Given ``count`` (a streamed export's), ``subscribers`` is read once, lazily, and written a chunk at a time, so
+    a million rows cost no more memory than one chunk; ``batch`` lets the caller find the rows again."""
     detail = without_nul(detail or {})
-    subscribers = list(subscribers)
-    batch = uuid.uuid4() if len(subscribers) > 1 else None
+    if count is None:
+        subscribers = list(subscribers)
+        count = len(subscribers)
+    batch = batch or (uuid.uuid4() if count > 1 else None)
     at = timezone.now()
-    rows = [
+    rows = (
         AccessLog(
             at=at,
             user=user,
@@ -61,13 +70,18 @@ def access_log_record(
             path=path.replace("\x00", "")[:300],
             detail=detail or {},
             batch=batch,
-            batch_size=len(subscribers),
+            batch_size=count,
             batch_head=position == 0,
         )
         for position, subscriber in enumerate(subscribers)
-    ]
-    AccessLog.objects.bulk_create(rows, batch_size=1000)
-    return len(rows)
+    )
+    written = 0
+    while chunk := list(islice(rows, LOG_CHUNK)):
+        AccessLog.objects.bulk_create(chunk)
+        written += len(chunk)
+    if written != count and batch:  # a streamed reading found a record more or less than its count
+        AccessLog.objects.filter(batch=batch).update(batch_size=written)
+    return written
 
 
 def export_number_reserve() -> int:
@@ -84,6 +98,8 @@ def access_log_export(
     export_no: int,
     path: str = "",
     detail: dict[str, Any] | None = None,
+    count: int | None = None,
+    batch: uuid.UUID | None = None,
 ) -> int:
     """Record an export file: one row per subscriber in it, each naming the file's number and the data items its
     columns carry — so that a lost file's people and items can be found again (``privacy.selectors.incident_scope``).
@@ -94,4 +110,6 @@ def access_log_export(
         action=AccessLog.Action.EXPORT,
         path=path,
         detail={**(detail or {}), "export_no": export_no, "items": normalize_items(items)},
+        count=count,
+        batch=batch,
     )

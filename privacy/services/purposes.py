@@ -1,5 +1,6 @@
 """Consent to unstated purposes (§2(3)), and the log every bulk use of personal data writes."""
 
+import uuid
 from collections.abc import Iterable
 from datetime import date
 
@@ -87,28 +88,43 @@ def bulk_use_record(
     path: str = "",
     items: Iterable[str] = (),
     export_no: int | None = None,
+    streamed: bool = False,
+    batch: uuid.UUID | None = None,
 ) -> BulkUse:
     """One row for the use; when personal data leaves the screen, one access-log row per subscriber too, naming
-    the file (``export_no``, reserved by the caller for the file's name) and the data items it carries."""
-    subscribers = list(subscribers)
+    the file (``export_no``, reserved by the caller for the file's name) and the data items it carries.
+
+    ``streamed``: ``subscribers`` is an iterator read once and ``count`` is its length (a streamed export), so
+    the log is written a chunk at a time; ``batch`` names its rows for the caller to stream the file from."""
+    if not streamed:
+        subscribers = list(subscribers)
+        count = len(subscribers) if count is None else count
+    elif count is None:
+        raise ValueError("A streamed use states its count.")
+    leaves = bool(count) if streamed else bool(subscribers)
     filters = without_nul(filters or {})
-    if subscribers:
+    if leaves:
         export_no = export_no or export_number_reserve()
     use = BulkUse.objects.create(
         user=user,
         purpose=purpose,
         kind=kind,
-        count=len(subscribers) if count is None else count,
+        count=count,
         filters=filters or {},
-        export_no=export_no if subscribers else None,
+        export_no=export_no if leaves else None,
     )
-    if subscribers and export_no:
-        access_log_export(
+    if leaves and export_no:
+        written = access_log_export(
             user=user,
             subscribers=subscribers,
             items=items,
             export_no=export_no,
             path=path,
             detail={**(filters or {}), "purpose": purpose.code, "bulk_use": use.pk, "kind": kind, "count": use.count},
+            count=count if streamed else None,
+            batch=batch,
         )
+        if written != use.count and streamed:  # a record came or went between the count and the reading
+            BulkUse.objects.filter(pk=use.pk).update(count=written)
+            use.count = written
     return use

@@ -1,8 +1,11 @@
 """The provision log (■25), recording provisions made outside the system, and exceptional approvals."""
 
+from itertools import chain
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,13 +14,13 @@ from django.views.generic import FormView, ListView
 
 from mctv.forms import add_service_error
 from mctv.lists import StaffListMixin
-from mctv.responses import csv_response
+from mctv.responses import csv_stream_response
 from mctv.views import StaffPermissionMixin
 from privacy.data_items import DataItem, item_labels
 from privacy.forms.provisions import ExceptionalDecisionForm, ProvisionFilterForm, ProvisionRecordForm
 from privacy.models import EXCEPTIONAL_BASES, ExceptionalProvision
 from privacy.selectors.provisions import provisions_visible_to
-from privacy.services.access_log import Numbered, access_log_export, export_number_reserve
+from privacy.services.access_log import LOG_CHUNK, Numbered, access_log_export, export_number_reserve
 from privacy.services.exceptional import exceptional_provision_decide, exceptional_provision_request
 from privacy.services.provision import ProvisionRefused, provision_record
 from subscribers.models import Subscriber
@@ -58,17 +61,19 @@ class ProvisionExportView(StaffPermissionMixin, View):
     def get(self, request):
         _form, qs = _filtered(request)
         with transaction.atomic():
-            rows = list(qs.order_by("at", "id"))
-            subscribers = {p.subscriber_id: p for p in rows}
+            # The log is append-only: rows up to the last id now are the file, whatever is recorded meanwhile.
+            qs = qs.filter(id__lte=qs.aggregate(last=Max("id"))["last"] or 0)
+            people = qs.order_by().values_list("subscriber_id", "subscriber_number").distinct()
             export_no = export_number_reserve()
             # The log names each person by number only: that is the item the file carries of them.
             access_log_export(
                 user=request.user,
-                subscribers=[Numbered(pk, p.subscriber_number) for pk, p in subscribers.items()],
+                subscribers=(Numbered(pk, number) for pk, number in people.iterator(chunk_size=LOG_CHUNK)),
+                count=people.count(),
                 items=[DataItem.NUMBER],
                 export_no=export_no,
                 path=request.get_full_path(),
-                detail={"export": "provision_log", "count": len(rows)},
+                detail={"export": "provision_log", "count": qs.count()},
             )
         header = [
             _("when"),
@@ -95,9 +100,10 @@ class ProvisionExportView(StaffPermissionMixin, View):
                 p.caused_by,
                 p.note,
             ]
-            for p in rows
+            for p in qs.order_by("at", "id").iterator(chunk_size=LOG_CHUNK)
         )
-        return csv_response(f"provisions-{timezone.localtime():%Y%m%d-%H%M}-export{export_no}.csv", [header, *lines])
+        filename = f"provisions-{timezone.localtime():%Y%m%d-%H%M}-export{export_no}.csv"
+        return csv_stream_response(filename, chain([header], lines))
 
 
 class ProvisionRecordView(StaffPermissionMixin, FormView):

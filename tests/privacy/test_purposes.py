@@ -14,6 +14,7 @@ from privacy.models import AccessLog, BulkUse, Consent, PolicyAnnouncement, Poli
 from privacy.selectors.purposes import subscribers_usable_for
 from privacy.services.purposes import consent_record, consent_withdraw
 from privacy.statistics import SUPPRESSED, age_band, cross_table, district_of, one_way_table, suppress
+from tests.downloads import download_text
 from tests.factories import SubscriberFactory
 from tests.pdf import assert_japanese_font_embedded, needs_poppler, pdf_text
 
@@ -419,7 +420,7 @@ def test_the_bulk_use_log_is_append_only_in_the_database(clerk_client):
 @pytest.mark.django_db
 def test_the_registry_export_names_its_purpose_and_leaves_out_suspended_use(clerk_client, clerk):
     kept, suspended = SubscriberFactory.create(), SubscriberFactory.create(use_suspended_on=TODAY())
-    body = clerk_client.get(reverse("subscribers:export")).content.decode("utf-8-sig")
+    body = download_text(clerk_client.get(reverse("subscribers:export")))
     assert kept.number in body and suspended.number not in body
     use = BulkUse.objects.get()
     assert (use.purpose.code, use.count, use.user) == ("service", 1, clerk)

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from mctv import dates
 from privacy.models import AccessLog, ExceptionalProvision, Provision, ProvisionStop, WorkKind, WorkOrder
+from tests.downloads import download_text
 from tests.factories import AgreementFactory, SubscriberFactory, WorkOrderFactory
 from tests.pdf import assert_japanese_font_embedded, needs_poppler, pdf_text
 
@@ -252,7 +253,7 @@ def test_the_provision_log_export_is_a_csv_and_is_itself_access_logged(clerk_cli
 
     response = clerk_client.get(reverse("privacy:provision_export"), {"subscriber_number": order.subscriber.number})
 
-    body = response.content.decode("utf-8-sig")
+    body = download_text(response)
     assert response["Content-Type"].startswith("text/csv")
     assert body.count(order.subscriber.number) == 2 and "サーバへのアクセス" in body
     entry = AccessLog.objects.get()
@@ -471,5 +472,5 @@ def test_the_provision_log_export_writes_every_cell_as_text_and_is_not_cached(cl
     # When the log is exported
     response = clerk_client.get(reverse("privacy:provision_export"))
     # Then the cell is text, and the file is not kept by the browser
-    body = response.content.decode("utf-8-sig")
+    body = download_text(response)
     assert "'=HYPERLINK" in body and "no-store" in response["Cache-Control"]

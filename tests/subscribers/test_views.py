@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from privacy.models import AccessLog
 from subscribers.models import Subscriber
+from tests.downloads import download_text
 from tests.factories import SubscriberFactory, SubscriberServiceFactory
 
 pytestmark = pytest.mark.django_db
@@ -166,7 +167,7 @@ def test_export_is_a_csv_of_the_search_and_logged_per_subscriber(clerk_client, c
 
     response = clerk_client.get(reverse("subscribers:export"), {"q": "やまだ"})
 
-    body = response.content.decode("utf-8-sig")
+    body = download_text(response)
     assert response["Content-Type"].startswith("text/csv")
     assert body.splitlines()[0].startswith("加入者番号,") and wanted.number in body and "佐藤" not in body
     entry = AccessLog.objects.get()
@@ -225,7 +226,7 @@ def test_a_nul_character_in_the_search_box_is_harmless(clerk_client):
 
 def test_export_neutralises_formulas_and_keeps_formatted_numbers(clerk_client):
     SubscriberFactory.create(family_name='=HYPERLINK("http://x","a")', postal_code="0330001", phone="0176511349")
-    body = clerk_client.get(reverse("subscribers:export")).content.decode("utf-8-sig")
+    body = download_text(clerk_client.get(reverse("subscribers:export")))
     assert "'=HYPERLINK" in body and ",=HYPERLINK" not in body
     assert "033-0001" in body and "0176-51-1349" in body
 

@@ -19,6 +19,7 @@ from privacy.services.provision import ProvisionRefused, provision_record
 from privacy.services.work_orders import work_order_create
 from subscribers.models import Subscriber
 from subscribers.services import subscriber_erase, subscriber_set_status, subscriber_void
+from tests.downloads import download_text
 from tests.factories import SubscriberFactory, SubscriberServiceFactory, WorkOrderFactory, contractor_user
 
 pytestmark = pytest.mark.django_db
@@ -147,8 +148,7 @@ def test_a_voided_registration_is_disposed_of_with_terminated_subscribers_counte
 
 
 def _content(response) -> str:
-    body = b"".join(response.streaming_content) if response.streaming else response.content
-    return body.decode("utf-8-sig", errors="replace")
+    return download_text(response)
 
 
 def test_erasing_a_voided_registration_keeps_it_voided(officer):
