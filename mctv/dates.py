@@ -43,6 +43,10 @@ _WESTERN_DAY = re.compile(
 )
 
 
+class NoDayError(ValueError):
+    """What was typed is no way of writing a day at all (not a day that does not exist)."""
+
+
 def _local_day(value: date | datetime) -> date:
     if isinstance(value, datetime):
         return (timezone.localtime(value) if timezone.is_aware(value) else value).date()
@@ -148,34 +152,46 @@ def parse_day(text: str) -> date:
         names = ("year", "month", "day") if found["year"] else ("cyear", "cmonth", "cday")
         year, month_number, day_number = (int(found[name]) for name in names)
         return _day(year, month_number, day_number)
-    raise ValueError(_("Enter a date like R8.12.17, 令和8年12月17日 or 2026-12-17."))
+    raise NoDayError(_("Enter a date like R8.12.17, 令和8年12月17日 or 2026-12-17."))
 
 
-_TIME = re.compile(r"(?P<hour>\d{1,2})(?::|時)(?P<minute>\d{1,2})分?|(?P<chour>\d{2})(?P<cminute>\d{2})")
-_DAY_AND_TIME = re.compile(r"(?P<day>.+?)(?:T|\s+|(?<=日))(?P<time>[\d:時分]+)")
+_TIME = re.compile(
+    r"(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?"
+    r"|(?P<khour>\d{1,2})時(?:(?P<kminute>\d{1,2})分(?:(?P<ksecond>\d{1,2})秒)?)?"
+    r"|(?P<chour>\d{2})(?P<cminute>\d{2})"
+)
+_DAY_AND_TIME = re.compile(r"(?P<day>.+?)(?:T|\s+|(?<=日))(?P<time>[\d:時分秒]+)")
 
 
 def parse_moment(text: str) -> datetime:
     """The local moment (naive) ``text`` names: a day as ``parse_day`` reads it, then a time of day, 24-hour —
-    R8.12.17 14:05, 令和8年12月17日 14時5分, 2026-12-17 14:05 or the browser's 2026-12-17T14:05."""
+    R8.12.17 14:05, 令和8年12月17日 14時5分, 14時 (on the hour), 14:05:30, or the browser's 2026-12-17T14:05."""
     folded = unicodedata.normalize("NFKC", text).strip()
     found = _DAY_AND_TIME.fullmatch(folded)
-    if found is None:
-        raise ValueError(_("Enter a day and a time like R8.12.17 14:05."))
-    day = parse_day(found["day"])
-    clock = _TIME.fullmatch(found["time"])
-    if clock is None:
-        raise ValueError(_("Enter a day and a time like R8.12.17 14:05."))
-    hour, minute = (int(clock[n] or clock["c" + n]) for n in ("hour", "minute"))
-    if hour > 23 or minute > 59:
+    clock = _TIME.fullmatch(found["time"]) if found else None
+    if found is None or clock is None:
+        try:
+            parse_day(folded)
+        except ValueError:
+            raise ValueError(_("Enter a day and a time like R8.12.17 14:05.")) from None
+        raise ValueError(_("Enter the time as well, e.g. R8.12.17 14:05."))
+    try:
+        day = parse_day(found["day"])
+    except NoDayError:
+        raise ValueError(_("Enter a day and a time like R8.12.17 14:05.")) from None
+    hour, minute, second = (
+        int(next((clock[name] for name in names if clock[name]), 0))
+        for names in (("hour", "khour", "chour"), ("minute", "kminute", "cminute"), ("second", "ksecond"))
+    )
+    if hour > 23 or minute > 59 or second > 59:
         raise ValueError(_("There is no such time: hours run 0–23 and minutes 0–59."))
-    return datetime.combine(day, time(hour, minute))
+    return datetime.combine(day, time(hour, minute, second))
 
 
 _ERA_MONTH = re.compile(
     r"(?P<era>明治|大正|昭和|平成|令和|[明大昭平令MTSHR])(?P<year>元|\d{1,3})(?:年|[./\-])(?P<month>\d{1,2})月?"
 )
-_WESTERN_MONTH = re.compile(r"(?P<year>\d{4})(?:年|[./\-])?(?P<month>\d{1,2})月?")
+_WESTERN_MONTH = re.compile(r"(?P<year>\d{4})(?:年|[./\-])(?P<month>\d{1,2})月?|(?P<year6>\d{4})(?P<month6>\d{2})")
 
 
 def parse_month(text: str) -> date:
@@ -185,12 +201,16 @@ def parse_month(text: str) -> date:
         start = ERA_START[ERA_NAMES[found["era"]]]
         number = 1 if found["year"] == "元" else int(found["year"])
         first = _month(start.year + number - 1, int(found["month"])) if number else None
-        if first is None or first < start.replace(day=1):
+        if first is not None and first < start.replace(day=1):
+            raise ValueError(_("%(era)s began in %(start)s.") % {"era": ERA_NAMES[found["era"]], "start": month(start)})
+        if first is None:
             raise ValueError(_("Enter a month like R8.4, 令和8年4月 or 2026-04."))
         return first
     found = _WESTERN_MONTH.fullmatch(value)
-    if found and (first := _month(int(found["year"]), int(found["month"]))) is not None:
-        return first
+    if found:
+        year, month_number = (int(found[a] or found[b]) for a, b in (("year", "year6"), ("month", "month6")))
+        if (first := _month(year, month_number)) is not None:
+            return first
     raise ValueError(_("Enter a month like R8.4, 令和8年4月 or 2026-04."))
 
 

@@ -127,7 +127,9 @@ def _as_data(value: Any) -> list[str]:
         return ["on"]
     if isinstance(value, list):
         return [str(item) for item in value]
-    return [value.isoformat() if isinstance(value, date) else str(value)]
+    if isinstance(value, datetime):  # as the box shows it (local time), which its field reads back
+        return [dates.compact_time(value, seconds=bool(value.second))]
+    return [dates.compact(value) if isinstance(value, date) else str(value)]
 
 
 class VersionedEditMixin:

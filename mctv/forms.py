@@ -3,19 +3,22 @@
 from datetime import date, datetime
 
 from django import forms
-from django.contrib.admin.widgets import AdminDateWidget, AdminSplitDateTime
+from django.contrib.admin.widgets import AdminDateWidget, AdminSplitDateTime, BaseAdminDateWidget
 from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, pgettext
 
 from mctv import dates
 from mctv.validators import validate_plausible_day
 
-# Django's forms end a label with gettext(":"); the office writes the full-width colon (状態：). The entry is in
-# the project's catalogue, which is read before Django's, so every form and the admin follow it.
+# Where a label is followed by a colon (``label_tag``: filter rows, the admin), Django adds gettext(":"); the
+# office writes the full-width colon (状態：). The entries are in the project's catalogue, read before Django's.
+# The second is what a label may already end in for Django to add none (担当者は？ stays so).
 LABEL_SUFFIX = gettext_noop(":")
+LABEL_ENDINGS = gettext_noop(":?.!")
 
 # Django's empty choice (BLANK_CHOICE_DASH, ModelChoiceField.empty_label) says nothing to the person choosing.
 DJANGO_EMPTY_LABEL = "---------"
@@ -81,11 +84,19 @@ class DayInput(forms.DateInput):
         return context
 
 
-class AdminDayInput(AdminDateWidget):
-    """The admin's date box with its calendar, showing a day as the office writes it (R8.12.17)."""
+class OfficeDayFormat:
+    """A widget showing a day as the office writes it (R8.12.17)."""
 
     def format_value(self, value):
-        return dates.compact(value) if isinstance(value, date) else value
+        return dates.compact(value) if isinstance(value, date) else super().format_value(value)
+
+
+class AdminDayInput(OfficeDayFormat, AdminDateWidget):
+    """The admin's date box with its calendar, the day in the office's style."""
+
+
+class _AdminSplitDayInput(OfficeDayFormat, BaseAdminDateWidget):
+    """The day half of the admin's day-and-time boxes (no wrapper of its own: the split widget draws both)."""
 
 
 class DayField(forms.DateField):
@@ -117,7 +128,9 @@ class DayTimeInput(forms.DateTimeInput):
         super().__init__({"autocomplete": "off", "placeholder": "R8.12.17 14:05", "size": 18, **(attrs or {})})
 
     def format_value(self, value):
-        return dates.compact_time(value) if isinstance(value, datetime) else value
+        if isinstance(value, datetime):  # seconds only when there are some: an untouched box saves no change
+            return dates.compact_time(value, seconds=bool(value.second))
+        return value
 
 
 class DayTimeField(forms.DateTimeField):
@@ -134,6 +147,9 @@ class DayTimeField(forms.DateTimeField):
         try:
             moment = dates.parse_moment(str(value))
         except ValueError as error:
+            # A moment with its offset (2026-12-17T05:05:00+00:00) is what a program, not a person, sends.
+            if (stamped := parse_datetime(str(value).strip())) is not None and timezone.is_aware(stamped):
+                return stamped
             raise ValidationError(str(error), code="invalid") from None
         return timezone.make_aware(moment)
 
@@ -141,9 +157,12 @@ class DayTimeField(forms.DateTimeField):
 class AdminSplitDayTimeInput(AdminSplitDateTime):
     """The admin's day-and-time boxes, the day written and read as the office writes it (R8.12.17)."""
 
+    # The admin's template labels the two boxes with these; the project's catalogue gives them 「：」 too.
+    BOX_LABELS = (gettext_noop("Date:"), gettext_noop("Time:"))
+
     def __init__(self, attrs=None):
         super().__init__(attrs)
-        self.widgets[0] = AdminDayInput(attrs)
+        self.widgets[0] = _AdminSplitDayInput(attrs)
 
 
 class AdminSplitDayTimeField(forms.SplitDateTimeField):

@@ -23,8 +23,8 @@ def as_drawn(page) -> dict:
         value = field.value()
         if value is None:
             continue
-        if isinstance(value, date):
-            value = value.isoformat()
+        if isinstance(value, date):  # as its box shows it (R8.12.17 for the office's boxes)
+            value = field.field.widget.format_value(value) or value.isoformat()
         data[field.html_name] = value if isinstance(value, list) else str(value)
     found = TOKEN.search(page.content.decode())
     if found is not None:

@@ -192,17 +192,27 @@ def test_model_day_fields_get_the_wareki_field_and_box():
         "2026/12/17 14:05",
         "Ｒ８．１２．１７　１４：０５",
         "R8.12.17 1405",
+        "R8.12.17 14：05",
     ],
 )
 def test_a_moment_is_read_in_wareki_or_western_form(typed):
     assert dates.parse_moment(typed) == datetime(2026, 12, 17, 14, 5)
 
 
+def test_a_moment_on_the_hour_or_with_its_seconds_is_read():
+    # 14時 as people say it; 14:05:30 as the access log shows a moment (copied into an incident)
+    assert dates.parse_moment("令和8年12月17日 14時") == datetime(2026, 12, 17, 14, 0)
+    assert dates.parse_moment("R8.12.17 14:05:30") == datetime(2026, 12, 17, 14, 5, 30)
+    assert dates.parse_moment("令和8年12月17日14時05分30秒") == datetime(2026, 12, 17, 14, 5, 30)
+
+
 @pytest.mark.parametrize(
     ("typed", "message"),
     [
-        ("R8.12.17", "日時は「R8.12.17 14:05」「令和8年12月17日 14時05分」のように入力してください。"),
-        ("R8.12.17 25:00", "その時刻はありません。時は0～23、分は0～59で入力してください。"),
+        ("R8.12.17", "時刻も入力してください（例：R8.12.17 14:05）。"),
+        ("R8.12.17 25:00", "存在しない時刻です。時は0～23、分は0～59の範囲で入力してください。"),
+        ("R8.12.17 14 05", "日時は「R8.12.17 14:05」「令和8年12月17日 14時05分」のように入力してください。"),
+        ("12/17 14:05", "日時は「R8.12.17 14:05」「令和8年12月17日 14時05分」のように入力してください。"),
         ("R8.2.30 10:00", "存在しない日付です。月と日をご確認ください。"),
         ("昨日の朝", "日時は「R8.12.17 14:05」「令和8年12月17日 14時05分」のように入力してください。"),
     ],
@@ -222,6 +232,7 @@ def test_no_moment_is_refused_with_a_japanese_message(typed, message):
         ("2026-04", date(2026, 4, 1)),
         ("2026/4", date(2026, 4, 1)),
         ("2026年4月", date(2026, 4, 1)),
+        ("202604", date(2026, 4, 1)),
         ("ｒ８．４", date(2026, 4, 1)),
     ],
 )
@@ -229,11 +240,17 @@ def test_a_month_is_read_in_wareki_or_western_form(typed, first):
     assert dates.parse_month(typed) == first
 
 
-@pytest.mark.parametrize("typed", ["R8.13", "令和1年4月", "R0.4", "2026", "四月"])
+@pytest.mark.parametrize("typed", ["R8.13", "R0.4", "2026", "20264", "四月"])
 def test_no_month_is_refused_with_a_japanese_message(typed):
     with pytest.raises(ValueError) as refused:
         dates.parse_month(typed)
     assert str(refused.value) == "月は「R8.4」「令和8年4月」「2026-04」のように入力してください。"
+
+
+def test_a_month_before_its_era_began_is_refused_naming_when_it_began():
+    with pytest.raises(ValueError) as refused:
+        dates.parse_month("令和1年4月")
+    assert str(refused.value) == "令和は令和元年5月からです。"
 
 
 @pytest.mark.django_db
@@ -271,26 +288,39 @@ def test_the_review_month_is_a_text_box_that_reads_wareki():
 
 def test_no_form_asks_the_browser_for_its_own_date_box():
     # type=date / datetime-local / month draw the browser's locale (mm/dd/yyyy), not the office's style.
+    import re
     from pathlib import Path
 
     from django.conf import settings
 
+    browser_box = re.compile(r"""(type|input_type)["']?\s*[:=]\s*["'](date|datetime-local|month|time|week)["']""")
     found = [
-        f"{path.relative_to(settings.BASE_DIR)}: {kind}"
-        for app in ("mctv", "privacy", "subscribers", "templates")
+        f"{path.relative_to(settings.BASE_DIR)}: {match.group(0)}"
+        for app in ("mctv", "privacy", "subscribers", "templates", "static")
         for path in Path(settings.BASE_DIR, app).rglob("*")
-        if path.suffix in {".py", ".html"}
-        for kind in ('"type": "date"', '"type": "datetime-local"', '"type": "month"', 'type="datetime-local"')
-        if kind in path.read_text(encoding="utf-8")
+        if path.suffix in {".py", ".html", ".js"}
+        for match in browser_box.finditer(path.read_text(encoding="utf-8"))
     ]
     assert found == []
+    assert browser_box.search('attrs={"type": "datetime-local"}') and browser_box.search('<input type="date">')
 
 
-def test_labels_end_in_the_full_width_colon():
+def test_a_label_beside_its_box_ends_in_the_full_width_colon():
     class StatusForm(forms.Form):
         status = forms.CharField(label="状態")
+        asked = forms.CharField(label="担当者は？")
 
     assert str(StatusForm()["status"].label_tag()).endswith(">状態：</label>")
+    assert str(StatusForm()["asked"].label_tag()).endswith(">担当者は？</label>")
+
+
+@pytest.mark.django_db
+def test_the_request_lists_filter_labels_end_in_the_full_width_colon(client, officer):
+    from django.urls import reverse
+
+    client.force_login(officer)
+    page = client.get(reverse("privacy:request_list")).content.decode()
+    assert "：</label>" in page and ":</label>" not in page
 
 
 def test_the_admins_date_box_shows_the_office_style_and_keeps_its_calendar():
@@ -320,15 +350,27 @@ def test_the_admins_day_and_time_boxes_write_the_day_in_the_office_style_and_rea
 
 
 @pytest.mark.django_db
-def test_every_admin_form_opens_with_the_office_date_boxes(admin_client):
+def test_every_admin_day_and_moment_box_is_the_office_style_and_every_admin_form_opens(admin_client, rf, admin_user):
     from django.contrib import admin
     from django.urls import reverse
 
-    opened = 0
-    for model in admin.site._registry:
+    from mctv.db import DayField as ModelDayField
+    from mctv.db import DayTimeField as ModelDayTimeField
+    from mctv.forms import AdminDayInput, AdminSplitDayTimeInput
+
+    request = rf.get("/")
+    request.user = admin_user
+    checked = 0
+    for model, model_admin in admin.site._registry.items():
         response = admin_client.get(reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_add"))
         assert response.status_code in (200, 403), model
-        if response.status_code == 200:
-            opened += 1
-            assert 'type="date"' not in response.content.decode()
-    assert opened > 10
+        for field in model._meta.fields:
+            if isinstance(field, ModelDayField | ModelDayTimeField) and field.editable:
+                formfield = model_admin.formfield_for_dbfield(field, request=request)
+                wanted = AdminSplitDayTimeInput if isinstance(field, ModelDayTimeField) else AdminDayInput
+                assert isinstance(formfield.widget, wanted), (model, field.name)
+                checked += 1
+    assert checked > 10
+    # and the day-and-time boxes are one paragraph, not a date paragraph inside it
+    html = AdminSplitDayTimeInput().render("at", datetime(2026, 12, 17, 5, 5, tzinfo=ZoneInfo("UTC")))
+    assert '<p class="date">' not in html and 'value="R8.12.17"' in html

@@ -109,3 +109,31 @@ def test_every_edit_form_refuses_a_stale_save(admin_user, officer, make, url_nam
     assert refused.status_code == 200 and refused.context["other_edit"] is not None
     record.refresh_from_db()
     assert getattr(record, field) == first_value
+
+
+def test_a_moment_carried_forward_from_anothers_save_is_shown_in_the_office_style_and_saves(officer):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from django.utils import timezone
+
+    from tests.privacy.test_incidents import record
+
+    # Given an incident open in two officers' forms
+    incident = record(officer, [SubscriberFactory.create()])
+    url = reverse("privacy:incident_edit", args=[incident.pk])
+    first, second = signed_in(officer), signed_in(officer)
+    first_form, second_form = as_drawn(first.get(url)), as_drawn(second.get(url))
+
+    # When the first corrects the time of discovery and the second, unaware, saves another item
+    assert first.post(url, first_form | {"discovered_at": "R8.11.3 9:15"}).status_code == 302
+    refused = second.post(url, second_form | {"cause": "宛名ラベルの貼り違い"})
+
+    # Then the second is shown the first's time as the office writes it, and saving again keeps both changes
+    assert refused.status_code == 200 and refused.context["other_edit"] is not None
+    carried = as_drawn(refused)
+    assert carried["discovered_at"] == "R8.11.3 09:15"
+    assert second.post(url, carried).status_code == 302
+    incident.refresh_from_db()
+    assert timezone.localtime(incident.discovered_at) == datetime(2026, 11, 3, 9, 15, tzinfo=ZoneInfo("Asia/Tokyo"))
+    assert incident.cause == "宛名ラベルの貼り違い"

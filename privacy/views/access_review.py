@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, ListView
 
+from mctv import dates
 from mctv.forms import add_service_error
 from mctv.lists import StaffListMixin
 from mctv.responses import pdf_response
@@ -78,7 +79,7 @@ class AccessReviewRunView(StaffPermissionMixin, View):
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                month = f"{review.month:%Y-%m}"
+                month = dates.month(review.month)
                 messages.success(request, _("The review of %(month)s is up to date.") % {"month": month})
                 return redirect("privacy:access_review_detail", pk=review.pk)
         return _with_form(request, form)

@@ -242,9 +242,10 @@ def test_the_disposal_certificate_names_who_approved_and_who_certifies_in_plain_
     approved = f"令和{day.year - 2018}年{day.month}月{day.day}日"
     assert f"廃棄を承認した者個人情報保護責任者承認一郎（{approved}承認）" in text
     assert "証明者三沢市長小檜山吉紀印" in text and "下記の記録を廃棄したことを証明します。記" in text
-    assert text.index("証明者") < text.index("記録の区分") < text.index("以上") < text.index("お問い合わせ先")
+    assert text.index("証明者") < text.index("個人情報の廃棄証明書") < text.index("記録の区分") < text.index("以上")
+    assert text.index("以上") < text.index("お問い合わせ先")
     # and the tables are named in words, without the tables it removed nothing from
-    assert "記録ごとの削除件数加入者（匿名化）1件廃棄した記録" in text and "ログエントリー" not in text
+    assert "記録ごとの件数加入者（匿名化）1件廃棄した記録" in text and "ログエントリー" not in text
     assert "1/1" in text
     assert table_words("django_admin_log") == "管理画面の操作記録"
     assert not re.search(r"(19|20)\d\d-\d\d-\d\d|\d\d:\d\d", text)
