@@ -1026,7 +1026,9 @@ def main(argv=None) -> int:
     snapshot = parser.add_mutually_exclusive_group()
     snapshot.add_argument("--save-snapshot", action="store_true", help="keep a copy of the generated database")
     snapshot.add_argument("--from-snapshot", action="store_true", help="start from that copy instead of generating")
-    parser.add_argument("--only", help="comma-separated: pages,pdfs,labels,review,retention,purge,load (default all)")
+    parser.add_argument(
+        "--only", help="comma-separated: pages,pdfs,labels,exports,review,retention,purge,load (default all)"
+    )
     args = parser.parse_args(argv)
     scale = SCALES[args.scale]
     reps = args.reps or (10 if args.scale == "tiny" else 60)
@@ -1051,7 +1053,7 @@ def main(argv=None) -> int:
         results["generation"] = generate(scale)
         if args.save_snapshot:
             save_snapshot(BENCH_DATABASE_URL)
-    everything = {"pages", "pdfs", "labels", "review", "retention", "purge", "load"}
+    everything = {"pages", "pdfs", "labels", "exports", "review", "retention", "purge", "load"}
     only = set(args.only.split(",")) if args.only else everything
     if "pages" in only:
         results["pages"] = measure_pages(reps)
@@ -1059,6 +1061,10 @@ def main(argv=None) -> int:
         results["pdfs"] = measure_pdfs(reps)
     if "labels" in only:
         results["labels"] = measure_labels(LABEL_COUNTS[args.scale])
+    if "exports" in only:
+        from bench.exports import measure_exports
+
+        results["exports"] = measure_exports(BENCH_DATABASE_URL)
     if "review" in only:
         results["access_review"] = measure_access_review(scale["access_log"], max(2, reps // 10))
     if "retention" in only:
@@ -1085,6 +1091,8 @@ def main(argv=None) -> int:
         )
     for name, row in results.get("labels", {}).items():
         print(f"labels: {name}: {row}")
+    for name, row in results.get("exports", {}).items():
+        print(f"export: {name}: {row}")
     for name, row in results.get("retention", {}).items():
         print(f"retention: {name}: {row}")
     for group in ("purge", "load"):
