@@ -1,0 +1,159 @@
+"""Bulk hand-overs on the staff pages and until they come back (§2(1), §6(2), ■19(2)④): the officer's page that asks
+first, the one download, the confirmation of return or destruction, the overdue ones on the dashboard and in the
+digest, and an incident begun from one."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from mctv.transitions import TransitionError
+from privacy.models import BulkHandover, ConfidentialityAgreement, Provision, Purpose
+from privacy.services.digest import deadline_digest_send_all
+from privacy.services.handovers import handover_confirm, handover_create, handover_download
+from tests.factories import AgreementFactory, SubscriberFactory
+
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
+TODAY = timezone.localdate
+
+
+@pytest.fixture
+def printer(db):
+    return AgreementFactory.create(
+        kind=ConfidentialityAgreement.Kind.PRINTING, items=["number", "name", "address"], return_within_days=10
+    )
+
+
+@pytest.fixture
+def handed_over(printer, officer):
+    SubscriberFactory.create_batch(2)
+    handover = handover_create(
+        agreement=printer,
+        purpose=Purpose.objects.get(code="notices"),
+        items=["name", "address"],
+        method=Provision.Method.TRANSMISSION,
+        file_format=BulkHandover.Format.CSV,
+        user=officer,
+    )
+    handover_download(handover=handover, user=officer)
+    handover.refresh_from_db()
+    return handover
+
+
+@pytest.fixture
+def officer_client(client, officer):
+    officer.email = "officer@city.misawa.example"
+    officer.save()
+    client.force_login(officer)
+    return client
+
+
+def test_the_officer_is_asked_first_with_the_count_and_items_then_the_file_is_made(officer_client, printer):
+    # Given three subscribers the notices purpose reaches
+    SubscriberFactory.create_batch(3)
+    typed = {
+        "agreement": printer.pk,
+        "purpose": Purpose.objects.get(code="notices").pk,
+        "items": ["name", "address"],
+        "method": "media",
+        "file_format": "csv",
+    }
+    url = reverse("privacy:handover_create")
+    # When the officer sends the form, then the page asks first, naming the count and the items, and makes nothing
+    page = officer_client.post(url, typed).content.decode()
+    assert "3" in page and "氏名" in page and "住所" in page and 'name="confirmed" value="1"' in page
+    assert not BulkHandover.objects.exists()
+    # When confirmed, the file is made and its page offers the one download
+    response = officer_client.post(url, {**typed, "confirmed": "1"})
+    handover = BulkHandover.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "privacy:handover_detail", args=[handover.pk]
+    )
+    assert handover.count == 3 and handover.items == ["name", "address"]
+    download = reverse("privacy:handover_download", args=[handover.pk])
+    assert download in officer_client.get(response["Location"]).content.decode()
+    # And the download gives the file, and a second gives nothing
+    first = officer_client.post(download)
+    assert first.status_code == 200 and first["Content-Disposition"].startswith("attachment")
+    assert officer_client.post(download).status_code == 404
+    assert Provision.objects.filter(handover=handover).count() == 3
+
+
+def test_a_clerk_may_not_make_a_handover(client, clerk):
+    client.force_login(clerk)
+    assert client.get(reverse("privacy:handover_create")).status_code == 403
+    assert client.get(reverse("privacy:handover_list")).status_code == 200
+
+
+def test_the_confirmation_records_who_how_and_when_and_moves_only_by_the_map(handed_over, clerk):
+    # When a clerk records the destruction
+    handover_confirm(handover=handed_over, user=clerk, outcome="destroyed", on=TODAY(), how="消去証明書を確認")
+    handed_over.refresh_from_db()
+    # Then who, how and when are recorded, and the history row says so
+    assert handed_over.status == BulkHandover.Status.DESTROYED
+    assert (handed_over.confirmed_by, handed_over.confirmed_on, handed_over.confirmed_how) == (
+        clerk,
+        TODAY(),
+        "消去証明書を確認",
+    )
+    assert handed_over.history.first().history_user == clerk
+    # And a confirmed hand-over cannot be confirmed again
+    with pytest.raises(TransitionError):
+        handover_confirm(handover=handed_over, user=clerk, outcome="returned", on=TODAY(), how="返却")
+
+
+def test_the_confirmation_page_refuses_a_missing_how_and_saves_nothing(client, clerk, handed_over):
+    client.force_login(clerk)
+    url = reverse("privacy:handover_confirm", args=[handed_over.pk])
+    response = client.post(url, {"outcome": "returned", "on": TODAY().isoformat(), "how": ""})
+    assert response.status_code == 200
+    handed_over.refresh_from_db()
+    assert handed_over.status == BulkHandover.Status.HANDED_OVER
+    assert client.post(url, {"outcome": "returned", "on": TODAY().isoformat(), "how": "媒体を受領"}).status_code == 302
+    handed_over.refresh_from_db()
+    assert handed_over.status == BulkHandover.Status.RETURNED
+
+
+def test_an_overdue_handover_shows_on_the_dashboard_in_the_digest_and_starts_an_incident(
+    officer_client, officer, handed_over
+):
+    # Given a hand-over whose day to return or destroy has passed
+    later = handed_over.return_by + timedelta(days=1)
+    # Then the dashboard lists it, the digest tells the officers, and the list filters it
+    with time_machine.travel(later, tick=False):
+        officer_client.force_login(officer)  # a session of the day
+        dashboard = officer_client.get(reverse("privacy:dashboard")).content.decode()
+        assert handed_over.number in dashboard
+        overdue = officer_client.get(reverse("privacy:handover_list"), {"status": "overdue"}).content.decode()
+        assert handed_over.number in overdue
+        detail = officer_client.get(reverse("privacy:handover_detail", args=[handed_over.pk])).content.decode()
+        incident_link = f"{reverse('privacy:incident_create')}?handover={handed_over.pk}"
+        assert incident_link in detail
+        # And an incident begun from it names the hand-over, its items and its subscribers
+        form = officer_client.get(incident_link).context["form"]
+        assert handed_over.number in form.initial["description"]
+        assert form.initial["items"] == ["name", "address"]
+        numbers = set(Provision.objects.filter(handover=handed_over).values_list("subscriber_number", flat=True))
+        assert set(form.initial["subscriber_numbers"].split()) == numbers
+    assert deadline_digest_send_all(today=later) == 1
+    assert handed_over.number in mail.outbox[0].body
+
+
+def _dashboard(client, user) -> str:
+    client.force_login(user)  # a session of the day travelled to
+    response = client.get(reverse("privacy:dashboard"))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_a_handover_within_its_days_or_confirmed_is_not_overdue(officer_client, officer, handed_over, clerk):
+    with time_machine.travel(handed_over.return_by, tick=False):
+        assert handed_over.number not in _dashboard(officer_client, officer)
+    handover_confirm(handover=handed_over, user=clerk, outcome="returned", on=TODAY(), how="媒体を受領")
+    later = handed_over.return_by + timedelta(days=1)
+    with time_machine.travel(later, tick=False):
+        assert handed_over.number not in _dashboard(officer_client, officer)
+    assert deadline_digest_send_all(today=later) == 0
