@@ -1,5 +1,6 @@
 """Who a bulk hand-over reaches, and which hand-overs are out with a contractor (§2(1), §6(3), ■19(2)④)."""
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db.models import Exists, OuterRef, QuerySet
@@ -8,7 +9,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mctv import dates
-from privacy.models import BulkHandover, Provision, ProvisionStop, Purpose
+from privacy import deadlines
+from privacy.models import (
+    BulkHandover,
+    ConfidentialityAgreement,
+    Provision,
+    ProvisionStop,
+    Purpose,
+    SheetRetrieval,
+    WorkOrder,
+)
 from privacy.models.disclosures import ProvisionStopScope
 from privacy.selectors.purposes import subscribers_usable_by
 from subscribers.models import Subscriber
@@ -38,6 +48,48 @@ def handovers_overdue(today: date | None = None) -> QuerySet[BulkHandover]:
     """Out with the contractor past the day to return or destroy by: the dashboard and the digest show them."""
     today = today or timezone.localdate()
     return BulkHandover.objects.overdue(today).select_related("contractor").order_by("return_by", "number")
+
+
+@dataclass(frozen=True)
+class SheetOut:
+    """A printed work sheet (a paper provision) still with the contractor, and the day to return or destroy it by."""
+
+    provision: Provision
+    work_order: WorkOrder
+    return_by: date
+
+
+DEFAULT_RETURN_DAYS = ConfidentialityAgreement._meta.get_field("return_within_days").get_default()
+
+
+def work_sheets_out(work_order: WorkOrder | None = None) -> list[SheetOut]:
+    """Printed work sheets of open work orders not yet recorded as returned or destroyed (closing a work order
+    records what became of all its sheets), each with its day counted from the printing by the days of the
+    contractor's agreement in force on that day (``deadlines.return_by``)."""
+    orders = WorkOrder.objects.open() if work_order is None else WorkOrder.objects.filter(pk=work_order.pk)
+    retrieved = SheetRetrieval.objects.filter(work_order=OuterRef("work_order"), provision_id=OuterRef("pk"))
+    sheets = (
+        Provision.objects.filter(method=Provision.Method.PAPER, work_order__in=orders)
+        .exclude(Exists(retrieved))
+        .select_related("work_order__contractor")
+        .order_by("at")
+    )
+    out, days_of = [], {}  # the agreement asked once per contractor and day
+    for sheet in sheets:
+        order = sheet.work_order
+        assert order is not None  # filtered on its work order
+        printed = timezone.localdate(sheet.at)
+        key = (order.contractor_id, printed)
+        if key not in days_of:
+            agreement = order.contractor.agreement_in_force(printed)
+            days_of[key] = agreement.return_within_days if agreement else DEFAULT_RETURN_DAYS
+        out.append(SheetOut(sheet, order, deadlines.return_by(printed, days_of[key])))
+    return out
+
+
+def work_sheets_overdue(today: date | None = None) -> list[SheetOut]:
+    today = today or timezone.localdate()
+    return sorted((s for s in work_sheets_out() if s.return_by < today), key=lambda s: (s.return_by, s.provision.pk))
 
 
 def handovers_of_contractor(contractor_id: int) -> QuerySet[BulkHandover]:

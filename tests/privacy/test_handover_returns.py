@@ -11,10 +11,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mctv.transitions import TransitionError
+from privacy import deadlines
 from privacy.models import BulkHandover, ConfidentialityAgreement, Provision, Purpose
+from privacy.selectors.handovers import work_sheets_out, work_sheets_overdue
 from privacy.services.digest import deadline_digest_send_all
 from privacy.services.handovers import handover_confirm, handover_create, handover_download
-from tests.factories import AgreementFactory, SubscriberFactory
+from privacy.services.work_orders import sheet_retrieval_record, work_sheet_issue
+from tests.factories import AgreementFactory, SubscriberFactory, WorkOrderFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 TODAY = timezone.localdate
@@ -157,3 +160,27 @@ def test_a_handover_within_its_days_or_confirmed_is_not_overdue(officer_client, 
     with time_machine.travel(later, tick=False):
         assert handed_over.number not in _dashboard(officer_client, officer)
     assert deadline_digest_send_all(today=later) == 0
+
+
+# --- printed work sheets ----------------------------------------------------------------------------------
+
+
+def test_a_printed_work_sheet_out_past_its_days_is_overdue_until_its_return_is_recorded(officer_client, officer, clerk):
+    # Given a work sheet printed for a contractor whose agreement gives 7 days to return or destroy
+    order = WorkOrderFactory.create(access_until=TODAY() + timedelta(days=60))
+    order.contractor.agreements.update(return_within_days=7)
+    sheet, _pdf = work_sheet_issue(work_order=order, user=clerk, method=Provision.Method.PAPER)
+    (out,) = work_sheets_out(order)
+    assert out.return_by == deadlines.return_by(TODAY(), 7)
+    later = out.return_by + timedelta(days=1)
+    # Then past that day it shows on the dashboard, in the digest, and its work order asks for it back
+    with time_machine.travel(later, tick=False):
+        assert [s.provision.pk for s in work_sheets_overdue()] == [sheet.pk]
+        assert order.number in _dashboard(officer_client, officer)
+        detail = officer_client.get(reverse("privacy:work_order_detail", args=[order.pk])).content.decode()
+        assert reverse("privacy:work_order_sheet_retrieved", args=[order.pk, sheet.pk]) in detail
+    assert deadline_digest_send_all(today=later) == 1
+    assert order.number in mail.outbox[0].body
+    # When its return is recorded, it is overdue no more
+    sheet_retrieval_record(work_order=order, provision_id=sheet.pk, outcome="returned", on=TODAY(), user=clerk)
+    assert work_sheets_overdue(later) == []
