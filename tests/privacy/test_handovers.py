@@ -279,3 +279,22 @@ def test_a_file_not_fetched_in_time_is_emptied(printer, notices, officer, settin
     assert handover.status == BulkHandover.Status.EXPIRED and handover.content is None
     assert handovers_expire(now=later) == 0
     assert settings.CELERY_BEAT_SCHEDULE["handover-files"]["task"] == "privacy.expire_handover_files"
+
+
+def test_the_database_refuses_a_paper_handover_and_a_file_kept_after_handing_over(printer, notices, officer):
+    SubscriberFactory.create()
+    handover = _make(printer, notices, officer)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        BulkHandover.objects.filter(pk=handover.pk).update(method="paper")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        BulkHandover.objects.filter(pk=handover.pk).update(status="expired")  # the file still in the row
+
+
+def test_the_admin_shows_a_handover_read_only_and_never_its_file(client, admin_user, printer, notices, officer):
+    SubscriberFactory.create()
+    handover = _make(printer, notices, officer)
+    client.force_login(admin_user)
+    page = client.get(f"/admin/privacy/bulkhandover/{handover.pk}/change/")
+    assert page.status_code == 200 and handover.number in page.content.decode()
+    assert 'name="content"' not in page.content.decode() and 'name="subscribers"' not in page.content.decode()
+    assert client.get("/admin/privacy/bulkhandover/add/").status_code == 403
