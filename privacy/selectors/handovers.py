@@ -50,9 +50,14 @@ def handovers_overdue(today: date | None = None) -> QuerySet[BulkHandover]:
     return BulkHandover.objects.overdue(today).select_related("contractor").order_by("return_by", "number")
 
 
+# What a contractor is handed for a work order and must return or destroy: a printed sheet, electronic media.
+HANDED_OVER_METHODS = (Provision.Method.PAPER, Provision.Method.MEDIA)
+
+
 @dataclass(frozen=True)
 class SheetOut:
-    """A printed work sheet (a paper provision) still with the contractor, and the day to return or destroy it by."""
+    """A printed work sheet (a paper provision), or media handed over for a work order, still with the contractor,
+    and the day to return or destroy it by."""
 
     provision: Provision
     work_order: WorkOrder
@@ -63,13 +68,13 @@ DEFAULT_RETURN_DAYS = ConfidentialityAgreement._meta.get_field("return_within_da
 
 
 def work_sheets_out(work_order: WorkOrder | None = None) -> list[SheetOut]:
-    """Printed work sheets of open work orders not yet recorded as returned or destroyed (closing a work order
+    """Printed work sheets and media of open work orders not yet recorded as returned or destroyed (closing a work order
     records what became of all its sheets), each with its day counted from the printing by the days of the
     contractor's agreement in force on that day (``deadlines.return_by``)."""
     orders = WorkOrder.objects.open() if work_order is None else WorkOrder.objects.filter(pk=work_order.pk)
     retrieved = SheetRetrieval.objects.filter(work_order=OuterRef("work_order"), provision_id=OuterRef("pk"))
     sheets = (
-        Provision.objects.filter(method=Provision.Method.PAPER, work_order__in=orders)
+        Provision.objects.filter(method__in=HANDED_OVER_METHODS, work_order__in=orders)
         .exclude(Exists(retrieved))
         .select_related("work_order__contractor")
         .order_by("at")

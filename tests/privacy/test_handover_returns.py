@@ -16,6 +16,7 @@ from privacy.models import BulkHandover, ConfidentialityAgreement, Provision, Pu
 from privacy.selectors.handovers import work_sheets_out, work_sheets_overdue
 from privacy.services.digest import deadline_digest_send_all
 from privacy.services.handovers import handover_confirm, handover_create, handover_download
+from privacy.services.provision import provision_record
 from privacy.services.work_orders import sheet_retrieval_record, work_sheet_issue
 from tests.factories import AgreementFactory, SubscriberFactory, WorkOrderFactory
 
@@ -184,3 +185,21 @@ def test_a_printed_work_sheet_out_past_its_days_is_overdue_until_its_return_is_r
     # When its return is recorded, it is overdue no more
     sheet_retrieval_record(work_order=order, provision_id=sheet.pk, outcome="returned", on=TODAY(), user=clerk)
     assert work_sheets_overdue(later) == []
+
+
+def test_media_handed_over_for_a_work_order_is_tracked_and_recorded_back_like_a_sheet(clerk):
+    # Given media with a work order's items handed to its contractor (recorded through the gate)
+    order = WorkOrderFactory.create(access_until=TODAY() + timedelta(days=60))
+    media = provision_record(
+        subscriber=order.subscriber,
+        items=order.items,
+        method=Provision.Method.MEDIA,
+        basis=Provision.Basis.CONTRACTED_WORK,
+        purpose="工事図面",
+        user=clerk,
+        work_order=order,
+    )
+    # Then it is out with a day to return or destroy, until its return is recorded
+    assert [out.provision.pk for out in work_sheets_out(order)] == [media.pk]
+    sheet_retrieval_record(work_order=order, provision_id=media.pk, outcome="destroyed", on=TODAY(), user=clerk)
+    assert work_sheets_out(order) == []

@@ -86,3 +86,9 @@ def test_a_post_to_a_work_order_or_its_sheet_is_refused_by_the_middleware(portal
     for url in (reverse("portal:work_order", args=[order.pk]), reverse("portal:work_sheet", args=[order.pk])):
         assert portal.post(url).status_code == 405
     assert not Provision.objects.filter(work_order=order).exists()
+
+
+def test_a_contractor_may_still_sign_out(portal):
+    response = portal.post(reverse("logout"))
+    assert response.status_code == 302
+    assert portal.get(reverse("portal:home")).status_code == 302  # signed out: sent to the login page
