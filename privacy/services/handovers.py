@@ -24,10 +24,11 @@ from mctv.responses import csv_bytes
 from mctv.transitions import Lifecycle, TransitionError, require_status, set_status
 from privacy import deadlines
 from privacy.data_items import DataItem, normalize_items, scoped_values, unknown_items
-from privacy.models import BulkHandover, ConfidentialityAgreement, Provision, Purpose, User
+from privacy.models import BulkHandover, BulkUse, ConfidentialityAgreement, Provision, Purpose, User
 from privacy.selectors.handovers import handover_candidates
-from privacy.services.access_log import Numbered, access_log_export, export_number_reserve
+from privacy.services.access_log import Numbered, export_number_reserve
 from privacy.services.provision import ProvisionRefused, Refusal, provision_check_handover, provision_record_handover
+from privacy.services.purposes import bulk_use_record
 from subscribers.models import NumberSequence, Subscriber
 
 HANDOVER_SEQUENCE = "handover"
@@ -213,13 +214,16 @@ def handover_download(*, handover: BulkHandover, user: User, path: str = "") -> 
             handover.content, handover.subscribers = None, []
             set_status(handover, Status.CANCELLED, lifecycle=HANDOVER_LIFECYCLE, user=user, reason=refusal.code)
         else:
-            access_log_export(
+            # The use names its purpose (the bulk-use log) and each subscriber's access-log row names the file.
+            bulk_use_record(
                 user=user,
+                purpose=handover.purpose,
+                kind=BulkUse.Kind.HANDOVER,
                 subscribers=[Numbered(pk, number) for pk, number in handover.subscribers],
+                filters={"handover": handover.number, "sha256": handover.sha256},
+                path=path,
                 items=handover.items,
                 export_no=handover.export_no,
-                path=path,
-                detail={"handover": handover.number, "purpose": handover.purpose.code, "sha256": handover.sha256},
             )
             now = timezone.now()
             # The provision records name the subscribers from now on; the hand-over keeps only the count.

@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from privacy import deadlines
-from privacy.models import AccessLog, BulkHandover, ConfidentialityAgreement, Provision, ProvisionStop, Purpose
+from privacy.models import AccessLog, BulkHandover, BulkUse, ConfidentialityAgreement, Provision, ProvisionStop, Purpose
 from privacy.services.handovers import handover_create, handover_download, handovers_expire
 from privacy.services.provision import ProvisionRefused, ProvisionRequest, Refusal, provision_check
 from privacy.services.purposes import consent_record
@@ -205,6 +205,9 @@ def test_one_provision_per_subscriber_the_file_holds_exactly_the_items_and_its_h
     # And the access log names the file and its items for each subscriber
     logged = AccessLog.objects.filter(action=AccessLog.Action.EXPORT, detail__handover=handover.number)
     assert logged.count() == 3 and logged.first().detail["items"] == ["name", "address"]
+    # And the bulk-use log names the purpose, as every bulk use does
+    use = BulkUse.objects.get(kind=BulkUse.Kind.HANDOVER)
+    assert (use.purpose, use.count, use.export_no) == (notices, 3, handover.export_no)
     # And the date to return or destroy by is counted from the agreement's days
     assert handover.status == BulkHandover.Status.HANDED_OVER
     assert handover.return_by == deadlines.return_by(TODAY(), 14)
