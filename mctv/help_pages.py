@@ -175,6 +175,37 @@ PAGES = (
         ),
     ),
     HelpPage(
+        "handovers",
+        _("Bulk hand-overs"),
+        _(
+            "Files of many subscribers handed to a printer, a fee collector or the system vendor under its "
+            "confidentiality agreement, and their return or destruction."
+        ),
+        (
+            (
+                _("Make a bulk hand-over"),
+                _(
+                    "Names the agreement, purpose, items, method and file format. Subscribers who stopped provision "
+                    "to contractors, voided registrations and those without consent are left out."
+                ),
+            ),
+            (
+                _("Download the file (once)"),
+                _("Hands the file over: each subscriber is recorded as provided, with the file's SHA-256."),
+            ),
+            (
+                _("Record the confirmation"),
+                _("Records who confirmed the return or destruction, how and on which day."),
+            ),
+        ),
+        (
+            _("Declaration 2(1): data may be handed to contractors for the work."),
+            _("Declaration 6(2): by paper, transmission, media or server access."),
+            _("Broadcaster rules 19: return, erasure and destruction of the data."),
+        ),
+        ("privacy:handover_list", "privacy:handover_detail", "privacy:handover_create"),
+    ),
+    HelpPage(
         "provisions",
         _("Provision records"),
         _("Every handing of personal data to someone outside the office: when, whose, to whom, what, how and why."),

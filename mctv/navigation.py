@@ -59,6 +59,7 @@ MENU: tuple[Link | Group, ...] = (
         _("Construction and provision"),
         (
             Link(_("Work orders"), "privacy:work_order_list", has_perm("privacy.view_workorder")),
+            Link(_("Bulk hand-overs"), "privacy:handover_list", has_perm("privacy.view_bulkhandover")),
             Link(_("Provision records"), "privacy:provision_list", has_perm("privacy.view_provision")),
             Link(
                 _("Exceptional provisions"), "privacy:exceptional_list", has_perm("privacy.view_exceptionalprovision")

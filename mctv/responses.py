@@ -33,6 +33,16 @@ def csv_safe(value: object) -> str:
     return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
+def csv_bytes(rows: Iterable[Sequence[object]]) -> bytes:
+    """A CSV file kept to be fetched later (a bulk hand-over): as ``csv_response`` writes it — UTF-8 with a BOM,
+    every cell through ``csv_safe`` — with CRLF line ends."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    for row in rows:
+        writer.writerow([csv_safe(cell) for cell in row])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
 def csv_response(filename: str, rows: Iterable[Sequence[object]]) -> HttpResponse:
     """A CSV download: UTF-8 with a BOM (so spreadsheets read the Japanese right), every cell through ``csv_safe``."""
     response = download_response("\ufeff", content_type="text/csv; charset=utf-8", filename=filename)

@@ -49,6 +49,13 @@ def period_end(start: date, days: int) -> date:
     return start + timedelta(days=days)
 
 
+def return_by(handed_over: date, days: int) -> date:
+    """The day by which a contractor returns or destroys what was handed over on ``handed_over``: ``days`` days
+    counted from the day after; the contractor's act towards the office, so a last day that is closed moves to the
+    next open one (``first_open_day_on_or_after``)."""
+    return first_open_day_on_or_after(period_end(handed_over, days))
+
+
 def due_date(received: date, days: int) -> date:
     """The last open day on or before the end of a ``days``-day period starting the day after ``received``."""
     return last_open_day_on_or_before(period_end(received, days))

@@ -7,7 +7,9 @@ from urllib.parse import urlsplit
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect
+from django.urls import Resolver404, resolve
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
@@ -17,6 +19,17 @@ SUBMISSION_TOKEN_FIELD = "submission_token"
 
 # Paths a contractor account may reach besides the portal.
 CONTRACTOR_ALLOWED_PREFIXES = ("/portal/", "/accounts/logout/", "/static/", "/privacy/")
+# What a contractor may post: signing out, and its statement that it destroyed a hand-over (■19(2)④). The portal
+# is read-only besides; its provision log is written by the pages it reads.
+CONTRACTOR_POSTS = frozenset({"logout", "portal:handover"})
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _contractor_may_post(request) -> bool:
+    try:
+        return resolve(request.path_info).view_name in CONTRACTOR_POSTS
+    except Resolver404:
+        return False
 
 
 class ContractorConfinementMiddleware:
@@ -32,6 +45,9 @@ class ContractorConfinementMiddleware:
             if request.path != "/":
                 security_log.warning("contractor %s sent to the portal from %s", user.get_username(), request.path)
             return redirect("portal:home")
+        if confined and request.method not in READ_METHODS and not _contractor_may_post(request):
+            security_log.warning("contractor %s refused %s %s", user.get_username(), request.method, request.path)
+            return HttpResponseNotAllowed(sorted(READ_METHODS))
         return self.get_response(request)
 
 

@@ -87,6 +87,11 @@ EXEMPT: dict[str, str] = {
     "privacy.LabelPrintJob": "A large print of address labels and its PDF file: deleted, file and row, "
     "PRINT_JOB_KEEP_HOURS after it was made (or asked for) by the task `privacy.delete_expired_print_jobs`; the "
     "bulk-use log and the access log keep the use.",
+    "privacy.BulkHandover": "A bulk hand-over to a contractor (§2(1), ■19(2)④): its file is emptied once fetched or "
+    "HANDOVER_FILE_KEEP_HOURS after it was made (task `privacy.expire_handover_files`), and its list of subscribers "
+    "with it; the row then names no subscriber (the provision records do, under `provision`) and is kept with "
+    "the agreement while the contractor is.",
+    "privacy.HistoricalBulkHandover": "As the hand-over: its moves, without the file or the list of subscribers.",
     "axes.AccessAttemptExpiration": "The lockout's end of one failure counter: deleted with the counter "
     "(login records).",
     # Staff and organisation.

@@ -125,3 +125,11 @@ def delete_expired_print_jobs() -> int:
     from privacy.services.label_prints import print_jobs_delete_expired
 
     return print_jobs_delete_expired()
+
+
+@shared_task(name="privacy.expire_handover_files", acks_late=True)
+def expire_handover_files() -> int:
+    """Every quarter hour: bulk hand-over files not fetched within HANDOVER_FILE_KEEP_HOURS are emptied."""
+    from privacy.services.handovers import handovers_expire
+
+    return handovers_expire()

@@ -88,6 +88,9 @@ NAMED_IN_VIEW = {
     "ConsentWithdrawForm": "privacy/views/purposes.py",
     "SentOnForm": "privacy/views/request_documents.py",
     "LabelPrintForm": "privacy/views/labels.py privacy/forms/purposes.py",
+    "HandoverForm": "privacy/views/handovers.py",
+    "HandoverConfirmForm": "privacy/views/handovers.py",
+    "HandoverStatementForm": "privacy/views/portal.py",
 }
 
 # Lists narrowed by what is typed; nothing is saved.

@@ -244,6 +244,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "privacy.delete_expired_print_jobs",
         "schedule": crontab(minute="*/15"),
     },
+    "handover-files": {
+        "task": "privacy.expire_handover_files",
+        "schedule": crontab(minute="*/15"),
+    },
     # The review of staff access of the month just ended, ready for the officers on the 1st.
     "access-review": {
         "task": "privacy.review_staff_access",
@@ -265,6 +269,9 @@ RETENTION_MAX_ATTEMPTS = env.int("RETENTION_MAX_ATTEMPTS", default=6)
 LABELS_SYNC_MAX = env.int("LABELS_SYNC_MAX", default=200)
 PRINT_JOBS_DIR = Path(env("PRINT_JOBS_DIR", default=str(BASE_DIR / "var" / "print-jobs")))
 PRINT_JOB_KEEP_HOURS = env.int("PRINT_JOB_KEEP_HOURS", default=24)
+# A bulk hand-over's file (to a printer, a fee collector, the system vendor) is fetched once; one not fetched within
+# this many hours is emptied by the task every quarter hour, and a new hand-over must be made.
+HANDOVER_FILE_KEEP_HOURS = env.int("HANDOVER_FILE_KEEP_HOURS", default=24)
 # At least 2: a threshold of 0 or 1 would switch suppression off.
 STATISTICS_MIN_CELL = max(2, env.int("STATISTICS_MIN_CELL", default=5))
 

@@ -5,7 +5,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from privacy.forms.contractors import SubcontractorFieldMixin
-from privacy.models import ConfidentialityAgreement, Contractor, WorkKind, WorkOrder
+from privacy.models import BulkHandover, ConfidentialityAgreement, Contractor, WorkKind, WorkOrder
 from privacy.selectors.work_orders import work_orders_visible_to
 
 from .base import ItemsAdminForm, SubscriberViewsLoggedAdmin
@@ -43,8 +43,8 @@ class ContractorAdmin(SimpleHistoryAdmin):
 @admin.register(ConfidentialityAgreement)
 class AgreementAdmin(SimpleHistoryAdmin):
     form = AgreementAdminForm
-    list_display = ["contractor", "reference", "signed_on", "expires_on", "terminated_on"]
-    list_filter = ["contractor", "expires_on"]
+    list_display = ["contractor", "reference", "kind", "signed_on", "expires_on", "terminated_on", "return_within_days"]
+    list_filter = ["kind", "contractor", "expires_on"]
     search_fields = ["reference", "contractor__name"]
 
 
@@ -78,4 +78,24 @@ class WorkOrderAdmin(SubscriberViewsLoggedAdmin, SimpleHistoryAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(BulkHandover)
+class BulkHandoverAdmin(SimpleHistoryAdmin):
+    """Read-only here: a hand-over is made, fetched and confirmed through the staff pages, which pass the gate and
+    write its moves. The file and the list of subscribers are never shown."""
+
+    list_display = ["number", "contractor", "purpose", "count", "status", "produced_at", "return_by"]
+    list_filter = ["status", "contractor"]
+    search_fields = ["number", "contractor__name"]
+    exclude = ["content", "subscribers"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

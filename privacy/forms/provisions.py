@@ -61,7 +61,8 @@ class ProvisionRecordForm(forms.Form):
     )
     items = ItemsField(label=_("items provided"))
     method = forms.ChoiceField(label=_("method"), choices=OFFLINE_METHODS)
-    basis = forms.ChoiceField(label=_("legal basis"), choices=Basis.choices)
+    # Delegated work (§2(1)) is recorded by its bulk hand-over, never typed in.
+    basis = forms.ChoiceField(label=_("legal basis"), choices=[c for c in Basis.choices if c[0] != Basis.DELEGATED])
     purpose = forms.CharField(label=_("purpose"), max_length=200)
     note = forms.CharField(label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     reason = forms.CharField(

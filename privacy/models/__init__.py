@@ -5,6 +5,7 @@ from .complaints import Complaint, ComplaintCategory
 from .contractors import ConfidentialityAgreement, Contractor, WorkKind, WorkOrder
 from .disclosures import EXCEPTIONAL_BASES, ExceptionalProvision, Provision, ProvisionStop
 from .file_register import FileRegisterVersion, PersonalInformationFile
+from .handovers import BulkHandover
 from .incident_scope import IncidentScope
 from .incidents import Incident, IncidentEvent, IncidentSettings, IncidentSubscriber
 from .inspections import AuditFinding, InspectionAnswer, InspectionChecklistItem, SelfInspection
@@ -27,6 +28,7 @@ __all__ = [
     "AccessReviewSettings",
     "Appeal",
     "AuditFinding",
+    "BulkHandover",
     "BulkUse",
     "Complaint",
     "ComplaintCategory",

@@ -113,8 +113,20 @@ class AgreementQuerySet(models.QuerySet):
         return self.filter(Q(signed_on__lte=on, expires_on__gte=on, terminated_on__isnull=True) & Q(HAS_19_2_CLAUSES))
 
 
+class AgreementKind(models.TextChoices):
+    """The work an agreement is for (§2(1)): construction goes by work orders, the rest by bulk hand-overs."""
+
+    CONSTRUCTION = "construction", _("Construction")
+    PRINTING = "printing", _("Printing (bills, notices)")
+    COLLECTION = "collection", _("Fee collection")
+    SYSTEM = "system", _("System operation")
+    OTHER = "other", _("Other delegated work")
+
+
 class ConfidentialityAgreement(TimeStampedModel):
     """機密保持に関する協定 (§4(3), ■19). Without one in force, nothing is provided to the contractor."""
+
+    Kind = AgreementKind
 
     contractor = models.ForeignKey(
         Contractor, verbose_name=_("contractor"), on_delete=models.PROTECT, related_name="agreements"
@@ -124,6 +136,15 @@ class ConfidentialityAgreement(TimeStampedModel):
     expires_on = DayField(_("expires on"))
     terminated_on = DayField(_("terminated on"), null=True, blank=True)
     items = _items_field(_("data items it may receive"))
+    kind = models.CharField(
+        _("kind of work"), max_length=12, choices=AgreementKind.choices, default=AgreementKind.CONSTRUCTION
+    )
+    # ■19(2)④: what is handed over comes back or is destroyed within this many days of the hand-over.
+    return_within_days = models.PositiveSmallIntegerField(
+        _("days to return or destroy"),
+        default=30,
+        help_text=_("Counted from the day after each hand-over; a last day the office is closed moves to the next."),
+    )
     redelegation_allowed = models.BooleanField(_("re-delegation allowed"), default=False)
     clause_safety_measures = models.BooleanField(_("clause: safety management measures"), default=False)
     clause_no_use_beyond_contract = models.BooleanField(_("clause: no use beyond the contract"), default=False)
@@ -146,6 +167,10 @@ class ConfidentialityAgreement(TimeStampedModel):
         verbose_name_plural = _("confidentiality agreements")
         ordering = ["contractor", "-signed_on"]
         constraints = [
+            models.CheckConstraint(condition=Q(kind__in=AgreementKind.values), name="agreement_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(return_within_days__gte=1), name="agreement_return_within_days_positive"
+            ),
             models.CheckConstraint(
                 condition=Q(expires_on__gte=models.F("signed_on")),
                 name="agreement_expires_after_signing",

@@ -32,6 +32,9 @@ class Basis(models.TextChoices):
     PUBLIC_HEALTH = "public_health", _("(4) Public health or children's welfare")
     PUBLIC_BODY = "public_body", _("(5) Cooperation with a state or local body")
     LAW = "law", _("(6) Required by law")
+    # §2(1): work MCTV delegates other than construction (printing, fee collection, system operation), handed
+    # over in bulk under the contractor's agreement. Not a third-party provision (■21(4)(1)), but logged the same.
+    DELEGATED = "delegated", _("Work MCTV delegates (declaration 2(1))")
 
 
 # Bases (3)–(6) are exceptions to consent: an officer approves each, with a written reason.
@@ -98,6 +101,17 @@ class Provision(AppendOnlyModel):
         blank=True,
         related_name="provisions",
     )
+    # Basis §2(1): the bulk hand-over the row is one subscriber of. No database FK: the log outlives it.
+    handover = models.ForeignKey(
+        "privacy.BulkHandover",
+        verbose_name=_("bulk hand-over"),
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,  # the partial unique index below serves it
+        null=True,
+        blank=True,
+        related_name="provisions",
+    )
     caused_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("caused by"), on_delete=models.PROTECT, related_name="+"
     )
@@ -129,6 +143,18 @@ class Provision(AppendOnlyModel):
             # (PostgreSQL: the constraint is added NOT VALID, migration 0020).
             models.CheckConstraint(
                 condition=~Q(basis=Basis.CONSENT) | Q(consent__isnull=False), name="provision_consent_named"
+            ),
+            # §2(1): delegated work is a hand-over to a contractor, and only that basis names one.
+            models.CheckConstraint(
+                condition=(Q(basis=Basis.DELEGATED) & Q(handover__isnull=False) & Q(contractor__isnull=False))
+                | (~Q(basis=Basis.DELEGATED) & Q(handover__isnull=True)),
+                name="provision_delegated_has_handover",
+            ),
+            # One row per subscriber of a hand-over: a subscriber is in a file once.
+            models.UniqueConstraint(
+                fields=["handover", "subscriber"],
+                condition=Q(handover__isnull=False),
+                name="provision_once_per_handover",
             ),
         ]
 

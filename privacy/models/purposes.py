@@ -201,6 +201,7 @@ class BulkUseKind(models.TextChoices):
     LABELS_PDF = "labels_pdf", _("Address labels (PDF)")
     STATISTICS = "statistics", _("Statistics (page)")
     STATISTICS_CSV = "statistics_csv", _("Statistics (CSV)")
+    HANDOVER = "handover", _("Bulk hand-over to a contractor")
 
 
 class BulkUse(AppendOnlyModel):

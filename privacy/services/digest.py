@@ -13,6 +13,7 @@ from privacy.deadlines import nth_open_day_after
 from privacy.models import Appeal, Complaint, DeadlineDigest, Department, Incident, SubjectRequest, User
 from privacy.roles import Role
 from privacy.selectors.complaints import complaints_due
+from privacy.selectors.handovers import handovers_overdue, work_sheets_overdue
 from privacy.selectors.incidents import incident_reports_due
 
 DIGEST_OPEN_DAYS = 5
@@ -54,8 +55,11 @@ def deadline_digest_send(*, department: Department, today: date) -> DeadlineDige
         .select_related("request")
         .order_by("consult_due_on", "number")
     )
+    # Hand-overs past their day to return or destroy (■19(2)④): the office's, told to every department's officers.
+    handovers = list(handovers_overdue(today))
+    sheets = work_sheets_overdue(today)
     recipients = department_officers(department)
-    if not (overdue or due_soon or incidents or complaints or appeals) or not recipients:
+    if not (overdue or due_soon or incidents or complaints or appeals or handovers or sheets) or not recipients:
         return None
     try:
         with transaction.atomic():
@@ -72,6 +76,8 @@ def deadline_digest_send(*, department: Department, today: date) -> DeadlineDige
                 "incidents": incidents,
                 "complaints": complaints,
                 "appeals": appeals,
+                "handovers": handovers,
+                "sheets": sheets,
             }
             subject = _("[MCTV] Deadlines: %(overdue)d overdue, %(soon)d due soon, %(incidents)d incident reports") % {
                 "overdue": len(overdue),
@@ -82,6 +88,10 @@ def deadline_digest_send(*, department: Department, today: date) -> DeadlineDige
                 subject += _(", %(complaints)d complaints awaiting a reply") % {"complaints": len(complaints)}
             if appeals:
                 subject += _(", %(appeals)d appeals awaiting the review board") % {"appeals": len(appeals)}
+            if handovers or sheets:
+                subject += _(", %(handovers)d hand-overs not confirmed returned") % {
+                    "handovers": len(handovers) + len(sheets)
+                }
             send_mail(
                 subject=subject,
                 message=render_to_string("privacy/email/deadline_digest.txt", context),

@@ -7,7 +7,7 @@ form) do so inside the same transaction, so a record exists exactly when data
 left. Nothing else writes Provision rows.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -19,6 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from privacy.data_items import normalize_items, unknown_items
 from privacy.models import (
     EXCEPTIONAL_BASES,
+    BulkHandover,
+    ConfidentialityAgreement,
     Consent,
     Contractor,
     ExceptionalProvision,
@@ -28,6 +30,7 @@ from privacy.models import (
     WorkOrder,
 )
 from privacy.models.disclosures import Basis, ProvisionStopScope
+from privacy.selectors.purposes import subscribers_usable_for
 from subscribers.models import Subscriber
 from subscribers.normalize import normalize_text
 
@@ -63,6 +66,18 @@ class Refusal:
         _("The contractor is a sub-contractor, and its principal's agreement in force does not allow re-delegation."),
     )
     NO_CONSENT = "no_consent", _("Provision with consent names a consent in force of this subscriber.")
+    NO_HANDOVER = "no_handover", _("Delegated work is provided only by a bulk hand-over under the agreement.")
+    HANDOVER_MISMATCH = "handover_mismatch", _("The hand-over is for another contractor.")
+    HANDOVER_CONSTRUCTION = (
+        "handover_construction",
+        _("Construction is provided by work orders: a bulk hand-over needs an agreement for other work."),
+    )
+    HANDOVER_AGREEMENT = "handover_agreement", _("The hand-over's agreement is not in force.")
+    OUTSIDE_HANDOVER = "outside_handover", _("An item is outside the hand-over.")
+    NOT_FOR_PURPOSE = (
+        "not_for_purpose",
+        _("The subscriber's data may not be used for the hand-over's purpose (not stated, no consent in force)."),
+    )
     CONSENT_MISMATCH = (
         "consent_mismatch",
         _(
@@ -88,6 +103,57 @@ class ProvisionRequest:
     recipient_name: str = ""
     approval: ExceptionalProvision | None = None
     consent: Consent | None = None
+    handover: BulkHandover | None = None
+
+
+@dataclass(frozen=True)
+class BulkFacts:
+    """What the gate asks the database of each subscriber, asked once for a hand-over's subscribers: who has a stop
+    of provision to contractors in force, and who may be used for the hand-over's purpose. Every row is still
+    checked against them, one by one."""
+
+    stopped: frozenset[int]
+    usable: frozenset[int]
+
+    @classmethod
+    def gather(cls, *, subscriber_ids: Iterable[int], purpose, at: datetime) -> "BulkFacts":
+        ids = list(subscriber_ids)
+        stops = ProvisionStop.objects.in_force(at).filter(subscriber_id__in=ids, scope=ProvisionStopScope.CONTRACTORS)
+        usable = subscribers_usable_for(purpose, on=timezone.localdate(at)).filter(pk__in=ids)
+        return cls(
+            stopped=frozenset(stops.values_list("subscriber_id", flat=True)),
+            usable=frozenset(usable.values_list("pk", flat=True)),
+        )
+
+
+def _check_handover(request: ProvisionRequest, items: set[str], today: date, facts: BulkFacts | None) -> None:
+    """§2(1), ■19: delegated work other than construction, by a hand-over under the contractor's own agreement in
+    force, of the items the agreement and the hand-over name, for a purpose the subscriber's data may be used for."""
+    handover = request.handover
+    if handover is None or request.basis != Basis.DELEGATED:
+        raise ProvisionRefused(Refusal.NO_HANDOVER)
+    agreement: ConfidentialityAgreement = handover.agreement
+    contractor = request.contractor
+    if contractor is None or handover.contractor_id != contractor.pk or agreement.contractor_id != contractor.pk:
+        raise ProvisionRefused(Refusal.HANDOVER_MISMATCH)
+    if agreement.kind == ConfidentialityAgreement.Kind.CONSTRUCTION:
+        raise ProvisionRefused(Refusal.HANDOVER_CONSTRUCTION)
+    if not contractor.is_active or not agreement.is_in_force(today):
+        raise ProvisionRefused(Refusal.HANDOVER_AGREEMENT)
+    if not contractor.redelegation_permitted(today):
+        raise ProvisionRefused(Refusal.NOT_REDELEGABLE)
+    if not items <= set(agreement.items):
+        raise ProvisionRefused(Refusal.OUTSIDE_AGREEMENT)
+    if not items <= set(handover.items):
+        raise ProvisionRefused(Refusal.OUTSIDE_HANDOVER)
+    subscriber = request.subscriber
+    usable = (
+        subscriber.pk in facts.usable
+        if facts is not None
+        else subscribers_usable_for(handover.purpose, on=today).filter(pk=subscriber.pk).exists()
+    )
+    if not usable:
+        raise ProvisionRefused(Refusal.NOT_FOR_PURPOSE)
 
 
 def _check_consent(request: ProvisionRequest, recipient: str, items: set[str], today: date) -> None:
@@ -102,8 +168,9 @@ def _check_consent(request: ProvisionRequest, recipient: str, items: set[str], t
         raise ProvisionRefused(Refusal.CONSENT_MISMATCH)
 
 
-def provision_check(request: ProvisionRequest, *, at: datetime | None = None) -> None:
-    """Raise ProvisionRefused unless ``request`` may be provided at ``at`` (default: now)."""
+def provision_check(request: ProvisionRequest, *, at: datetime | None = None, facts: BulkFacts | None = None) -> None:
+    """Raise ProvisionRefused unless ``request`` may be provided at ``at`` (default: now). ``facts``: a bulk
+    hand-over's stops and usable subscribers, asked once for all its rows (``BulkFacts``)."""
     at = at or timezone.now()
     today = timezone.localdate(at)
     items = set(request.items)
@@ -136,8 +203,15 @@ def provision_check(request: ProvisionRequest, *, at: datetime | None = None) ->
 
     contractor = request.contractor or (request.work_order.contractor if request.work_order else None)
     scope = ProvisionStopScope.CONTRACTORS if contractor else ProvisionStopScope.THIRD_PARTIES
-    if ProvisionStop.objects.in_force(at).filter(subscriber=request.subscriber, scope=scope).exists():
+    if facts is not None and scope == ProvisionStopScope.CONTRACTORS:
+        if request.subscriber.pk in facts.stopped:
+            raise ProvisionRefused(Refusal.STOPPED)
+    elif ProvisionStop.objects.in_force(at).filter(subscriber=request.subscriber, scope=scope).exists():
         raise ProvisionRefused(Refusal.STOPPED)
+
+    if request.handover is not None or request.basis == Basis.DELEGATED:
+        _check_handover(request, items, today, facts)
+        return
 
     if contractor is None:
         if not request.recipient_name.strip():
@@ -204,18 +278,27 @@ def provision_record(
         consent=consent,
     )
     provision_check(request)
+    provision = _provision_row(request, method=method, purpose=purpose, user=user, note=note)
+    provision.save()
+    return provision
+
+
+def _provision_row(request: ProvisionRequest, *, method: str, purpose: str, user: User, note: str) -> Provision:
+    """The row for a request the gate let through, its fields checked in Python."""
+    subscriber, contractor, basis = request.subscriber, request.contractor, request.basis
     provision = Provision(
         subscriber=subscriber,
         subscriber_number=subscriber.number,
         contractor=contractor,
-        recipient_name=contractor.name if contractor else recipient_name.strip(),
+        recipient_name=contractor.name if contractor else request.recipient_name.strip(),
         items=list(request.items),
         method=method,
         basis=basis,
         purpose=purpose,
-        work_order=work_order,
-        approval=approval,
-        consent=consent if basis == Basis.CONSENT else None,
+        work_order=request.work_order,
+        approval=request.approval,
+        consent=request.consent if basis == Basis.CONSENT else None,
+        handover=request.handover,
         caused_by=user,
         note=note,
     )
@@ -224,8 +307,49 @@ def provision_record(
     # enforces both again at INSERT. Django would otherwise ask it first, a query per key and per constraint:
     # sixteen round trips, a third of a portal page.
     provision.full_clean(
-        exclude=["subscriber", "contractor", "work_order", "approval", "consent", "caused_by"],
+        exclude=["subscriber", "contractor", "work_order", "approval", "consent", "handover", "caused_by"],
         validate_constraints=False,
     )
-    provision.save()
     return provision
+
+
+def handover_requests(handover: BulkHandover, subscribers: Iterable[Subscriber]) -> list[ProvisionRequest]:
+    """What a bulk hand-over asks of the gate: each subscriber's hand-over items to its contractor, basis §2(1)."""
+    return [
+        ProvisionRequest(
+            subscriber=subscriber,
+            items=tuple(normalize_items(handover.items)),
+            basis=Basis.DELEGATED,
+            contractor=handover.contractor,
+            handover=handover,
+        )
+        for subscriber in subscribers
+    ]
+
+
+def provision_check_handover(
+    handover: BulkHandover, subscribers: Sequence[Subscriber], *, at: datetime | None = None
+) -> None:
+    """The gate for each subscriber of a hand-over, the database asked once for all (``BulkFacts``); raises the
+    first refusal."""
+    at = at or timezone.now()
+    facts = BulkFacts.gather(subscriber_ids=[s.pk for s in subscribers], purpose=handover.purpose, at=at)
+    for request in handover_requests(handover, subscribers):
+        provision_check(request, at=at, facts=facts)
+
+
+@transaction.atomic
+def provision_record_handover(
+    *, handover: BulkHandover, subscribers: Sequence[Subscriber], method: str, user: User, note: str
+) -> list[Provision]:
+    """One provision row per subscriber of ``handover``, each checked through the gate, inserted in bulk; a refusal
+    of any raises ProvisionRefused and writes none (the file holds them all, or nobody receives it)."""
+    at = timezone.now()
+    facts = BulkFacts.gather(subscriber_ids=[s.pk for s in subscribers], purpose=handover.purpose, at=at)
+    rows = []
+    for request in handover_requests(handover, subscribers):
+        provision_check(request, at=at, facts=facts)
+        row = _provision_row(request, method=method, purpose=handover.purpose.title, user=user, note=note)
+        row.at = at
+        rows.append(row)
+    return Provision.objects.bulk_create(rows, batch_size=1000)

@@ -14,6 +14,7 @@ from mctv.transitions import Lifecycle, TransitionError, set_status
 from privacy.data_items import item_labels, normalize_items, scoped_values, unknown_items
 from privacy.models import Contractor, Provision, User, WorkKind, WorkOrder
 from privacy.pdf import render_pdf
+from privacy.selectors.handovers import HANDED_OVER_METHODS
 from privacy.services.provision import provision_record
 from subscribers.models import NumberSequence, Subscriber
 
@@ -186,7 +187,8 @@ def sheet_retrieval_record(*, work_order: WorkOrder, provision_id: int, outcome:
     between its printing and today."""
     from privacy.models import SheetRetrieval
 
-    sheet = Provision.objects.filter(pk=provision_id, work_order=work_order, method=Provision.Method.PAPER).first()
+    # A printed sheet, or electronic media handed over for the work (■19(2)④: both come back or are destroyed).
+    sheet = Provision.objects.filter(pk=provision_id, work_order=work_order, method__in=HANDED_OVER_METHODS).first()
     if sheet is None:
         raise ValidationError(_("No work sheet of this work order was printed under that record."))
     if on > timezone.localdate() or on < timezone.localtime(sheet.at).date():

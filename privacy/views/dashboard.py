@@ -12,6 +12,7 @@ from privacy.selectors.accountability import accountability_warnings
 from privacy.selectors.appeals import appeals_due
 from privacy.selectors.approvals import awaiting_approval
 from privacy.selectors.complaints import complaint_rows_for_dashboard, may_see_complaints
+from privacy.selectors.handovers import handovers_overdue, work_sheets_overdue
 from privacy.selectors.incidents import incident_reports_due, incidents_visible_to, may_see_incidents
 from privacy.selectors.requests import requests_visible_to
 
@@ -45,6 +46,13 @@ class DashboardView(StaffPermissionMixin, TemplateView):
             shows_complaints=may_see_complaints(user),
             complaint_rows=complaint_rows_for_dashboard(user, today),
             shows_appeals=user.has_perm("privacy.view_appeal"),
+            # ■19(2)④: hand-overs whose return or destruction is past due and not confirmed.
+            handovers_overdue=list(handovers_overdue(today)[:DASHBOARD_ROWS])
+            if user.has_perm("privacy.view_bulkhandover")
+            else [],
+            sheets_overdue=work_sheets_overdue(today)[:DASHBOARD_ROWS]
+            if user.has_perm("privacy.view_workorder")
+            else [],
             # The register must follow the configuration promptly: the officer sees a draft waiting.
             file_register_draft=FileRegisterVersion.objects.filter(status=FileRegisterVersion.Status.DRAFT).first()
             if user.has_perm("privacy.approve_fileregisterversion")

@@ -67,6 +67,14 @@ class IncidentCreateView(StaffPermissionMixin, FormView):
     form_class = IncidentForm
     extra_context = {"title": _("Record an incident")}
 
+    def get_initial(self):
+        """From a hand-over whose return or destruction is missing (``?handover=``): its items, its subscribers and
+        a description naming it, to be checked and completed."""
+        from privacy.selectors.handovers import handover_incident_initial, handovers_visible_to
+
+        handover = handovers_visible_to(self.request.user).filter(pk=self.request.GET.get("handover") or 0).first()
+        return handover_incident_initial(handover) if handover else {}
+
     def form_valid(self, form):
         fields = _incident_fields(form)
         subscribers = fields.pop("subscribers", [])

@@ -1,22 +1,29 @@
 """The contractor portal (/portal/): read-only, scoped to live work orders, every view a logged provision.
 
-Declaration §4(3), §6(1)–(2). GET only: any other method answers 405.
+Declaration §4(3), §6(1)–(2). GET only: any other method answers 405 — but for the one write besides the
+provision log, a contractor's statement that it destroyed a bulk hand-over (■19(2)④), which staff then check off.
 """
 
 import logging
 
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
 
 from mctv.responses import pdf_response
 from privacy.data_items import scoped_values
-from privacy.models import Provision, WorkOrder
+from privacy.forms.handovers import HandoverStatementForm
+from privacy.models import BulkHandover, Provision, User, WorkOrder
+from privacy.selectors.handovers import handovers_of_contractor
 from privacy.selectors.work_orders import work_orders_visible_to
+from privacy.services.handovers import handover_state_destroyed
 from privacy.services.provision import ProvisionRefused, provision_record
 from privacy.services.work_orders import work_sheet_issue
 
@@ -60,7 +67,12 @@ class PortalHomeView(PortalView):
 
     def get(self, request):
         orders = work_orders_visible_to(request.user).select_related("kind").order_by("scheduled_on", "number")
-        return render(request, "portal/home.html", {"orders": orders, "contractor": request.user.contractor})
+        handovers = handovers_of_contractor(request.user.contractor_id).defer("content", "subscribers")
+        return render(
+            request,
+            "portal/home.html",
+            {"orders": orders, "handovers": handovers, "contractor": request.user.contractor},
+        )
 
 
 class PortalWorkOrderView(PortalView):
@@ -96,3 +108,40 @@ class PortalWorkSheetView(PortalView):
         except ProvisionRefused as refusal:
             raise self.refused(order, refusal) from refusal
         return pdf_response(pdf, f"work-sheet-{order.number}.pdf")
+
+
+class PortalHandoverView(PortalView):
+    """One of the contractor's own hand-overs still out with it (no subscriber data: items, count, dates), and its
+    statement of destruction — recorded as the contractor's word, for staff to confirm."""
+
+    http_method_names = ["get", "head", "post"]
+
+    def handover(self, pk: int) -> BulkHandover:
+        user = self.request.user
+        assert isinstance(user, User)  # a signed-in contractor: PortalView's dispatch
+        found = handovers_of_contractor(user.contractor_id or 0).defer("content", "subscribers").filter(pk=pk).first()
+        if found is None:
+            security_log.warning("portal refused hand-over %s to %s", pk, self.request.user.get_username())
+            raise Http404
+        return found
+
+    def get(self, request, pk, form=None):
+        handover = self.handover(pk)
+        return render(
+            request,
+            "portal/handover.html",
+            {"handover": handover, "form": form or HandoverStatementForm(), "stated": handover.stated_at is not None},
+        )
+
+    def post(self, request, pk):
+        handover = self.handover(pk)
+        form = HandoverStatementForm(request.POST)
+        if form.is_valid():
+            try:
+                handover_state_destroyed(handover=handover, user=request.user, statement=form.cleaned_data["statement"])
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Your statement was recorded. The office will confirm it."))
+                return redirect("portal:home")
+        return self.get(request, pk, form=form)

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView
@@ -21,6 +22,7 @@ from mctv.wareki import wareki
 from privacy.data_items import scoped_values
 from privacy.forms.work_orders import SheetRetrievalForm, WorkOrderCloseForm, WorkOrderEditForm, WorkOrderForm
 from privacy.models import AccessLog, Contractor, Provision, WorkOrder
+from privacy.selectors.handovers import work_sheets_out
 from privacy.selectors.provisions import contractor_provision_stopped, pending_stop_requests, sheets_to_retrieve
 from privacy.selectors.work_orders import work_orders_visible_to
 from privacy.services.access_log import access_log_record
@@ -169,8 +171,12 @@ class WorkOrderDetailView(StaffPermissionMixin, WorkOrderObjectMixin, DetailView
         # the contractor sees nothing, and what was printed before must come back.
         context["stopped"] = contractor_provision_stopped(self.object.subscriber)
         context["values"] = [] if context["stopped"] else scoped_values(self.object.subscriber, self.object.items)
+        # ■19(2)④: a sheet out past its day to return or destroy is asked back too, stop or no stop.
+        today = timezone.localdate()
         context["sheets_to_retrieve"] = (
-            sheets_to_retrieve([self.object.subscriber], work_order=self.object) if context["stopped"] else []
+            sheets_to_retrieve([self.object.subscriber], work_order=self.object)
+            if context["stopped"]
+            else [out.provision for out in work_sheets_out(self.object) if out.return_by < today]
         )
         context["retrievals"] = self.object.sheet_retrievals.select_related("recorded_by")
         context["retrieval_form"] = SheetRetrievalForm()

@@ -1,0 +1,122 @@
+"""Who a bulk hand-over reaches, and which hand-overs are out with a contractor (§2(1), §6(3), ■19(2)④)."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db.models import Exists, OuterRef, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mctv import dates
+from privacy import deadlines
+from privacy.models import (
+    BulkHandover,
+    ConfidentialityAgreement,
+    Provision,
+    ProvisionStop,
+    Purpose,
+    SheetRetrieval,
+    WorkOrder,
+)
+from privacy.models.disclosures import ProvisionStopScope
+from privacy.selectors.purposes import subscribers_usable_by
+from subscribers.models import Subscriber
+
+from .access import Viewer, staff_with_permission
+
+
+def handover_candidates(user: Viewer, purpose: Purpose, *, at: datetime | None = None) -> QuerySet[Subscriber]:
+    """The subscribers a hand-over for ``purpose`` reaches: those the purpose may be used for
+    (``subscribers_usable_by``: stated or consented, not suspended, erased or voided) less those who stopped
+    provision to contractors (§6(3)).
+    The gate checks each of them again."""
+    at = at or timezone.now()
+    stopped = ProvisionStop.objects.in_force(at).filter(subscriber=OuterRef("pk"), scope=ProvisionStopScope.CONTRACTORS)
+    usable = subscribers_usable_by(user, purpose, on=timezone.localdate(at))
+    return usable.exclude(Exists(stopped)).order_by("number")
+
+
+def handovers_visible_to(user: Viewer) -> QuerySet[BulkHandover]:
+    """Staff who may see hand-overs see all of them (an office-wide record, like the provision log)."""
+    if staff_with_permission(user, "privacy.view_bulkhandover"):
+        return BulkHandover.objects.select_related("contractor", "purpose", "agreement")
+    return BulkHandover.objects.none()
+
+
+def handovers_overdue(today: date | None = None) -> QuerySet[BulkHandover]:
+    """Out with the contractor past the day to return or destroy by: the dashboard and the digest show them."""
+    today = today or timezone.localdate()
+    return BulkHandover.objects.overdue(today).select_related("contractor").order_by("return_by", "number")
+
+
+# What a contractor is handed for a work order and must return or destroy: a printed sheet, electronic media.
+HANDED_OVER_METHODS = (Provision.Method.PAPER, Provision.Method.MEDIA)
+
+
+@dataclass(frozen=True)
+class SheetOut:
+    """A printed work sheet (a paper provision), or media handed over for a work order, still with the contractor,
+    and the day to return or destroy it by."""
+
+    provision: Provision
+    work_order: WorkOrder
+    return_by: date
+
+
+DEFAULT_RETURN_DAYS = ConfidentialityAgreement._meta.get_field("return_within_days").get_default()
+
+
+def work_sheets_out(work_order: WorkOrder | None = None) -> list[SheetOut]:
+    """Printed work sheets and media of open work orders not yet recorded as returned or destroyed (closing a work order
+    records what became of all its sheets), each with its day counted from the printing by the days of the
+    contractor's agreement in force on that day (``deadlines.return_by``)."""
+    orders = WorkOrder.objects.open() if work_order is None else WorkOrder.objects.filter(pk=work_order.pk)
+    retrieved = SheetRetrieval.objects.filter(work_order=OuterRef("work_order"), provision_id=OuterRef("pk"))
+    sheets = (
+        Provision.objects.filter(method__in=HANDED_OVER_METHODS, work_order__in=orders)
+        .exclude(Exists(retrieved))
+        .select_related("work_order__contractor")
+        .order_by("at")
+    )
+    out, days_of = [], {}  # the agreement asked once per contractor and day
+    for sheet in sheets:
+        order = sheet.work_order
+        assert order is not None  # filtered on its work order
+        printed = timezone.localdate(sheet.at)
+        key = (order.contractor_id, printed)
+        if key not in days_of:
+            agreement = order.contractor.agreement_in_force(printed)
+            days_of[key] = agreement.return_within_days if agreement else DEFAULT_RETURN_DAYS
+        out.append(SheetOut(sheet, order, deadlines.return_by(printed, days_of[key])))
+    return out
+
+
+def work_sheets_overdue(today: date | None = None) -> list[SheetOut]:
+    today = today or timezone.localdate()
+    return sorted((s for s in work_sheets_out() if s.return_by < today), key=lambda s: (s.return_by, s.provision.pk))
+
+
+def handovers_of_contractor(contractor_id: int) -> QuerySet[BulkHandover]:
+    """The portal's list: this contractor's hand-overs still out with it."""
+    return BulkHandover.objects.out().filter(contractor_id=contractor_id).order_by("return_by", "number")
+
+
+def handover_incident_initial(handover: BulkHandover) -> dict:
+    """An incident form begun from a hand-over not confirmed returned or destroyed (§11, ■19(2)④): the items, the
+    subscribers handed over (from its provision records) and a description that names and links the hand-over."""
+    numbers = Provision.objects.filter(handover=handover).order_by("subscriber_number")
+    return {
+        "items": handover.items,
+        "subscriber_numbers": "\n".join(numbers.values_list("subscriber_number", flat=True)),
+        "description": _(
+            "The return or destruction of hand-over %(number)s to %(contractor)s, due by %(due)s, has not been "
+            "confirmed (%(url)s)."
+        )
+        % {
+            "number": handover.number,
+            "contractor": handover.contractor.name,
+            "due": dates.long(handover.return_by) if handover.return_by else "—",
+            "url": reverse("privacy:handover_detail", args=[handover.pk]),
+        },
+    }
