@@ -110,7 +110,14 @@ class AgreementQuerySet(models.QuerySet):
     def in_force(self, on: date):
         """Signed, not expired, not terminated — and containing every item ■19(2) asks for (an agreement recorded
         before the two later items were required counts once they are recorded on it)."""
-        return self.filter(Q(signed_on__lte=on, expires_on__gte=on, terminated_on__isnull=True) & Q(HAS_19_2_CLAUSES))
+        return self.in_force_between(on, on)
+
+    def in_force_between(self, first: date, last: date):
+        """In force on some day from ``first`` to ``last``: the candidates a caller asking about many days narrows
+        in Python (``in_force`` is this for one day)."""
+        return self.filter(
+            Q(signed_on__lte=last, expires_on__gte=first, terminated_on__isnull=True) & Q(HAS_19_2_CLAUSES)
+        )
 
 
 class AgreementKind(models.TextChoices):

@@ -73,23 +73,44 @@ def work_sheets_out(work_order: WorkOrder | None = None) -> list[SheetOut]:
     contractor's agreement in force on that day (``deadlines.return_by``)."""
     orders = WorkOrder.objects.open() if work_order is None else WorkOrder.objects.filter(pk=work_order.pk)
     retrieved = SheetRetrieval.objects.filter(work_order=OuterRef("work_order"), provision_id=OuterRef("pk"))
-    sheets = (
+    sheets = list(
         Provision.objects.filter(method__in=HANDED_OVER_METHODS, work_order__in=orders)
         .exclude(Exists(retrieved))
         .select_related("work_order__contractor")
         .order_by("at")
     )
-    out, days_of = [], {}  # the agreement asked once per contractor and day
+    days_of = _return_days({(s.work_order.contractor_id, timezone.localdate(s.at)) for s in sheets if s.work_order})
+    out = []
     for sheet in sheets:
         order = sheet.work_order
         assert order is not None  # filtered on its work order
         printed = timezone.localdate(sheet.at)
-        key = (order.contractor_id, printed)
-        if key not in days_of:
-            agreement = order.contractor.agreement_in_force(printed)
-            days_of[key] = agreement.return_within_days if agreement else DEFAULT_RETURN_DAYS
-        out.append(SheetOut(sheet, order, deadlines.return_by(printed, days_of[key])))
+        out.append(SheetOut(sheet, order, deadlines.return_by(printed, days_of[(order.contractor_id, printed)])))
     return out
+
+
+def _return_days(keys: set[tuple[int, date]]) -> dict[tuple[int, date], int]:
+    """For each (contractor, day), the days to return or destroy of the contractor's agreement in force that day
+    (the one expiring last, as ``Contractor.agreement_in_force``), else the default: one query for all of them."""
+    if not keys:
+        return {}
+    days = [d for _, d in keys]
+    candidates = (
+        ConfidentialityAgreement.objects.in_force_between(min(days), max(days))
+        .filter(contractor_id__in={c for c, _ in keys})
+        .order_by("-expires_on")
+        .values_list("contractor_id", "signed_on", "expires_on", "return_within_days")
+    )
+    by_contractor: dict[int, list[tuple[date, date, int]]] = {}
+    for contractor_id, signed_on, expires_on, return_days in candidates:
+        by_contractor.setdefault(contractor_id, []).append((signed_on, expires_on, return_days))
+    return {
+        (contractor_id, day): next(
+            (n for signed, expires, n in by_contractor.get(contractor_id, []) if signed <= day <= expires),
+            DEFAULT_RETURN_DAYS,
+        )
+        for contractor_id, day in keys
+    }
 
 
 def work_sheets_overdue(today: date | None = None) -> list[SheetOut]:
