@@ -65,6 +65,12 @@ class WorkOrderCloseForm(forms.Form):
 class SheetRetrievalForm(forms.Form):
     outcome = forms.ChoiceField(label=_("outcome"), choices=SheetRetrieval.Outcome.choices)
     on = DayField(label=_("on"), widget=DATE)
+    how = forms.CharField(
+        label=_("how it was confirmed"),
+        max_length=200,
+        error_messages={"required": _("Say how the return or destruction was confirmed.")},
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. received at the counter"), "size": 24}),
+    )
 
     def __init__(self, *args, **kwargs):
         # One small form per printed sheet on the page: no ids to repeat, labels carried by the inputs.

@@ -2,7 +2,7 @@ from .access import AccessLog
 from .access_review import AccessReview, AccessReviewFlag, AccessReviewSettings
 from .appeals import Appeal
 from .complaints import Complaint, ComplaintCategory
-from .contractors import ConfidentialityAgreement, Contractor, WorkKind, WorkOrder
+from .contractors import AgreementKind, ConfidentialityAgreement, Contractor, WorkKind, WorkOrder
 from .disclosures import EXCEPTIONAL_BASES, ExceptionalProvision, Provision, ProvisionStop
 from .file_register import FileRegisterVersion, PersonalInformationFile
 from .handovers import BulkHandover
@@ -26,6 +26,7 @@ __all__ = [
     "AccessReview",
     "AccessReviewFlag",
     "AccessReviewSettings",
+    "AgreementKind",
     "Appeal",
     "AuditFinding",
     "BulkHandover",

@@ -70,9 +70,14 @@ class Contractor(TimeStampedModel):
     def __str__(self):
         return self.name
 
-    def agreement_in_force(self, on: date | None = None):
+    def agreement_in_force(self, on: date | None = None, *, kind: str | None = None):
+        """The agreement in force on ``on`` that runs longest; with ``kind``, only one for that work (a work order
+        needs a construction agreement: a printer's or a collector's covers hand-overs, not site work)."""
         on = on or timezone.localdate()
-        return self.agreements.in_force(on).order_by("-expires_on").first()
+        agreements = self.agreements.in_force(on)
+        if kind is not None:
+            agreements = agreements.filter(kind=kind)
+        return agreements.order_by("-expires_on").first()
 
     def allows_redelegation(self, on: date) -> bool:
         """An agreement in force on ``on`` lets this contractor re-delegate (■19(2)⑤)."""

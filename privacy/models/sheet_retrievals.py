@@ -22,6 +22,12 @@ class SheetRetrieval(models.Model):
     provision_id = models.BigIntegerField(_("provision record"))
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
     on = DayField(_("on"))
+    # ■19(2)④: the office records who confirmed, when and how — the sheet in hand, or the contractor's certificate.
+    how = models.CharField(
+        _("how it was confirmed"),
+        max_length=200,
+        help_text=_("e.g. received at the counter; the contractor's certificate of destruction No. 12"),
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
     )
@@ -35,6 +41,7 @@ class SheetRetrieval(models.Model):
             models.CheckConstraint(
                 condition=models.Q(outcome__in=["returned", "destroyed"]), name="sheetretrieval_outcome_valid"
             ),
+            models.CheckConstraint(condition=~models.Q(how=""), name="sheetretrieval_how_given"),
         ]
 
     def __str__(self):

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from privacy.data_items import normalize_items, unknown_items
 from privacy.models import (
     EXCEPTIONAL_BASES,
+    AgreementKind,
     BulkHandover,
     ConfidentialityAgreement,
     Consent,
@@ -221,7 +222,9 @@ def provision_check(request: ProvisionRequest, *, at: datetime | None = None, fa
         _check_consent(request, request.recipient_name, items, today)
         return
 
-    agreement = contractor.agreement_in_force(today)
+    # Work orders are construction work (§2(1)): a printer's or a collector's agreement does not cover them.
+    kind = AgreementKind.CONSTRUCTION if request.basis == Basis.CONTRACTED_WORK else None
+    agreement = contractor.agreement_in_force(today, kind=kind)
     if agreement is None or not contractor.is_active:
         raise ProvisionRefused(Refusal.NO_AGREEMENT)
     if not contractor.redelegation_permitted(today):

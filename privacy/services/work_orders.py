@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from mctv.db import stamp_history
 from mctv.transitions import Lifecycle, TransitionError, set_status
 from privacy.data_items import item_labels, normalize_items, scoped_values, unknown_items
-from privacy.models import Contractor, Provision, User, WorkKind, WorkOrder
+from privacy.models import AgreementKind, Contractor, Provision, SheetRetrieval, User, WorkKind, WorkOrder
 from privacy.pdf import render_pdf
 from privacy.selectors.handovers import HANDED_OVER_METHODS
 from privacy.services.provision import provision_record
@@ -51,10 +51,15 @@ def _validate_scope(
         )
     if not contractor.redelegation_permitted(access_from):
         raise ValidationError({"contractor": _("A sub-contractor receives work only while re-delegation is allowed.")})
-    agreement = contractor.agreement_in_force(access_from)
+    agreement = contractor.agreement_in_force(access_from, kind=AgreementKind.CONSTRUCTION)
     if agreement is None or agreement.expires_on < access_until:
         raise ValidationError(
-            {"contractor": _("The contractor has no confidentiality agreement in force for the whole access window.")}
+            {
+                "contractor": _(
+                    "The contractor has no confidentiality agreement for construction work in force for the whole "
+                    "access window."
+                )
+            }
         )
     beyond = set(items) - set(agreement.items)
     if beyond:
@@ -182,19 +187,21 @@ def work_sheet_issue(*, work_order: WorkOrder, user: User, method: str) -> tuple
 
 
 @transaction.atomic
-def sheet_retrieval_record(*, work_order: WorkOrder, provision_id: int, outcome: str, on: date, user: User):
+def sheet_retrieval_record(
+    *, work_order: WorkOrder, provision_id: int, outcome: str, on: date, how: str, user: User
+) -> SheetRetrieval:
     """A printed sheet of this order came back (or its destruction was confirmed): once per sheet, on a day
-    between its printing and today."""
-    from privacy.models import SheetRetrieval
-
+    between its printing and today, saying how it was confirmed; the user recording it is the one who confirmed."""
     # A printed sheet, or electronic media handed over for the work (■19(2)④: both come back or are destroyed).
     sheet = Provision.objects.filter(pk=provision_id, work_order=work_order, method__in=HANDED_OVER_METHODS).first()
     if sheet is None:
         raise ValidationError(_("No work sheet of this work order was printed under that record."))
+    if not how.strip():
+        raise ValidationError({"how": _("Say how the return or destruction was confirmed.")})
     if on > timezone.localdate() or on < timezone.localtime(sheet.at).date():
         raise ValidationError({"on": _("The date must lie between the printing of the sheet and today.")})
     if SheetRetrieval.objects.filter(work_order=work_order, provision_id=provision_id).exists():
         raise ValidationError(_("This sheet is already recorded as retrieved."))
     return SheetRetrieval.objects.create(
-        work_order=work_order, provision_id=provision_id, outcome=outcome, on=on, recorded_by=user
+        work_order=work_order, provision_id=provision_id, outcome=outcome, on=on, how=how.strip(), recorded_by=user
     )

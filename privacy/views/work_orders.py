@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -179,7 +179,7 @@ class WorkOrderDetailView(StaffPermissionMixin, WorkOrderObjectMixin, DetailView
             else [out.provision for out in work_sheets_out(self.object) if out.return_by < today]
         )
         context["retrievals"] = self.object.sheet_retrievals.select_related("recorded_by")
-        context["retrieval_form"] = SheetRetrievalForm()
+        context["retrieval_form"] = SheetRetrievalForm()  # a blank one per sheet; a refused one comes back as typed
         context["provisions"] = self.object.provisions.select_related("caused_by")[:100]
         return context
 
@@ -248,8 +248,14 @@ class WorkOrderSheetRetrievedView(StaffPermissionMixin, WorkOrderObjectMixin, Vi
             sheet_retrieval_record(work_order=order, provision_id=provision_id, user=request.user, **form.cleaned_data)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("Recorded the sheet as retrieved."))
+            # The work order's page again, the refused sheet's line holding what was typed.
+            detail = WorkOrderDetailView()
+            detail.setup(request, pk=pk)
+            detail.object = order
+            return render(
+                request, detail.template_name, detail.get_context_data(refused_retrieval=(provision_id, form))
+            )
+        messages.success(request, _("Recorded the sheet as retrieved."))
         return redirect("privacy:work_order_detail", pk=order.pk)
 
 

@@ -183,7 +183,9 @@ def test_a_printed_work_sheet_out_past_its_days_is_overdue_until_its_return_is_r
     assert deadline_digest_send_all(today=later) == 1
     assert order.number in mail.outbox[0].body
     # When its return is recorded, it is overdue no more
-    sheet_retrieval_record(work_order=order, provision_id=sheet.pk, outcome="returned", on=TODAY(), user=clerk)
+    sheet_retrieval_record(
+        work_order=order, provision_id=sheet.pk, outcome="returned", on=TODAY(), how="窓口で受領", user=clerk
+    )
     assert work_sheets_overdue(later) == []
 
 
@@ -201,5 +203,7 @@ def test_media_handed_over_for_a_work_order_is_tracked_and_recorded_back_like_a_
     )
     # Then it is out with a day to return or destroy, until its return is recorded
     assert [out.provision.pk for out in work_sheets_out(order)] == [media.pk]
-    sheet_retrieval_record(work_order=order, provision_id=media.pk, outcome="destroyed", on=TODAY(), user=clerk)
+    sheet_retrieval_record(
+        work_order=order, provision_id=media.pk, outcome="destroyed", on=TODAY(), how="破棄証明書", user=clerk
+    )
     assert work_sheets_out(order) == []

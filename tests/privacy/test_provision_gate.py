@@ -46,6 +46,11 @@ def _future_agreement(order):
     order.contractor.agreements.update(signed_on=TODAY() + timedelta(days=1), expires_on=TODAY() + timedelta(days=30))
 
 
+def _printing_agreement_only(order):
+    # The contractor's only agreement is for printing bills: it covers hand-overs, not a work order's site work.
+    order.contractor.agreements.update(kind="printing")
+
+
 def _narrow_agreement(order):
     order.contractor.agreements.update(items=["number", "address"])
 
@@ -116,6 +121,7 @@ def _void_the_registration(order):
         (_terminate_agreement, Refusal.NO_AGREEMENT[0]),
         (_future_agreement, Refusal.NO_AGREEMENT[0]),
         (_inactive_contractor, Refusal.NO_AGREEMENT[0]),
+        (_printing_agreement_only, Refusal.NO_AGREEMENT[0]),
         (_narrow_agreement, Refusal.OUTSIDE_AGREEMENT[0]),
         (_item_beyond_agreement, Refusal.OUTSIDE_AGREEMENT[0]),
         (_item_beyond_order, Refusal.OUTSIDE_WORK_ORDER[0]),

@@ -141,6 +141,21 @@ def test_a_contractor_without_an_agreement_for_the_whole_window_gets_no_work_ord
     assert not WorkOrder.objects.exists()
 
 
+def test_a_contractor_whose_agreement_is_for_printing_gets_no_work_order(clerk_client, subscriber, agreement):
+    # Given the contractor's agreement in force is for printing bills, not construction
+    agreement.kind = "printing"
+    agreement.save()
+
+    # When the clerk registers a work order for it
+    response = clerk_client.post(
+        reverse("privacy:work_order_create"), _work_order_form(subscriber, agreement, items=["number", "name"])
+    )
+
+    # Then it is refused on the contractor field, naming construction work
+    assert "工事" in "".join(_japanese_errors(response, "contractor"))
+    assert not WorkOrder.objects.exists()
+
+
 def test_an_auditor_cannot_register_or_close_work_orders(client, auditor, subscriber, agreement):
     order = WorkOrderFactory.create()
     client.force_login(auditor)

@@ -81,19 +81,32 @@ def test_after_a_decided_stop_the_order_page_hides_what_the_contractor_saw_and_l
 
     # When one sheet is recorded as returned
     done = reverse("privacy:work_order_sheet_retrieved", args=[order.pk, first.pk])
-    client.post(done, {"outcome": "returned", "on": TODAY().isoformat()})
+    client.post(done, {"outcome": "returned", "on": TODAY().isoformat(), "how": "窓口で現物を受領"})
 
-    # Then only the other remains on the checklist, and the record names who and when
+    # Then only the other remains on the checklist, and the record names who, when and how
     page = client.get(url)
     assert [sheet.pk for sheet in page.context["sheets_to_retrieve"]] == [second.pk]
     retrieval = SheetRetrieval.objects.get()
-    assert (retrieval.provision_id, retrieval.outcome, retrieval.recorded_by) == (first.pk, "returned", clerk)
+    assert (retrieval.provision_id, retrieval.outcome, retrieval.recorded_by, retrieval.how) == (
+        first.pk,
+        "returned",
+        clerk,
+        "窓口で現物を受領",
+    )
+    assert "窓口で現物を受領" in page.content.decode()
 
-    # and a second record of the same sheet, or a date in the future, is refused
-    client.post(done, {"outcome": "destroyed", "on": TODAY().isoformat()})
+    # and a second record of the same sheet, a date in the future, or no word of how, is refused
+    client.post(done, {"outcome": "destroyed", "on": TODAY().isoformat(), "how": "破棄証明書"})
     later = reverse("privacy:work_order_sheet_retrieved", args=[order.pk, second.pk])
-    client.post(later, {"outcome": "destroyed", "on": (TODAY() + timedelta(days=1)).isoformat()})
+    refused = client.post(
+        later, {"outcome": "destroyed", "on": (TODAY() + timedelta(days=1)).isoformat(), "how": "破棄証明書第12号"}
+    )
+    unsaid = client.post(later, {"outcome": "destroyed", "on": TODAY().isoformat(), "how": "  "})
     assert SheetRetrieval.objects.count() == 1
+    # and the refused line comes back with what was typed, the reason said in Japanese
+    assert 'value="破棄証明書第12号"' in refused.content.decode()
+    assert "日付は作業票の印刷日から今日までの間で入力してください。" in refused.content.decode()
+    assert "どのように確認したか" in unsaid.content.decode()
 
 
 def test_before_any_stop_the_order_page_shows_what_the_contractor_sees_and_the_print_button(client, clerk):
