@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from mctv.db import AppendOnlyModel, DayTimeField, TimeStampedModel
+from mctv.db import AppendOnlyModel, AppendOnlyQuerySet, DayTimeField, TimeStampedModel
 
 
 class Method(models.TextChoices):
@@ -43,11 +43,24 @@ EXCEPTIONAL_BASES = frozenset({Basis.VITAL_INTEREST, Basis.PUBLIC_HEALTH, Basis.
 EXCEPTIONAL_BASIS_VALUES = [b.value for b in Basis if b in EXCEPTIONAL_BASES]
 
 
+# What a contractor is handed and must return or destroy (■19(2)④): a printed sheet, electronic media.
+HANDED_OVER_METHODS = (Method.PAPER, Method.MEDIA)
+
+
+class ProvisionQuerySet(AppendOnlyQuerySet):
+    def copies_left(self):
+        """Provisions that left a copy with the recipient, to be returned or destroyed by a day (■19(2)④): paper and
+        media, and a work sheet downloaded in the portal (``leaves_copy``; older rows are paper or media)."""
+        return self.filter(Q(leaves_copy=True) | Q(method__in=HANDED_OVER_METHODS))
+
+
 class Provision(AppendOnlyModel):
     """One provision of one subscriber's data. Append-only: Python refuses changes, PostgreSQL too (trigger)."""
 
     Method = Method
     Basis = Basis
+
+    objects = ProvisionQuerySet.as_manager()  # type: ignore[misc]  # the base's manager, with the log's own queries
 
     at = DayTimeField(_("when"), default=timezone.now, db_index=True)
     # No database FK to the subscriber: the record outlives the subscriber's disposal (it has its own retention).
@@ -70,6 +83,16 @@ class Provision(AppendOnlyModel):
     recipient_name = models.CharField(_("recipient"), max_length=200)
     items = models.JSONField(_("items provided"), default=list)
     method = models.CharField(_("method"), max_length=20, choices=Method.choices)
+    # A work sheet downloaded in the portal leaves by server access, yet a copy stays with the contractor as a
+    # printed one does: it is asked back the same way.
+    leaves_copy = models.BooleanField(
+        _("a copy stays with the recipient"),
+        default=False,
+        db_default=False,  # rows written by SQL (the benchmark's COPY, restores) need no value for it
+        help_text=_(
+            "A work sheet printed or downloaded: to be returned or destroyed by a day, as paper and media are."
+        ),
+    )
     basis = models.CharField(_("legal basis"), max_length=20, choices=Basis.choices)
     purpose = models.CharField(_("purpose"), max_length=200)
     work_order = models.ForeignKey(

@@ -50,10 +50,6 @@ def handovers_overdue(today: date | None = None) -> QuerySet[BulkHandover]:
     return BulkHandover.objects.overdue(today).select_related("contractor").order_by("return_by", "number")
 
 
-# What a contractor is handed for a work order and must return or destroy: a printed sheet, electronic media.
-HANDED_OVER_METHODS = (Provision.Method.PAPER, Provision.Method.MEDIA)
-
-
 @dataclass(frozen=True)
 class SheetOut:
     """A printed work sheet (a paper provision), or media handed over for a work order, still with the contractor,
@@ -74,7 +70,8 @@ def work_sheets_out(work_order: WorkOrder | None = None) -> list[SheetOut]:
     orders = WorkOrder.objects.open() if work_order is None else WorkOrder.objects.filter(pk=work_order.pk)
     retrieved = SheetRetrieval.objects.filter(work_order=OuterRef("work_order"), provision_id=OuterRef("pk"))
     sheets = list(
-        Provision.objects.filter(method__in=HANDED_OVER_METHODS, work_order__in=orders)
+        Provision.objects.copies_left()
+        .filter(work_order__in=orders)
         .exclude(Exists(retrieved))
         .select_related("work_order__contractor")
         .order_by("at")

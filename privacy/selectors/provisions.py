@@ -36,10 +36,12 @@ def pending_stop_requests(subscriber: Subscriber) -> QuerySet[SubjectRequest]:
 
 
 def sheets_to_retrieve(subscribers: QuerySet[Subscriber] | list[Subscriber], work_order=None) -> QuerySet[Provision]:
-    """Printed work sheets of stopped subscribers not yet recorded as returned or destroyed."""
-    sheets = Provision.objects.filter(
-        method=Provision.Method.PAPER, work_order__isnull=False, subscriber__in=subscribers
-    ).select_related("work_order")
+    """Work sheets (printed, downloaded) and media of stopped subscribers not yet recorded as returned or destroyed."""
+    sheets = (
+        Provision.objects.copies_left()
+        .filter(work_order__isnull=False, subscriber__in=subscribers)
+        .select_related("work_order")
+    )
     if work_order is not None:
         sheets = sheets.filter(work_order=work_order)
     retrieved = SheetRetrieval.objects.filter(work_order=OuterRef("work_order"), provision_id=OuterRef("pk"))

@@ -267,8 +267,10 @@ def provision_record(
     approval: ExceptionalProvision | None = None,
     consent: Consent | None = None,
     note: str = "",
+    leaves_copy: bool = False,
 ) -> Provision:
-    """Check through the gate and write the Provision row; raises ProvisionRefused and writes nothing if refused."""
+    """Check through the gate and write the Provision row; raises ProvisionRefused and writes nothing if refused.
+    ``leaves_copy``: a work sheet downloaded stays with the contractor to be returned or destroyed, as paper does."""
     contractor = contractor or (work_order.contractor if work_order else None)
     request = ProvisionRequest(
         subscriber=subscriber,
@@ -282,6 +284,7 @@ def provision_record(
     )
     provision_check(request)
     provision = _provision_row(request, method=method, purpose=purpose, user=user, note=note)
+    provision.leaves_copy = leaves_copy
     provision.save()
     return provision
 

@@ -14,7 +14,6 @@ from mctv.transitions import Lifecycle, TransitionError, set_status
 from privacy.data_items import item_labels, normalize_items, scoped_values, unknown_items
 from privacy.models import AgreementKind, Contractor, Provision, SheetRetrieval, User, WorkKind, WorkOrder
 from privacy.pdf import render_pdf
-from privacy.selectors.handovers import HANDED_OVER_METHODS
 from privacy.services.provision import provision_record
 from subscribers.models import NumberSequence, Subscriber
 
@@ -173,6 +172,7 @@ def work_sheet_issue(*, work_order: WorkOrder, user: User, method: str) -> tuple
         purpose=f"{work_order.kind.name}（{work_order.number}）{WORK_SHEET_PURPOSE[method]}",
         user=user,
         work_order=work_order,
+        leaves_copy=True,  # printed here or downloaded in the portal: either way a sheet to come back
     )
     pdf = render_pdf(
         "pdf/work_sheet.html",
@@ -193,7 +193,7 @@ def sheet_retrieval_record(
     """A printed sheet of this order came back (or its destruction was confirmed): once per sheet, on a day
     between its printing and today, saying how it was confirmed; the user recording it is the one who confirmed."""
     # A printed sheet, or electronic media handed over for the work (■19(2)④: both come back or are destroyed).
-    sheet = Provision.objects.filter(pk=provision_id, work_order=work_order, method__in=HANDED_OVER_METHODS).first()
+    sheet = Provision.objects.copies_left().filter(pk=provision_id, work_order=work_order).first()
     if sheet is None:
         raise ValidationError(_("No work sheet of this work order was printed under that record."))
     if not how.strip():

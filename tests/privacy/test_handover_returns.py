@@ -18,7 +18,7 @@ from privacy.services.digest import deadline_digest_send_all
 from privacy.services.handovers import handover_confirm, handover_create, handover_download
 from privacy.services.provision import provision_record
 from privacy.services.work_orders import sheet_retrieval_record, work_sheet_issue
-from tests.factories import AgreementFactory, SubscriberFactory, WorkOrderFactory
+from tests.factories import AgreementFactory, SubscriberFactory, WorkOrderFactory, contractor_user
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 TODAY = timezone.localdate
@@ -205,5 +205,27 @@ def test_media_handed_over_for_a_work_order_is_tracked_and_recorded_back_like_a_
     assert [out.provision.pk for out in work_sheets_out(order)] == [media.pk]
     sheet_retrieval_record(
         work_order=order, provision_id=media.pk, outcome="destroyed", on=TODAY(), how="破棄証明書", user=clerk
+    )
+    assert work_sheets_out(order) == []
+
+
+def test_a_work_sheet_downloaded_in_the_portal_is_asked_back_like_a_printed_one(client, clerk):
+    # Given the contractor downloads its work sheet in the portal (a provision by server access)
+    order = WorkOrderFactory.create(access_until=TODAY() + timedelta(days=60))
+    client.force_login(contractor_user(order.contractor))
+    response = client.get(reverse("portal:work_sheet", args=[order.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    downloaded = Provision.objects.get(work_order=order)
+    assert (downloaded.method, downloaded.leaves_copy) == (Provision.Method.SERVER_ACCESS, True)
+    # while merely opening the work order in the portal leaves nothing with the contractor
+    client.get(reverse("portal:work_order", args=[order.pk]))
+    viewed = Provision.objects.filter(work_order=order).exclude(pk=downloaded.pk).get()
+    assert not viewed.leaves_copy
+
+    # Then the downloaded sheet is out with a day to return or destroy, the page view is not
+    assert [out.provision.pk for out in work_sheets_out(order)] == [downloaded.pk]
+    # and once its destruction is recorded it is out no more
+    sheet_retrieval_record(
+        work_order=order, provision_id=downloaded.pk, outcome="destroyed", on=TODAY(), how="廃棄報告書", user=clerk
     )
     assert work_sheets_out(order) == []
