@@ -92,6 +92,8 @@ EXEMPT: dict[str, str] = {
     "with it; the row then names no subscriber (the provision records do, under `provision`) and is kept with "
     "the agreement while the contractor is.",
     "privacy.HistoricalBulkHandover": "As the hand-over: its moves, without the file or the list of subscribers.",
+    "privacy.FileLayout": "A recipient's fixed-width layout (items and widths): configuration kept with the "
+    "contractor, no personal data; a hand-over keeps its own copy.",
     "axes.AccessAttemptExpiration": "The lockout's end of one failure counter: deleted with the counter "
     "(login records).",
     # Staff and organisation.

@@ -67,6 +67,7 @@ RENAMED = {
     "AppealReceiveForm": {"request_number": "request"},
     "ComplaintReceiveForm": {"subscriber_number": "subscriber"},
     "IncidentForm": {"subscriber_numbers": "affected"},
+    "HandoverForm": {"saved_layout": "layout_name"},
 }
 
 # Saved by ``form.save()`` or by a service that sets every field on the row (``work_order_update``).

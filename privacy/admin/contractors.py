@@ -2,10 +2,13 @@
 
 from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from privacy.data_items import DataItem
 from privacy.forms.contractors import SubcontractorFieldMixin
-from privacy.models import BulkHandover, ConfidentialityAgreement, Contractor, WorkKind, WorkOrder
+from privacy.forms.fields import LayoutField
+from privacy.models import BulkHandover, ConfidentialityAgreement, Contractor, FileLayout, WorkKind, WorkOrder
 from privacy.selectors.work_orders import work_orders_visible_to
 
 from .base import ItemsAdminForm, SubscriberViewsLoggedAdmin
@@ -99,3 +102,28 @@ class BulkHandoverAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class FileLayoutAdminForm(forms.ModelForm):
+    columns = LayoutField(label=_("columns"))
+
+    class Meta:
+        model = FileLayout
+        fields = ["contractor", "name", "columns", "note"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["columns"].help_text = _(
+            "One column a line, in the recipient's order: the item's code and its width in bytes, e.g. “number 8”. "
+            "Codes: %(codes)s."
+        ) % {"codes": ", ".join(DataItem.values)}
+
+
+@admin.register(FileLayout)
+class FileLayoutAdmin(admin.ModelAdmin):
+    """A recipient's fixed-width layouts, chosen when a hand-over is made (the hand-over keeps its own copy)."""
+
+    form = FileLayoutAdminForm
+    list_display = ["name", "contractor", "updated_at"]
+    list_filter = ["contractor"]
+    search_fields = ["name", "contractor__name"]

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mctv.forms import DayInput
 from privacy.data_items import DataItem
+from privacy.layouts import layout_as_lines, layout_from_lines
 from subscribers.models import Subscriber
 from subscribers.normalize import normalize_text
 
@@ -32,3 +33,18 @@ class SubscriberByNumberMixin:
             raise forms.ValidationError(_("No subscriber has this number."))
         self.cleaned_data["subscriber"] = subscriber
         return number
+
+
+class LayoutField(forms.CharField):
+    """A fixed-width layout typed as a line per column ("number 8"), cleaned to [[code, width], ...] and shown back as
+    those lines (``privacy.layouts``)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 4}))
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        return layout_as_lines(value) if isinstance(value, list) else value
+
+    def to_python(self, value):
+        return layout_from_lines(super().to_python(value))

@@ -7,9 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from mctv.forms import DayField
 from privacy.data_items import DataItem
-from privacy.models import BulkHandover, ConfidentialityAgreement, Provision, Purpose
+from privacy.models import BulkHandover, ConfidentialityAgreement, FileLayout, Provision, Purpose
 
-from .fields import DATE, ItemsField
+from .fields import DATE, ItemsField, LayoutField
 
 HANDOVER_METHOD_CHOICES = [(m.value, m.label) for m in (Provision.Method.TRANSMISSION, Provision.Method.MEDIA)]
 
@@ -28,10 +28,16 @@ class HandoverForm(forms.Form):
     )
     method = forms.ChoiceField(label=_("method"), choices=HANDOVER_METHOD_CHOICES)
     file_format = forms.ChoiceField(label=_("file format"), choices=BulkHandover.Format.choices)
-    layout = forms.CharField(
+    saved_layout = forms.ModelChoiceField(
+        label=_("saved layout of the recipient"),
+        queryset=FileLayout.objects.none(),
+        required=False,
+        empty_label=_("(none: type the layout below)"),
+        help_text=_("For a fixed-width file: a layout the recipient named, kept in the administration."),
+    )
+    layout = LayoutField(
         label=_("fixed-width layout"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_(
             "One column a line, as the recipient names it: the item's code and its width in bytes, e.g. "
             "“number 8”. Codes: %(codes)s."
@@ -55,28 +61,30 @@ class HandoverForm(forms.Form):
         purpose = self.fields["purpose"]
         assert isinstance(purpose, forms.ModelChoiceField)
         purpose.queryset = Purpose.objects.in_force(today)
-
-    def clean_layout(self) -> list[list]:
-        """Lines of "code width" (a comma or spaces between) as [[code, width], ...]; the service checks them."""
-        pairs: list[list] = []
-        for line in self.cleaned_data["layout"].splitlines():
-            parts = line.replace(",", " ").replace("\u3000", " ").split()
-            if not parts:
-                continue
-            if len(parts) != 2 or not parts[1].isdigit():
-                raise forms.ValidationError(_("Write each line as an item code and a width, e.g. “number 8”."))
-            pairs.append([parts[0], int(parts[1])])
-        return pairs
+        saved = self.fields["saved_layout"]
+        assert isinstance(saved, forms.ModelChoiceField)
+        saved.queryset = FileLayout.objects.filter(contractor__is_active=True).select_related("contractor")
+        saved.label_from_instance = lambda layout: f"{layout.contractor.name}：{layout.name}"
 
     def clean(self):
         cleaned = super().clean()
         fixed = cleaned.get("file_format") == BulkHandover.Format.FIXED
-        if fixed and not cleaned.get("layout"):
+        saved, agreement = cleaned.get("saved_layout"), cleaned.get("agreement")
+        cleaned["layout_name"] = ""
+        if saved is not None:
+            if cleaned.get("layout"):
+                self.add_error("layout", _("Choose a saved layout or type one, not both."))
+                return cleaned
+            if agreement is not None and saved.contractor_id != agreement.contractor_id:
+                self.add_error("saved_layout", _("This layout is another recipient's."))
+                return cleaned
+            cleaned["layout"], cleaned["layout_name"] = saved.columns, saved.name
+        if fixed and not cleaned.get("layout") and "layout" not in self.errors:
             self.add_error("layout", _("A fixed-width file needs its layout."))
         if fixed and cleaned.get("items"):
             self.add_error("items", _("A fixed-width file carries the items of its layout: leave these unticked."))
         if not fixed and cleaned.get("layout"):
-            self.add_error("layout", _("A layout is for a fixed-width file only."))
+            self.add_error("saved_layout" if saved else "layout", _("A layout is for a fixed-width file only."))
         if not fixed and not cleaned.get("items"):
             self.add_error("items", _("Choose at least one data item."))
         return cleaned

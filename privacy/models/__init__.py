@@ -5,7 +5,7 @@ from .complaints import Complaint, ComplaintCategory
 from .contractors import AgreementKind, ConfidentialityAgreement, Contractor, WorkKind, WorkOrder
 from .disclosures import EXCEPTIONAL_BASES, ExceptionalProvision, Provision, ProvisionStop
 from .file_register import FileRegisterVersion, PersonalInformationFile
-from .handovers import BulkHandover
+from .handovers import BulkHandover, FileLayout
 from .incident_scope import IncidentScope
 from .incidents import Incident, IncidentEvent, IncidentSettings, IncidentSubscriber
 from .inspections import AuditFinding, InspectionAnswer, InspectionChecklistItem, SelfInspection
@@ -43,6 +43,7 @@ __all__ = [
     "DisposalItem",
     "DisposalRun",
     "ExceptionalProvision",
+    "FileLayout",
     "FileRegisterVersion",
     "FormSubmission",
     "Incident",

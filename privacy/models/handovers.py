@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from mctv.db import DayField, DayTimeField, TimeStampedModel
+from privacy.layouts import layout_as_lines, layout_validate
 
 
 class HandoverStatus(models.TextChoices):
@@ -64,8 +65,10 @@ class BulkHandover(TimeStampedModel):
     items = models.JSONField(_("items handed over"), default=list)
     method = models.CharField(_("method"), max_length=20)
     file_format = models.CharField(_("file format"), max_length=5, choices=FileFormat.choices, default=FileFormat.CSV)
-    # Fixed width: [[item code, width in bytes], ...] in the recipient's order; the items are exactly these.
+    # Fixed width: [[item code, width in bytes], ...] in the recipient's order; the items are exactly these. A copy
+    # of the saved layout it was made with (named below): the record says what the file held, whatever becomes of it.
     layout = models.JSONField(_("fixed-width layout"), default=list, blank=True)
+    layout_name = models.CharField(_("saved layout used"), max_length=100, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=HandoverStatus.choices, default=HandoverStatus.READY)
     produced_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("produced by"), on_delete=models.PROTECT, related_name="+"
@@ -160,3 +163,32 @@ class BulkHandover(TimeStampedModel):
     @property
     def download_name(self) -> str:
         return f"handover-{self.number}-export{self.export_no}.{'csv' if self.file_format == FileFormat.CSV else 'txt'}"
+
+
+class FileLayout(TimeStampedModel):
+    """A fixed-width layout a recipient names — a bank's direct-debit file, a printer's address file: its columns in
+    order, each a §1 data item and a width in bytes. Kept with the contractor and chosen when a hand-over is made;
+    configured in the admin."""
+
+    contractor = models.ForeignKey(
+        "privacy.Contractor", verbose_name=_("recipient"), on_delete=models.PROTECT, related_name="file_layouts"
+    )
+    name = models.CharField(_("layout name"), max_length=100, help_text=_("As the recipient calls it."))
+    columns = models.JSONField(_("columns"), default=list)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("fixed-width layout")
+        verbose_name_plural = _("fixed-width layouts")
+        ordering = ["contractor__name", "name"]
+        constraints = [models.UniqueConstraint(fields=["contractor", "name"], name="filelayout_name_per_recipient")]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        layout_validate(self.columns, field="columns")
+
+    @property
+    def columns_as_lines(self) -> str:
+        return layout_as_lines(self.columns)

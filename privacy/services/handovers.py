@@ -24,6 +24,7 @@ from mctv.responses import csv_bytes
 from mctv.transitions import Lifecycle, TransitionError, require_status, set_status
 from privacy import deadlines
 from privacy.data_items import DataItem, normalize_items, scoped_values, unknown_items
+from privacy.layouts import layout_validate
 from privacy.models import BulkHandover, BulkUse, ConfidentialityAgreement, Provision, Purpose, User
 from privacy.selectors.handovers import handover_candidates
 from privacy.services.access_log import Numbered, export_number_reserve
@@ -33,7 +34,6 @@ from subscribers.models import NumberSequence, Subscriber
 
 HANDOVER_SEQUENCE = "handover"
 Status = BulkHandover.Status
-MAX_WIDTH = 200
 
 HANDOVER_LIFECYCLE = Lifecycle(
     Status,
@@ -70,24 +70,6 @@ def _validate(
     if not set(items) <= set(purpose.items):
         raise ValidationError({"items": _("An item is outside what the purpose uses.")})
     return items if file_format == BulkHandover.Format.FIXED else normalize_items(items)
-
-
-def layout_validate(layout: object) -> list[tuple[str, int]]:
-    """A fixed-width layout: [[item code, width in bytes], ...], each item once, widths 1–200."""
-    error = ValidationError({"layout": _("Give the layout as item and width pairs, each item once, widths 1–200.")})
-    if not isinstance(layout, list) or not layout:
-        raise error
-    pairs: list[tuple[str, int]] = []
-    for pair in layout:
-        if not (isinstance(pair, list | tuple) and len(pair) == 2):
-            raise error
-        item, width = pair
-        if not isinstance(item, str) or unknown_items([item]) or not isinstance(width, int) or isinstance(width, bool):
-            raise error
-        if not 1 <= width <= MAX_WIDTH or item in {i for i, _w in pairs}:
-            raise error
-        pairs.append((item, width))
-    return pairs
 
 
 def _rows(subscribers: Sequence[Subscriber], items: list[str]) -> list[list[str]]:
@@ -136,10 +118,12 @@ def handover_create(
     method: str,
     file_format: str,
     layout: list | None = None,
+    layout_name: str = "",
     user: User,
     note: str = "",
 ) -> BulkHandover:
-    """Make the file once: the subscribers the purpose reaches, each let through by the gate, exactly the items."""
+    """Make the file once: the subscribers the purpose reaches, each let through by the gate, exactly the items.
+    ``layout_name``: the recipient's saved layout the ``layout`` was copied from, if any."""
     if method not in HANDOVER_METHODS:
         raise ValidationError({"method": _("A file is handed over by transmission or on media.")})
     layout = layout or []
@@ -158,6 +142,7 @@ def handover_create(
         method=method,
         file_format=file_format,
         layout=[list(pair) for pair in layout] if file_format == BulkHandover.Format.FIXED else [],
+        layout_name=layout_name if file_format == BulkHandover.Format.FIXED else "",
         produced_by=user,
         produced_at=now,
         export_no=export_number_reserve(),

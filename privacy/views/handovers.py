@@ -76,6 +76,7 @@ class HandoverCreateView(StaffPermissionMixin, FormView):
                 method=data["method"],
                 file_format=data["file_format"],
                 layout=data["layout"],
+                layout_name=data["layout_name"],
                 user=self.request.user,
                 note=data["note"],
             )
