@@ -5,6 +5,7 @@ hiragana readings, full-width digits, a 〒 mark, half-width katakana in the sea
 """
 
 import re
+import unicodedata
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -63,6 +64,10 @@ def submit_application(page: Page, typed: dict[str, str]) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text("加入者の新規登録")
     for label, value in typed.items():
         field(page, label).fill(value)
+        if label == "郵便番号" and len(re.sub(r"\D", "", unicodedata.normalize("NFKC", value))) == 7:
+            # As a person does: the town the code names appears, then the rest of the street is typed after it
+            # (filled in the same instant, the reply could land inside what is being typed).
+            expect(page.locator("[data-postal-status]")).not_to_be_empty()
     page.get_by_role("checkbox", name="テレビ").check()
     page.get_by_role("button", name="保存").click()
 
