@@ -267,6 +267,8 @@ RETENTION_MAX_ATTEMPTS = env.int("RETENTION_MAX_ATTEMPTS", default=6)
 # under PRINT_JOBS_DIR (shared by web and worker, never served as static or media) for PRINT_JOB_KEEP_HOURS, then
 # deleted with its job by the task every quarter hour.
 LABELS_SYNC_MAX = env.int("LABELS_SYNC_MAX", default=200)
+# An incident's notices likewise: a letter is a page or two of WeasyPrint, about 0.1 s each.
+NOTICES_SYNC_MAX = env.int("NOTICES_SYNC_MAX", default=100)
 PRINT_JOBS_DIR = Path(env("PRINT_JOBS_DIR", default=str(BASE_DIR / "var" / "print-jobs")))
 PRINT_JOB_KEEP_HOURS = env.int("PRINT_JOB_KEEP_HOURS", default=24)
 # A bulk hand-over's file (to a printer, a fee collector, the system vendor) is fetched once; one not fetched within

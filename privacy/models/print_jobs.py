@@ -1,9 +1,11 @@
-"""A large print of address labels made by a worker: its progress, and the file until it is fetched and deleted."""
+"""A large print made by a worker — address labels, or an incident's notices to the people affected: its progress,
+and the file until it is fetched and deleted."""
 
 import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -12,9 +14,14 @@ from privacy.label_sheets import DEFAULT_SHEET
 
 
 class LabelPrintJob(models.Model):
-    """The staff member's choice (purpose, filters, sheet) and the subscribers it selected when asked; the worker
-    makes the PDF, the page shows its progress and, when ready, the download. The file and this row are deleted
-    at ``expires_at`` (``privacy.delete_expired_print_jobs``); the bulk-use log and the access log keep the use."""
+    """The staff member's choice (labels: purpose, filters, sheet; notices: the incident) and the subscribers it
+    selected when asked; the worker makes the PDF, the page shows its progress and, when ready, the download. The
+    file and this row are deleted at ``expires_at`` (``privacy.delete_expired_print_jobs``); the bulk-use log (labels)
+    and the access log (both) keep the use."""
+
+    class Kind(models.TextChoices):
+        LABELS = "labels", _("Address labels")
+        INCIDENT_NOTICES = "notices", _("Notices to the people affected")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Waiting for a worker")
@@ -27,8 +34,17 @@ class LabelPrintJob(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("who"), on_delete=models.CASCADE, related_name="+"
     )
     created_at = models.DateTimeField(_("asked at"), auto_now_add=True)
+    kind = models.CharField(_("document"), max_length=10, choices=Kind.choices, default=Kind.LABELS)
     purpose = models.ForeignKey(
-        "privacy.Purpose", verbose_name=_("purpose"), on_delete=models.CASCADE, related_name="+"
+        "privacy.Purpose", verbose_name=_("purpose"), on_delete=models.CASCADE, related_name="+", null=True, blank=True
+    )
+    incident = models.ForeignKey(
+        "privacy.Incident",
+        verbose_name=_("incident"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        null=True,
+        blank=True,
     )
     filters = models.JSONField(_("filters"), default=dict, blank=True)
     path = models.CharField(_("page"), max_length=300, blank=True)
@@ -53,12 +69,20 @@ class LabelPrintJob(models.Model):
     downloads = models.PositiveIntegerField(_("downloads"), default=0)
 
     class Meta:
-        verbose_name = _("label print job")
-        verbose_name_plural = _("label print jobs")
+        verbose_name = _("print job")
+        verbose_name_plural = _("print jobs")
         ordering = ["-created_at"]
+        constraints = [
+            # Labels are for a purpose, notices for an incident: each names what it prints for, and only that.
+            models.CheckConstraint(
+                condition=Q(kind="labels", purpose__isnull=False, incident__isnull=True)
+                | Q(kind="notices", purpose__isnull=True, incident__isnull=False),
+                name="printjob_kind_names_its_subject",
+            ),
+        ]
 
     def __str__(self):
-        return f"{self.purpose_id} export{self.export_no} {self.get_status_display()}"
+        return f"{self.kind} export{self.export_no} {self.get_status_display()}"
 
     @property
     def percent(self) -> int:
@@ -69,4 +93,8 @@ class LabelPrintJob(models.Model):
 
     @property
     def download_name(self) -> str:
+        if self.kind == self.Kind.INCIDENT_NOTICES:
+            assert self.incident is not None  # the constraint
+            return f"incident-{self.incident.number}-notices-export{self.export_no}.pdf"
+        assert self.purpose is not None  # the constraint
         return f"labels-{self.purpose.code}-{timezone.localtime(self.created_at):%Y%m%d}-export{self.export_no}.pdf"

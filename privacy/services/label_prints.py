@@ -10,7 +10,8 @@ A job's file lives in ``PRINT_JOBS_DIR`` until ``expires_at``; ``print_jobs_dele
 import logging
 import os
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -45,6 +46,10 @@ PRINT_JOB_LIFECYCLE = Lifecycle(
 # The job's page is told of a laid-out sheet about this many times in all: a write per sheet would be wasted.
 PROGRESS_STEPS = 50
 ORPHAN_GRACE = timedelta(hours=1)
+
+
+# What an incident's notice carries of each person: the address block (the letter's body is about the incident).
+NOTICE_ITEMS = (DataItem.NUMBER, DataItem.NAME, DataItem.ADDRESS)
 
 
 def label_items(purpose: Purpose) -> list[str]:
@@ -127,12 +132,12 @@ def label_job_enqueue(job_id: uuid.UUID) -> bool:
         make_label_print.delay(str(job_id))
     except Exception as error:  # noqa: BLE001 - after commit nothing may fail the request; the job says so
         logger.warning("label print %s not queued (%s)", job_id, error)
-        _fail(job_id, f"{type(error).__name__}: not queued")
+        job_fail(job_id, f"{type(error).__name__}: not queued")
         return False
     return True
 
 
-def _fail(job_id: uuid.UUID | str, error: str) -> None:
+def job_fail(job_id: uuid.UUID | str, error: str) -> None:
     with transaction.atomic():
         job = LabelPrintJob.objects.select_for_update().filter(pk=job_id).first()
         if job is not None and job.status in (Status.QUEUED, Status.RUNNING):
@@ -148,7 +153,9 @@ def label_job_make(job_id: uuid.UUID | str) -> bool:
     """The worker's part, idempotent: a job made already, failed or deleted is left alone; one a lost worker left
     running is made again. Returns whether this call made the file."""
     with transaction.atomic():
-        locked = LabelPrintJob.objects.select_for_update().select_related("purpose", "created_by")
+        locked = LabelPrintJob.objects.select_for_update(of=("self",)).select_related(
+            "purpose", "incident", "created_by"
+        )
         job = locked.filter(pk=job_id).first()
         if job is None or job.status not in (Status.QUEUED, Status.RUNNING):
             return False
@@ -158,41 +165,80 @@ def label_job_make(job_id: uuid.UUID | str) -> bool:
         return _make(job)
     except Exception as error:  # the job's page says it failed; the worker lives on
         logger.exception("label print %s failed", job.pk)
-        _fail(job.pk, f"{type(error).__name__}: {error}")
+        job_fail(job.pk, f"{type(error).__name__}: {error}")
         return False
 
 
-def _make(job: LabelPrintJob) -> bool:
-    user, purpose, sheet = job.created_by, job.purpose, SHEETS[job.sheet]
-    if not (user.is_active and user.has_perm("subscribers.export_subscriber")):
-        _fail(job.pk, "PermissionDenied: the account may no longer export")
-        return False
-    # The purpose's rule and the registry's visibility again, for the subscribers chosen when asked.
-    rows = list(label_rows(subscribers_usable_by(user, purpose).filter(pk__in=job.subscriber_ids)))
-    sheets = sheet.sheets_for(len(rows), start=job.start)
-    step = max(1, sheets // PROGRESS_STEPS)
+@dataclass
+class Made:
+    """A job's file as the worker made it: who is on it ([id, number]) and how to log the use, once it is stored."""
 
-    def on_sheet(done: int, _total: int) -> None:
+    pdf: bytes
+    printed: list[list]
+    pages: int
+    log: Callable[[], object]
+
+
+def job_started(job: LabelPrintJob, *, count: int, pages: int) -> Callable[[int], None]:
+    """Record what the job will make; the callback hears of each page laid out, for the progress bar (a write about
+    every ``PROGRESS_STEPS``-th of the document, not one per page)."""
+    LabelPrintJob.objects.filter(pk=job.pk).update(sheets=pages, sheets_done=0, count=count)
+    step = max(1, pages // PROGRESS_STEPS)
+
+    def on_page(done: int) -> None:
         if done % step == 0:
             LabelPrintJob.objects.filter(pk=job.pk, status=Status.RUNNING).update(sheets_done=done - 1)
 
-    LabelPrintJob.objects.filter(pk=job.pk).update(sheets=sheets, sheets_done=0, count=len(rows))
-    pdf = labels_pdf(rows, sheet=sheet, with_number=job.with_number, start=job.start, on_sheet=on_sheet)
+    return on_page
+
+
+def _labels_render(job: LabelPrintJob) -> Made | None:
+    user, purpose, sheet = job.created_by, job.purpose, SHEETS[job.sheet]
+    assert purpose is not None  # a labels job names its purpose (constraint printjob_kind_names_its_subject)
+    if not (user.is_active and user.has_perm("subscribers.export_subscriber")):
+        job_fail(job.pk, "PermissionDenied: the account may no longer export")
+        return None
+    # The purpose's rule and the registry's visibility again, for the subscribers chosen when asked.
+    rows = list(label_rows(subscribers_usable_by(user, purpose).filter(pk__in=job.subscriber_ids)))
+    sheets = sheet.sheets_for(len(rows), start=job.start)
+    on_page = job_started(job, count=len(rows), pages=sheets)
+    pdf = labels_pdf(
+        rows, sheet=sheet, with_number=job.with_number, start=job.start, on_sheet=lambda n, _total: on_page(n)
+    )
+    return Made(
+        pdf=pdf,
+        printed=[[s.pk, s.number] for s in rows],
+        pages=sheets,
+        log=lambda: _log_file(
+            user=user, purpose=purpose, rows=rows, filters=job.filters, path=job.path, export_no=job.export_no
+        ),
+    )
+
+
+def _make(job: LabelPrintJob) -> bool:
+    if job.kind == LabelPrintJob.Kind.INCIDENT_NOTICES:
+        from privacy.services.notice_prints import notices_render  # that module builds on this one
+
+        made = notices_render(job)
+    else:
+        made = _labels_render(job)
+    if made is None:
+        return False
     with transaction.atomic():
-        job = LabelPrintJob.objects.select_for_update().select_related("purpose").get(pk=job.pk)
+        job = LabelPrintJob.objects.select_for_update(of=("self",)).select_related("purpose").get(pk=job.pk)
         if job.status != Status.RUNNING:
             return False  # another worker given the same message finished first
         path = job_file(job)
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         partial = path.with_suffix(".part")
-        partial.write_bytes(pdf)
+        partial.write_bytes(made.pdf)
         partial.chmod(0o600)
         os.replace(partial, path)
-        _log_file(user=user, purpose=purpose, rows=rows, filters=job.filters, path=job.path, export_no=job.export_no)
+        made.log()
         now = timezone.now()
         job.file_name = path.name
-        job.printed = [[s.pk, s.number] for s in rows]
-        job.count, job.sheets, job.sheets_done, job.ready_at = len(rows), sheets, sheets, now
+        job.printed = made.printed
+        job.count, job.sheets, job.sheets_done, job.ready_at = len(made.printed), made.pages, made.pages, now
         job.expires_at = now + timedelta(hours=settings.PRINT_JOB_KEEP_HOURS)
         set_status(job, Status.READY, lifecycle=PRINT_JOB_LIFECYCLE, user=None)
     return True
@@ -201,20 +247,26 @@ def _make(job: LabelPrintJob) -> bool:
 def label_job_download(*, job: LabelPrintJob, user: User, path: str) -> bytes | None:
     """The file of a ready job not yet expired, its download logged for every subscriber on it; else ``None``."""
     with transaction.atomic():
-        job = LabelPrintJob.objects.select_for_update().select_related("purpose").get(pk=job.pk)
+        job = LabelPrintJob.objects.select_for_update(of=("self",)).select_related("purpose", "incident").get(pk=job.pk)
         if job.status != Status.READY or job.expires_at <= timezone.now():
             return None
         try:
             pdf = job_file(job).read_bytes()
         except FileNotFoundError:
             return None
+        items: list[str]
+        if job.incident is not None:
+            items, detail = list(NOTICE_ITEMS), {"incident": job.incident.number, "letter": "notice"}
+        else:
+            assert job.purpose is not None  # the constraint: a job prints for a purpose or an incident
+            items, detail = label_items(job.purpose), {"purpose": job.purpose.code, "kind": BulkUse.Kind.LABELS_PDF}
         access_log_export(
             user=user,
             subscribers=[Numbered(pk, number) for pk, number in job.printed],
-            items=label_items(job.purpose),
+            items=items,
             export_no=job.export_no,
             path=path,
-            detail={"purpose": job.purpose.code, "kind": BulkUse.Kind.LABELS_PDF, "download": str(job.pk)},
+            detail={**detail, "download": str(job.pk)},
         )
         LabelPrintJob.objects.filter(pk=job.pk).update(downloads=F("downloads") + 1)
     return pdf

@@ -2,10 +2,10 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -20,13 +20,13 @@ from mctv.forms import add_service_error
 from mctv.lists import StaffListMixin
 from mctv.responses import pdf_response
 from mctv.views import StaffPermissionMixin
-from privacy.data_items import DataItem, item_labels
+from privacy.data_items import item_labels
 from privacy.forms.incidents import IncidentForm, IncidentStatusForm, NoticesSentForm
-from privacy.models import AccessLog, Incident, IncidentSettings, RequestSettings
+from privacy.models import AccessLog, Incident, IncidentSettings, LabelPrintJob
 from privacy.pdf import render_pdf
 from privacy.selectors.incident_scope import incident_scope_summary
 from privacy.selectors.incidents import incidents_visible_to
-from privacy.services.access_log import access_log_export, access_log_record, export_number_reserve
+from privacy.services.access_log import access_log_record
 from privacy.services.incidents import (
     incident_mark_notices_impossible,
     incident_mark_notices_sent,
@@ -34,6 +34,7 @@ from privacy.services.incidents import (
     incident_set_status,
     incident_update,
 )
+from privacy.services.notice_prints import notice_people, notices_job_create, notices_print_now
 
 
 class IncidentListView(StaffPermissionMixin, StaffListMixin, ListView):
@@ -152,6 +153,12 @@ class IncidentDetailView(StaffPermissionMixin, IncidentObjectMixin, DetailView):
             can_mark_notices=may_change and incident.is_open and bool(affected),
             can_print_notices=may_change and bool(affected) and bool(incident.notice_text),
             notice_text_missing=may_change and bool(affected) and not incident.notice_text,
+            # Large prints of the notices this staff member asked for, made by a worker, until their files go.
+            notice_jobs=LabelPrintJob.objects.filter(
+                incident=incident, created_by=self.request.user, expires_at__gt=timezone.now()
+            ).defer("subscriber_ids", "printed")
+            if may_change
+            else [],
             config=config,
             affected=affected,
             reasons=incident.reportable_reasons(config),
@@ -263,7 +270,8 @@ def _rerender(request, pk, **forms):
 
 
 class IncidentNoticesPdfView(StaffPermissionMixin, IncidentObjectMixin, View):
-    """Batch-printable notices (§11(1)①): one letter per affected subscriber, each about that person only."""
+    """Batch-printable notices (§11(1)①): one letter per affected subscriber, each about that person only; more than
+    NOTICES_SYNC_MAX go to a worker and the print job's page."""
 
     permission_required = "privacy.change_incident"
 
@@ -273,39 +281,16 @@ class IncidentNoticesPdfView(StaffPermissionMixin, IncidentObjectMixin, View):
             # The notice tells the person what happened in words written for them, never the internal description.
             messages.error(request, _("Write what the notice tells the people affected before printing the notices."))
             return redirect("privacy:incident_detail", pk=pk)
-        affected = incident.affected.select_related("subscriber")
         wanted = request.GET.getlist("subscriber")
-        if wanted:
-            ids = [int(w) for w in wanted if w.isascii() and w.isdigit()]
-            affected = affected.filter(subscriber_id__in=ids)
-        affected = list(affected)
-        if not affected:
+        ids = [int(w) for w in wanted if w.isascii() and w.isdigit()] if wanted else None
+        people = notice_people(incident, ids)
+        if not people:
             raise Http404
-        # Each letter names the items of that person's own records where the records told (a derivation),
-        # else the incident's items.
-        scope = incident_scope_summary(incident)
-        for a in affected:
-            a.items = item_labels(scope.items_of(a.subscriber.number, incident.items))
-        with transaction.atomic():
-            export_no = export_number_reserve()
-            access_log_export(
-                user=request.user,
-                subscribers=[a.subscriber for a in affected],
-                items=[DataItem.NUMBER, DataItem.NAME, DataItem.ADDRESS],
-                export_no=export_no,
-                path=request.get_full_path(),
-                detail={"incident": incident.number, "letter": "notice"},
-            )
-            pdf = render_pdf(
-                "pdf/incident_notices.html",
-                {
-                    "incident": incident,
-                    "affected": affected,
-                    "items": item_labels(scope.items),
-                    "issued_on": timezone.localdate(),
-                    "settings": RequestSettings.current(),
-                },
-            )
+        choice = {"incident": incident, "people": people, "user": request.user, "path": request.get_full_path()}
+        if len(people) > settings.NOTICES_SYNC_MAX:
+            job = notices_job_create(**choice)
+            return redirect("privacy:print_job", pk=job.pk)
+        pdf, export_no = notices_print_now(**choice)
         return pdf_response(pdf, f"incident-{incident.number}-notices-export{export_no}.pdf")
 
 

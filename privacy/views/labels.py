@@ -65,7 +65,9 @@ class LabelPrintView(LabelPrintMixin, FormView):
             usable_count=subscribers_usable_by(self.request.user, purpose).count(),
             sync_max=settings.LABELS_SYNC_MAX,
             sheets=SHEETS.values(),
-            jobs=LabelPrintJob.objects.filter(created_by=self.request.user, expires_at__gt=timezone.now())
+            jobs=LabelPrintJob.objects.filter(
+                created_by=self.request.user, expires_at__gt=timezone.now(), kind=LabelPrintJob.Kind.LABELS
+            )
             .select_related("purpose")
             .defer("subscriber_ids", "printed"),
             **kwargs,
@@ -97,14 +99,26 @@ class PurposeLabelsView(LabelPrintMixin, View):
         return self.print_labels(purpose, form)
 
 
-class PrintJobMixin(StaffPermissionMixin):
-    """A job is seen and fetched by the staff member who asked for it alone; anyone else finds nothing."""
+# Who may print what a job makes: labels by purpose, an incident's notices.
+PRINT_JOB_PERMISSIONS = {
+    LabelPrintJob.Kind.LABELS: "subscribers.export_subscriber",
+    LabelPrintJob.Kind.INCIDENT_NOTICES: "privacy.change_incident",
+}
 
-    permission_required = "subscribers.export_subscriber"
+
+class PrintJobMixin(StaffPermissionMixin):
+    """A job is seen and fetched by the staff member who asked for it alone, while they may still print its kind;
+    anyone else finds nothing."""
+
+    def has_permission(self):
+        return any(self.request.user.has_perm(p) for p in PRINT_JOB_PERMISSIONS.values())
 
     def get_queryset(self):
-        return LabelPrintJob.objects.filter(created_by=self.request.user, expires_at__gt=timezone.now()).defer(
-            "subscriber_ids", "printed"
+        kinds = [kind for kind, perm in PRINT_JOB_PERMISSIONS.items() if self.request.user.has_perm(perm)]
+        return (
+            LabelPrintJob.objects.filter(created_by=self.request.user, expires_at__gt=timezone.now(), kind__in=kinds)
+            .select_related("purpose", "incident")
+            .defer("subscriber_ids", "printed")
         )
 
 
@@ -113,7 +127,13 @@ class PrintJobView(PrintJobMixin, DetailView):
     context_object_name = "job"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(sheet=SHEETS[self.object.sheet], **kwargs)
+        return super().get_context_data(sheet=SHEETS[self.object.sheet], progress=progress_text(self.object), **kwargs)
+
+
+def progress_text(job: LabelPrintJob) -> str:
+    if job.kind == LabelPrintJob.Kind.INCIDENT_NOTICES:
+        return _("%(done)d of %(pages)d pages") % {"done": job.sheets_done, "pages": job.sheets}
+    return _("%(done)d of %(sheets)d sheets") % {"done": job.sheets_done, "sheets": job.sheets}
 
 
 class PrintJobStatusView(PrintJobMixin, View):
@@ -125,7 +145,7 @@ class PrintJobStatusView(PrintJobMixin, View):
             {
                 "status": job.status,
                 "percent": job.percent,
-                "text": _("%(done)d of %(sheets)d sheets") % {"done": job.sheets_done, "sheets": job.sheets},
+                "text": progress_text(job),
                 "finished": job.status in (LabelPrintJob.Status.READY, LabelPrintJob.Status.FAILED),
             }
         )
@@ -133,7 +153,7 @@ class PrintJobStatusView(PrintJobMixin, View):
 
 class PrintJobDownloadView(PrintJobMixin, View):
     def get(self, request, pk):
-        job = get_object_or_404(self.get_queryset().select_related("purpose"), pk=pk)
+        job = get_object_or_404(self.get_queryset(), pk=pk)
         pdf = label_job_download(job=job, user=request.user, path=request.get_full_path())
         if pdf is None:
             raise Http404
