@@ -4,15 +4,16 @@ keys and reasons), and the writes — ``bulk_create_with_history`` / ``bulk_upda
 one call, the search columns computed as ``Subscriber.save`` computes them."""
 
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from subscribers import normalize
 from subscribers.duplicates import DuplicateKeys, duplicate_reasons, keys_of
-from subscribers.models import Subscriber
+from subscribers.models import Subscriber, search_text_of
 from subscribers.services import SUBSCRIBER_LIFECYCLE, _sync_services, subscriber_next_numbers, unchangeable_message
 
 from .rows import CleanRow
@@ -59,6 +60,7 @@ class Batcher:
         self.seen: dict[str, int] = {}
         self.by_reading: dict[tuple, tuple[int, DuplicateKeys]] = {}
         self.by_address: dict[tuple, tuple[int, DuplicateKeys]] = {}
+        self.stored: dict[tuple, list[tuple[str, str, DuplicateKeys]]] | None = None
 
     def plan(self, rows: list[CleanRow]) -> Plan:
         plan = Plan()
@@ -107,34 +109,35 @@ class Batcher:
                 plan.duplicates.append(
                     [row.number, _("row %(row)d") % {"row": number}, "、".join(duplicate_reasons(keys, theirs))]
                 )
-        readings = {k.reading[0] for _r, k in keyed if all(k.reading)}
-        names = {r.values["family_name"] for r, _k in keyed}
-        if not keyed:
-            return
-        candidates = (
-            Subscriber.objects.filter(Q(family_name_kana__in=readings) | Q(family_name__in=names))
-            .filter(erased_on__isnull=True)
-            .exclude(status=Status.VOIDED)
-            .only(*KEY_FIELDS[1:])
-            .order_by("number")
-        )
-        stored: dict[tuple, list[tuple[Subscriber, DuplicateKeys]]] = {}
-        for candidate in candidates:
-            if candidate.legacy_key in self.seen:
-                continue  # this file's own subscriber (written by an earlier batch, or updated by its row)
-            theirs = keys_of(candidate)
-            for key in (_reading(theirs), _address(theirs)):
-                if key is not None:
-                    stored.setdefault(key, []).append((candidate, theirs))
+        if self.stored is None:
+            self.stored = _registry_index()
         for row, keys in keyed:
-            found: dict[str, Subscriber] = {}
-            reasons: dict[str, list[str]] = {}
+            found: dict[str, list[str]] = {}
             for key in (_reading(keys), _address(keys)):
-                for candidate, theirs in stored.get(key, []) if key is not None else []:
-                    found[candidate.number] = candidate
-                    reasons[candidate.number] = duplicate_reasons(keys, theirs)
+                for other, legacy_key, theirs in self.stored.get(key, []) if key is not None else []:
+                    if legacy_key not in self.seen:  # not this file's own subscriber (an update, not a duplicate)
+                        found[other] = duplicate_reasons(keys, theirs)
             for subscriber_number in sorted(found):
-                plan.duplicates.append([row.number, subscriber_number, "、".join(reasons[subscriber_number])])
+                plan.duplicates.append([row.number, subscriber_number, "、".join(found[subscriber_number])])
+
+
+def _registry_index() -> dict[tuple, list[tuple[str, str, DuplicateKeys]]]:
+    """The registry as it stood before the import, by the two rules' keys: read once, in one streamed query (a query
+    per batch would read the rows this import wrote as well, and grow with every batch)."""
+    index: dict[tuple, list[tuple[str, str, DuplicateKeys]]] = {}
+    rows = (
+        Subscriber.objects.filter(erased_on__isnull=True)
+        .exclude(status=Status.VOIDED)
+        .values_list(*KEY_FIELDS[1:])
+        .iterator(chunk_size=5000)
+    )
+    for values in rows:
+        stored = SimpleNamespace(**dict(zip(KEY_FIELDS[1:], values, strict=True)))
+        theirs = keys_of(stored)
+        for key in (_reading(theirs), _address(theirs)):
+            if key is not None:
+                index.setdefault(key, []).append((stored.number, stored.legacy_key, theirs))
+    return index
 
 
 def _reading(keys: DuplicateKeys) -> tuple | None:
@@ -180,7 +183,9 @@ def plan_write(plan: Plan, *, user: "User", created_reason: str, updated_reason:
         new = [subscriber for _row, subscriber in plan.creates]
         for subscriber, number in zip(new, subscriber_next_numbers(len(new)), strict=True):
             subscriber.number = number
-            subscriber.set_search_columns()
+            # As Subscriber.save computes them (the values are stored as cleaned: no second normalisation).
+            subscriber.search_text = search_text_of(subscriber)
+            subscriber.search_bigrams = normalize.search_bigrams(subscriber.search_text)
         bulk_create_with_history(
             new, Subscriber, batch_size=batch_size, default_user=user, default_change_reason=created_reason
         )

@@ -10,6 +10,7 @@ normalisation (NFKC, full-width digits, hyphen variants, spaces, hiragana readin
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from types import SimpleNamespace
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -134,7 +135,8 @@ class RowCleaner:
         if problems:
             return None, problems
         try:
-            Subscriber(**values).clean()  # the registry's own rules across items (no birth date in the future …)
+            # The registry's own rules across items (no birth date in the future …), without an instance per row.
+            Subscriber.clean(SimpleNamespace(**values))  # type: ignore[arg-type]
         except ValidationError as error:
             for name, messages in error.message_dict.items():
                 for message in messages:

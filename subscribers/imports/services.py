@@ -238,6 +238,7 @@ def _write_one(one: Plan, *, imp: RegisterImport, row: int, refused: list, plan:
         plan.updates = [u for u in plan.updates if u[0] != row]
 
 
+@transaction.atomic
 def _finish(imp, *, write: bool, totals: dict, problems: list, duplicates: list, refused: set[int]) -> RegisterImport:
     locked = RegisterImport.objects.select_for_update().get(pk=imp.pk)
     refused_whole = write and locked.mode == RegisterImport.Mode.WHOLE_FILE and bool(problems)
