@@ -1027,7 +1027,7 @@ def main(argv=None) -> int:
     snapshot.add_argument("--save-snapshot", action="store_true", help="keep a copy of the generated database")
     snapshot.add_argument("--from-snapshot", action="store_true", help="start from that copy instead of generating")
     parser.add_argument(
-        "--only", help="comma-separated: pages,pdfs,labels,exports,review,retention,purge,load (default all)"
+        "--only", help="comma-separated: pages,pdfs,labels,exports,import,review,retention,purge,load (default all)"
     )
     args = parser.parse_args(argv)
     scale = SCALES[args.scale]
@@ -1053,7 +1053,7 @@ def main(argv=None) -> int:
         results["generation"] = generate(scale)
         if args.save_snapshot:
             save_snapshot(BENCH_DATABASE_URL)
-    everything = {"pages", "pdfs", "labels", "exports", "review", "retention", "purge", "load"}
+    everything = {"pages", "pdfs", "labels", "exports", "import", "review", "retention", "purge", "load"}
     only = set(args.only.split(",")) if args.only else everything
     if "pages" in only:
         results["pages"] = measure_pages(reps)
@@ -1065,6 +1065,12 @@ def main(argv=None) -> int:
         from bench.exports import measure_exports
 
         results["exports"] = measure_exports(BENCH_DATABASE_URL)
+    if "import" in only:
+        from bench.imports import measure_imports
+
+        sizes = os.environ.get("BENCH_IMPORT_ROWS") or ("1000" if args.scale == "tiny" else "10000,100000")
+        rows = tuple(int(n) for n in sizes.split(","))
+        results["import"] = measure_imports(BENCH_DATABASE_URL, rows, ROOT / "var" / "bench-imports")
     if "review" in only:
         results["access_review"] = measure_access_review(scale["access_log"], max(2, reps // 10))
     if "retention" in only:
@@ -1093,6 +1099,8 @@ def main(argv=None) -> int:
         print(f"labels: {name}: {row}")
     for name, row in results.get("exports", {}).items():
         print(f"export: {name}: {row}")
+    for name, row in results.get("import", {}).items():
+        print(f"import: {name}: {row}")
     for name, row in results.get("retention", {}).items():
         print(f"retention: {name}: {row}")
     for group in ("purge", "load"):

@@ -28,6 +28,46 @@ DECLARATION_13 = _("Declaration 13: records are kept for the period the city's r
 
 PAGES = (
     HelpPage(
+        "register_imports",
+        _("Register imports"),
+        _(
+            "Bringing in the register an office kept before (a spreadsheet or an older system's export): checked "
+            "first, then imported, each import recorded."
+        ),
+        (
+            (
+                _("Import a register file"),
+                _(
+                    "CSV (UTF-8 or Shift_JIS) or Excel (.xlsx). The import profile says which column holds which "
+                    "item; the next page shows how the columns are read and the first rows."
+                ),
+            ),
+            (
+                _("Check the file"),
+                _(
+                    "Writes nothing: every problem is listed by row and column, with the likely duplicates in the "
+                    "file and in the register. The report can be downloaded as CSV."
+                ),
+            ),
+            (
+                _("Import"),
+                _(
+                    "Writes the rows. Whole file: one refused row and nothing is written. Each row: the good rows are "
+                    "written and the bad ones reported. A large file is worked on in the background."
+                ),
+            ),
+            (
+                _("Importing again"),
+                _(
+                    "Rows are matched by the number in the former register: the same file changes nothing, a "
+                    "corrected file updates only what changed, and the change history names the import."
+                ),
+            ),
+        ),
+        (_("Declaration 1: the personal information held."), DECLARATION_4_2),
+        ("subscribers:import_list", "subscribers:import_upload", "subscribers:import_detail"),
+    ),
+    HelpPage(
         "dashboard",
         _("Dashboard"),
         _("What is due today: requests awaiting a reply by their due date, incident reports and appeals to refer."),

@@ -77,6 +77,7 @@ MENU: tuple[Link | Group, ...] = (
             Link(_("Retention"), "privacy:disposal_list", has_perm("privacy.view_disposalrun")),
             Link(_("Access log"), "privacy:access_log", has_perm("privacy.view_accesslog")),
             Link(_("Access reviews"), "privacy:access_review_list", has_perm("privacy.view_accessreview")),
+            Link(_("Register imports"), "subscribers:import_list", has_perm("subscribers.import_register")),
             Link(_("Administration"), "admin:index", is_superuser),
         ),
     ),

@@ -131,6 +131,11 @@ EXEMPT: dict[str, str] = {
     "privacy.InspectionChecklistItem": _CONFIGURATION,
     "privacy.HistoricalInspectionChecklistItem": _CONFIGURATION,
     "subscribers.NumberSequence": "The last subscriber number issued: no personal data.",
+    "subscribers.ImportProfile": _CONFIGURATION,
+    "subscribers.RegisterImport": "An import of the office's former register (issue 19): who, when, the file's name "
+    "and hash, counts, the problems by row and column (never a value) and likely duplicates by row or subscriber "
+    "number; the uploaded file is deleted when the import finishes. The provenance of the records it wrote, kept "
+    "like the number sequence.",
     # The public register of personal information files (APPI art. 75).
     "privacy.PersonalInformationFile": "The public register of personal information files (APPI art. 75): "
     "describes files, names no person; kept while the file is held.",

@@ -6,6 +6,7 @@ from privacy.admin.base import SubscriberViewsLoggedAdmin
 from privacy.models import AccessLog
 from privacy.services.access_log import access_log_record
 
+from .imports.models import IMPORT_FIELDS, ImportProfile, RegisterImport
 from .models import NumberSequence, Subscriber, SubscriberService
 from .services import subscriber_create, subscriber_update
 
@@ -118,6 +119,38 @@ class SubscriberServiceAdmin(SubscriberViewsLoggedAdmin, SimpleHistoryAdmin):
 @admin.register(NumberSequence)
 class NumberSequenceAdmin(admin.ModelAdmin):
     list_display = ["name", "last_value"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ImportProfile)
+class ImportProfileAdmin(admin.ModelAdmin):
+    """Which of an office's column headers holds which item (issue 19): ``{"氏名": "full_name", …}``."""
+
+    list_display = ["name", "description", "updated_at"]
+    fields = ["name", "description", "columns"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        known = ", ".join(f"{code} ({label})" for code, label in IMPORT_FIELDS.items())
+        form.base_fields["columns"].help_text = _("A header of the file → one of: %(known)s") % {"known": known}
+        return form
+
+
+@admin.register(RegisterImport)
+class RegisterImportAdmin(admin.ModelAdmin):
+    """Read-only: an import is a record of what came in, by whom, from which file."""
+
+    list_display = ["code", "file_name", "created_at", "created_by", "status", "rows_total", "created_count"]
+    list_filter = ["status", "mode"]
+    readonly_fields = [f.name for f in RegisterImport._meta.fields]
 
     def has_add_permission(self, request):
         return False

@@ -76,17 +76,41 @@ def likely_duplicates(
     if exclude_pk is not None:
         found = found.exclude(pk=exclude_pk)
     duplicates = []
+    typed = DuplicateKeys(reading, birth_date, name, address if street_address else "")
     # Unordered in SQL, so the two indexes answer (a sort key would have the planner walk the number index); the
     # rules match few rows, sorted here.
     for subscriber in sorted(found.order_by()[: MAX_CANDIDATES * 3], key=lambda s: s.number):
-        reasons = []
-        same_birth_date = birth_date is not None and subscriber.birth_date == birth_date
-        if same_birth_date and reading_key(subscriber.family_name_kana, subscriber.given_name_kana) == reading:
-            reasons.append(str(SAME_READING_AND_BIRTH_DATE))
-        same_name = name_key(subscriber.family_name, subscriber.given_name) == name
-        theirs = address_key(subscriber.prefecture, subscriber.municipality, subscriber.street_address)
-        if same_name and street_address and theirs == address:
-            reasons.append(str(SAME_NAME_AND_ADDRESS))
-        if reasons:
+        if reasons := duplicate_reasons(typed, keys_of(subscriber)):
             duplicates.append(Duplicate(subscriber, reasons))
     return duplicates[:MAX_CANDIDATES]
+
+
+@dataclass(frozen=True)
+class DuplicateKeys:
+    """What the two rules compare, folded: a registration typed, a subscriber stored, or a row of an imported file."""
+
+    reading: tuple[str, str]
+    birth_date: date | None
+    name: str
+    address: str  # blank without a street and number: the address rule then does not apply
+
+
+def keys_of(values) -> DuplicateKeys:
+    """The keys of anything with the registry's attributes (a ``Subscriber``, saved or not)."""
+    return DuplicateKeys(
+        reading_key(values.family_name_kana, values.given_name_kana),
+        values.birth_date,
+        name_key(values.family_name, values.given_name),
+        address_key(values.prefecture, values.municipality, values.street_address) if values.street_address else "",
+    )
+
+
+def duplicate_reasons(one: DuplicateKeys, other: DuplicateKeys) -> list[str]:
+    """Why ``one`` likely duplicates ``other`` (the two rules of this module), or nothing."""
+    reasons = []
+    same_birth_date = one.birth_date is not None and one.birth_date == other.birth_date
+    if same_birth_date and all(one.reading) and one.reading == other.reading:
+        reasons.append(str(SAME_READING_AND_BIRTH_DATE))
+    if one.name and one.address and one.name == other.name and one.address == other.address:
+        reasons.append(str(SAME_NAME_AND_ADDRESS))
+    return reasons

@@ -160,6 +160,9 @@ class Subscriber(TimeStampedModel):
     use_suspended_on = DayField(_("use suspended since"), null=True, blank=True)
     # Set when the personal data was erased (a request or the retention purge); the row keeps only its number.
     erased_on = DayField(_("personal data erased on"), null=True, blank=True)
+    # The office's own number for the subscriber in the register it kept before (issue 19): what makes an import of
+    # that register idempotent. Blank for subscribers registered here; erased with the personal data.
+    legacy_key = models.CharField(_("number in the former register"), max_length=50, blank=True, default="")
     # Folded copy of the searchable items (see normalize.search_key); derived, never edited.
     search_text = models.TextField(editable=False, default="")
     # Derived from search_text: what serves two-character terms (see normalize.search_bigrams).
@@ -183,6 +186,9 @@ class Subscriber(TimeStampedModel):
         ]
         constraints = [
             models.CheckConstraint(condition=Q(number__regex=r"^[0-9]{8}$"), name="subscriber_number_8_digits"),
+            models.UniqueConstraint(
+                fields=["legacy_key"], condition=~Q(legacy_key=""), name="subscriber_legacy_key_unique"
+            ),
             models.CheckConstraint(
                 condition=Q(postal_code__regex=r"^[0-9]{7}$"), name="subscriber_postal_code_7_digits"
             ),
@@ -373,3 +379,7 @@ class SubscriberService(TimeStampedModel):
 
     def __str__(self):
         return self.get_service_display()
+
+
+# The import of an office's register (issue 19) keeps its models in their own module.
+from .imports.models import ImportProfile, RegisterImport  # noqa: E402, F401

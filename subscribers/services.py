@@ -179,6 +179,7 @@ ERASED_VALUES = {
     "phone": "",
     "mobile_phone": "",
     "email": "",
+    "legacy_key": "",  # the former register's number names the person as much as the name does
 }
 
 

@@ -248,6 +248,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "privacy.expire_handover_files",
         "schedule": crontab(minute="*/15"),
     },
+    "register-imports": {
+        "task": "subscribers.expire_register_imports",
+        "schedule": crontab(minute=40),
+    },
     # The review of staff access of the month just ended, ready for the officers on the 1st.
     "access-review": {
         "task": "privacy.review_staff_access",
@@ -274,6 +278,14 @@ PRINT_JOB_KEEP_HOURS = env.int("PRINT_JOB_KEEP_HOURS", default=24)
 # A bulk hand-over's file (to a printer, a fee collector, the system vendor) is fetched once; one not fetched within
 # this many hours is emptied by the task every quarter hour, and a new hand-over must be made.
 HANDOVER_FILE_KEEP_HOURS = env.int("HANDOVER_FILE_KEEP_HOURS", default=24)
+# The import of an office's register (issue 19): a file of more rows than this is checked and imported by a worker
+# with a progress bar; rows are read, checked and written this many at a time. The uploaded file waits under
+# REGISTER_IMPORTS_DIR (shared by web and worker, never served) until its import finishes, or is cancelled with it
+# REGISTER_IMPORT_KEEP_HOURS after the upload if it never is.
+REGISTER_IMPORT_SYNC_MAX_ROWS = env.int("REGISTER_IMPORT_SYNC_MAX_ROWS", default=2000)
+REGISTER_IMPORT_BATCH_SIZE = env.int("REGISTER_IMPORT_BATCH_SIZE", default=2000)
+REGISTER_IMPORTS_DIR = Path(env("REGISTER_IMPORTS_DIR", default=str(BASE_DIR / "var" / "register-imports")))
+REGISTER_IMPORT_KEEP_HOURS = env.int("REGISTER_IMPORT_KEEP_HOURS", default=24)
 # At least 2: a threshold of 0 or 1 would switch suppression off.
 STATISTICS_MIN_CELL = max(2, env.int("STATISTICS_MIN_CELL", default=5))
 
