@@ -149,18 +149,20 @@ def _set_status(*, subscriber: Subscriber, status: str, on_date: date, user: "Us
     return subscriber
 
 
-def _sync_services(*, subscriber: Subscriber, services: Iterable[str], user: "User | None", on_date: date) -> None:
+def _sync_services(
+    *, subscriber: Subscriber, services: Iterable[str], user: "User | None", on_date: date, reason: str = ""
+) -> None:
     wanted = set(services)
     open_services = {s.service: s for s in subscriber.services.filter(ended_on__isnull=True)}
     for kind, row in open_services.items():
         if kind not in wanted:
             row.ended_on = max(on_date, row.started_on)
-            stamp_history(row, user=user)
+            stamp_history(row, user=user, reason=reason)
             row.save()
     for kind in sorted(wanted - open_services.keys()):
         row = SubscriberService(subscriber=subscriber, service=kind, started_on=on_date)
         row.full_clean()
-        stamp_history(row, user=user)
+        stamp_history(row, user=user, reason=reason)
         row.save()
 
 

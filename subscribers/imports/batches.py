@@ -7,13 +7,14 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from subscribers import normalize
 from subscribers.duplicates import DuplicateKeys, duplicate_reasons, keys_of
-from subscribers.models import Subscriber, search_text_of
+from subscribers.models import Subscriber, SubscriberService, search_text_of
 from subscribers.services import SUBSCRIBER_LIFECYCLE, _sync_services, subscriber_next_numbers, unchangeable_message
 
 from .rows import CleanRow
@@ -45,7 +46,8 @@ Problem = tuple[int, str, str]
 
 @dataclass
 class Plan:
-    creates: list[tuple[int, Subscriber]] = field(default_factory=list)
+    # Each new subscriber with the services the row contracts (None: the file has no column for them).
+    creates: list[tuple[int, Subscriber, list[str] | None]] = field(default_factory=list)
     updates: list[tuple[int, Subscriber, dict[str, Any]]] = field(default_factory=list)
     unchanged: int = 0
     problems: list[Problem] = field(default_factory=list)
@@ -75,13 +77,17 @@ class Batcher:
             self.seen[key] = row.number
             fresh.append(row)
         keys = [row.values["legacy_key"] for row in fresh]
-        existing = {s.legacy_key: s for s in Subscriber.objects.filter(legacy_key__in=keys)}
+        found = Subscriber.objects.filter(legacy_key__in=keys)
+        if any(row.services is not None for row in fresh):
+            found = found.prefetch_related(Prefetch("services", SubscriberService.objects.filter(ended_on=None)))
+        existing = {s.legacy_key: s for s in found}
         kept = []
         for row in fresh:
             subscriber = existing.get(row.values["legacy_key"])
             if subscriber is None:
-                plan.creates.append((row.number, Subscriber(**row.values)))
-                kept.append((row, plan.creates[-1][1]))
+                new = Subscriber(**row.values)
+                plan.creates.append((row.number, new, row.services))
+                kept.append((row, new))
                 continue
             changes, problem = changes_of(subscriber, row)
             if problem:
@@ -172,6 +178,10 @@ def changes_of(subscriber: Subscriber, row: CleanRow) -> tuple[dict[str, Any], s
         day = STATUS_DAY[status]
         if values.get(day) and getattr(subscriber, day) != values[day]:
             changes[day] = values[day]
+    # The services in force, prefetched, against the file's (a termination ends them all, in plan_write).
+    in_force = sorted(s.service for s in subscriber.services.all()) if row.services is not None else None
+    if in_force is not None and in_force != row.services and status != Status.TERMINATED:
+        changes["services"] = row.services
     if changes and not subscriber.accepts_changes:
         return {}, unchangeable_message(subscriber)
     return changes, ""
@@ -180,7 +190,7 @@ def changes_of(subscriber: Subscriber, row: CleanRow) -> tuple[dict[str, Any], s
 def plan_write(plan: Plan, *, user: "User", created_reason: str, updated_reason: str, batch_size: int) -> None:
     """Write a planned batch; the caller holds the transaction."""
     if plan.creates:
-        new = [subscriber for _row, subscriber in plan.creates]
+        new = [subscriber for _row, subscriber, _services in plan.creates]
         for subscriber, number in zip(new, subscriber_next_numbers(len(new)), strict=True):
             subscriber.number = number
             # As Subscriber.save computes them (the values are stored as cleaned: no second normalisation).
@@ -189,11 +199,27 @@ def plan_write(plan: Plan, *, user: "User", created_reason: str, updated_reason:
         bulk_create_with_history(
             new, Subscriber, batch_size=batch_size, default_user=user, default_change_reason=created_reason
         )
+        contracted = [
+            _service_row(subscriber, service)
+            for _row, subscriber, services in plan.creates
+            for service in services or ()
+        ]
+        if contracted:
+            bulk_create_with_history(
+                contracted,
+                SubscriberService,
+                batch_size=batch_size,
+                default_user=user,
+                default_change_reason=created_reason,
+            )
     if plan.updates:
         now = timezone.now()
         names: set[str] = set()
         rows = []
+        services_of: dict[int, list[str]] = {}
         for _row, subscriber, changes in plan.updates:
+            if "services" in changes:
+                services_of[subscriber.pk] = changes.pop("services")
             for name, value in changes.items():
                 if name == "status":
                     SUBSCRIBER_LIFECYCLE.move(subscriber, value)
@@ -215,4 +241,29 @@ def plan_write(plan: Plan, *, user: "User", created_reason: str, updated_reason:
         for subscriber in rows:
             if subscriber.status == Status.TERMINATED and subscriber.terminated_on:
                 # A termination ends every contracted service on its day, as the status page's does.
-                _sync_services(subscriber=subscriber, services=(), user=user, on_date=subscriber.terminated_on)
+                _sync_services(
+                    subscriber=subscriber,
+                    services=(),
+                    user=user,
+                    on_date=subscriber.terminated_on,
+                    reason=updated_reason,
+                )
+            elif subscriber.pk in services_of:
+                # Services started or ended today, as the edit page records them (a row per change, with history).
+                _sync_services(
+                    subscriber=subscriber,
+                    services=services_of[subscriber.pk],
+                    user=user,
+                    on_date=timezone.localdate(),
+                    reason=updated_reason,
+                )
+
+
+def _service_row(subscriber: Subscriber, service: str) -> SubscriberService:
+    """A new subscriber's service, from the day the subscriber's record says it began; a terminated subscriber's
+    ended on the day of the termination."""
+    started = subscriber.activated_on or subscriber.applied_on
+    ended = subscriber.terminated_on if subscriber.status == Status.TERMINATED else None
+    if ended is not None and ended < started:
+        started = ended
+    return SubscriberService(subscriber=subscriber, service=service, started_on=started, ended_on=ended)

@@ -37,6 +37,7 @@ IMPORT_FIELDS = {
     "applied_on": _("applied on"),
     "status": _("status"),
     "status_on": _("date of the status"),
+    "services": _("contracted services"),
 }
 # Each entry: the items one of which (or a set of which, all) must have a column.
 REQUIRED_FIELDS: tuple[tuple[tuple[str, ...], ...], ...] = (

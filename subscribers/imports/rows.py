@@ -7,6 +7,7 @@ normalisation (NFKC, full-width digits, hyphen variants, spaces, hiragana readin
 100,000 rows is read in seconds (docs/performance.md).
 """
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -20,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from mctv.dates import parse_day
 from subscribers.japan import HOME_MUNICIPALITY, HOME_PREFECTURE, PREFECTURES
-from subscribers.models import Subscriber
+from subscribers.models import Service, Subscriber
 from subscribers.normalize import normalize_text
 
 from .models import IMPORT_FIELDS, profile_gaps
@@ -49,6 +50,21 @@ STATUS_WORDS = {
     "解約": Status.TERMINATED,
     "解約済": Status.TERMINATED,
 }
+# A register's words for the contracted services, besides the registry's own labels and codes.
+SERVICE_WORDS = {
+    "テレビ": Service.TV,
+    "ＴＶ": Service.TV,
+    "CATV": Service.TV,
+    "ケーブルテレビ": Service.TV,
+    "インターネット": Service.INTERNET,
+    "ネット": Service.INTERNET,
+    "NET": Service.INTERNET,
+    "電話": Service.PHONE,
+    "IP電話": Service.PHONE,
+    "TEL": Service.PHONE,
+}
+# Between the services in one cell: 、 , ・ / ＋ and spaces (NFKC has folded their full-width forms).
+SERVICE_SEPARATORS = re.compile(r"[、,・/+ ]+")
 IMPORTABLE_STATUSES = (Status.APPLIED, Status.ACTIVE, Status.SUSPENDED, Status.TERMINATED)
 STATUS_DATE_FIELD: dict[str, str] = {Status.SUSPENDED: "suspended_on", Status.TERMINATED: "terminated_on"}
 TEXT_FIELDS = (
@@ -74,6 +90,8 @@ class CleanRow:
     values: dict[str, Any]
     # The registry's items the file has a column for: what an update compares (an item it lacks is left alone).
     provided: set[str] = field(default_factory=set)
+    # The contracted services, when the file has a column for them (None when it has not: they are left alone).
+    services: list[str] | None = None
 
 
 def _words(choices, extra: Mapping[str, str]) -> dict[str, str]:
@@ -105,6 +123,7 @@ class RowCleaner:
         }
         self.fields["status_on"] = self.fields["applied_on"]  # a day of the office's records
         self.sex_words = _words(Sex.choices, SEX_WORDS)
+        self.service_words = _words(Service.choices, SERVICE_WORDS)
         self.status_words = _words([(s.value, s.label) for s in IMPORTABLE_STATUSES], STATUS_WORDS)
         self.today = timezone.localdate()
 
@@ -130,6 +149,7 @@ class RowCleaner:
         self._address(raw, values, refuse)
         values["sex"] = self._choice("sex", raw.get("sex"), self.sex_words, Sex.NOT_STATED, refuse)
         self._status(raw, values, refuse)
+        services = self._services(raw["services"], refuse) if "services" in raw else None
         if not normalize_text(_as_text("legacy_key", raw.get("legacy_key"))):
             refuse("legacy_key", _("This column is empty: each row needs its number in the former register."))
         if problems:
@@ -142,7 +162,7 @@ class RowCleaner:
                 for message in messages:
                     refuse(name if name in IMPORT_FIELDS else "status", message)
             return None, problems
-        return CleanRow(number, values, _provided(raw)), problems
+        return CleanRow(number, values, _provided(raw), services), problems
 
     def _text(self, name: str, cell: Cell, refuse) -> str:
         model_field = self.fields[name]
@@ -197,6 +217,14 @@ class RowCleaner:
             refuse(name, _("Not a value this column may have."))
             return default
         return words[text]
+
+    def _services(self, cell: Cell, refuse) -> list[str]:
+        """「テレビ・インターネット」 as [internet, tv]; an empty cell is no service; an unknown word is refused."""
+        words = [w for w in SERVICE_SEPARATORS.split(normalize_text(_as_text("services", cell)).upper()) if w]
+        unknown = [w for w in words if w not in self.service_words]
+        if unknown:
+            refuse("services", _("Not a service: %(words)s.") % {"words": "、".join(unknown)})
+        return sorted({self.service_words[w] for w in words if w in self.service_words})
 
     def _address(self, raw: dict[str, Cell], values: dict[str, Any], refuse) -> None:
         prefecture = normalize_text(_as_text("prefecture", raw.get("prefecture")))

@@ -220,8 +220,8 @@ def _write(plan: Plan, *, imp: RegisterImport, whole: bool, batch_size: int, ref
         return
     except DatabaseError:
         logger.warning("register import %s: a batch was refused, writing its rows one by one", imp.code)
-    for row, subscriber in list(plan.creates):
-        one = Plan(creates=[(row, subscriber)])
+    for row, subscriber, services in list(plan.creates):
+        one = Plan(creates=[(row, subscriber, services)])
         _write_one(one, imp=imp, row=row, refused=refused, plan=plan, **reasons)
     for row, subscriber, changes in list(plan.updates):
         one = Plan(updates=[(row, subscriber, changes)])

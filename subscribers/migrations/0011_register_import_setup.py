@@ -21,6 +21,8 @@ STANDARD_COLUMNS = {
     "都道府県": "prefecture",
     "市区町村": "municipality",
     "住所": "street_address",
+    "契約サービス": "services",
+    "サービス": "services",
     "建物": "building",
     "電話": "phone",
     "電話番号": "phone",

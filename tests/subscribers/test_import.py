@@ -10,15 +10,16 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
 from django.test import TestCase
+from django.utils import timezone
 
 from subscribers.imports.models import ImportProfile, RegisterImport
 from subscribers.imports.reading import UnreadableFile
 from subscribers.imports.services import register_import_receive, register_import_start
-from subscribers.models import Subscriber
+from subscribers.models import Subscriber, SubscriberService
 from subscribers.services import subscriber_erase
 from tests.factories import YAMADA_TARO, SubscriberFactory
 
-from .import_files import ROWS, csv_bytes, xlsx_bytes
+from .import_files import HEADERS, ROWS, csv_bytes, xlsx_bytes
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
@@ -184,6 +185,37 @@ def test_importing_the_same_file_again_changes_nothing_and_a_corrected_file_upda
     assert latest.diff_against(latest.prev_record).changed_fields == ["phone"]
     assert Subscriber.history.count() == history + 1
     assert first.code != fix.code
+
+
+def _in_force(legacy_key: str) -> list[str]:
+    subscriber = Subscriber.objects.get(legacy_key=legacy_key)
+    return sorted(subscriber.services.filter(ended_on=None).values_list("service", flat=True))
+
+
+def test_contracted_services_come_from_their_column_and_a_corrected_file_starts_and_ends_them(officer):
+    # Given a register with a column of contracted services, written as registers write them
+    headers = [*HEADERS, "契約サービス"]
+    rows = [[*ROWS[0], "テレビ・インターネット"], [*ROWS[1], "ＴＶ"], [*ROWS[2], ""]]
+    # When it is imported
+    first = run(officer, csv_bytes(rows, headers))
+    # Then each subscriber has the services named, from the day of the record
+    assert first.created_count == 3
+    assert (_in_force("A-001"), _in_force("A-002"), _in_force("A-003")) == (["internet", "tv"], ["tv"], [])
+    # When the same file is imported again, nothing changes
+    again = run(officer, csv_bytes(rows, headers))
+    assert (again.created_count, again.updated_count, again.unchanged_count) == (0, 0, 3)
+    # When a corrected file gives 山田太郎 the telephone instead of the internet
+    fix = run(officer, csv_bytes([[*ROWS[0], "テレビ、電話"], rows[1], rows[2]], headers))
+    # Then only he is updated: the internet ended today, the telephone started, each with history naming the import
+    assert (fix.updated_count, fix.unchanged_count) == (1, 2)
+    assert _in_force("A-001") == ["phone", "tv"]
+    ended = SubscriberService.objects.get(subscriber__legacy_key="A-001", service="internet")
+    assert ended.ended_on == timezone.localdate()
+    assert ended.history.first().history_change_reason == f"取込 {fix.code} による更新"
+    # And a word that is no service is refused by row and column
+    bad = run(officer, csv_bytes([[*ROWS[0], "衛星放送"]], headers))
+    assert [(row, column) for row, column, _m in bad.problems] == [(2, "契約サービス")]
+    assert "衛星放送" in bad.problems[0][2]
 
 
 def test_a_corrected_file_cannot_change_a_terminated_record_and_says_so(officer):
