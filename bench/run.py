@@ -1027,7 +1027,8 @@ def main(argv=None) -> int:
     snapshot.add_argument("--save-snapshot", action="store_true", help="keep a copy of the generated database")
     snapshot.add_argument("--from-snapshot", action="store_true", help="start from that copy instead of generating")
     parser.add_argument(
-        "--only", help="comma-separated: pages,pdfs,labels,exports,import,review,retention,purge,load (default all)"
+        "--only",
+        help="comma-separated: pages,pdfs,labels,documents,exports,import,review,retention,purge,load (default all)",
     )
     args = parser.parse_args(argv)
     scale = SCALES[args.scale]
@@ -1053,7 +1054,7 @@ def main(argv=None) -> int:
         results["generation"] = generate(scale)
         if args.save_snapshot:
             save_snapshot(BENCH_DATABASE_URL)
-    everything = {"pages", "pdfs", "labels", "exports", "import", "review", "retention", "purge", "load"}
+    everything = {"pages", "pdfs", "labels", "documents", "exports", "import", "review", "retention", "purge", "load"}
     only = set(args.only.split(",")) if args.only else everything
     if "pages" in only:
         results["pages"] = measure_pages(reps)
@@ -1065,6 +1066,10 @@ def main(argv=None) -> int:
         from bench.exports import measure_exports
 
         results["exports"] = measure_exports(BENCH_DATABASE_URL)
+    if "documents" in only:
+        from bench.documents import measure_documents
+
+        results["documents"] = measure_documents(BENCH_DATABASE_URL, args.scale)
     if "import" in only:
         from bench.imports import measure_imports
 
@@ -1097,6 +1102,8 @@ def main(argv=None) -> int:
         )
     for name, row in results.get("labels", {}).items():
         print(f"labels: {name}: {row}")
+    for name, row in results.get("documents", {}).items():
+        print(f"document: {name}: {row}")
     for name, row in results.get("exports", {}).items():
         print(f"export: {name}: {row}")
     for name, row in results.get("import", {}).items():

@@ -1,0 +1,111 @@
+"""Bulk documents in the benchmark (issue 20): an incident's notices (a letter a page) and the disclosure of one
+subscriber with many provision lines, each at two sizes and each in a process of its own — wall and CPU seconds,
+pages, the cost per item and the process's peak memory. The per-item cost at the larger size beside the smaller's
+is the figure that matters: a document whose layout grows faster than its items shows it there.
+
+Every run writes in one transaction and rolls it back: the data set is left as it was."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Sizes per scale: tiny stays quick in CI; the others are issue 20's (notices for 5,000 people, 10,000 lines).
+DOCUMENT_SIZES = {
+    "tiny": {"notices": (20, 100), "disclosure": (100, 1_000)},
+    "small": {"notices": (1_000, 5_000), "disclosure": (1_000, 10_000)},
+    "default": {"notices": (1_000, 5_000), "disclosure": (1_000, 10_000)},
+}
+
+DOCUMENT_SCRIPT = r"""
+import json, os, re, sys, time
+sys.path.insert(0, sys.argv[1])
+os.environ["DATABASE_URL"] = sys.argv[2]
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mctv.settings.test")
+import django
+django.setup()
+from django.db import transaction
+from django.utils import timezone
+from privacy.letters import disclosure_pdf
+from privacy.models import Provision, SubjectRequest, User
+from privacy.services.incidents import incident_record
+from privacy.services.notice_prints import incident_notices_pdf, notice_people
+from subscribers.models import Subscriber
+
+def high_water_mb():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+kind, n = sys.argv[3], int(sys.argv[4])
+officer = User.objects.get(username="officer")
+out = {}
+with transaction.atomic():
+    if kind == "notices":
+        people = Subscriber.objects.filter(erased_on=None).order_by("pk")[:n]
+        incident = incident_record(
+            user=officer, subscribers=people, discovered_at=timezone.now(), discovered_by="情報室",
+            description="誤送付", notice_text="お名前とご住所を記載した書類を、誤って別の方に郵送いたしました。",
+            items=["name", "address"],
+        )
+        letters = notice_people(incident)
+        make = lambda: incident_notices_pdf(incident, letters)
+    else:
+        request = SubjectRequest.objects.filter(subscriber__isnull=False).first()
+        template = Provision.objects.filter(subscriber_id=request.subscriber_id).first() or Provision.objects.first()
+        have = Provision.objects.filter(subscriber_id=request.subscriber_id).count()
+        Provision.objects.bulk_create([
+            Provision(at=template.at, subscriber_id=request.subscriber_id, subscriber_number=request.subscriber.number,
+                      contractor_id=template.contractor_id, recipient_name=template.recipient_name,
+                      items=template.items, method=template.method, basis=template.basis, purpose=template.purpose,
+                      work_order_id=template.work_order_id, caused_by_id=template.caused_by_id)
+            for _ in range(max(0, n - have))
+        ], batch_size=2000)
+        SubjectRequest.objects.filter(pk=request.pk).update(
+            kind="disclosure", decision="full", decided_by=officer, decided_at=timezone.now(), status="decided")
+        request.refresh_from_db()
+        make = lambda: disclosure_pdf(request, officer)
+    baseline = high_water_mb()
+    wall, cpu = time.perf_counter(), time.process_time()
+    pdf = make()
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    transaction.set_rollback(True)
+import shutil, subprocess, tempfile
+pages = None
+if shutil.which("pdfinfo"):
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
+        f.write(pdf)
+        f.flush()
+        info = subprocess.run(["pdfinfo", f.name], capture_output=True, text=True).stdout
+    pages = int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+print(json.dumps({"items": n, "seconds": round(wall, 2), "cpu_s": round(cpu, 2), "pages": pages,
+                  "kib": len(pdf) // 1024, "baseline_rss_mb": round(baseline, 1),
+                  "peak_rss_mb": round(high_water_mb(), 1)}))
+"""
+
+
+def measure_document(database_url: str, kind: str, n: int) -> dict:
+    done = subprocess.run(
+        [sys.executable, "-c", DOCUMENT_SCRIPT, str(ROOT), database_url, kind, str(n)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode:
+        raise RuntimeError(f"{kind} × {n}: {done.stderr.strip().splitlines()[-1:]}")
+    row = json.loads(done.stdout.strip().splitlines()[-1])
+    row["ms_per_item_cpu"] = round(row["cpu_s"] * 1000 / n, 2) if n else None
+    return row
+
+
+def measure_documents(database_url: str, scale: str) -> dict:
+    """Each document at its two sizes; ``growth`` is the CPU per item at the larger over the smaller (1.0: linear)."""
+    results: dict[str, dict] = {}
+    for kind, sizes in DOCUMENT_SIZES[scale].items():
+        rows = {str(n): measure_document(database_url, kind, n) for n in sizes}
+        small, large = (rows[str(n)]["ms_per_item_cpu"] for n in sizes)
+        results[kind] = {**rows, "growth": round(large / small, 2) if small else None}
+    return results
