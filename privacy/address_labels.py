@@ -3,7 +3,7 @@
 from collections.abc import Callable, Sequence
 
 from privacy.label_sheets import LabelSheet
-from privacy.pdf import render_pdf
+from privacy.pdf import render_pdf, render_pdf_in_parts
 from subscribers.models import Subscriber
 
 # The fields a label prints: a print of the whole registry loads nothing else.
@@ -19,6 +19,10 @@ LABEL_FIELDS = (
 )
 
 
+# A large print is laid out this many sheets at a time (privacy.pdf.render_pdf_in_parts): memory bounded by a part.
+SHEETS_PER_PART = 50
+
+
 def labels_pdf(
     subscribers: Sequence[Subscriber],
     *,
@@ -30,12 +34,14 @@ def labels_pdf(
     """One label per subscriber, row by row from position ``start`` of the first sheet. ``on_sheet(n, sheets)``
     (optional) hears of each sheet laid out, for a progress bar."""
     pages = sheet.pages(list(subscribers), start=start)
-    context = {
+    common = {
         "sheet": sheet,
-        "pages": pages,
         "lefts": [sheet.left(c) for c in range(sheet.columns)],
         "tops": [sheet.top(r) for r in range(sheet.rows)],
         "with_number": with_number,
     }
     on_page = (lambda n: on_sheet(n, len(pages))) if on_sheet else None
-    return render_pdf("pdf/address_labels.html", context, on_page=on_page)
+    if len(pages) <= SHEETS_PER_PART:
+        return render_pdf("pdf/address_labels.html", {**common, "pages": pages}, on_page=on_page)
+    parts = ({**common, "pages": pages[at : at + SHEETS_PER_PART]} for at in range(0, len(pages), SHEETS_PER_PART))
+    return render_pdf_in_parts("pdf/address_labels.html", parts, on_page=on_page)

@@ -5,15 +5,17 @@ network, no file outside static/. Django escapes every value in the template,
 and this fetcher is the second wall should markup ever get through.
 """
 
+import io
 import logging
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from pypdf import PdfWriter
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetchingError
 
@@ -76,3 +78,24 @@ def render_pdf(template_name: str, context: dict, *, on_page: Callable[[int], No
     finally:
         progress_log.removeHandler(handler)
     return rendered.write_pdf()
+
+
+def render_pdf_in_parts(
+    template_name: str, parts: Iterable[dict], *, on_page: Callable[[int], None] | None = None
+) -> bytes:
+    """A long document (an incident's notices, a large print of labels) rendered a part at a time and joined.
+
+    WeasyPrint holds a whole document's layout in memory until it is written — about half a megabyte a page of
+    letters, gigabytes for thousands. Rendered in parts of a hundred pages or so, the worker holds one part's layout
+    and the written pages; the time stays linear in the pages. Each part embeds the subset of the font it uses.
+    ``on_page(n)`` hears of each page laid out, counted across the parts."""
+    writer = PdfWriter()
+    done = 0
+    for context in parts:
+        counted = (lambda n, before=done: on_page(before + n)) if on_page else None
+        part = render_pdf(template_name, context, on_page=counted)
+        writer.append(io.BytesIO(part))
+        done = len(writer.pages)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

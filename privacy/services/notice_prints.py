@@ -15,12 +15,15 @@ from django.utils import timezone
 
 from privacy.data_items import item_labels
 from privacy.models import Incident, IncidentSubscriber, LabelPrintJob, RequestSettings, User
-from privacy.pdf import render_pdf
+from privacy.pdf import render_pdf, render_pdf_in_parts
 from privacy.selectors.incident_scope import incident_scope_summary
 from privacy.selectors.incidents import incidents_visible_to
 from privacy.services.access_log import access_log_export, export_number_reserve
 from privacy.services.label_prints import NOTICE_ITEMS, Made, job_fail, job_started, label_job_enqueue
 from subscribers.models import Subscriber
+
+# Letters laid out at a time (privacy.pdf.render_pdf_in_parts): a letter is a page.
+LETTERS_PER_PART = 100
 
 
 @dataclass(frozen=True)
@@ -49,14 +52,20 @@ def incident_notices_pdf(
         Letter(person.subscriber, item_labels(scope.items_of(person.subscriber.number, incident.items)))
         for person in people
     ]
-    context = {
+    common = {
         "incident": incident,
-        "affected": letters,
         "items": item_labels(scope.items),
         "issued_on": timezone.localdate(),
         "settings": RequestSettings.current(),
     }
-    return render_pdf("pdf/incident_notices.html", context, on_page=on_page)
+    # A part of LETTERS_PER_PART letters at a time; each letter keeps its number in the whole (first + counter).
+    parts = (
+        {**common, "affected": letters[at : at + LETTERS_PER_PART], "first": at}
+        for at in range(0, len(letters), LETTERS_PER_PART)
+    )
+    if len(letters) <= LETTERS_PER_PART:
+        return render_pdf("pdf/incident_notices.html", {**common, "affected": letters, "first": 0}, on_page=on_page)
+    return render_pdf_in_parts("pdf/incident_notices.html", parts, on_page=on_page)
 
 
 def _log(*, incident: Incident, people: list[IncidentSubscriber], user: User, path: str, export_no: int) -> None:

@@ -12,6 +12,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
+from privacy import address_labels
 from privacy.address_labels import labels_pdf
 from privacy.label_sheets import SHEETS
 from privacy.models import AccessLog, BulkUse, LabelPrintJob
@@ -108,6 +109,25 @@ def test_thirteen_labels_on_a_12_sheet_fill_two_columns_of_six_then_one_on_the_s
     use = BulkUse.objects.get()
     assert (use.kind, use.count) == ("labels_pdf", 13)
     assert AccessLog.objects.filter(action="export", detail__export_no=use.export_no).count() == 13
+
+
+@needs_poppler
+@pytest.mark.django_db
+def test_a_print_laid_out_a_part_at_a_time_joins_the_sheets_in_order(monkeypatch):
+    # Given sheets laid out one at a time (fifty in the office), and 30 labels for sheets of 12
+    monkeypatch.setattr(address_labels, "SHEETS_PER_PART", 1)
+    people = _people(30)
+    heard = []
+
+    # When they are printed
+    pdf = labels_pdf(people, sheet=SHEETS["a4-12"], with_number=False, on_sheet=lambda n, of: heard.append((n, of)))
+
+    # Then three sheets come out joined, every label in its place and in order, and progress counted across parts
+    pages = pdf_pages(pdf)
+    assert len(pages) == 3
+    assert [n for page in pages for row in _rows(page) for _at, n in row] == list(range(30))
+    assert heard == [(1, 3), (2, 3), (3, 3)]
+    assert_japanese_font_embedded(pdf)
 
 
 @needs_poppler

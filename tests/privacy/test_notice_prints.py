@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from privacy.models import AccessLog, LabelPrintJob
+from privacy.services import notice_prints
 from privacy.tasks import make_label_print
 from tests.factories import SubscriberFactory, UserFactory
 from tests.pdf import assert_japanese_font_embedded, needs_poppler, pdf_pages
@@ -128,3 +129,24 @@ def test_a_real_worker_makes_the_notices_over_redis(celery_worker, client, offic
         job.refresh_from_db()
     assert (job.status, job.count) == ("ready", 6), job.error
     assert len(pdf_pages(client.get(reverse("privacy:print_job_download", args=[job.pk])).content)) == 6
+
+
+@needs_poppler
+@pytest.mark.django_db
+def test_many_letters_are_laid_out_a_part_at_a_time_and_joined_in_order(officer, monkeypatch):
+    # Given letters laid out two at a time (a hundred in the office), and five people
+    monkeypatch.setattr(notice_prints, "LETTERS_PER_PART", 2)
+    people = _people(5)
+    incident = record(officer, people)
+
+    # When the notices are made
+    pdf = notice_prints.incident_notices_pdf(incident, notice_prints.notice_people(incident))
+
+    # Then the parts are joined into one file: a letter a page, in order, each numbered in the whole and about its
+    # person only, the Japanese font embedded
+    pages = pdf_pages(pdf)
+    assert len(pages) == 5
+    for n, (person, text) in enumerate(zip(sorted(people, key=lambda p: p.number), pages, strict=True), start=1):
+        assert f"{incident.number}-{n}号" in text
+        assert person.number in text and all(o.number not in text for o in people if o != person)
+    assert_japanese_font_embedded(pdf)
