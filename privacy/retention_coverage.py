@@ -84,7 +84,7 @@ EXEMPT: dict[str, str] = {
     "nightly task `privacy.clear_expired_sessions` the expired ones.",
     "privacy.FormSubmission": "A spent one-time form token (who sent which page, and where it led): deleted "
     "after FORM_TOKEN_KEEP_HOURS by the nightly task `privacy.clear_expired_sessions`.",
-    "privacy.LabelPrintJob": "A large print (address labels, an incident's notices) and its PDF file: deleted, "
+    "privacy.PrintJob": "A large print (address labels, an incident's notices) and its PDF file: deleted, "
     "file and row, "
     "PRINT_JOB_KEEP_HOURS after it was made (or asked for) by the task `privacy.delete_expired_print_jobs`; the "
     "bulk-use log and the access log keep the use.",

@@ -113,7 +113,7 @@ def clear_expired_sessions() -> None:
 
 @shared_task(name="privacy.make_label_print", acks_late=True)
 def make_label_print(job_id: str) -> bool:
-    """Make a large print of address labels (a ``LabelPrintJob`` by id); idempotent: a job made already is left."""
+    """Make a large print of address labels (a ``PrintJob`` by id); idempotent: a job made already is left."""
     from privacy.services.label_prints import label_job_make
 
     return label_job_make(job_id)

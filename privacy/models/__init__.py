@@ -9,7 +9,7 @@ from .handovers import BulkHandover, FileLayout
 from .incident_scope import IncidentScope
 from .incidents import Incident, IncidentEvent, IncidentSettings, IncidentSubscriber
 from .inspections import AuditFinding, InspectionAnswer, InspectionChecklistItem, SelfInspection
-from .print_jobs import LabelPrintJob
+from .print_jobs import PrintJob
 from .purposes import BulkUse, Consent, PolicyAnnouncement, PolicyVersion, Purpose
 from .request_records import Consultation, CorrectionNotice, DeadlineDigest, RequestEvent
 from .request_rules import RequestKind, RequestRule, RequestSettings, WithholdingGround
@@ -53,11 +53,11 @@ __all__ = [
     "IncidentSubscriber",
     "InspectionAnswer",
     "InspectionChecklistItem",
-    "LabelPrintJob",
     "LegalHold",
     "PersonalInformationFile",
     "PolicyAnnouncement",
     "PolicyVersion",
+    "PrintJob",
     "Provision",
     "ProvisionStop",
     "Purpose",

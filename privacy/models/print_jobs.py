@@ -13,7 +13,7 @@ from mctv.db import DayTimeField
 from privacy.label_sheets import DEFAULT_SHEET
 
 
-class LabelPrintJob(models.Model):
+class PrintJob(models.Model):
     """The staff member's choice (labels: purpose, filters, sheet; notices: the incident) and the subscribers it
     selected when asked; the worker makes the PDF, the page shows its progress and, when ready, the download. The
     file and this row are deleted at ``expires_at`` (``privacy.delete_expired_print_jobs``); the bulk-use log (labels)

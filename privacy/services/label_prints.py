@@ -24,14 +24,14 @@ from mctv.transitions import Lifecycle, set_status
 from privacy.address_labels import LABEL_FIELDS, labels_pdf
 from privacy.data_items import DataItem
 from privacy.label_sheets import SHEETS, LabelSheet
-from privacy.models import BulkUse, LabelPrintJob, Purpose, User
+from privacy.models import BulkUse, PrintJob, Purpose, User
 from privacy.selectors.purposes import subscribers_usable_by
 from privacy.services.access_log import Numbered, access_log_export, export_number_reserve
 from privacy.services.purposes import bulk_use_record
 from subscribers.models import Subscriber
 
 logger = logging.getLogger(__name__)
-Status = LabelPrintJob.Status
+Status = PrintJob.Status
 
 PRINT_JOB_LIFECYCLE = Lifecycle(
     Status,
@@ -103,10 +103,10 @@ def label_job_create(
     path: str,
     sheet: LabelSheet,
     start: int = 1,
-) -> LabelPrintJob:
+) -> PrintJob:
     """A print for a worker: the subscribers selected now, the file's number reserved; sent once committed."""
     ids = list(label_rows(subscribers).values_list("pk", flat=True))
-    job = LabelPrintJob.objects.create(
+    job = PrintJob.objects.create(
         created_by=user,
         purpose=purpose,
         filters=filters,
@@ -139,13 +139,13 @@ def label_job_enqueue(job_id: uuid.UUID) -> bool:
 
 def job_fail(job_id: uuid.UUID | str, error: str) -> None:
     with transaction.atomic():
-        job = LabelPrintJob.objects.select_for_update().filter(pk=job_id).first()
+        job = PrintJob.objects.select_for_update().filter(pk=job_id).first()
         if job is not None and job.status in (Status.QUEUED, Status.RUNNING):
             job.error = error[:200]
             set_status(job, Status.FAILED, lifecycle=PRINT_JOB_LIFECYCLE, user=None)
 
 
-def job_file(job: LabelPrintJob) -> Path:
+def job_file(job: PrintJob) -> Path:
     return Path(settings.PRINT_JOBS_DIR) / f"{job.pk}.pdf"
 
 
@@ -153,9 +153,7 @@ def label_job_make(job_id: uuid.UUID | str) -> bool:
     """The worker's part, idempotent: a job made already, failed or deleted is left alone; one a lost worker left
     running is made again. Returns whether this call made the file."""
     with transaction.atomic():
-        locked = LabelPrintJob.objects.select_for_update(of=("self",)).select_related(
-            "purpose", "incident", "created_by"
-        )
+        locked = PrintJob.objects.select_for_update(of=("self",)).select_related("purpose", "incident", "created_by")
         job = locked.filter(pk=job_id).first()
         if job is None or job.status not in (Status.QUEUED, Status.RUNNING):
             return False
@@ -179,20 +177,20 @@ class Made:
     log: Callable[[], object]
 
 
-def job_started(job: LabelPrintJob, *, count: int, pages: int) -> Callable[[int], None]:
+def job_started(job: PrintJob, *, count: int, pages: int) -> Callable[[int], None]:
     """Record what the job will make; the callback hears of each page laid out, for the progress bar (a write about
     every ``PROGRESS_STEPS``-th of the document, not one per page)."""
-    LabelPrintJob.objects.filter(pk=job.pk).update(sheets=pages, sheets_done=0, count=count)
+    PrintJob.objects.filter(pk=job.pk).update(sheets=pages, sheets_done=0, count=count)
     step = max(1, pages // PROGRESS_STEPS)
 
     def on_page(done: int) -> None:
         if done % step == 0:
-            LabelPrintJob.objects.filter(pk=job.pk, status=Status.RUNNING).update(sheets_done=done - 1)
+            PrintJob.objects.filter(pk=job.pk, status=Status.RUNNING).update(sheets_done=done - 1)
 
     return on_page
 
 
-def _labels_render(job: LabelPrintJob) -> Made | None:
+def _labels_render(job: PrintJob) -> Made | None:
     user, purpose, sheet = job.created_by, job.purpose, SHEETS[job.sheet]
     assert purpose is not None  # a labels job names its purpose (constraint printjob_kind_names_its_subject)
     if not (user.is_active and user.has_perm("subscribers.export_subscriber")):
@@ -215,8 +213,8 @@ def _labels_render(job: LabelPrintJob) -> Made | None:
     )
 
 
-def _make(job: LabelPrintJob) -> bool:
-    if job.kind == LabelPrintJob.Kind.INCIDENT_NOTICES:
+def _make(job: PrintJob) -> bool:
+    if job.kind == PrintJob.Kind.INCIDENT_NOTICES:
         from privacy.services.notice_prints import notices_render  # that module builds on this one
 
         made = notices_render(job)
@@ -225,7 +223,7 @@ def _make(job: LabelPrintJob) -> bool:
     if made is None:
         return False
     with transaction.atomic():
-        job = LabelPrintJob.objects.select_for_update(of=("self",)).select_related("purpose").get(pk=job.pk)
+        job = PrintJob.objects.select_for_update(of=("self",)).select_related("purpose").get(pk=job.pk)
         if job.status != Status.RUNNING:
             return False  # another worker given the same message finished first
         path = job_file(job)
@@ -244,10 +242,10 @@ def _make(job: LabelPrintJob) -> bool:
     return True
 
 
-def label_job_download(*, job: LabelPrintJob, user: User, path: str) -> bytes | None:
+def label_job_download(*, job: PrintJob, user: User, path: str) -> bytes | None:
     """The file of a ready job not yet expired, its download logged for every subscriber on it; else ``None``."""
     with transaction.atomic():
-        job = LabelPrintJob.objects.select_for_update(of=("self",)).select_related("purpose", "incident").get(pk=job.pk)
+        job = PrintJob.objects.select_for_update(of=("self",)).select_related("purpose", "incident").get(pk=job.pk)
         if job.status != Status.READY or job.expires_at <= timezone.now():
             return None
         try:
@@ -268,7 +266,7 @@ def label_job_download(*, job: LabelPrintJob, user: User, path: str) -> bytes | 
             path=path,
             detail={**detail, "download": str(job.pk)},
         )
-        LabelPrintJob.objects.filter(pk=job.pk).update(downloads=F("downloads") + 1)
+        PrintJob.objects.filter(pk=job.pk).update(downloads=F("downloads") + 1)
     return pdf
 
 
@@ -276,12 +274,12 @@ def print_jobs_delete_expired(*, now: datetime | None = None) -> int:
     """Every quarter hour: expired jobs go with their files, and any file in the directory no job names."""
     now = now or timezone.now()
     deleted = 0
-    for job in LabelPrintJob.objects.filter(expires_at__lte=now).order_by("pk"):
+    for job in PrintJob.objects.filter(expires_at__lte=now).order_by("pk"):
         job_file(job).unlink(missing_ok=True)
-        deleted += LabelPrintJob.objects.filter(pk=job.pk, expires_at__lte=now).delete()[0]
+        deleted += PrintJob.objects.filter(pk=job.pk, expires_at__lte=now).delete()[0]
     folder = Path(settings.PRINT_JOBS_DIR)
     if folder.is_dir():
-        known = {str(pk) for pk in LabelPrintJob.objects.values_list("pk", flat=True)}
+        known = {str(pk) for pk in PrintJob.objects.values_list("pk", flat=True)}
         stale = (now - ORPHAN_GRACE).timestamp()
         for path in folder.iterdir():
             if path.stem not in known and path.is_file() and path.stat().st_mtime < stale:

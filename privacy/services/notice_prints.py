@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from privacy.data_items import item_labels
-from privacy.models import Incident, IncidentSubscriber, LabelPrintJob, RequestSettings, User
+from privacy.models import Incident, IncidentSubscriber, PrintJob, RequestSettings, User
 from privacy.pdf import render_pdf, render_pdf_in_parts
 from privacy.selectors.incident_scope import incident_scope_summary
 from privacy.selectors.incidents import incidents_visible_to
@@ -90,10 +90,10 @@ def notices_print_now(
     return pdf, export_no
 
 
-def notices_job_create(*, incident: Incident, people: list[IncidentSubscriber], user: User, path: str) -> LabelPrintJob:
+def notices_job_create(*, incident: Incident, people: list[IncidentSubscriber], user: User, path: str) -> PrintJob:
     """Many letters, for a worker: the people chosen now, the file's number reserved; sent once committed."""
-    job = LabelPrintJob.objects.create(
-        kind=LabelPrintJob.Kind.INCIDENT_NOTICES,
+    job = PrintJob.objects.create(
+        kind=PrintJob.Kind.INCIDENT_NOTICES,
         created_by=user,
         incident=incident,
         path=path[:300],
@@ -107,7 +107,7 @@ def notices_job_create(*, incident: Incident, people: list[IncidentSubscriber], 
     return job
 
 
-def notices_render(job: LabelPrintJob) -> Made | None:
+def notices_render(job: PrintJob) -> Made | None:
     """The worker's part of a notices job: the asker may still change the incident, and the letter's text is there."""
     user = job.created_by
     incident = incidents_visible_to(user).filter(pk=job.incident_id).first()

@@ -22,7 +22,7 @@ from mctv.responses import pdf_response
 from mctv.views import StaffPermissionMixin
 from privacy.data_items import item_labels
 from privacy.forms.incidents import IncidentForm, IncidentStatusForm, NoticesSentForm
-from privacy.models import AccessLog, Incident, IncidentSettings, LabelPrintJob
+from privacy.models import AccessLog, Incident, IncidentSettings, PrintJob
 from privacy.pdf import render_pdf
 from privacy.selectors.incident_scope import incident_scope_summary
 from privacy.selectors.incidents import incidents_visible_to
@@ -154,7 +154,7 @@ class IncidentDetailView(StaffPermissionMixin, IncidentObjectMixin, DetailView):
             can_print_notices=may_change and bool(affected) and bool(incident.notice_text),
             notice_text_missing=may_change and bool(affected) and not incident.notice_text,
             # Large prints of the notices this staff member asked for, made by a worker, until their files go.
-            notice_jobs=LabelPrintJob.objects.filter(
+            notice_jobs=PrintJob.objects.filter(
                 incident=incident, created_by=self.request.user, expires_at__gt=timezone.now()
             ).defer("subscriber_ids", "printed")
             if may_change

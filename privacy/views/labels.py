@@ -16,7 +16,7 @@ from mctv.views import StaffPermissionMixin
 from privacy.data_items import DataItem
 from privacy.forms.purposes import LabelPrintForm
 from privacy.label_sheets import SHEETS
-from privacy.models import LabelPrintJob, Purpose
+from privacy.models import PrintJob, Purpose
 from privacy.selectors.purposes import subscribers_usable_by
 from privacy.services.label_prints import label_job_create, label_job_download, labels_print_now
 
@@ -65,8 +65,8 @@ class LabelPrintView(LabelPrintMixin, FormView):
             usable_count=subscribers_usable_by(self.request.user, purpose).count(),
             sync_max=settings.LABELS_SYNC_MAX,
             sheets=SHEETS.values(),
-            jobs=LabelPrintJob.objects.filter(
-                created_by=self.request.user, expires_at__gt=timezone.now(), kind=LabelPrintJob.Kind.LABELS
+            jobs=PrintJob.objects.filter(
+                created_by=self.request.user, expires_at__gt=timezone.now(), kind=PrintJob.Kind.LABELS
             )
             .select_related("purpose")
             .defer("subscriber_ids", "printed"),
@@ -101,8 +101,8 @@ class PurposeLabelsView(LabelPrintMixin, View):
 
 # Who may print what a job makes: labels by purpose, an incident's notices.
 PRINT_JOB_PERMISSIONS = {
-    LabelPrintJob.Kind.LABELS: "subscribers.export_subscriber",
-    LabelPrintJob.Kind.INCIDENT_NOTICES: "privacy.change_incident",
+    PrintJob.Kind.LABELS: "subscribers.export_subscriber",
+    PrintJob.Kind.INCIDENT_NOTICES: "privacy.change_incident",
 }
 
 
@@ -116,7 +116,7 @@ class PrintJobMixin(StaffPermissionMixin):
     def get_queryset(self):
         kinds = [kind for kind, perm in PRINT_JOB_PERMISSIONS.items() if self.request.user.has_perm(perm)]
         return (
-            LabelPrintJob.objects.filter(created_by=self.request.user, expires_at__gt=timezone.now(), kind__in=kinds)
+            PrintJob.objects.filter(created_by=self.request.user, expires_at__gt=timezone.now(), kind__in=kinds)
             .select_related("purpose", "incident")
             .defer("subscriber_ids", "printed")
         )
@@ -130,8 +130,8 @@ class PrintJobView(PrintJobMixin, DetailView):
         return super().get_context_data(sheet=SHEETS[self.object.sheet], progress=progress_text(self.object), **kwargs)
 
 
-def progress_text(job: LabelPrintJob) -> str:
-    if job.kind == LabelPrintJob.Kind.INCIDENT_NOTICES:
+def progress_text(job: PrintJob) -> str:
+    if job.kind == PrintJob.Kind.INCIDENT_NOTICES:
         return _("%(done)d of %(pages)d pages") % {"done": job.sheets_done, "pages": job.sheets}
     return _("%(done)d of %(sheets)d sheets") % {"done": job.sheets_done, "sheets": job.sheets}
 
@@ -146,7 +146,7 @@ class PrintJobStatusView(PrintJobMixin, View):
                 "status": job.status,
                 "percent": job.percent,
                 "text": progress_text(job),
-                "finished": job.status in (LabelPrintJob.Status.READY, LabelPrintJob.Status.FAILED),
+                "finished": job.status in (PrintJob.Status.READY, PrintJob.Status.FAILED),
             }
         )
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from privacy import address_labels
 from privacy.address_labels import labels_pdf
 from privacy.label_sheets import SHEETS
-from privacy.models import AccessLog, BulkUse, LabelPrintJob
+from privacy.models import AccessLog, BulkUse, PrintJob
 from privacy.roles import Role
 from privacy.services import label_prints
 from privacy.tasks import delete_expired_print_jobs, make_label_print
@@ -177,7 +177,7 @@ def test_a_large_print_is_made_in_the_background_logged_and_downloaded_once_read
     with django_capture_on_commit_callbacks(execute=True):  # eager Celery: made once the request commits
         response = _print(clerk_client, sheet="a4-24")
 
-    job = LabelPrintJob.objects.get()
+    job = PrintJob.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("privacy:print_job", args=[job.pk])
     assert (job.status, job.count, job.sheets, job.sheets_done, job.percent) == ("ready", 8, 1, 1, 100)
     status = clerk_client.get(reverse("privacy:print_job_status", args=[job.pk])).json()
@@ -208,7 +208,7 @@ def test_a_large_print_is_made_in_the_background_logged_and_downloaded_once_read
 def test_a_waiting_print_shows_a_progress_bar_that_a_static_script_follows(clerk_client, small_max):
     _people(6)
     _print(clerk_client)  # not committed: nothing has run it yet
-    job = LabelPrintJob.objects.get()
+    job = PrintJob.objects.get()
 
     page = clerk_client.get(reverse("privacy:print_job", args=[job.pk])).content.decode()
 
@@ -224,14 +224,14 @@ def test_a_waiting_print_shows_a_progress_bar_that_a_static_script_follows(clerk
 def test_the_progress_is_written_as_the_sheets_are_laid_out(clerk_client, small_max, monkeypatch):
     _people(30)
     _print(clerk_client)  # 30 labels on 12 a sheet: 3 sheets
-    job = LabelPrintJob.objects.get()
+    job = PrintJob.objects.get()
     seen = []
     render = label_prints.labels_pdf
 
     def watched(rows, *, on_sheet, **kwargs):
         def hear(n, of):
             on_sheet(n, of)
-            seen.append(LabelPrintJob.objects.values_list("status", "sheets_done", "sheets").get(pk=job.pk))
+            seen.append(PrintJob.objects.values_list("status", "sheets_done", "sheets").get(pk=job.pk))
 
         return render(rows, on_sheet=hear, **kwargs)
 
@@ -249,7 +249,7 @@ def test_the_progress_is_written_as_the_sheets_are_laid_out(clerk_client, small_
 def test_the_worker_applies_the_purposes_rule_again_and_is_idempotent(clerk_client, small_max):
     people = _people(7)
     _print(clerk_client)
-    job = LabelPrintJob.objects.get()
+    job = PrintJob.objects.get()
     # a use suspended after the print was asked for, before a worker took it
     people[3].use_suspended_on = timezone.localdate()
     people[3].save()
@@ -270,11 +270,11 @@ def test_the_worker_applies_the_purposes_rule_again_and_is_idempotent(clerk_clie
 def test_a_print_a_lost_worker_left_running_is_made_again(clerk_client, small_max):
     _people(6)
     _print(clerk_client)
-    job = LabelPrintJob.objects.get()
-    LabelPrintJob.objects.filter(pk=job.pk).update(status="running", sheets_done=0)
+    job = PrintJob.objects.get()
+    PrintJob.objects.filter(pk=job.pk).update(status="running", sheets_done=0)
 
     assert make_label_print(str(job.pk)) is True
-    assert LabelPrintJob.objects.get().status == "ready"
+    assert PrintJob.objects.get().status == "ready"
 
 
 @pytest.mark.django_db
@@ -290,7 +290,7 @@ def test_a_print_the_queue_would_not_take_says_so(
     with django_capture_on_commit_callbacks(execute=True):
         response = _print(clerk_client)
 
-    job = LabelPrintJob.objects.get()
+    job = PrintJob.objects.get()
     assert response.status_code == 302 and (job.status, job.error) == ("failed", "OSError: not queued")
     assert "もう一度" in clerk_client.get(response["Location"]).content.decode()
 
@@ -301,7 +301,7 @@ def test_the_direct_link_sends_a_large_print_to_the_print_page_and_makes_nothing
     response = clerk_client.get(reverse("privacy:purpose_labels", args=["notices"]), {"sheet": "a4-24"})
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("privacy:label_print", args=["notices"]))
-    assert not LabelPrintJob.objects.exists() and not BulkUse.objects.exists()
+    assert not PrintJob.objects.exists() and not BulkUse.objects.exists()
 
 
 @pytest.mark.django_db
@@ -312,7 +312,7 @@ def test_only_the_one_who_asked_sees_or_fetches_the_print(
     client.force_login(clerk)
     with django_capture_on_commit_callbacks(execute=True):
         _print(client)
-    job = LabelPrintJob.objects.get()
+    job = PrintJob.objects.get()
     names = ("privacy:print_job", "privacy:print_job_status", "privacy:print_job_download")
     urls = [reverse(name, args=[job.pk]) for name in names]
     other_clerk = UserFactory.create(username="clerk2", department=clerk.department)
@@ -337,7 +337,7 @@ def test_a_print_is_deleted_with_its_file_once_its_time_is_up(
     _people(6)
     with django_capture_on_commit_callbacks(execute=True):
         _print(clerk_client)
-    job = LabelPrintJob.objects.get()
+    job = PrintJob.objects.get()
     made = label_prints.job_file(job)
     assert made.is_file() and job.expires_at - job.ready_at == timedelta(hours=2)
     assert oct(made.stat().st_mode & 0o777) == "0o600"
@@ -356,7 +356,7 @@ def test_a_print_is_deleted_with_its_file_once_its_time_is_up(
         assert clerk_client.get(reverse("privacy:print_job", args=[job.pk])).status_code == 404
         assert delete_expired_print_jobs() == 1
 
-    assert not LabelPrintJob.objects.exists() and not made.exists()
+    assert not PrintJob.objects.exists() and not made.exists()
     assert BulkUse.objects.count() == 1  # the log of the use stays
     assert settings.CELERY_BEAT_SCHEDULE["print-jobs"]["task"] == delete_expired_print_jobs.name
 
@@ -371,7 +371,7 @@ def test_a_real_worker_makes_a_large_print_over_redis(celery_worker, client, cle
 
     response = _print(client, sheet="a4-24")
 
-    job = LabelPrintJob.objects.get()
+    job = PrintJob.objects.get()
     assert response["Location"] == reverse("privacy:print_job", args=[job.pk])
     deadline = time.monotonic() + 90
     while job.status not in ("ready", "failed") and time.monotonic() < deadline:

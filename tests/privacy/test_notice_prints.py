@@ -6,7 +6,7 @@ import time
 import pytest
 from django.urls import reverse
 
-from privacy.models import AccessLog, LabelPrintJob
+from privacy.models import AccessLog, PrintJob
 from privacy.services import notice_prints
 from privacy.tasks import make_label_print
 from tests.factories import SubscriberFactory, UserFactory
@@ -45,7 +45,7 @@ def test_many_notices_go_to_a_worker_and_are_fetched_once_made(client, officer, 
 
     # When the officer prints the notices, then a job is made and its page follows it; nothing is logged yet
     response = client.get(reverse("privacy:incident_notices", args=[incident.pk]))
-    job = LabelPrintJob.objects.get()
+    job = PrintJob.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("privacy:print_job", args=[job.pk])
     assert (job.kind, job.incident, job.count) == ("notices", incident, 5)
     page = client.get(response["Location"]).content.decode()
@@ -84,7 +84,7 @@ def test_a_few_notices_are_printed_at_once(client, officer, small_max):
 
     response = client.get(reverse("privacy:incident_notices", args=[incident.pk]))
 
-    assert response["Content-Type"] == "application/pdf" and not LabelPrintJob.objects.exists()
+    assert response["Content-Type"] == "application/pdf" and not PrintJob.objects.exists()
     assert AccessLog.objects.filter(detail__letter="notice").count() == 3
 
 
@@ -93,7 +93,7 @@ def test_a_notices_job_is_nobody_elses_and_not_made_for_one_who_may_no_longer_pr
     incident = record(officer, _people(4))
     client.force_login(officer)
     client.get(reverse("privacy:incident_notices", args=[incident.pk]))
-    job = LabelPrintJob.objects.get()
+    job = PrintJob.objects.get()
 
     # Another officer finds nothing of it
     other = UserFactory.create(username="other-officer")
@@ -121,7 +121,7 @@ def test_a_real_worker_makes_the_notices_over_redis(celery_worker, client, offic
 
     response = client.get(reverse("privacy:incident_notices", args=[incident.pk]))
 
-    job = LabelPrintJob.objects.get()
+    job = PrintJob.objects.get()
     assert response["Location"] == reverse("privacy:print_job", args=[job.pk])
     deadline = time.monotonic() + 90
     while job.status not in ("ready", "failed") and time.monotonic() < deadline:
