@@ -1,9 +1,12 @@
 """Writes to the registry. Each runs in one transaction, so nothing is half-saved."""
 
+import hashlib
+import hmac
 from collections.abc import Iterable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -181,8 +184,15 @@ ERASED_VALUES = {
     "phone": "",
     "mobile_phone": "",
     "email": "",
-    "legacy_key": "",  # the former register's number names the person as much as the name does
+    "legacy_key": "",  # the former register's number names the person as much as the name does: see below
 }
+
+
+def legacy_key_tombstone(legacy_key: str) -> str:
+    """What an erased record keeps of its former register's number: a keyed hash, from which the number cannot be
+    read, but by which an import of the old register recognises the person and does not bring them back."""
+    digest = hmac.new(settings.SECRET_KEY.encode(), legacy_key.encode(), hashlib.sha256).hexdigest()
+    return f"erased:{digest[:40]}"
 
 
 @transaction.atomic
@@ -232,8 +242,10 @@ def subscribers_erase(
             SUBSCRIBER_LIFECYCLE.move(subscriber, Status.TERMINATED)
             subscriber.terminated_on = max(on_date, subscriber.applied_on)
             _sync_services(subscriber=subscriber, services=(), user=user, on_date=subscriber.terminated_on)
+        former = subscriber.legacy_key
         for name, value in ERASED_VALUES.items():
             setattr(subscriber, name, value)
+        subscriber.legacy_key = legacy_key_tombstone(former) if former else ""
         subscriber.use_suspended_on, subscriber.erased_on, subscriber.updated_at = None, on_date, now
         subscriber.set_search_columns()  # bulk_update does not call save(), which would
     ids = [subscriber.pk for subscriber in rows]

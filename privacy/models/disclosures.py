@@ -45,13 +45,19 @@ EXCEPTIONAL_BASIS_VALUES = [b.value for b in Basis if b in EXCEPTIONAL_BASES]
 
 # What a contractor is handed and must return or destroy (■19(2)④): a printed sheet, electronic media.
 HANDED_OVER_METHODS = (Method.PAPER, Method.MEDIA)
+# How a work sheet downloaded in the portal names itself in its provision record's purpose (work_sheet_issue).
+PORTAL_SHEET_PURPOSE = "作業票PDF"
 
 
 class ProvisionQuerySet(AppendOnlyQuerySet):
     def copies_left(self):
         """Provisions that left a copy with the recipient, to be returned or destroyed by a day (■19(2)④): paper and
-        media, and a work sheet downloaded in the portal (``leaves_copy``; older rows are paper or media)."""
-        return self.filter(Q(leaves_copy=True) | Q(method__in=HANDED_OVER_METHODS))
+        media, and a work sheet downloaded in the portal (``leaves_copy``; a download recorded before that column
+        is known by its purpose)."""
+        downloaded_before = Q(
+            method=Method.SERVER_ACCESS, work_order__isnull=False, purpose__endswith=PORTAL_SHEET_PURPOSE
+        )
+        return self.filter(Q(leaves_copy=True) | Q(method__in=HANDED_OVER_METHODS) | downloaded_before)
 
 
 class Provision(AppendOnlyModel):

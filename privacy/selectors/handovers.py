@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from mctv import dates
 from privacy import deadlines
 from privacy.models import (
+    AgreementKind,
     BulkHandover,
     ConfidentialityAgreement,
     Provision,
@@ -87,14 +88,15 @@ def work_sheets_out(work_order: WorkOrder | None = None) -> list[SheetOut]:
 
 
 def _return_days(keys: set[tuple[int, date]]) -> dict[tuple[int, date], int]:
-    """For each (contractor, day), the days to return or destroy of the contractor's agreement in force that day
-    (the one expiring last, as ``Contractor.agreement_in_force``), else the default: one query for all of them."""
+    """For each (contractor, day), the days to return or destroy of the contractor's construction agreement in force
+    that day — a work sheet is for a work order, which only such an agreement covers — the one expiring last, as
+    ``Contractor.agreement_in_force(kind=…)`` chooses, else the default: one query for all of them."""
     if not keys:
         return {}
     days = [d for _, d in keys]
     candidates = (
         ConfidentialityAgreement.objects.in_force_between(min(days), max(days))
-        .filter(contractor_id__in={c for c, _ in keys})
+        .filter(contractor_id__in={c for c, _ in keys}, kind=AgreementKind.CONSTRUCTION)
         .order_by("-expires_on")
         .values_list("contractor_id", "signed_on", "expires_on", "return_within_days")
     )

@@ -25,6 +25,7 @@ from privacy.address_labels import LABEL_FIELDS, labels_pdf
 from privacy.data_items import DataItem
 from privacy.label_sheets import SHEETS, LabelSheet
 from privacy.models import BulkUse, PrintJob, Purpose, User
+from privacy.selectors.incidents import incidents_visible_to
 from privacy.selectors.purposes import subscribers_usable_by
 from privacy.services.access_log import Numbered, access_log_export, export_number_reserve
 from privacy.services.purposes import bulk_use_record
@@ -254,6 +255,8 @@ def label_job_download(*, job: PrintJob, user: User, path: str) -> bytes | None:
             return None
         items: list[str]
         if job.incident is not None:
+            if not incidents_visible_to(user).filter(pk=job.incident_id).exists():
+                return None  # the incident register is no longer this user's to see
             items, detail = list(NOTICE_ITEMS), {"incident": job.incident.number, "letter": "notice"}
         else:
             assert job.purpose is not None  # the constraint: a job prints for a purpose or an incident

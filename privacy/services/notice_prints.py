@@ -5,6 +5,7 @@ machinery (``label_prints``: the progress bar, the file kept ``PRINT_JOB_KEEP_HO
 the access log). The access log names every person whose letter is in the file, under the file's export number.
 """
 
+import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -12,6 +13,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from pypdf import PdfReader
 
 from privacy.data_items import item_labels
 from privacy.models import Incident, IncidentSubscriber, PrintJob, RequestSettings, User
@@ -118,11 +120,14 @@ def notices_render(job: PrintJob) -> Made | None:
         job_fail(job.pk, "ValidationError: the notice's text was removed")
         return None
     people = notice_people(incident, job.subscriber_ids)
-    on_page = job_started(job, count=len(people), pages=len(people))
+    if not people:
+        job_fail(job.pk, "ValidationError: none of the people chosen is affected by the incident any more")
+        return None
+    on_page = job_started(job, count=len(people), pages=len(people))  # a page a letter, as a rule
     pdf = incident_notices_pdf(incident, people, on_page=on_page)
     return Made(
         pdf=pdf,
         printed=[[person.subscriber_id, person.subscriber.number] for person in people],
-        pages=len(people),
+        pages=len(PdfReader(io.BytesIO(pdf)).pages),  # a letter with long texts runs to a second page
         log=lambda: _log(incident=incident, people=people, user=user, path=job.path, export_no=job.export_no),
     )

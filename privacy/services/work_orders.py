@@ -13,6 +13,7 @@ from mctv.db import stamp_history
 from mctv.transitions import Lifecycle, TransitionError, set_status
 from privacy.data_items import item_labels, normalize_items, scoped_values, unknown_items
 from privacy.models import AgreementKind, Contractor, Provision, SheetRetrieval, User, WorkKind, WorkOrder
+from privacy.models.disclosures import PORTAL_SHEET_PURPOSE
 from privacy.pdf import render_pdf
 from privacy.services.provision import provision_record
 from subscribers.models import NumberSequence, Subscriber
@@ -156,7 +157,10 @@ def work_order_close(
 
 
 # How the sheet leaves, as the provision record names it: printed at the office, or downloaded in the portal.
-WORK_SHEET_PURPOSE: dict[str, str] = {Provision.Method.PAPER: "作業票", Provision.Method.SERVER_ACCESS: "作業票PDF"}
+WORK_SHEET_PURPOSE: dict[str, str] = {
+    Provision.Method.PAPER: "作業票",
+    Provision.Method.SERVER_ACCESS: PORTAL_SHEET_PURPOSE,
+}
 
 
 @transaction.atomic

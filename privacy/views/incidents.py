@@ -276,6 +276,12 @@ class IncidentNoticesPdfView(StaffPermissionMixin, IncidentObjectMixin, View):
     permission_required = "privacy.change_incident"
 
     def get(self, request, pk):
+        return self.print_notices(request, pk)
+
+    def post(self, request, pk):
+        return self.print_notices(request, pk)
+
+    def print_notices(self, request, pk):
         incident = self.get_incident()
         if not incident.notice_text:
             # The notice tells the person what happened in words written for them, never the internal description.
@@ -287,11 +293,27 @@ class IncidentNoticesPdfView(StaffPermissionMixin, IncidentObjectMixin, View):
         if not people:
             raise Http404
         choice = {"incident": incident, "people": people, "user": request.user, "path": request.get_full_path()}
-        if len(people) > settings.NOTICES_SYNC_MAX:
+        if len(people) <= settings.NOTICES_SYNC_MAX:
+            pdf, export_no = notices_print_now(**choice)
+            return pdf_response(pdf, f"incident-{incident.number}-notices-export{export_no}.pdf")
+        if request.method == "POST" and is_confirmed(request):
             job = notices_job_create(**choice)
             return redirect("privacy:print_job", pk=job.pk)
-        pdf, export_no = notices_print_now(**choice)
-        return pdf_response(pdf, f"incident-{incident.number}-notices-export{export_no}.pdf")
+        # A link changes nothing: a large print is asked for by a button, once, as the labels' is.
+        return confirmation_page(
+            request,
+            title=_("Print the notices: %(number)s") % {"number": incident.number},
+            confirm_label=_("Make %(n)d notices") % {"n": len(people)},
+            back_url=reverse("privacy:incident_detail", args=[incident.pk]),
+            warning=_(
+                "More than %(n)d letters are made by the server in the background; their page shows the progress."
+            )
+            % {"n": settings.NOTICES_SYNC_MAX},
+            consequences=[
+                _("A letter to each of these %(n)d people, one a page; each download is recorded in the access log.")
+                % {"n": len(people)}
+            ],
+        )
 
 
 class IncidentReportPdfView(StaffPermissionMixin, IncidentObjectMixin, View):

@@ -248,6 +248,8 @@ class WorkOrderSheetRetrievedView(StaffPermissionMixin, WorkOrderObjectMixin, Vi
             sheet_retrieval_record(work_order=order, provision_id=provision_id, user=request.user, **form.cleaned_data)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
+            if not request.user.has_perm(WorkOrderDetailView.permission_required):
+                return redirect("privacy:work_order_detail", pk=order.pk)
             # The work order's page again, the refused sheet's line holding what was typed.
             detail = WorkOrderDetailView()
             detail.setup(request, pk=pk)

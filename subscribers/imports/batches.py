@@ -15,7 +15,13 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from subscribers import normalize
 from subscribers.duplicates import DuplicateKeys, duplicate_reasons, keys_of
 from subscribers.models import Subscriber, SubscriberService, search_text_of
-from subscribers.services import SUBSCRIBER_LIFECYCLE, _sync_services, subscriber_next_numbers, unchangeable_message
+from subscribers.services import (
+    SUBSCRIBER_LIFECYCLE,
+    _sync_services,
+    legacy_key_tombstone,
+    subscriber_next_numbers,
+    unchangeable_message,
+)
 
 from .rows import CleanRow
 
@@ -77,12 +83,28 @@ class Batcher:
             self.seen[key] = row.number
             fresh.append(row)
         keys = [row.values["legacy_key"] for row in fresh]
+        # A person erased (at their request, or at the end of the retention period) is not brought back by the old
+        # register: the erased record keeps a keyed hash of the former number (``legacy_key_tombstone``).
+        tombstones = {legacy_key_tombstone(key): key for key in keys}
+        erased = {
+            tombstones[t]
+            for t in Subscriber.objects.filter(legacy_key__in=tombstones).values_list("legacy_key", flat=True)
+        }
         found = Subscriber.objects.filter(legacy_key__in=keys)
         if any(row.services is not None for row in fresh):
             found = found.prefetch_related(Prefetch("services", SubscriberService.objects.filter(ended_on=None)))
         existing = {s.legacy_key: s for s in found}
         kept = []
         for row in fresh:
+            if row.values["legacy_key"] in erased:
+                plan.problems.append(
+                    (
+                        row.number,
+                        self.legacy_column,
+                        _("This person's data was erased from the registry: the row is not imported."),
+                    )
+                )
+                continue
             subscriber = existing.get(row.values["legacy_key"])
             if subscriber is None:
                 new = Subscriber(**row.values)

@@ -229,3 +229,36 @@ def test_a_work_sheet_downloaded_in_the_portal_is_asked_back_like_a_printed_one(
         work_order=order, provision_id=downloaded.pk, outcome="destroyed", on=TODAY(), how="廃棄報告書", user=clerk
     )
     assert work_sheets_out(order) == []
+
+
+def test_a_work_sheet_downloaded_before_the_column_existed_is_known_by_its_purpose(clerk):
+    # Given a portal download recorded before provisions said whether a copy stays (leaves_copy false)
+    order = WorkOrderFactory.create(access_until=TODAY() + timedelta(days=60))
+    old = provision_record(
+        subscriber=order.subscriber,
+        items=order.items,
+        method=Provision.Method.SERVER_ACCESS,
+        basis=Provision.Basis.CONTRACTED_WORK,
+        purpose=f"修理（{order.number}）作業票PDF",
+        user=clerk,
+        work_order=order,
+    )
+    # Then it is asked back all the same
+    assert [out.provision.pk for out in work_sheets_out(order)] == [old.pk]
+
+
+def test_a_work_sheets_day_comes_from_the_construction_agreement_not_a_longer_printing_one(clerk):
+    # Given a contractor with its construction agreement (7 days to return) and a printing one running longer (30)
+    order = WorkOrderFactory.create(access_until=TODAY() + timedelta(days=60))
+    order.contractor.agreements.update(return_within_days=7)
+    AgreementFactory.create(
+        contractor=order.contractor,
+        kind=ConfidentialityAgreement.Kind.PRINTING,
+        return_within_days=30,
+        expires_on=TODAY() + timedelta(days=3000),
+    )
+    # When a work sheet is printed
+    work_sheet_issue(work_order=order, user=clerk, method=Provision.Method.PAPER)
+    # Then its day is counted by the construction agreement's days
+    (out,) = work_sheets_out(order)
+    assert out.return_by == deadlines.return_by(TODAY(), 7)

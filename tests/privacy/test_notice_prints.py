@@ -43,8 +43,13 @@ def test_many_notices_go_to_a_worker_and_are_fetched_once_made(client, officer, 
     incident = record(officer, people)
     client.force_login(officer)
 
-    # When the officer prints the notices, then a job is made and its page follows it; nothing is logged yet
-    response = client.get(reverse("privacy:incident_notices", args=[incident.pk]))
+    # When the officer opens the link to print them, then the page asks first, naming the count, and makes nothing
+    url = reverse("privacy:incident_notices", args=[incident.pk])
+    asked = client.get(url)
+    assert asked.status_code == 200 and "5" in asked.content.decode() and not PrintJob.objects.exists()
+
+    # When they confirm, then a job is made and its page follows it; nothing is logged yet
+    response = client.post(url, {"confirmed": "1"})
     job = PrintJob.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("privacy:print_job", args=[job.pk])
     assert (job.kind, job.incident, job.count) == ("notices", incident, 5)
@@ -92,7 +97,7 @@ def test_a_few_notices_are_printed_at_once(client, officer, small_max):
 def test_a_notices_job_is_nobody_elses_and_not_made_for_one_who_may_no_longer_print(client, officer, small_max):
     incident = record(officer, _people(4))
     client.force_login(officer)
-    client.get(reverse("privacy:incident_notices", args=[incident.pk]))
+    client.post(reverse("privacy:incident_notices", args=[incident.pk]), {"confirmed": "1"})
     job = PrintJob.objects.get()
 
     # Another officer finds nothing of it
@@ -119,7 +124,7 @@ def test_a_real_worker_makes_the_notices_over_redis(celery_worker, client, offic
     incident = record(officer, _people(6))
     client.force_login(officer)
 
-    response = client.get(reverse("privacy:incident_notices", args=[incident.pk]))
+    response = client.post(reverse("privacy:incident_notices", args=[incident.pk]), {"confirmed": "1"})
 
     job = PrintJob.objects.get()
     assert response["Location"] == reverse("privacy:print_job", args=[job.pk])

@@ -253,11 +253,18 @@ def test_a_file_that_is_no_readable_register_is_refused_with_a_message_and_kept_
     assert not imports_dir.exists() or list(imports_dir.iterdir()) == []
 
 
-def test_erasure_clears_the_former_number(officer):
+def test_erasure_clears_the_former_number_and_the_old_register_does_not_bring_the_person_back(officer):
+    # Given the register imported, and 山田太郎 erased at his request
     run(officer, csv_bytes())
     subscriber = Subscriber.objects.get(legacy_key="A-001")
     erased = subscriber_erase(subscriber=subscriber, user=officer, reason="消去請求")
-    assert erased.legacy_key == ""
+    # Then his record keeps no former number that can be read
+    assert "A-001" not in erased.legacy_key and erased.legacy_key.startswith("erased:")
+    # When the old register is imported again, row by row
+    again = run(officer, csv_bytes(), mode="each_row")
+    # Then his row is refused, saying why, and nobody is created
+    assert again.created_count == 0 and Subscriber.objects.count() == 3
+    assert again.problems == [[2, "旧番号", "この方の個人情報は消去済みのため、この行は取り込みません。"]]
 
 
 def test_the_database_keeps_former_numbers_unique_but_blank_for_many():
