@@ -5,12 +5,7 @@ is the figure that matters: a document whose layout grows faster than its items 
 
 Every run writes in one transaction and rolls it back: the data set is left as it was."""
 
-import json
-import subprocess
-import sys
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parent.parent
+from bench.child import run_child
 
 # Sizes per scale: tiny stays quick in CI; the others are issue 20's (notices for 5,000 people, 10,000 lines).
 DOCUMENT_SIZES = {
@@ -20,12 +15,6 @@ DOCUMENT_SIZES = {
 }
 
 DOCUMENT_SCRIPT = r"""
-import json, os, re, sys, time
-sys.path.insert(0, sys.argv[1])
-os.environ["DATABASE_URL"] = sys.argv[2]
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mctv.settings.test")
-import django
-django.setup()
 from django.db import transaction
 from django.utils import timezone
 from privacy.letters import disclosure_pdf
@@ -34,11 +23,6 @@ from privacy.services.incidents import incident_record
 from privacy.services.notice_prints import incident_notices_pdf, notice_people
 from subscribers.models import Subscriber
 
-def high_water_mb():
-    for line in open("/proc/self/status"):
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
 
 kind, n = sys.argv[3], int(sys.argv[4])
 officer = User.objects.get(username="officer")
@@ -88,15 +72,7 @@ print(json.dumps({"items": n, "seconds": round(wall, 2), "cpu_s": round(cpu, 2),
 
 
 def measure_document(database_url: str, kind: str, n: int) -> dict:
-    done = subprocess.run(
-        [sys.executable, "-c", DOCUMENT_SCRIPT, str(ROOT), database_url, kind, str(n)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode:
-        raise RuntimeError(f"{kind} × {n}: {done.stderr.strip().splitlines()[-1:]}")
-    row = json.loads(done.stdout.strip().splitlines()[-1])
+    row = run_child(DOCUMENT_SCRIPT, database_url, kind, str(n))
     row["ms_per_item_cpu"] = round(row["cpu_s"] * 1000 / n, 2) if n else None
     return row
 

@@ -2,31 +2,15 @@
 process of its own — time to the first byte and to the last, rows per second, the process's peak memory — beside
 the floor: PostgreSQL's own COPY of the same columns of the same rows, read and thrown away."""
 
-import json
-import subprocess
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench.child import run_child
 
-# Run in a fresh interpreter so that its peak memory is the export's alone.
 EXPORT_SCRIPT = r"""
-import json, os, sys, time
-sys.path.insert(0, sys.argv[1])
-os.environ["DATABASE_URL"] = sys.argv[2]
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mctv.settings.test")
-import django
-django.setup()
 from django.test import Client
 from django.urls import reverse
 from privacy.models import User
 
-def high_water_mb():
-    for line in open("/proc/self/status"):
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
 
 client = Client()
 client.force_login(User.objects.get(username="clerk"))
@@ -74,13 +58,7 @@ def copy_floor(database_url: str, sql: str) -> dict:
 def measure_exports(database_url: str) -> dict:
     results = {}
     for kind, url_kind in (("registry", "registry"), ("provision_log", "provisions")):
-        done = subprocess.run(
-            [sys.executable, "-c", EXPORT_SCRIPT, str(ROOT), database_url, url_kind],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        row = json.loads(done.stdout.strip().splitlines()[-1])
+        row = run_child(EXPORT_SCRIPT, database_url, url_kind)
         row["rows_per_s"] = round(row["rows"] / row["seconds"]) if row["seconds"] else None
         row["floor_copy"] = copy_floor(database_url, FLOORS[kind])
         results[kind] = row

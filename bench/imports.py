@@ -4,15 +4,12 @@ received, checked (a dry run), imported (whole file) and imported again (nothing
 process of its own so that its peak memory is the import's alone. Target: 100,000 rows checked and imported in
 ≤ 60 s on 2 cores, peak memory < 500 MB."""
 
-import json
-import os
 import random
-import subprocess
-import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench.child import ChildFailed, run_child
+
 FAMILY = [
     ("山田", "やまだ"),
     ("佐藤", "サトウ"),
@@ -72,23 +69,12 @@ def write_register(path: Path, rows: int, seed: int, prefix: str) -> None:
 
 
 IMPORT_SCRIPT = r"""
-import json, os, sys, time
-sys.path.insert(0, sys.argv[1])
-os.environ["DATABASE_URL"] = sys.argv[2]
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mctv.settings.test")
-import django
-django.setup()
 from pathlib import Path
 from django.conf import settings
 from privacy.models import User
 from subscribers.imports.models import ImportProfile
 from subscribers.imports.services import register_import_receive, register_import_start
 
-def high_water_mb():
-    for line in open("/proc/self/status"):
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
 
 settings.REGISTER_IMPORTS_DIR = Path(sys.argv[4])
 settings.REGISTER_IMPORT_SYNC_MAX_ROWS = 10**9  # in this process, as the command runs it
@@ -135,17 +121,11 @@ def measure_imports(database_url: str, sizes: tuple[int, ...], workdir: Path) ->
     for rows in sizes:
         path = workdir / f"register-{rows}.csv"
         write_register(path, rows, seed=rows, prefix=f"B{int(time.time()) % 100000:05d}-")
-        done = subprocess.run(
-            [sys.executable, "-c", IMPORT_SCRIPT, str(ROOT), database_url, str(path), str(workdir / "uploads")],
-            capture_output=True,
-            text=True,
-            check=False,
-            env={**os.environ},
-        )
-        if done.returncode != 0:
-            results[f"{rows}_rows"] = {"error": done.stderr.strip().splitlines()[-1:]}
+        try:
+            row = run_child(IMPORT_SCRIPT, database_url, str(path), str(workdir / "uploads"))
+        except ChildFailed as error:
+            results[f"{rows}_rows"] = {"error": str(error)}
             continue
-        row = json.loads(done.stdout.strip().splitlines()[-1])
         row["file_mb"] = round(path.stat().st_size / 2**20, 1)
         checked_and_imported = row["check_s"] + row["first_import_s"]
         row["check_plus_import_s"] = round(checked_and_imported, 2)
