@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from privacy.admin.base import SubscriberViewsLoggedAdmin
+from privacy.admin.base import ReadOnlyAdmin, SubscriberViewsLoggedAdmin
 from privacy.models import AccessLog
 from privacy.services.access_log import access_log_record
 
@@ -145,18 +145,9 @@ class ImportProfileAdmin(admin.ModelAdmin):
 
 
 @admin.register(RegisterImport)
-class RegisterImportAdmin(admin.ModelAdmin):
+class RegisterImportAdmin(ReadOnlyAdmin):
     """Read-only: an import is a record of what came in, by whom, from which file."""
 
     list_display = ["code", "file_name", "created_at", "created_by", "status", "rows_total", "created_count"]
     list_filter = ["status", "mode"]
     readonly_fields = [f.name for f in RegisterImport._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -30,6 +30,19 @@ SAME_READING_AND_BIRTH_DATE = _("same reading and birth date")
 SAME_NAME_AND_ADDRESS = _("same name and address")
 
 
+# What the two rules compare: a registration's fields, a stored record's, an imported row's.
+DUPLICATE_FIELDS = (
+    "family_name",
+    "given_name",
+    "family_name_kana",
+    "given_name_kana",
+    "birth_date",
+    "prefecture",
+    "municipality",
+    "street_address",
+)
+
+
 @dataclass
 class Duplicate:
     subscriber: "Subscriber"

@@ -20,22 +20,11 @@ from mctv.wareki import wareki
 from privacy.models import AccessLog, User
 from privacy.services.access_log import access_log_record
 
-from .duplicates import Duplicate
+from .duplicates import DUPLICATE_FIELDS, Duplicate
 from .forms import SUBSCRIBER_FIELDS, SubscriberForm
 from .models import Subscriber
 from .services import subscriber_create, subscriber_void
 from .views import LoggedFormMixin
-
-DUPLICATE_FIELDS = (
-    "family_name",
-    "given_name",
-    "family_name_kana",
-    "given_name_kana",
-    "birth_date",
-    "prefecture",
-    "municipality",
-    "street_address",
-)
 
 
 @method_decorator(sensitive_post_parameters(*SUBSCRIBER_FIELDS, "confirm_address"), name="dispatch")

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from subscribers import normalize
-from subscribers.duplicates import DuplicateKeys, duplicate_reasons, keys_of
+from subscribers.duplicates import DUPLICATE_FIELDS, DuplicateKeys, duplicate_reasons, keys_of
 from subscribers.models import Subscriber, SubscriberService, search_text_of
 from subscribers.services import (
     SUBSCRIBER_LIFECYCLE,
@@ -34,19 +34,7 @@ STATUS_DAY: dict[str, str] = {
     Status.SUSPENDED: "suspended_on",
     Status.TERMINATED: "terminated_on",
 }
-KEY_FIELDS = (
-    "pk",
-    "number",
-    "legacy_key",
-    "family_name",
-    "given_name",
-    "family_name_kana",
-    "given_name_kana",
-    "birth_date",
-    "prefecture",
-    "municipality",
-    "street_address",
-)
+KEY_FIELDS = ("pk", "number", "legacy_key", *DUPLICATE_FIELDS)
 Problem = tuple[int, str, str]
 
 

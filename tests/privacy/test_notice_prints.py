@@ -12,18 +12,7 @@ from privacy.tasks import make_label_print
 from tests.factories import SubscriberFactory, UserFactory
 from tests.pdf import assert_japanese_font_embedded, needs_poppler, pdf_pages
 from tests.privacy.test_incidents import record
-
-
-@pytest.fixture(autouse=True)
-def print_jobs_dir(settings, tmp_path):
-    settings.PRINT_JOBS_DIR = tmp_path / "print-jobs"
-    return settings.PRINT_JOBS_DIR
-
-
-@pytest.fixture
-def celery_worker_env(tmp_path):
-    """The real worker writes where this test reads."""
-    return {"PRINT_JOBS_DIR": str(tmp_path / "print-jobs")}
+from tests.privacy.test_labels import celery_worker_env, print_jobs_dir  # noqa: F401  (fixtures: the jobs' folder)
 
 
 @pytest.fixture
