@@ -1,11 +1,13 @@
 """Writing the staff access log: one row per subscriber whose data a staff user saw or took away."""
 
 import uuid
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
 from itertools import islice
 from typing import Any, Protocol
 
+from django.db import transaction
 from django.utils import timezone
 
 from privacy.data_items import normalize_items
@@ -48,18 +50,25 @@ def access_log_record(
     detail: dict[str, Any] | None = None,
     count: int | None = None,
     batch: uuid.UUID | None = None,
+    headed: bool = False,
+    at: datetime | None = None,
 ) -> int:
     """Record that ``user`` did ``action`` to each of ``subscribers``; returns the number of rows written.
     The rows of one call are one use: one time, and, when more than one, one batch whose first row heads it.
 
     Given ``count`` (a streamed export's), ``subscribers`` is read once, lazily, and written a chunk at a time, so
-    a million rows cost no more memory than one chunk; ``batch`` lets the caller find the rows again."""
+    a million rows cost no more memory than one chunk; ``batch`` lets the caller find the rows again. A use
+    logged over several calls passes the same ``batch``,
+    ``count`` and ``at`` to each, and ``headed`` once an earlier call wrote the head (``ExportLog``).
+
+    The log is append-only, so ``count`` is what the use stated: a record that left the reading after it was
+    counted is not logged (it is not in the file either), and the rows say how many were asked for."""
     detail = without_nul(detail or {})
     if count is None:
         subscribers = list(subscribers)
         count = len(subscribers)
     batch = batch or (uuid.uuid4() if count > 1 else None)
-    at = timezone.now()
+    at = at or timezone.now()
     rows = (
         AccessLog(
             at=at,
@@ -71,7 +80,7 @@ def access_log_record(
             detail=detail or {},
             batch=batch,
             batch_size=count,
-            batch_head=position == 0,
+            batch_head=position == 0 and not headed,
         )
         for position, subscriber in enumerate(subscribers)
     )
@@ -79,9 +88,41 @@ def access_log_record(
     while chunk := list(islice(rows, LOG_CHUNK)):
         AccessLog.objects.bulk_create(chunk)
         written += len(chunk)
-    if written != count and batch:  # a streamed reading found a record more or less than its count
-        AccessLog.objects.filter(batch=batch).update(batch_size=written)
     return written
+
+
+@dataclass
+class ExportLog:
+    """The access log of one file sent as a stream, written a chunk at a time: each chunk's rows are committed just
+    before the chunk is sent (``write``), so the first byte waits for one chunk whatever the file's size, and the
+    log names everybody whose data left — a cut download, the chunks sent and no more than one beyond. The rows
+    are one use: one time, one batch, one head, and the ``count`` the use stated."""
+
+    user: User
+    export_no: int
+    items: list[str]
+    count: int
+    path: str = ""
+    detail: dict[str, Any] = field(default_factory=dict)
+    batch: uuid.UUID = field(default_factory=uuid.uuid4)
+    at: datetime = field(default_factory=timezone.now)
+    headed: bool = False
+
+    def write(self, subscribers: Sequence[SubscriberRef]) -> None:
+        with transaction.atomic():
+            written = access_log_export(
+                user=self.user,
+                subscribers=subscribers,
+                items=self.items,
+                export_no=self.export_no,
+                path=self.path,
+                detail=self.detail,
+                count=self.count,
+                batch=self.batch,
+                headed=self.headed,
+                at=self.at,
+            )
+        self.headed |= written > 0
 
 
 def export_number_reserve() -> int:
@@ -100,6 +141,8 @@ def access_log_export(
     detail: dict[str, Any] | None = None,
     count: int | None = None,
     batch: uuid.UUID | None = None,
+    headed: bool = False,
+    at: datetime | None = None,
 ) -> int:
     """Record an export file: one row per subscriber in it, each naming the file's number and the data items its
     columns carry — so that a lost file's people and items can be found again (``privacy.selectors.incident_scope``).
@@ -112,4 +155,6 @@ def access_log_export(
         detail={**(detail or {}), "export_no": export_no, "items": normalize_items(items)},
         count=count,
         batch=batch,
+        headed=headed,
+        at=at,
     )
