@@ -1,6 +1,7 @@
 """The exports in the benchmark (issue 20): the registry and the provision log, streamed, each measured in a
-process of its own — time to the first byte, to the first subscriber's row and to the last, rows per second, the process's peak memory — beside
-the floor: PostgreSQL's own COPY of the same columns of the same rows, read and thrown away."""
+process of its own — time to the first byte, to the first subscriber's row and to the last, rows per second, the
+process's peak memory — beside the floor: PostgreSQL's own COPY of the same columns of the same rows, read and
+thrown away."""
 
 import time
 
