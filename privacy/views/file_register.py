@@ -41,6 +41,11 @@ def _with_people(version: FileRegisterVersion) -> list[dict]:
     return rows
 
 
+def file_register_pdf(version: FileRegisterVersion, entries: list[dict]) -> bytes:
+    """A version as published: a page per file (longer where a file's columns run over), pages numbered n / N."""
+    return render_pdf("pdf/file_register.html", {"version": version, "entries": entries, "columns": COLUMNS})
+
+
 class PublicFileRegisterView(TemplateView):
     """/privacy/files/: the register in force and its earlier versions. No login."""
 
@@ -69,8 +74,7 @@ class PublicFileRegisterDocumentView(View):
             rows += [[entry.get(key, "") for key, _title in COLUMNS] + [entry["people"] or ""] for entry in entries]
             return csv_response(filename, rows)
         if form == "pdf":
-            pdf = render_pdf("pdf/file_register.html", {"version": version, "entries": entries, "columns": COLUMNS})
-            return pdf_response(pdf, filename)
+            return pdf_response(file_register_pdf(version, entries), filename)
         raise Http404
 
 
