@@ -72,7 +72,7 @@ def render_pdf_in_parts(
     roots = static_roots()
     htmls = (render_to_string(template_name, context) for context in parts)
     writer = PdfWriter()
-    for pdf, _pages, refused in _laid_out(htmls, base_url, roots):
+    for pdf, refused in _laid_out(htmls, base_url, roots):
         for url in refused:
             log.warning("PDF renderer refused to fetch %s", url)
         writer.append(io.BytesIO(pdf))
@@ -83,7 +83,7 @@ def render_pdf_in_parts(
     return out.getvalue()
 
 
-def _laid_out(htmls: Iterator[str], base_url: str, roots: list[Path]) -> Iterator[tuple[bytes, int, list[str]]]:
+def _laid_out(htmls: Iterator[str], base_url: str, roots: list[Path]) -> Iterator[tuple[bytes, list[str]]]:
     """The parts laid out, in order: in this process, or by a pool of ``PDF_PROCESSES`` processes started afresh
     (spawned: a worker's database connections and threads are not copied), a few parts ahead of the one awaited so
     that memory holds a few parts, not the document. The pool is billiard's, Celery's own: a worker's prefork child

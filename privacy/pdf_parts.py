@@ -45,8 +45,7 @@ def static_roots() -> list[Path]:
     return roots
 
 
-def render_part(html: str, base_url: str, roots: list[Path]) -> tuple[bytes, int, list[str]]:
-    """One part as PDF, with its page count and the URLs the fetcher refused."""
+def render_part(html: str, base_url: str, roots: list[Path]) -> tuple[bytes, list[str]]:
+    """One part as PDF, with the URLs the fetcher refused."""
     fetcher = StaticFilesOnlyFetcher(roots, report=False)
-    document = HTML(string=html, base_url=base_url, url_fetcher=fetcher).render()
-    return document.write_pdf(), len(document.pages), fetcher.refused
+    return HTML(string=html, base_url=base_url, url_fetcher=fetcher).write_pdf(), fetcher.refused
