@@ -15,6 +15,7 @@ from itertools import chain
 from pathlib import Path
 
 import billiard
+from billiard.exceptions import WorkerLostError
 from django.conf import settings
 from django.template.loader import render_to_string
 from pypdf import PdfWriter
@@ -23,11 +24,14 @@ from weasyprint import HTML
 from privacy.pdf_parts import StaticFilesOnlyFetcher, render_part, static_roots
 
 log = logging.getLogger("mctv.security")
+logger = logging.getLogger(__name__)
 # WeasyPrint announces each page it lays out here ("Step 5 - Creating layout - Page %d"); settings.LOGGING lets
 # its INFO records through to no handler but the one a render with a progress callback adds for its duration.
 progress_log = logging.getLogger("weasyprint.progress")
 PAGE_LAID_OUT = re.compile(r"Step 5 - Creating layout - Page (\d+)")
 STATIC_DIR = Path(settings.BASE_DIR) / "static"
+# A part (a hundred letters, fifty sheets) takes seconds; one that takes this long has hung, and fails the print.
+PART_TIMEOUT_SECONDS = 600
 
 
 class _PagesLaidOut(logging.Handler):
@@ -99,14 +103,26 @@ def _laid_out(htmls: Iterator[str], base_url: str, roots: list[Path]) -> Iterato
         return
     pool = billiard.get_context("spawn").Pool(processes)
     try:
-        waiting = deque(pool.apply_async(render_part, (html, base_url, roots)) for html in (first, second))
+        waiting = deque((html, pool.apply_async(render_part, (html, base_url, roots))) for html in (first, second))
         for html in htmls:
             if len(waiting) >= 2 * processes:
-                yield waiting.popleft().get()
-            waiting.append(pool.apply_async(render_part, (html, base_url, roots)))
+                yield _result(*waiting.popleft(), base_url, roots)
+            waiting.append((html, pool.apply_async(render_part, (html, base_url, roots))))
         while waiting:
-            yield waiting.popleft().get()
+            yield _result(*waiting.popleft(), base_url, roots)
         pool.close()
     finally:
         pool.terminate()
         pool.join()
+
+
+def _result(html: str, laid_out, base_url: str, roots: list[Path]) -> tuple[bytes, list[str]]:
+    """A part from the pool; one whose process was lost (killed, out of memory) is laid out again here, once."""
+    try:
+        return laid_out.get(timeout=PART_TIMEOUT_SECONDS)
+    except Exception as error:
+        # billiard hands a lost process's part back as WorkerLostError wrapped in its ExceptionWithTraceback
+        if not isinstance(getattr(error, "exc", error), WorkerLostError):
+            raise
+        logger.warning("a PDF layout process was lost; its part is laid out again in the worker")
+        return render_part(html, base_url, roots)

@@ -5,6 +5,7 @@ import os
 import re
 import time
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 import time_machine
@@ -145,6 +146,40 @@ def test_the_parts_are_laid_out_by_as_many_processes_as_the_setting_says(monkeyp
 
     # Then a pool of fresh processes laid the parts out when there are two or more, and the sheets are in order
     assert started == pools
+    assert [n for page in pdf_pages(made) for row in _rows(page) for _at, n in row] == list(range(30))
+
+
+@needs_poppler
+@pytest.mark.django_db
+def test_a_part_whose_layout_process_is_lost_is_laid_out_again_and_the_print_is_whole(monkeypatch, settings, caplog):
+    # Given sheets laid out one at a time by two processes, the second part's process dying as if killed
+    monkeypatch.setattr(address_labels, "SHEETS_PER_PART", 1)
+    settings.PDF_PROCESSES = 2
+    get_context = pdf.billiard.get_context
+
+    class SecondPartLost:
+        def __init__(self, pool):
+            self.pool, self.calls = pool, 0
+
+        def apply_async(self, func, args):
+            self.calls += 1
+            return self.pool.apply_async(os._exit, (1,)) if self.calls == 2 else self.pool.apply_async(func, args)
+
+        def __getattr__(self, name):
+            return getattr(self.pool, name)
+
+    monkeypatch.setattr(
+        pdf.billiard,
+        "get_context",
+        lambda method: SimpleNamespace(Pool=lambda n: SecondPartLost(get_context(method).Pool(n))),
+    )
+
+    # When 30 labels are printed, 12 a sheet
+    with caplog.at_level("WARNING", logger="privacy.pdf"):
+        made = labels_pdf(_people(30), sheet=SHEETS["a4-12"], with_number=False)
+
+    # Then the lost part was laid out again and the print is whole, in order
+    assert "laid out again" in caplog.text
     assert [n for page in pdf_pages(made) for row in _rows(page) for _at, n in row] == list(range(30))
 
 
