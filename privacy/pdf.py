@@ -18,7 +18,7 @@ import billiard
 from billiard.exceptions import WorkerLostError
 from django.conf import settings
 from django.template.loader import render_to_string
-from pypdf import PdfWriter
+from pypdf import PdfReader, PdfWriter
 from weasyprint import HTML
 
 from privacy.pdf_parts import StaticFilesOnlyFetcher, render_part, static_roots
@@ -63,7 +63,11 @@ def render_pdf(template_name: str, context: dict, *, on_page: Callable[[int], No
 
 
 def render_pdf_in_parts(
-    template_name: str, parts: Iterable[dict], *, on_page: Callable[[int], None] | None = None
+    template_name: str,
+    parts: Iterable[dict],
+    *,
+    on_page: Callable[[int], None] | None = None,
+    numbered: bool = False,
 ) -> bytes:
     """A long document (an incident's notices, a large print of labels) rendered a part at a time and joined.
 
@@ -71,10 +75,15 @@ def render_pdf_in_parts(
     letters, gigabytes for thousands. Rendered in parts of a hundred pages or so, a process holds one part's layout;
     the time stays linear in the pages. The parts are independent, so ``settings.PDF_PROCESSES`` processes lay them
     out side by side (WeasyPrint is pure Python: one process uses one core). Each part embeds the subset of the font
-    it uses. ``on_page(n)`` hears of the pages laid out, counted across the parts, as each part is done."""
+    it uses. ``on_page(n)`` hears of the pages laid out, counted across the parts, as each part is done.
+
+    ``numbered``: the document is numbered "n / N" throughout (``document.css``), which a part cannot know: each
+    part is laid out without the numbers (its context says ``numbered_after``; the template includes
+    ``pdf/includes/numbered_after.html``), and once joined every page is stamped with its number from a document of
+    as many blank pages, numbered — a millisecond or so a page."""
     base_url = STATIC_DIR.resolve().as_uri() + "/"
     roots = static_roots()
-    htmls = (render_to_string(template_name, context) for context in parts)
+    htmls = (render_to_string(template_name, {**context, "numbered_after": numbered}) for context in parts)
     writer = PdfWriter()
     for pdf, refused in _laid_out(htmls, base_url, roots):
         for url in refused:
@@ -82,9 +91,20 @@ def render_pdf_in_parts(
         writer.append(io.BytesIO(pdf))
         if on_page:
             on_page(len(writer.pages))
+    if numbered:
+        _stamp_page_numbers(writer, base_url)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def _stamp_page_numbers(writer: PdfWriter, base_url: str) -> None:
+    html = render_to_string("pdf/page_numbers.html", {"pages": range(len(writer.pages))})
+    numbers = PdfReader(
+        io.BytesIO(HTML(string=html, base_url=base_url, url_fetcher=StaticFilesOnlyFetcher()).write_pdf())
+    )
+    for page, number in zip(writer.pages, numbers.pages, strict=True):
+        page.merge_page(number)
 
 
 def _laid_out(htmls: Iterator[str], base_url: str, roots: list[Path]) -> Iterator[tuple[bytes, list[str]]]:
