@@ -15,6 +15,7 @@ from privacy.models import BulkUse, Consent, PolicyVersion, Purpose, User
 from privacy.services.access_log import (
     LOG_CHUNK,
     ExportLog,
+    SubscriberRef,
     access_log_export,
     export_number_reserve,
     without_nul,
@@ -91,7 +92,7 @@ def bulk_use_record(
     user: User,
     purpose: Purpose,
     kind: str,
-    subscribers: Iterable[Subscriber] = (),
+    subscribers: Iterable[SubscriberRef] = (),
     count: int | None = None,
     filters: dict | None = None,
     path: str = "",
