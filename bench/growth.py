@@ -113,6 +113,7 @@ def plot(results: dict[str, dict], rows: list[dict[str, Any]], path: Path) -> No
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    import matplotlib.ticker
 
     sizes = subscribers_at(results)
     figure, (pages, purge) = plt.subplots(1, 2, figsize=(13, 5.5), gridspec_kw={"width_ratios": [2, 1]})
@@ -135,8 +136,10 @@ def plot(results: dict[str, dict], rows: list[dict[str, Any]], path: Path) -> No
         axis.set_xticks(list(sizes.values()), [f"{n:,}\n{s}" for s, n in sizes.items()])
         axis.minorticks_off()
         axis.grid(True, alpha=0.3)
-        axis.legend(fontsize=7)
-    pages.set_ylim(bottom=0)
+        axis.legend(fontsize=7, loc="best")
+    pages.set_yscale("log")  # 20 ms to seconds: each page's own growth shows as a slope
+    pages.set_ylabel("ms (log scale)")
+    pages.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda value, _pos: f"{value:g}"))
     purge.set_ylim(bottom=0)
     dates = sorted({run["date"] for run in results.values()})
     figure.suptitle(f"MCTV benchmark growth curve — {', '.join(dates)} — {machine['cpus']} CPUs")
