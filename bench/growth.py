@@ -55,6 +55,7 @@ def rows_of(results: dict[str, dict]) -> list[dict[str, Any]]:
             if page:
                 row["at"][scale] = {
                     "value": page["p95_ms"],
+                    "median": page["median_ms"],
                     "peer": page.get("admin_changelist_p95_ms"),
                     "floor": page.get("sql_floor_p95_ms"),
                 }
@@ -76,6 +77,8 @@ def rows_of(results: dict[str, dict]) -> list[dict[str, Any]]:
         if default and large and default["value"]:
             ratio = large["value"] / default["value"]
             row["large_over_default"] = round(ratio, 2)
+            if default.get("median"):
+                row["median_large_over_default"] = round(large["median"] / default["median"], 2)
             row["met"] = ratio >= row["target"] if row["unit"] == "rows/s" else ratio <= row["target"]
     return rows
 
@@ -87,23 +90,26 @@ def subscribers_at(results: dict[str, dict]) -> dict[str, int]:
 def table(results: dict[str, dict], rows: list[dict[str, Any]]) -> str:
     scales = list(results)
     sizes = subscribers_at(results)
-    header = f"{'measure':<52}" + "".join(f"{f'{s} ({sizes[s]:,})':>34}" for s in scales) + "  large/default"
-    lines = ["growth curve: p95 ms (peer / floor), purge rows/s (floor)", header]
+    header = f"{'measure':<52}" + "".join(f"{f'{s} ({sizes[s]:,})':>44}" for s in scales) + "  large/default"
+    lines = ["growth curve: p95 ms [median] (peer / floor: p95), purge rows/s (floor)", header]
     for row in rows:
         cells = []
         for scale in scales:
             at = row["at"].get(scale)
             if not at:
-                cells.append(f"{'–':>34}")
+                cells.append(f"{'–':>44}")
                 continue
             extra = " / ".join(f"{at[k]:,}" if at[k] is not None else "–" for k in ("peer", "floor"))
-            shown = f"{at['value']:,}" + (f" ({extra})" if at["peer"] is not None or at["floor"] is not None else "")
-            cells.append(f"{shown:>34}")
+            shown = f"{at['value']:,}" + (f" [{at['median']:,}]" if at.get("median") is not None else "")
+            shown += f" ({extra})" if at["peer"] is not None or at["floor"] is not None else ""
+            cells.append(f"{shown:>44}")
         verdict = ""
         if "large_over_default" in row:
             bound = "≥" if row["unit"] == "rows/s" else "≤"
             met = "met" if row["met"] else "NOT MET"
             verdict = f"  {row['large_over_default']}× (target {bound} {row['target']}×: {met})"
+            if "median_large_over_default" in row:
+                verdict += f", median {row['median_large_over_default']}×"
         lines.append(f"{row['measure'][:52]:<52}" + "".join(cells) + verdict)
     return "\n".join(lines)
 
