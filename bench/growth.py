@@ -1,6 +1,6 @@
 """The growth curve: the same measures at every scale measured, as a table and a plot.
 
-    python bench/growth.py [--results DIR] [--plot PATH]
+    python bench/growth.py [--results DIR] [--plot PATH] [--markdown]
 
 Reads ``bench/results-<scale>.json`` for each scale run so far (``bench/run.py`` writes one per run; each holds the
 last run at its scale), prints the 95th percentile of every search kind, the portal page, both views of the
@@ -114,6 +114,38 @@ def table(results: dict[str, dict], rows: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def markdown(results: dict[str, dict], rows: list[dict[str, Any]]) -> str:
+    """The same table in Markdown, as docs/performance.md shows it."""
+    sizes = subscribers_at(results)
+    lines = [
+        "| measure | " + " | ".join(f"{s} ({sizes[s]:,})" for s in results) + " | large / default | target |",
+        "|---|" + "---|" * len(results) + "---|---|",
+    ]
+    for row in rows:
+        cells = []
+        for scale in results:
+            at = row["at"].get(scale)
+            if not at:
+                cells.append("–")
+                continue
+            cell = f"{at['value']:,}" + (f" [{at['median']:,}]" if at.get("median") is not None else "")
+            if at["peer"] is not None:
+                cell += f"<br>admin {at['peer']:,}"
+            if at["floor"] is not None:
+                cell += f"<br>floor {at['floor']:,}"
+            cells.append(cell)
+        ratio = ""
+        if "large_over_default" in row:
+            ratio = f"**{row['large_over_default']}×**" if not row["met"] else f"{row['large_over_default']}×"
+            if "median_large_over_default" in row:
+                ratio += f" [{row['median_large_over_default']}×]"
+        bound = "≥" if row["unit"] == "rows/s" else "≤"
+        verdict = "" if "met" not in row else (" met" if row["met"] else " **not met**")
+        name = row["measure"] + (" (rows/s)" if row["unit"] == "rows/s" else " (p95 [median] ms)")
+        lines.append(f"| {name} | " + " | ".join(cells) + f" | {ratio} | {bound} {row['target']}×{verdict} |")
+    return "\n".join(lines)
+
+
 def plot(results: dict[str, dict], rows: list[dict[str, Any]], path: Path) -> None:
     import matplotlib
 
@@ -184,7 +216,14 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--results", type=Path, default=ROOT / "bench", help="where the results-<scale>.json are")
     parser.add_argument("--plot", type=Path, default=None, help="where to write the plot (and its .json)")
+    parser.add_argument("--markdown", action="store_true", help="print the table in Markdown only, write nothing")
     args = parser.parse_args(argv)
+    if args.markdown:
+        results = load(args.results)
+        if sum(scale in results for scale in CURVE) >= 2:
+            results = {scale: run for scale, run in results.items() if scale in CURVE}
+        print(markdown(results, rows_of(results)))
+        return 0
     report_growth(args.results, args.plot)
     return 0
 
