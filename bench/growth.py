@@ -177,7 +177,9 @@ def plot(results: dict[str, dict], rows: list[dict[str, Any]], path: Path) -> No
         axis.legend(fontsize=7, loc="best")
     pages.set_yscale("log")  # 20 ms to seconds: each page's own growth shows as a slope
     pages.set_ylabel("ms (log scale)")
-    pages.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda value, _pos: f"{value:g}"))
+    plain = matplotlib.ticker.FuncFormatter(lambda value, _pos: f"{value:g}")
+    pages.yaxis.set_major_formatter(plain)
+    pages.yaxis.set_minor_formatter(plain)
     purge.set_ylim(bottom=0)
     dates = sorted({run["date"] for run in results.values()})
     figure.suptitle(f"MCTV benchmark growth curve — {', '.join(dates)} — {machine['cpus']} CPUs")
