@@ -80,6 +80,14 @@ def generate_large(scale: dict, base_scale: dict, generate) -> dict:
     }
 
 
+def snapshot_exists(url: str) -> bool:
+    from bench.run import _admin_connection, snapshot_name
+
+    _name, conn = _admin_connection(url)
+    with conn:
+        return bool(conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [snapshot_name(url)]).fetchone())
+
+
 def columns(cursor, table: str) -> list[str]:
     cursor.execute(
         "SELECT column_name FROM information_schema.columns WHERE table_name = %s AND table_schema = 'public' "

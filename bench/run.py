@@ -8,6 +8,7 @@ prints one table and writes bench/results.json (and bench/results-<scale>.json, 
 draws the growth curve across scales). Figures only: nothing here asserts on time.
 --save-snapshot keeps a copy of the freshly generated database (``<name>_snapshot``) and --from-snapshot
 starts from that copy instead of generating again: the purge consumes its data, so each run needs a fresh one.
+At --scale large, with neither, the snapshot is used when there is one and made when there is none.
 """
 
 import argparse
@@ -1047,6 +1048,12 @@ def main(argv=None) -> int:
     reps = args.reps or {"tiny": 10, "large": 30}.get(args.scale, 60)
     load_seconds = args.load_seconds or (3 if args.scale == "tiny" else 30)
 
+    if args.scale == "large" and not (args.save_snapshot or args.from_snapshot):
+        # Generated once: the snapshot when there is one, else a fresh data set kept as the snapshot.
+        from bench.large import snapshot_exists
+
+        args.from_snapshot = snapshot_exists(BENCH_DATABASE_URL)
+        args.save_snapshot = not args.from_snapshot
     if args.from_snapshot:
         prepare_database(BENCH_DATABASE_URL, template=snapshot_name(BENCH_DATABASE_URL))
     else:
