@@ -266,7 +266,7 @@ def test_a_work_sheets_day_comes_from_the_construction_agreement_not_a_longer_pr
 
 def test_the_copies_still_out_are_read_through_their_partial_index_not_the_whole_provision_log(clerk):
     """The dashboard asks for the copies out with contractors on every view; at issue 20's large scale (10 million
-    provision records) a read of the whole log took 1.6 s. The query's condition is the index's (both are
+    provision records) a read of the whole log took about 1.4 s. The query's condition is the index's (both are
     ``copy_left_condition``), so PostgreSQL may use it. Seq scans are switched off for the check: on a few test rows
     the planner would rightly read the table instead."""
     from django.db import connection
