@@ -105,6 +105,7 @@ def _stamp_page_numbers(writer: PdfWriter, base_url: str) -> None:
     )
     for page, number in zip(writer.pages, numbers.pages, strict=True):
         page.merge_page(number)
+        page.compress_content_streams()  # the merge writes the page's content back uncompressed
 
 
 def _laid_out(htmls: Iterator[str], base_url: str, roots: list[Path]) -> Iterator[tuple[bytes, list[str]]]:
