@@ -11,7 +11,7 @@ import re
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from itertools import chain
+from itertools import chain, islice
 from pathlib import Path
 
 import billiard
@@ -68,14 +68,16 @@ def render_pdf_in_parts(
     *,
     on_page: Callable[[int], None] | None = None,
     numbered: bool = False,
+    processes: int | None = None,
 ) -> bytes:
     """A long document (an incident's notices, a large print of labels) rendered a part at a time and joined.
 
     WeasyPrint holds a whole document's layout in memory until it is written — about half a megabyte a page of
     letters, gigabytes for thousands. Rendered in parts of a hundred pages or so, a process holds one part's layout;
-    the time stays linear in the pages. The parts are independent, so ``settings.PDF_PROCESSES`` processes lay them
-    out side by side (WeasyPrint is pure Python: one process uses one core). Each part embeds the subset of the font
-    it uses. ``on_page(n)`` hears of the pages laid out, counted across the parts, as each part is done.
+    the time stays linear in the pages. The parts are independent, so up to ``processes`` (``PDF_PROCESSES``) processes
+    lay them out side by side (WeasyPrint is pure Python: one process uses one core); a page anyone may ask for
+    passes 1. Each part embeds the subset of the font it uses; the document keeps the first part's title.
+    ``on_page(n)`` hears of the pages laid out, counted across the parts, as each part is done.
 
     ``numbered``: the document is numbered "n / N" throughout (``document.css``), which a part cannot know: each
     part is laid out without the numbers (its context says ``numbered_after``; the template includes
@@ -85,13 +87,16 @@ def render_pdf_in_parts(
     roots = static_roots()
     htmls = (render_to_string(template_name, {**context, "numbered_after": numbered}) for context in parts)
     writer = PdfWriter()
-    for pdf, refused in _laid_out(htmls, base_url, roots):
+    laid_out = _laid_out(htmls, base_url, roots, settings.PDF_PROCESSES if processes is None else processes)
+    for pdf, refused in laid_out:
         for url in refused:
             log.warning("PDF renderer refused to fetch %s", url)
+        if not writer.pages and (metadata := PdfReader(io.BytesIO(pdf)).metadata):
+            writer.add_metadata(dict(metadata))  # the title WeasyPrint wrote from the template's <title>
         writer.append(io.BytesIO(pdf))
         if on_page:
             on_page(len(writer.pages))
-    if numbered:
+    if numbered and writer.pages:
         _stamp_page_numbers(writer, base_url)
     out = io.BytesIO()
     writer.write(out)
@@ -108,25 +113,22 @@ def _stamp_page_numbers(writer: PdfWriter, base_url: str) -> None:
         page.compress_content_streams()  # the merge writes the page's content back uncompressed
 
 
-def _laid_out(htmls: Iterator[str], base_url: str, roots: list[Path]) -> Iterator[tuple[bytes, list[str]]]:
-    """The parts laid out, in order: in this process, or by a pool of ``PDF_PROCESSES`` processes started afresh
-    (spawned: a worker's database connections and threads are not copied), a few parts ahead of the one awaited so
-    that memory holds a few parts, not the document. The pool is billiard's, Celery's own: a worker's prefork child
-    is a daemon, and the standard library's pools refuse to start processes from a daemon."""
-    first = next(htmls, None)
-    if first is None:
+def _laid_out(
+    htmls: Iterator[str], base_url: str, roots: list[Path], processes: int
+) -> Iterator[tuple[bytes, list[str]]]:
+    """The parts laid out, in order: in this process, or by a pool of as many processes as there are parts, up to
+    ``processes``, started afresh (spawned: a worker's database connections and threads are not copied), a few parts
+    ahead of the one awaited so that memory holds a few parts, not the document. The pool is billiard's, Celery's
+    own: a worker's prefork child is a daemon, and the standard library's pools refuse to start processes from one."""
+    first = list(islice(htmls, max(processes, 1)))
+    if len(first) < 2:
+        yield from (render_part(html, base_url, roots) for html in chain(first, htmls))
         return
-    second = next(htmls, None)
-    processes = settings.PDF_PROCESSES
-    if second is None or processes < 2:
-        rest = chain([first], [] if second is None else [second], htmls)
-        yield from (render_part(html, base_url, roots) for html in rest)
-        return
-    pool = billiard.get_context("spawn").Pool(processes)
+    pool = billiard.get_context("spawn").Pool(len(first))
     try:
-        waiting = deque((html, pool.apply_async(render_part, (html, base_url, roots))) for html in (first, second))
+        waiting = deque((html, pool.apply_async(render_part, (html, base_url, roots))) for html in first)
         for html in htmls:
-            if len(waiting) >= 2 * processes:
+            if len(waiting) >= 2 * len(first):
                 yield _result(*waiting.popleft(), base_url, roots)
             waiting.append((html, pool.apply_async(render_part, (html, base_url, roots))))
         while waiting:

@@ -2,7 +2,7 @@
 committed before the first byte leaves, and the file holds exactly whom the log names — whatever is registered or
 provided while it is being sent."""
 
-from itertools import accumulate
+from itertools import accumulate, islice
 
 import pytest
 import time_machine
@@ -11,7 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from privacy.models import AccessLog, BulkUse
+from privacy.models import AccessLog, BulkUse, Provision
+from privacy.services import provision_exports
 from subscribers.models import Subscriber
 from tests.downloads import download_text
 from tests.factories import SubscriberFactory, WorkOrderFactory
@@ -25,7 +26,7 @@ def small_chunks(monkeypatch):
     """Chunks of two rows, so that five subscribers show what a million would: the work goes a piece at a time."""
     monkeypatch.setattr("privacy.services.access_log.LOG_CHUNK", 2)
     monkeypatch.setattr("privacy.services.purposes.LOG_CHUNK", 2)
-    monkeypatch.setattr("privacy.views.provisions.LOG_CHUNK", 2)
+    monkeypatch.setattr("privacy.services.provision_exports.LOG_CHUNK", 2)
     monkeypatch.setattr("mctv.responses.STREAM_ROWS", 2)
 
 
@@ -157,3 +158,48 @@ def test_the_provision_log_export_reads_rows_of_the_same_moment_across_chunks_on
     # Then each row is in the file once, in the order they were recorded
     numbers = [line.split(",")[1] for line in body.splitlines()[1:]]
     assert numbers == [o.subscriber.number for o in orders]
+
+
+def test_each_chunk_of_the_provision_log_is_read_from_the_index_in_order_not_sorted(clerk, small_chunks):
+    # Given three provisions
+    for order in [WorkOrderFactory.create() for _ in range(3)]:
+        _provide(order, clerk)
+
+    # When the export reads its second chunk, then PostgreSQL walks the (at, id) index from where the first ended
+    # and stops after the chunk: no sort of everything after it
+    with CaptureQueriesContext(connection) as queries:
+        first, second = list(islice(provision_exports._chunks(Provision.objects.all()), 2))
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + queries.captured_queries[-1]["sql"])
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "provision_at_id" in plan and "Sort" not in plan, plan
+    assert (len(first), len(second)) == (2, 1)
+
+
+def test_an_export_of_one_subscriber_is_one_row_of_the_log_not_a_batch(clerk_client):
+    person = SubscriberFactory.create(family_name="一人", family_name_kana="ヒトリ")
+
+    body = download_text(clerk_client.get(reverse("subscribers:export"), {"q": "ひとり"}))
+
+    assert person.number in body and len(body.splitlines()) == 2
+    entry = AccessLog.objects.get(action=AccessLog.Action.EXPORT)
+    assert (entry.subscriber_number, entry.batch, entry.batch_size, entry.batch_head) == (person.number, None, 1, True)
+
+
+def test_a_download_abandoned_after_its_first_rows_leaves_a_log_of_what_was_sent(clerk_client, small_chunks):
+    # Given five subscribers exported two a chunk
+    people = sorted(
+        (SubscriberFactory.create(family_name="山田", family_name_kana="ヤマダ") for _ in range(5)),
+        key=lambda p: p.number,
+    )
+    response = clerk_client.get(reverse("subscribers:export"), {"q": "やまだ"})
+
+    # When the download stops after the first rows (the connection is cut: the server reads no further)
+    stream = iter(response.streaming_content)
+    sent = (next(stream) + next(stream)).decode("utf-8-sig")
+
+    # Then the log names the first chunk's two, whose rows were sent, and nobody else; the use states the five asked
+    logged = AccessLog.objects.filter(action=AccessLog.Action.EXPORT)
+    assert sorted(logged.values_list("subscriber_number", flat=True)) == [p.number for p in people[:2]]
+    assert people[0].number in sent and BulkUse.objects.get().count == 5

@@ -72,7 +72,7 @@ class Provision(AppendOnlyModel):
 
     objects = ProvisionQuerySet.as_manager()  # type: ignore[misc]  # the base's manager, with the log's own queries
 
-    at = DayTimeField(_("when"), default=timezone.now, db_index=True)
+    at = DayTimeField(_("when"), default=timezone.now)  # indexed with the id: provision_at_id
     # No database FK to the subscriber: the record outlives the subscriber's disposal (it has its own retention).
     subscriber = models.ForeignKey(
         "subscribers.Subscriber",
@@ -156,6 +156,9 @@ class Provision(AppendOnlyModel):
         ordering = ["-at", "-id"]
         permissions = [("export_provision", _("Can export the provision log"))]
         indexes = [
+            # The log in time order, rows of the same instant (a bulk hand-over's) by id: the export reads it a chunk
+            # at a time from where the last ended (privacy.services.provision_exports).
+            models.Index(fields=["at", "id"], name="provision_at_id"),
             models.Index(fields=["subscriber", "at"], name="provision_subscriber_at"),
             models.Index(fields=["contractor", "at"], name="provision_contractor_at"),
             # The log is searched by the number staff type, and the number outlives the subscriber's row.

@@ -104,7 +104,7 @@ class ExportLog:
     count: int
     path: str = ""
     detail: dict[str, Any] = field(default_factory=dict)
-    batch: uuid.UUID = field(default_factory=uuid.uuid4)
+    batch: uuid.UUID | None = field(default_factory=uuid.uuid4)  # None: a use of one person, as access_log_record
     at: datetime = field(default_factory=timezone.now)
     headed: bool = False
 

@@ -33,6 +33,7 @@ from privacy.models import (
     User,
 )
 from privacy.models.file_register import PeopleCounted
+from privacy.pdf import render_pdf, render_pdf_in_parts
 from subscribers.models import Subscriber
 
 Status = FileRegisterVersion.Status
@@ -67,6 +68,21 @@ COLUMNS: list[tuple[str, str]] = [
     ("retention", "保存期間"),
     ("note", "備考"),
 ]
+
+
+# A register is laid out this many files (pages) at a time: a register of any size holds one part's layout.
+FILES_PER_PART = 50
+
+
+def file_register_pdf(version: FileRegisterVersion, entries: list[dict], *, processes: int | None = None) -> bytes:
+    """A version as published: a page per file (longer where a file's columns run over), pages numbered n / N. A
+    register of more than ``FILES_PER_PART`` files is laid out in parts, by up to ``processes`` processes side by
+    side, and numbered once joined (``render_pdf_in_parts``)."""
+    context = {"version": version, "columns": COLUMNS}
+    if len(entries) <= FILES_PER_PART:
+        return render_pdf("pdf/file_register.html", {**context, "entries": entries})
+    parts = ({**context, "entries": entries[at : at + FILES_PER_PART]} for at in range(0, len(entries), FILES_PER_PART))
+    return render_pdf_in_parts("pdf/file_register.html", parts, numbered=True, processes=processes)
 
 
 def _lines(text: str) -> list[str]:

@@ -1,5 +1,6 @@
 """Consent to unstated purposes (§2(3)), and the log every bulk use of personal data writes."""
 
+import uuid
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
@@ -149,6 +150,7 @@ def bulk_export_stream(
         count=len(keys),
         path=path,
         detail=_log_detail(use, filters),
+        batch=uuid.uuid4() if len(keys) > 1 else None,  # the keys are the file: one person is no batch
         at=use.at,
     )
 

@@ -10,8 +10,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from pypdf import PdfReader
 
+from privacy import pdf
 from privacy.models import FileRegisterVersion, PersonalInformationFile, Purpose
+from privacy.services import file_register as file_register_services
 from privacy.services.file_register import (
     COLUMNS,
     file_people_count,
@@ -20,7 +23,6 @@ from privacy.services.file_register import (
     register_entries,
 )
 from privacy.tasks import count_file_people
-from privacy.views import file_register as file_register_views
 from tests.factories import AgreementFactory, SubscriberFactory
 from tests.pdf import assert_japanese_font_embedded, needs_poppler, pdf_pages, pdf_text
 
@@ -185,20 +187,25 @@ def test_the_pdf_has_a_page_per_file_with_its_items(officer, client):
 def test_a_register_laid_out_a_file_at_a_time_is_whole_in_order_and_numbered_throughout(
     officer, client, monkeypatch, settings
 ):
-    # Given a published register laid out one file at a time by two processes
-    monkeypatch.setattr(file_register_views, "FILES_PER_PART", 1)
+    # Given a published register laid out one file at a time, on a server with two layout processes
+    monkeypatch.setattr(file_register_services, "FILES_PER_PART", 1)
     settings.PDF_PROCESSES = 2
+    pools = []
+    monkeypatch.setattr(pdf.billiard, "get_context", pools.append)
     version = published(officer)
 
-    # When its PDF is fetched
+    # When anyone fetches its PDF (no login)
     response = client.get(reverse("privacy:public_file_register_document", args=[version.number, "pdf"]))
 
-    # Then each file is there once and in order, and every page is numbered "n / N" of the whole
+    # Then each file is there once and in order, every page is numbered "n / N" of the whole, the document keeps its
+    # title, and no pool of processes was started for an anonymous request
     pages = ["".join(page.split()) for page in pdf_pages(response.content)]
     text = "".join(pages)
     at = [text.index(f"{entry['name']}行政機関等の名称") for entry in version.entries]  # its title, its first row
     assert at == sorted(at) and len(pages) >= len(version.entries) > 1
     assert all(page.endswith(f"{n}/{len(pages)}") for n, page in enumerate(pages, start=1))
+    assert PdfReader(io.BytesIO(response.content)).metadata.title == f"個人情報ファイル簿 第{version.number}版"
+    assert pools == []
 
 
 def test_the_number_of_people_is_counted_each_night_and_a_small_file_is_marked_exempt(officer, client):

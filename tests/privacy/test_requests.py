@@ -1,5 +1,6 @@
 """Subscribers' requests: intake, the clock, the transition map, the officer's decision and what it changes."""
 
+import io
 import itertools
 import json
 from datetime import timedelta
@@ -10,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from pypdf import PdfReader
 
 from mctv.transitions import TransitionError, set_status
 from privacy import letters
@@ -543,9 +545,12 @@ def test_the_disclosure_holds_every_item_services_purposes_and_the_provision_rec
 
 
 @needs_poppler
-def test_a_long_disclosure_is_laid_out_in_parts_and_numbered_throughout(clerk, officer, monkeypatch, settings):
-    # Given a subscriber with seven provision records, and parts of three lines laid out by two processes
-    monkeypatch.setattr(letters, "LINES_PER_PART", 3)
+@pytest.mark.parametrize("per_part, continuations", [(3, 2), (6, 1), (7, 0)])
+def test_a_long_disclosure_is_laid_out_in_parts_and_numbered_throughout(
+    clerk, officer, monkeypatch, settings, per_part, continuations
+):
+    # Given a subscriber with seven provision records, and parts of so many lines laid out by two processes
+    monkeypatch.setattr(letters, "LINES_PER_PART", per_part)
     settings.PDF_PROCESSES = 2
     order = WorkOrderFactory.create()
     for n in range(7):
@@ -571,9 +576,10 @@ def test_a_long_disclosure_is_laid_out_in_parts_and_numbered_throughout(clerk, o
     text = "".join("".join(page.split()) for page in pages)
     at = [text.index(f"修理（W{n}）") for n in range(7)]
     assert at == sorted(at) and all(text.count(f"修理（W{n}）") == 1 for n in range(7))
-    assert text.count("（7件）") == 1 and text.count("（続き）") == 2
+    assert text.count("（7件）") == 1 and text.count("（続き）") == continuations
     assert text.count("お問い合わせ先") == 1 and "お問い合わせ先" in "".join(pages[-1].split())
     assert all("".join(page.split()).endswith(f"{n}/{len(pages)}") for n, page in enumerate(pages, start=1))
+    assert PdfReader(io.BytesIO(pdf)).metadata.title == f"保有個人情報の開示 {request.number}"
     assert_japanese_font_embedded(pdf)
 
 
