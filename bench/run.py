@@ -994,9 +994,14 @@ def load_run(seconds: int, clients: int = 50) -> dict:
             ]
             await asyncio.gather(*tasks)
 
+        from bench.cpu import LoadCpu
+
+        cpu = LoadCpu(server.pid, urlparse(BENCH_DATABASE_URL).path.lstrip("/"))
+        cpu.start()
         started = time.perf_counter()
         asyncio.run(main())
         elapsed = time.perf_counter() - started
+        spent = cpu.stop(len(latencies))
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -1015,6 +1020,7 @@ def load_run(seconds: int, clients: int = 50) -> dict:
         "p99_ms": pct(0.99),
         "errors": len(errors),
         "error_samples": sorted(set(errors))[:5],
+        **spent,
     }
 
 
