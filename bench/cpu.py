@@ -21,13 +21,10 @@ def _stat(pid: int) -> list[str] | None:
         return None
 
 
-def process_cpu_seconds(pid: int, children: bool = False) -> float:
-    """utime + stime (and, with ``children``, that of the children it has reaped)."""
+def process_cpu_seconds(pid: int) -> float:
+    """utime + stime."""
     fields = _stat(pid)
-    if fields is None:
-        return 0.0
-    ticks = int(fields[11]) + int(fields[12]) + (int(fields[13]) + int(fields[14]) if children else 0)
-    return ticks / TICK
+    return (int(fields[11]) + int(fields[12])) / TICK if fields is not None else 0.0
 
 
 def machine_busy_seconds() -> tuple[float, float]:
@@ -68,8 +65,9 @@ class LoadCpu:
         children, backends = _processes(self.server_pid, self.database)
         pids = [("server", p) for p in [self.server_pid, *children]] + [("postgres", p) for p in backends]
         for key in pids:
-            # The master counts the workers it has reaped: a recycled worker's time stays counted.
-            seconds = process_cpu_seconds(key[1], children=key[1] == self.server_pid)
+            # Each process's own time only: a recycled worker keeps its last sample (the master's count of its
+            # reaped children would count it twice).
+            seconds = process_cpu_seconds(key[1])
             if seconds:
                 self.last[key] = seconds
 
