@@ -19,6 +19,7 @@ two cores, it is part of each request's cost. Figures only: nothing here asserts
 import argparse
 import cProfile
 import importlib
+import importlib.util
 import io
 import os
 import pstats
@@ -162,6 +163,31 @@ def instrument() -> None:
     hook(provision, "provision_record", "provision record")
     portal.provision_record = provision.provision_record
     _hook_context_processors()
+    _hook_details()
+
+
+def _hook_details() -> None:
+    """The parts issue 20's profile found worth naming (docs/performance.md, "Throughput")."""
+    from django import urls
+    from django.template import defaulttags
+
+    from mctv import navigation
+    from privacy import auth as staff_auth
+    from privacy.selectors import work_orders
+    from privacy.services import provision
+    from privacy.views import portal
+    from subscribers import normalize
+
+    hook(normalize, "format_phone", "phone formatting")
+    hook(urls, "reverse", "url reverse")
+    defaulttags.reverse = navigation.reverse = urls.reverse  # type: ignore[attr-defined]  # the names they call
+    if importlib.util.find_spec("mctv.links"):  # since issue 20: addresses reversed once per page or process
+        setattr(importlib.import_module("mctv.links"), "reverse", urls.reverse)  # noqa: B010
+    hook(navigation, "menu_for", "main menu (built)")
+    hook(staff_auth, "preload_roles_and_permissions", "auth: roles and permissions")
+    hook(work_orders, "work_orders_visible_to", "portal: work_orders_visible_to (built)")
+    portal.work_orders_visible_to = work_orders.work_orders_visible_to
+    hook(provision, "provision_check", "portal: provision check")
 
 
 def _hook_context_processors() -> None:
