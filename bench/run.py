@@ -5,7 +5,7 @@
 
 It builds its own database (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/mctv_bench),
 prints one table and writes bench/results.json. Figures only: nothing here asserts on time.
-The load run starts gunicorn with five sync workers; BENCH_GUNICORN_ARGS adds to its command line (e.g.
+The load run starts gunicorn with 2 × cores + 1 sync workers; BENCH_GUNICORN_ARGS adds to its command line (e.g.
 ``--config python:mctv.gunicorn_conf``: the deployed gthread workers, their access log and timeouts).
 --save-snapshot keeps a copy of the freshly generated database (``<name>_snapshot``) and --from-snapshot
 starts from that copy instead of generating again: the purge consumes its data, so each run needs a fresh one.
