@@ -62,7 +62,8 @@ format: install
 	$(VENV)/bin/ruff format .
 
 # The benchmark on PostgreSQL (BENCH_DATABASE_URL, default a scratch database mctv_bench on 127.0.0.1):
-# figures printed and written to bench/results.json. BENCH_SCALE=tiny|small|default.
+# figures printed and written to bench/results.json and bench/results-$(BENCH_SCALE).json, then the growth curve
+# across the scales run so far (bench/growth.py). BENCH_SCALE=tiny|small|default|large.
 BENCH_SCALE ?= default
 bench: install
 	$(PY) bench/run.py --scale $(BENCH_SCALE)

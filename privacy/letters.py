@@ -14,10 +14,13 @@ from privacy.data_items import item_labels
 from privacy.events.requests import Kind as EventKind
 from privacy.models import Appeal, CorrectionNotice, RequestSettings, SubjectRequest, User, WithholdingGround
 from privacy.models.request_rules import KindGroup, RequestKind
-from privacy.pdf import render_pdf
+from privacy.pdf import render_pdf, render_pdf_in_parts
 from privacy.selectors.purposes import purposes_of
 from privacy.selectors.requests import disclosure_contents
 from privacy.services.request_lifecycle import TRANSFER_ARTICLE
+
+# A disclosure's provision lines laid out at a time (about forty pages): parts are laid out side by side.
+LINES_PER_PART = 1000
 
 Decision = SubjectRequest.Decision
 
@@ -169,14 +172,24 @@ def correction_notice_pdf(notice: CorrectionNotice) -> bytes:
 
 
 def disclosure_pdf(request: SubjectRequest, user: User) -> bytes:
+    """The disclosure. One with more than ``LINES_PER_PART`` provision lines is laid out in parts side by side
+    (``render_pdf_in_parts``, its pages numbered once joined): the first part holds the letter and the first lines,
+    each further part a page headed 「続き」 and its lines, the last the contact."""
     assert request.subscriber is not None  # only a registered person's data is disclosed (request_decide)
-    return render_pdf(
-        "pdf/disclosure.html",
+    contents = disclosure_contents(request.subscriber, user, withheld_items=request.withheld_items)
+    common, lines = {**_context(request, "3"), "contents": contents}, contents["provisions"]
+    if len(lines) <= LINES_PER_PART:
+        return render_pdf("pdf/disclosure.html", {**common, "lines": lines})
+    parts = (
         {
-            **_context(request, "3"),
-            "contents": disclosure_contents(request.subscriber, user, withheld_items=request.withheld_items),
-        },
+            **common,
+            "lines": lines[at : at + LINES_PER_PART],
+            "continued": at > 0,
+            "more_follow": at + LINES_PER_PART < len(lines),
+        }
+        for at in range(0, len(lines), LINES_PER_PART)
     )
+    return render_pdf_in_parts("pdf/disclosure.html", parts, numbered=True)
 
 
 def disclosure_data(request: SubjectRequest, user: User) -> dict[str, Any]:

@@ -1,12 +1,11 @@
 """Staff pages of the registry. Thin: the form validates, a service writes, a selector decides visibility."""
 
-import uuid
 from itertools import chain
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -30,8 +29,8 @@ from privacy.selectors.provisions import provision_stops_in_force, provisions_vi
 from privacy.selectors.purposes import subscribers_usable_by
 from privacy.selectors.requests import requests_visible_to
 from privacy.selectors.work_orders import work_orders_visible_to
-from privacy.services.access_log import LOG_CHUNK, access_log_record, export_number_reserve
-from privacy.services.purposes import bulk_use_record
+from privacy.services.access_log import access_log_record, export_number_reserve
+from privacy.services.purposes import bulk_export_stream
 from privacy.services.requests import request_apply_edit
 
 from .access_prompt import AccessReasonMixin
@@ -263,7 +262,7 @@ def _history_changes(records) -> list[dict[str, Any]]:
 
 
 class SubscriberExportView(StaffPermissionMixin, View):
-    """CSV of the current search, each exported subscriber written to the access log in the same transaction."""
+    """CSV of the current search, each exported subscriber written to the access log before their row is sent."""
 
     permission_required = "subscribers.export_subscriber"
     columns = [
@@ -289,30 +288,22 @@ class SubscriberExportView(StaffPermissionMixin, View):
         purpose = get_object_or_404(Purpose, code=SERVICE_PURPOSE)
         query, status = search_terms(request)
         qs = searched(subscribers_usable_by(request.user, purpose), query, status)
-        # The log is written, a chunk at a time, and committed before the first byte leaves; the file is then
-        # streamed from exactly the subscribers logged (their batch), so the two cannot differ whatever the size.
-        batch = uuid.uuid4()
-        with transaction.atomic():
-            export_no = export_number_reserve()
-            bulk_use_record(
-                user=request.user,
-                purpose=purpose,
-                kind=BulkUse.Kind.EXPORT_CSV,
-                subscribers=qs.order_by().only("pk", "number").iterator(chunk_size=LOG_CHUNK),
-                count=qs.count(),
-                streamed=True,
-                batch=batch,
-                filters={"query": query, "status": status},
-                path=request.get_full_path(),
-                items={FIELD_ITEMS[c] for c in self.columns if c in FIELD_ITEMS},
-                export_no=export_no,
-            )
-        logged = Subscriber.objects.filter(pk__in=AccessLog.objects.filter(batch=batch).values("subscriber_id"))
-        header = [str(Subscriber._meta.get_field(c).verbose_name) for c in self.columns]
-        lines = (
-            [self.cell(subscriber, c) for c in self.columns]
-            for subscriber in logged.order_by("number").only("pk", *self.columns).iterator(chunk_size=LOG_CHUNK)
+        # Each chunk of the file is written to the access log and committed just before it is sent (the service),
+        # so the first byte waits for one chunk and the log names exactly whom the file holds, whatever the size.
+        export_no = export_number_reserve()
+        people = bulk_export_stream(
+            user=request.user,
+            purpose=purpose,
+            kind=BulkUse.Kind.EXPORT_CSV,
+            subscribers=qs,
+            columns=self.columns,
+            filters={"query": query, "status": status},
+            path=request.get_full_path(),
+            items={FIELD_ITEMS[c] for c in self.columns if c in FIELD_ITEMS},
+            export_no=export_no,
         )
+        header = [str(Subscriber._meta.get_field(c).verbose_name) for c in self.columns]
+        lines = ([self.cell(subscriber, c) for c in self.columns] for subscriber in people)
         filename = f"subscribers-{timezone.localtime():%Y%m%d-%H%M}-export{export_no}.csv"
         return csv_stream_response(filename, chain([header], lines))
 

@@ -128,7 +128,14 @@ def celery_worker_env() -> dict:
 
 
 @pytest.fixture
-def celery_worker(transactional_db, celery_worker_env):
+def celery_worker_pool() -> list[str]:
+    """The worker's pool: the solo pool runs tasks in the worker process itself; a test overrides this fixture to
+    run them as production does, in prefork children (daemons)."""
+    return ["--pool", "solo"]
+
+
+@pytest.fixture
+def celery_worker(transactional_db, celery_worker_env, celery_worker_pool):
     """A real ``celery worker`` subprocess on CELERY_TEST_BROKER_URL, using this test run's database.
 
     The test process sends over the same Redis; tasks see only committed rows, hence ``transactional_db``.
@@ -167,8 +174,7 @@ def celery_worker(transactional_db, celery_worker_env):
             "--app",
             "mctv",
             "worker",
-            "--pool",
-            "solo",
+            *celery_worker_pool,
             "--loglevel",
             "warning",
             "--without-heartbeat",

@@ -75,3 +75,28 @@ def test_the_pages_with_filters_show_no_dashes(client, officer):
     for name in ("privacy:access_log", "privacy:request_list", "privacy:provision_list", "privacy:request_create"):
         html = client.get(reverse(name)).content.decode()
         assert "---------" not in html, name
+
+
+def test_a_long_select_draws_what_djangos_select_draws_in_one_pass():
+    """LongSelect (the provision log's contractor filter: every contractor) writes its options without a template
+    each; what it writes is Django's select: the value chosen selected, the empty choice in the renderer's words."""
+    import re
+
+    from mctv.forms import FilterFormRenderer, LongSelect
+    from privacy.models import Contractor
+    from tests.factories import ContractorFactory
+
+    chosen, other = ContractorFactory.create(name="甲工業"), ContractorFactory.create(name="乙<電設>")
+    field = forms.ModelChoiceField(queryset=Contractor.objects.order_by("pk"), required=False)
+    renderer = FilterFormRenderer()
+
+    def drawn(widget):
+        widget.choices = field.choices
+        html = widget.render("contractor", chosen.pk, attrs={"id": "id_contractor"}, renderer=renderer)
+        return re.sub(r">\s+<", "><", html.strip())
+
+    fast = drawn(LongSelect())
+    assert fast == drawn(forms.Select())
+    assert f'<option value="{chosen.pk}" selected>甲工業</option>' in fast
+    assert f'<option value="{other.pk}">乙&lt;電設&gt;</option>' in fast
+    assert '<option value="">すべて</option>' in fast

@@ -4,6 +4,7 @@
 setting their own defaults; nothing security-relevant is decided only there.
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -273,6 +274,9 @@ RETENTION_MAX_ATTEMPTS = env.int("RETENTION_MAX_ATTEMPTS", default=6)
 LABELS_SYNC_MAX = env.int("LABELS_SYNC_MAX", default=200)
 # An incident's notices likewise: a letter is a page or two of WeasyPrint, about 0.1 s each.
 NOTICES_SYNC_MAX = env.int("NOTICES_SYNC_MAX", default=100)
+# A long document is laid out in parts (privacy.pdf.render_pdf_in_parts) by this many processes side by side: one
+# core each (WeasyPrint is pure Python). 1 lays the parts out one after another in the worker itself.
+PDF_PROCESSES = env.int("PDF_PROCESSES", default=os.cpu_count() or 1)
 PRINT_JOBS_DIR = Path(env("PRINT_JOBS_DIR", default=str(BASE_DIR / "var" / "print-jobs")))
 PRINT_JOB_KEEP_HOURS = env.int("PRINT_JOB_KEEP_HOURS", default=24)
 # A bulk hand-over's file (to a printer, a fee collector, the system vendor) is fetched once; one not fetched within

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mctv import dates
 from mctv.db import local_day_range
-from mctv.forms import DayField, FilterForm
+from mctv.forms import DayField, FilterForm, LongSelect
 from privacy.models import EXCEPTIONAL_BASES, Consent, Contractor, WorkOrder
 from privacy.models.disclosures import Basis, Method
 from subscribers.normalize import normalize_text
@@ -15,7 +15,10 @@ from .fields import DATE, ItemsField
 
 class ProvisionFilterForm(FilterForm):
     subscriber_number = forms.CharField(label=_("subscriber number"), required=False, max_length=20)
-    contractor = forms.ModelChoiceField(label=_("contractor"), queryset=Contractor.objects.all(), required=False)
+    # Every contractor, one option each: a select written in one pass (LongSelect), of names only.
+    contractor = forms.ModelChoiceField(
+        label=_("contractor"), queryset=Contractor.objects.only("name"), required=False, widget=LongSelect
+    )
     recipient = forms.CharField(label=_("recipient"), required=False, max_length=100)
     method = forms.ChoiceField(label=_("method"), choices=[("", "---------"), *Method.choices], required=False)
     basis = forms.ChoiceField(label=_("legal basis"), choices=[("", "---------"), *Basis.choices], required=False)

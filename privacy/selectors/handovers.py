@@ -69,14 +69,7 @@ def work_sheets_out(work_order: WorkOrder | None = None) -> list[SheetOut]:
     records what became of all its sheets), each with its day counted from the printing by the days of the
     contractor's agreement in force on that day (``deadlines.return_by``)."""
     orders = WorkOrder.objects.open() if work_order is None else WorkOrder.objects.filter(pk=work_order.pk)
-    retrieved = SheetRetrieval.objects.filter(work_order=OuterRef("work_order"), provision_id=OuterRef("pk"))
-    sheets = list(
-        Provision.objects.copies_left()
-        .filter(work_order__in=orders)
-        .exclude(Exists(retrieved))
-        .select_related("work_order__contractor")
-        .order_by("at")
-    )
+    sheets = list(sheets_not_retrieved(orders))
     days_of = _return_days({(s.work_order.contractor_id, timezone.localdate(s.at)) for s in sheets if s.work_order})
     out = []
     for sheet in sheets:
@@ -85,6 +78,19 @@ def work_sheets_out(work_order: WorkOrder | None = None) -> list[SheetOut]:
         printed = timezone.localdate(sheet.at)
         out.append(SheetOut(sheet, order, deadlines.return_by(printed, days_of[(order.contractor_id, printed)])))
     return out
+
+
+def sheets_not_retrieved(orders: QuerySet[WorkOrder]) -> QuerySet[Provision]:
+    """The copies left with contractors for ``orders`` and not recorded as returned or destroyed, oldest first: read
+    through the partial index ``provision_copies``, not the whole provision log."""
+    retrieved = SheetRetrieval.objects.filter(work_order=OuterRef("work_order"), provision_id=OuterRef("pk"))
+    return (
+        Provision.objects.copies_left()
+        .filter(work_order__in=orders)
+        .exclude(Exists(retrieved))
+        .select_related("work_order__contractor")
+        .order_by("at")
+    )
 
 
 def _return_days(keys: set[tuple[int, date]]) -> dict[tuple[int, date], int]:

@@ -1,13 +1,14 @@
 """Writing the staff access log: one row per subscriber whose data a staff user saw or took away."""
 
 import uuid
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cache
 from itertools import islice
 from typing import Any, Protocol
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import CharField, Field
 from django.utils import timezone
 
@@ -51,19 +52,26 @@ def access_log_record(
     detail: dict[str, Any] | None = None,
     count: int | None = None,
     batch: uuid.UUID | None = None,
+    headed: bool = False,
+    at: datetime | None = None,
 ) -> int:
     """Record that ``user`` did ``action`` to each of ``subscribers``; returns the number of rows written.
     The rows of one call are one use: one time, and, when more than one, one batch whose first row heads it.
 
     Given ``count`` (a streamed export's), ``subscribers`` is read once, lazily, and written a chunk at a time, so
-    a million rows cost no more memory than one chunk; ``batch`` lets the caller find the rows again."""
+    a million rows cost no more memory than one chunk; ``batch`` lets the caller find the rows again. A use
+    logged over several calls passes the same ``batch``,
+    ``count`` and ``at`` to each, and ``headed`` once an earlier call wrote the head (``ExportLog``).
+
+    The log is append-only, so ``count`` is what the use stated: a record that left the reading after it was
+    counted is not logged (it is not in the file either), and the rows say how many were asked for."""
     detail = without_nul(detail or {})
     if count is None:
         subscribers = list(subscribers)
         count = len(subscribers)
     batch = batch or (uuid.uuid4() if count > 1 else None)
     use = AccessLog(
-        at=timezone.now(),
+        at=at or timezone.now(),
         user=user,
         action=action,
         path=path.replace("\x00", "")[:300],
@@ -74,10 +82,8 @@ def access_log_record(
     people = iter(subscribers)
     written = 0
     while chunk := list(islice(people, LOG_CHUNK)):
-        _write(use, chunk, first=written == 0)
+        _write(use, chunk, first=written == 0 and not headed)
         written += len(chunk)
-    if written != count and batch:  # a streamed reading found a record more or less than its count
-        AccessLog.objects.filter(batch=batch).update(batch_size=written)
     return written
 
 
@@ -93,7 +99,7 @@ def _write(use: AccessLog, chunk: list[SubscriberRef], *, first: bool) -> None:
     if connection.vendor != "postgresql":
         AccessLog.objects.bulk_create(
             AccessLog(
-                **{field: getattr(use, field) for field in USE_FIELDS},
+                **{name: getattr(use, name) for name in USE_FIELDS},
                 subscriber_id=subscriber.pk,
                 subscriber_number=subscriber.number,
                 batch_head=first and position == 0,
@@ -101,7 +107,7 @@ def _write(use: AccessLog, chunk: list[SubscriberRef], *, first: bool) -> None:
             for position, subscriber in enumerate(chunk)
         )
         return
-    shared = [field.get_db_prep_save(getattr(use, field.attname), connection) for field in map(_field, USE_FIELDS)]
+    shared = [column.get_db_prep_save(getattr(use, column.attname), connection) for column in map(_field, USE_FIELDS)]
     with connection.cursor() as cursor:
         cursor.execute(
             _insert_sql(),
@@ -110,9 +116,9 @@ def _write(use: AccessLog, chunk: list[SubscriberRef], *, first: bool) -> None:
 
 
 def _field(name: str) -> Field:
-    field = AccessLog._meta.get_field(name)
-    assert isinstance(field, Field)
-    return field
+    found = AccessLog._meta.get_field(name)
+    assert isinstance(found, Field)
+    return found
 
 
 @cache
@@ -131,6 +137,40 @@ def _insert_sql() -> str:
     )
 
 
+@dataclass
+class ExportLog:
+    """The access log of one file sent as a stream, written a chunk at a time: each chunk's rows are committed just
+    before the chunk is sent (``write``), so the first byte waits for one chunk whatever the file's size, and the
+    log names everybody whose data left — a cut download, the chunks sent and no more than one beyond. The rows
+    are one use: one time, one batch, one head, and the ``count`` the use stated."""
+
+    user: User
+    export_no: int
+    items: list[str]
+    count: int
+    path: str = ""
+    detail: dict[str, Any] = field(default_factory=dict)
+    batch: uuid.UUID = field(default_factory=uuid.uuid4)
+    at: datetime = field(default_factory=timezone.now)
+    headed: bool = False
+
+    def write(self, subscribers: Sequence[SubscriberRef]) -> None:
+        with transaction.atomic():
+            written = access_log_export(
+                user=self.user,
+                subscribers=subscribers,
+                items=self.items,
+                export_no=self.export_no,
+                path=self.path,
+                detail=self.detail,
+                count=self.count,
+                batch=self.batch,
+                headed=self.headed,
+                at=self.at,
+            )
+        self.headed |= written > 0
+
+
 def export_number_reserve() -> int:
     """The number of the next export file (export #N), before it is made: the file's name carries it."""
     (value,) = NumberSequence.reserve(EXPORT_SEQUENCE)
@@ -147,6 +187,8 @@ def access_log_export(
     detail: dict[str, Any] | None = None,
     count: int | None = None,
     batch: uuid.UUID | None = None,
+    headed: bool = False,
+    at: datetime | None = None,
 ) -> int:
     """Record an export file: one row per subscriber in it, each naming the file's number and the data items its
     columns carry — so that a lost file's people and items can be found again (``privacy.selectors.incident_scope``).
@@ -159,4 +201,6 @@ def access_log_export(
         detail={**(detail or {}), "export_no": export_no, "items": normalize_items(items)},
         count=count,
         batch=batch,
+        headed=headed,
+        at=at,
     )

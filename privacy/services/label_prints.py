@@ -183,10 +183,13 @@ def job_started(job: PrintJob, *, count: int, pages: int) -> Callable[[int], Non
     every ``PROGRESS_STEPS``-th of the document, not one per page)."""
     PrintJob.objects.filter(pk=job.pk).update(sheets=pages, sheets_done=0, count=count)
     step = max(1, pages // PROGRESS_STEPS)
+    written = [0]
 
     def on_page(done: int) -> None:
-        if done % step == 0:
+        # A page at a time, or a part at a time when parts are laid out side by side: a write per step crossed.
+        if done - written[0] >= step:
             PrintJob.objects.filter(pk=job.pk, status=Status.RUNNING).update(sheets_done=done - 1)
+            written[0] = done
 
     return on_page
 

@@ -1,18 +1,28 @@
 """Consent to unstated purposes (§2(3)), and the log every bulk use of personal data writes."""
 
-import uuid
-from collections.abc import Iterable
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mctv.db import stamp_history
 from privacy.models import BulkUse, Consent, PolicyVersion, Purpose, User
-from privacy.services.access_log import access_log_export, export_number_reserve, without_nul
+from privacy.services.access_log import (
+    LOG_CHUNK,
+    ExportLog,
+    SubscriberRef,
+    access_log_export,
+    export_number_reserve,
+    without_nul,
+)
 from subscribers.models import Subscriber
+
+KEY_CHUNK = 20_000  # the keys of an export are read this many a round trip
 
 
 @transaction.atomic
@@ -82,49 +92,88 @@ def bulk_use_record(
     user: User,
     purpose: Purpose,
     kind: str,
-    subscribers=(),
+    subscribers: Iterable[SubscriberRef] = (),
     count: int | None = None,
     filters: dict | None = None,
     path: str = "",
     items: Iterable[str] = (),
     export_no: int | None = None,
-    streamed: bool = False,
-    batch: uuid.UUID | None = None,
 ) -> BulkUse:
     """One row for the use; when personal data leaves the screen, one access-log row per subscriber too, naming
-    the file (``export_no``, reserved by the caller for the file's name) and the data items it carries.
+    the file (``export_no``, reserved by the caller for the file's name) and the data items it carries."""
+    subscribers = list(subscribers)
+    use = _bulk_use_create(
+        user=user,
+        purpose=purpose,
+        kind=kind,
+        count=len(subscribers) if count is None else count,
+        filters=filters,
+        export_no=(export_no or export_number_reserve()) if subscribers else None,
+    )
+    if use.export_no:
+        access_log_export(
+            user=user,
+            subscribers=subscribers,
+            items=items,
+            export_no=use.export_no,
+            path=path,
+            detail=_log_detail(use, filters),
+        )
+    return use
 
-    ``streamed``: ``subscribers`` is an iterator read once and ``count`` is its length (a streamed export), so
-    the log is written a chunk at a time; ``batch`` names its rows for the caller to stream the file from."""
-    if not streamed:
-        subscribers = list(subscribers)
-        count = len(subscribers) if count is None else count
-    elif count is None:
-        raise ValueError("A streamed use states its count.")
-    leaves = bool(count) if streamed else bool(subscribers)
-    filters = without_nul(filters or {})
-    if leaves:
-        export_no = export_no or export_number_reserve()
-    use = BulkUse.objects.create(
+
+def bulk_export_stream(
+    *,
+    user: User,
+    purpose: Purpose,
+    kind: str,
+    subscribers: QuerySet[Subscriber],
+    columns: Sequence[str],
+    filters: dict | None = None,
+    path: str = "",
+    items: Iterable[str] = (),
+    export_no: int,
+) -> Iterator[Subscriber]:
+    """A file of any size: the use is recorded now, with the count of ``subscribers`` as they stand; the records
+    are then read ``LOG_CHUNK`` at a time in number order, and each chunk is written to the access log and
+    committed just before it is handed on. So the first byte waits for one chunk whatever the size, memory holds
+    one chunk (and the keys, 8 bytes a record), and the log names everybody whose data left — a cut download,
+    the chunks sent and no more than one beyond. Each chunk is read through ``subscribers`` again: whoever left
+    it meanwhile (a suspension of use, an erasure) is neither in the file nor in the log."""
+    keys = array("q", subscribers.order_by("number").values_list("pk", flat=True).iterator(chunk_size=KEY_CHUNK))
+    use = _bulk_use_create(user=user, purpose=purpose, kind=kind, count=len(keys), filters=filters, export_no=export_no)
+    log = ExportLog(
+        user=user,
+        export_no=export_no,
+        items=list(items),
+        count=len(keys),
+        path=path,
+        detail=_log_detail(use, filters),
+        at=use.at,
+    )
+
+    def chunks() -> Iterator[Subscriber]:
+        for start in range(0, len(keys), LOG_CHUNK):
+            named = keys[start : start + LOG_CHUNK].tolist()
+            chunk = list(subscribers.filter(pk__any_of=named).order_by("number").only("pk", *columns))
+            log.write(chunk)
+            yield from chunk
+
+    return chunks()
+
+
+def _bulk_use_create(
+    *, user: User, purpose: Purpose, kind: str, count: int, filters: dict | None, export_no: int | None
+) -> BulkUse:
+    return BulkUse.objects.create(
         user=user,
         purpose=purpose,
         kind=kind,
         count=count,
-        filters=filters or {},
-        export_no=export_no if leaves else None,
+        filters=without_nul(filters or {}),
+        export_no=export_no if count else None,
     )
-    if leaves and export_no:
-        written = access_log_export(
-            user=user,
-            subscribers=subscribers,
-            items=items,
-            export_no=export_no,
-            path=path,
-            detail={**(filters or {}), "purpose": purpose.code, "bulk_use": use.pk, "kind": kind, "count": use.count},
-            count=count if streamed else None,
-            batch=batch,
-        )
-        if written != use.count and streamed:  # a record came or went between the count and the reading
-            BulkUse.objects.filter(pk=use.pk).update(count=written)
-            use.count = written
-    return use
+
+
+def _log_detail(use: BulkUse, filters: dict | None) -> dict:
+    return {**(filters or {}), "purpose": use.purpose.code, "bulk_use": use.pk, "kind": use.kind, "count": use.count}

@@ -16,11 +16,13 @@ from mctv.responses import csv_response, pdf_response
 from mctv.views import StaffPermissionMixin
 from privacy.models import FileRegisterVersion, PersonalInformationFile
 from privacy.models.file_register import EXEMPT_BELOW_PEOPLE
-from privacy.pdf import render_pdf
+from privacy.pdf import render_pdf_in_parts
 from privacy.services.file_register import APPROVE_PERMISSION, COLUMNS, file_register_approve, file_register_refresh
 
 Status = FileRegisterVersion.Status
 PUBLISHED = (Status.IN_FORCE, Status.SUPERSEDED)
+# The register is laid out this many files (pages) at a time: a register of any size holds one part's layout.
+FILES_PER_PART = 50
 
 
 def _with_people(version: FileRegisterVersion) -> list[dict]:
@@ -39,6 +41,16 @@ def _with_people(version: FileRegisterVersion) -> list[dict]:
         exempt = people is not None and people < EXEMPT_BELOW_PEOPLE
         rows.append({**entry, "people": people, "counted_on": counted_on, "exempt": exempt})
     return rows
+
+
+def file_register_pdf(version: FileRegisterVersion, entries: list[dict]) -> bytes:
+    """A version as published: a page per file (longer where a file's columns run over), pages numbered n / N —
+    laid out ``FILES_PER_PART`` files at a time, side by side, and numbered once joined (``render_pdf_in_parts``)."""
+    parts = (
+        {"version": version, "entries": entries[at : at + FILES_PER_PART], "columns": COLUMNS}
+        for at in range(0, max(len(entries), 1), FILES_PER_PART)  # a register of no files is still a document
+    )
+    return render_pdf_in_parts("pdf/file_register.html", parts, numbered=True)
 
 
 class PublicFileRegisterView(TemplateView):
@@ -69,8 +81,7 @@ class PublicFileRegisterDocumentView(View):
             rows += [[entry.get(key, "") for key, _title in COLUMNS] + [entry["people"] or ""] for entry in entries]
             return csv_response(filename, rows)
         if form == "pdf":
-            pdf = render_pdf("pdf/file_register.html", {"version": version, "entries": entries, "columns": COLUMNS})
-            return pdf_response(pdf, filename)
+            return pdf_response(file_register_pdf(version, entries), filename)
         raise Http404
 
 

@@ -4,7 +4,6 @@ from itertools import chain
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Max
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -20,7 +19,7 @@ from privacy.data_items import DataItem, item_labels
 from privacy.forms.provisions import ExceptionalDecisionForm, ProvisionFilterForm, ProvisionRecordForm
 from privacy.models import EXCEPTIONAL_BASES, ExceptionalProvision, Provision, User
 from privacy.selectors.provisions import provisions_visible_to
-from privacy.services.access_log import LOG_CHUNK, Numbered, access_log_export, export_number_reserve
+from privacy.services.access_log import LOG_CHUNK, ExportLog, Numbered, export_number_reserve
 from privacy.services.exceptional import exceptional_provision_decide, exceptional_provision_request
 from privacy.services.provision import ProvisionRefused, provision_record
 from subscribers.models import Subscriber
@@ -54,27 +53,26 @@ class ProvisionListView(StaffPermissionMixin, StaffListMixin, ListView):
 
 
 class ProvisionExportView(StaffPermissionMixin, View):
-    """CSV of the filtered log; the export of each subscriber's records is itself written to the access log."""
+    """CSV of the filtered log; the export of each subscriber's records is itself written to the access log, each
+    person before the first row naming them leaves."""
 
     permission_required = "privacy.export_provision"
 
     def get(self, request):
         _form, qs = _filtered(request)
-        with transaction.atomic():
-            # The log is append-only: rows up to the last id now are the file, whatever is recorded meanwhile.
-            qs = qs.filter(id__lte=qs.aggregate(last=Max("id"))["last"] or 0)
-            people = qs.order_by().values_list("subscriber_id", "subscriber_number").distinct()
-            export_no = export_number_reserve()
-            # The log names each person by number only: that is the item the file carries of them.
-            access_log_export(
-                user=request.user,
-                subscribers=(Numbered(pk, number) for pk, number in people.iterator(chunk_size=LOG_CHUNK)),
-                count=people.count(),
-                items=[DataItem.NUMBER],
-                export_no=export_no,
-                path=request.get_full_path(),
-                detail={"export": "provision_log", "count": qs.count()},
-            )
+        # The log is append-only: rows up to the last id now are the file, whatever is recorded meanwhile.
+        qs = qs.filter(id__lte=qs.aggregate(last=Max("id"))["last"] or 0)
+        people = qs.order_by().values_list("subscriber_id", "subscriber_number").distinct()
+        # The access log names each person by number only (the item the file carries of them), a chunk at a time
+        # as the rows naming them are sent.
+        log = ExportLog(
+            user=request.user,
+            export_no=export_number_reserve(),
+            items=[DataItem.NUMBER],
+            count=people.count(),
+            path=request.get_full_path(),
+            detail={"export": "provision_log", "count": qs.count()},
+        )
         header = [
             _("when"),
             _("subscriber number"),
@@ -88,38 +86,53 @@ class ProvisionExportView(StaffPermissionMixin, View):
             _("note"),
         ]
         return csv_stream_response(
-            f"provisions-{timezone.localtime():%Y%m%d-%H%M}-export{export_no}.csv", chain([header], _log_lines(qs))
+            f"provisions-{timezone.localtime():%Y%m%d-%H%M}-export{log.export_no}.csv",
+            chain([header], _log_lines(qs, log)),
         )
 
 
-def _log_lines(qs):
+def _log_lines(qs, log: ExportLog):
     """The log's rows as the file writes them, read as plain values (no record objects): a million rows cost
-    what their columns cost. Labels come from the choices and each staff member's name is looked up once."""
+    what their columns cost. Labels come from the choices and each staff member's name is looked up once. Each
+    chunk's people not yet named are written to ``log`` before the chunk is handed on."""
     methods, bases = dict(Provision.Method.choices), dict(Provision.Basis.choices)
     labels: dict[tuple, str] = {}
     names: dict[int | None, str] = {None: ""}
-    columns = ("at", "subscriber_number", "recipient_name", "items", "method", "basis", "purpose")
-    rows = qs.order_by("at", "id").values_list(*columns, "work_order_id", "caused_by_id", "note")
-    for at, number, recipient, items, method, basis, purpose, work_order, caused_by, note in rows.iterator(
-        chunk_size=LOG_CHUNK
-    ):
-        key = tuple(items or ())
-        if key not in labels:
-            labels[key] = "、".join(item_labels(items))
-        if caused_by not in names:
-            names[caused_by] = str(User.objects.get(pk=caused_by))
-        yield [
-            timezone.localtime(at).strftime("%Y-%m-%d %H:%M:%S"),
-            number,
-            recipient,
-            labels[key],
-            methods.get(method, method),
-            bases.get(basis, basis),
-            purpose,
-            work_order or "",
-            names[caused_by],
-            note,
-        ]
+    logged: set[int] = set()
+    for chunk in _chunks(qs, ("at", "subscriber_number", "recipient_name", "items", "method", "basis", "purpose")):
+        newcomers = {row[-2]: Numbered(row[-2], row[1]) for row in chunk if row[-2] not in logged}
+        log.write(list(newcomers.values()))
+        logged.update(newcomers)
+        for at, number, recipient, items, method, basis, purpose, work_order, caused_by, note, *_keys in chunk:
+            key = tuple(items or ())
+            if key not in labels:
+                labels[key] = "、".join(item_labels(items))
+            if caused_by not in names:
+                names[caused_by] = str(User.objects.get(pk=caused_by))
+            yield [
+                timezone.localtime(at).strftime("%Y-%m-%d %H:%M:%S"),
+                number,
+                recipient,
+                labels[key],
+                methods.get(method, method),
+                bases.get(basis, basis),
+                purpose,
+                work_order or "",
+                names[caused_by],
+                note,
+            ]
+
+
+def _chunks(qs, columns: tuple[str, ...]):
+    """The rows in (at, id) order, ``LOG_CHUNK`` a query, each query starting where the last ended (keyset; the
+    index on ``at``): no cursor is held open across the log's commits, and every query reads one chunk whatever
+    the log's size, so the first rows leave as soon as one chunk is read."""
+    rows = qs.order_by("at", "id").values_list(*columns, "work_order_id", "caused_by_id", "note", "subscriber_id", "id")
+    chunk = list(rows[:LOG_CHUNK])
+    while chunk:
+        yield chunk
+        at, pk = chunk[-1][0], chunk[-1][-1]
+        chunk = list(rows.filter(at__gte=at).exclude(at=at, id__lte=pk)[:LOG_CHUNK])
 
 
 class ProvisionRecordView(StaffPermissionMixin, FormView):

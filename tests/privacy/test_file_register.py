@@ -20,8 +20,9 @@ from privacy.services.file_register import (
     register_entries,
 )
 from privacy.tasks import count_file_people
+from privacy.views import file_register as file_register_views
 from tests.factories import AgreementFactory, SubscriberFactory
-from tests.pdf import assert_japanese_font_embedded, needs_poppler, pdf_text
+from tests.pdf import assert_japanese_font_embedded, needs_poppler, pdf_pages, pdf_text
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate
@@ -178,6 +179,26 @@ def test_the_pdf_has_a_page_per_file_with_its_items(officer, client):
     assert "ケーブルテレビ加入者台帳ファイル" in text and "記録情報の経常的提供先" in text
     assert text.count("\x0c") >= len(version.entries)
     assert_japanese_font_embedded(response.content)
+
+
+@needs_poppler
+def test_a_register_laid_out_a_file_at_a_time_is_whole_in_order_and_numbered_throughout(
+    officer, client, monkeypatch, settings
+):
+    # Given a published register laid out one file at a time by two processes
+    monkeypatch.setattr(file_register_views, "FILES_PER_PART", 1)
+    settings.PDF_PROCESSES = 2
+    version = published(officer)
+
+    # When its PDF is fetched
+    response = client.get(reverse("privacy:public_file_register_document", args=[version.number, "pdf"]))
+
+    # Then each file is there once and in order, and every page is numbered "n / N" of the whole
+    pages = ["".join(page.split()) for page in pdf_pages(response.content)]
+    text = "".join(pages)
+    at = [text.index(f"{entry['name']}行政機関等の名称") for entry in version.entries]  # its title, its first row
+    assert at == sorted(at) and len(pages) >= len(version.entries) > 1
+    assert all(page.endswith(f"{n}/{len(pages)}") for n, page in enumerate(pages, start=1))
 
 
 def test_the_number_of_people_is_counted_each_night_and_a_small_file_is_marked_exempt(officer, client):

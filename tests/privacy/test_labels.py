@@ -5,6 +5,7 @@ import os
 import re
 import time
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 import time_machine
@@ -12,7 +13,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
-from privacy import address_labels
+from privacy import address_labels, pdf
 from privacy.address_labels import labels_pdf
 from privacy.label_sheets import SHEETS
 from privacy.models import AccessLog, BulkUse, PrintJob
@@ -132,6 +133,58 @@ def test_a_print_laid_out_a_part_at_a_time_joins_the_sheets_in_order(monkeypatch
 
 @needs_poppler
 @pytest.mark.django_db
+@pytest.mark.parametrize("processes, pools", [(2, ["spawn"]), (1, [])])
+def test_the_parts_are_laid_out_by_as_many_processes_as_the_setting_says(monkeypatch, settings, processes, pools):
+    # Given sheets laid out one at a time, and PDF_PROCESSES processes to lay them out
+    monkeypatch.setattr(address_labels, "SHEETS_PER_PART", 1)
+    settings.PDF_PROCESSES = processes
+    started, get_context = [], pdf.billiard.get_context
+    monkeypatch.setattr(pdf.billiard, "get_context", lambda method: started.append(method) or get_context(method))
+
+    # When 30 labels are printed, 12 a sheet
+    made = labels_pdf(_people(30), sheet=SHEETS["a4-12"], with_number=False)
+
+    # Then a pool of fresh processes laid the parts out when there are two or more, and the sheets are in order
+    assert started == pools
+    assert [n for page in pdf_pages(made) for row in _rows(page) for _at, n in row] == list(range(30))
+
+
+@needs_poppler
+@pytest.mark.django_db
+def test_a_part_whose_layout_process_is_lost_is_laid_out_again_and_the_print_is_whole(monkeypatch, settings, caplog):
+    # Given sheets laid out one at a time by two processes, the second part's process dying as if killed
+    monkeypatch.setattr(address_labels, "SHEETS_PER_PART", 1)
+    settings.PDF_PROCESSES = 2
+    get_context = pdf.billiard.get_context
+
+    class SecondPartLost:
+        def __init__(self, pool):
+            self.pool, self.calls = pool, 0
+
+        def apply_async(self, func, args):
+            self.calls += 1
+            return self.pool.apply_async(os._exit, (1,)) if self.calls == 2 else self.pool.apply_async(func, args)
+
+        def __getattr__(self, name):
+            return getattr(self.pool, name)
+
+    monkeypatch.setattr(
+        pdf.billiard,
+        "get_context",
+        lambda method: SimpleNamespace(Pool=lambda n: SecondPartLost(get_context(method).Pool(n))),
+    )
+
+    # When 30 labels are printed, 12 a sheet
+    with caplog.at_level("WARNING", logger="privacy.pdf"):
+        made = labels_pdf(_people(30), sheet=SHEETS["a4-12"], with_number=False)
+
+    # Then the lost part was laid out again and the print is whole, in order
+    assert "laid out again" in caplog.text
+    assert [n for page in pdf_pages(made) for row in _rows(page) for _at, n in row] == list(range(30))
+
+
+@needs_poppler
+@pytest.mark.django_db
 def test_twenty_five_labels_on_a_24_sheet_fill_three_columns_of_eight(clerk_client):
     _people(25)
 
@@ -242,6 +295,22 @@ def test_the_progress_is_written_as_the_sheets_are_laid_out(clerk_client, small_
     assert seen == [("running", 0, 3), ("running", 1, 3), ("running", 2, 3)]
     job.refresh_from_db()
     assert (job.status, job.sheets_done, job.percent) == ("ready", 3, 100)
+
+
+@pytest.mark.django_db
+def test_progress_heard_a_part_at_a_time_is_written_whenever_a_step_is_crossed(clerk_client, small_max):
+    # Given a running job of 834 sheets (a step of 16 sheets), whose parts of 50 sheets are laid out side by side
+    _people(6)
+    _print(clerk_client)
+    job = PrintJob.objects.get()
+    PrintJob.objects.filter(pk=job.pk).update(status="running")
+    on_page = label_prints.job_started(job, count=6, pages=834)
+
+    # When the first part is done, and then the second, then the page is told each time
+    on_page(50)
+    assert PrintJob.objects.values_list("sheets_done", flat=True).get() == 49
+    on_page(100)
+    assert PrintJob.objects.values_list("sheets_done", flat=True).get() == 99
 
 
 @needs_poppler

@@ -125,6 +125,40 @@ def test_a_real_worker_makes_the_notices_over_redis(celery_worker, client, offic
     assert len(pdf_pages(client.get(reverse("privacy:print_job_download", args=[job.pk])).content)) == 6
 
 
+@pytest.fixture
+def celery_worker_pool():
+    """As in production: tasks run in the worker's prefork children, which are daemons."""
+    return ["--pool", "prefork", "--concurrency", "1"]
+
+
+@needs_poppler
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_prefork_worker_child_lays_the_parts_out_side_by_side(celery_worker, client, officer, settings):
+    # Given more notices than one part holds (a hundred letters), so that the worker's pool of layout processes
+    # takes the parts, and the worker's task runs in a prefork child — a daemon, which the standard library's
+    # pools refuse to start processes from
+    settings.NOTICES_SYNC_MAX = 3
+    people = _people(notice_prints.LETTERS_PER_PART + 1)
+    incident = record(officer, people)
+    client.force_login(officer)
+
+    # When the officer asks for them
+    client.post(reverse("privacy:incident_notices", args=[incident.pk]), {"confirmed": "1"})
+
+    # Then the worker makes them: a letter a page, in order, the last one in the second part
+    job = PrintJob.objects.get()
+    deadline = time.monotonic() + 180
+    while job.status not in ("ready", "failed") and time.monotonic() < deadline:
+        time.sleep(0.5)
+        job.refresh_from_db()
+    assert (job.status, job.count) == ("ready", len(people)), job.error
+    pages = pdf_pages(client.get(reverse("privacy:print_job_download", args=[job.pk])).content)
+    assert len(pages) == len(people)
+    last = max(people, key=lambda p: p.number)
+    assert f"{incident.number}-{len(people)}号" in pages[-1] and last.number in pages[-1]
+
+
 @needs_poppler
 @pytest.mark.django_db
 def test_many_letters_are_laid_out_a_part_at_a_time_and_joined_in_order(officer, monkeypatch):

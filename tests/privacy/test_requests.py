@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mctv.transitions import TransitionError, set_status
+from privacy import letters
 from privacy.deadlines import due_date
 from privacy.letters import decision_letter_pdf, disclosure_pdf, extension_notice_pdf
 from privacy.models import AccessLog, Provision, ProvisionStop, RequestEvent, RequestRule, SubjectRequest
@@ -26,7 +27,7 @@ from tests.factories import (
     carried_out_disclosure,
     contractor_user,
 )
-from tests.pdf import assert_japanese_font_embedded, needs_poppler, pdf_text
+from tests.pdf import assert_japanese_font_embedded, needs_poppler, pdf_pages, pdf_text
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate
@@ -539,6 +540,41 @@ def test_the_disclosure_holds_every_item_services_purposes_and_the_provision_rec
 
     for value in ["開示一郎", "kaiji@example.jp", "農業", "テレビ", order.contractor.name, "修理（W1）", "統計資料"]:
         assert value in text, value
+
+
+@needs_poppler
+def test_a_long_disclosure_is_laid_out_in_parts_and_numbered_throughout(clerk, officer, monkeypatch, settings):
+    # Given a subscriber with seven provision records, and parts of three lines laid out by two processes
+    monkeypatch.setattr(letters, "LINES_PER_PART", 3)
+    settings.PDF_PROCESSES = 2
+    order = WorkOrderFactory.create()
+    for n in range(7):
+        provision_record(
+            subscriber=order.subscriber,
+            items=order.items,
+            method="server_access",
+            basis="contracted_work",
+            purpose=f"修理（W{n}）",
+            user=clerk,
+            work_order=order,
+        )
+    request = to_review(receive(clerk, order.subscriber, kind="disclosure"), clerk)
+    svc.request_decide(request=request, decision="full", reasons="", user=officer)
+    request.refresh_from_db()
+
+    # When the disclosure is made
+    pdf = disclosure_pdf(request, clerk)
+
+    # Then every line is in it once and in order, the later parts headed 「続き」, the contact once at the end, and
+    # every page numbered "n / N" of the whole
+    pages = pdf_pages(pdf)
+    text = "".join("".join(page.split()) for page in pages)
+    at = [text.index(f"修理（W{n}）") for n in range(7)]
+    assert at == sorted(at) and all(text.count(f"修理（W{n}）") == 1 for n in range(7))
+    assert text.count("（7件）") == 1 and text.count("（続き）") == 2
+    assert text.count("お問い合わせ先") == 1 and "お問い合わせ先" in "".join(pages[-1].split())
+    assert all("".join(page.split()).endswith(f"{n}/{len(pages)}") for n, page in enumerate(pages, start=1))
+    assert_japanese_font_embedded(pdf)
 
 
 def test_the_electronic_copy_is_recorded_as_handed_over_and_access_logged(client, clerk, officer):
