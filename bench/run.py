@@ -6,6 +6,8 @@
 It builds its own database (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/mctv_bench),
 prints one table and writes bench/results.json (and bench/results-<scale>.json, from which bench/growth.py
 draws the growth curve across scales). Figures only: nothing here asserts on time.
+The load run starts gunicorn with 2 × cores + 1 sync workers; BENCH_GUNICORN_ARGS adds to its command line (e.g.
+``--config python:mctv.gunicorn_conf``: the deployed gthread workers, their access log and timeouts).
 --save-snapshot keeps a copy of the freshly generated database (``<name>_snapshot``) and --from-snapshot
 starts from that copy instead of generating again: the purge consumes its data, so each run needs a fresh one.
 At --scale large, with neither, the snapshot is used when there is one and made when there is none.
@@ -976,8 +978,10 @@ def load_run(seconds: int, clients: int = 50) -> dict:
             workers,
             "--log-level",
             "warning",
+            *os.environ.get("BENCH_GUNICORN_ARGS", "").split(),
         ],
         cwd=ROOT,
+        stdout=subprocess.DEVNULL,
         env=env,
     )
     try:
@@ -1012,9 +1016,14 @@ def load_run(seconds: int, clients: int = 50) -> dict:
             ]
             await asyncio.gather(*tasks)
 
+        from bench.cpu import LoadCpu
+
+        cpu = LoadCpu(server.pid, urlparse(BENCH_DATABASE_URL).path.lstrip("/"))
+        cpu.start()
         started = time.perf_counter()
         asyncio.run(main())
         elapsed = time.perf_counter() - started
+        spent = cpu.stop(len(latencies))
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -1033,6 +1042,7 @@ def load_run(seconds: int, clients: int = 50) -> dict:
         "p99_ms": pct(0.99),
         "errors": len(errors),
         "error_samples": sorted(set(errors))[:5],
+        **spent,
     }
 
 

@@ -8,9 +8,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.http import HttpRequest
-from django.urls import reverse
 from django.utils.functional import Promise, SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
+
+from .links import url_of
 
 Opens = Callable[[object], bool]
 
@@ -103,7 +104,7 @@ class MenuGroup:
 
 
 def _shown(link: Link, current_path: str) -> MenuLink:
-    url = reverse(link.url_name)
+    url = url_of(link.url_name)
     # A page belongs to the entry whose list it lies under (/requests/12/ → 請求); "/" would match everything.
     current = current_path == url or (url != "/" and current_path.startswith(url))
     return MenuLink(label=str(link.label), url=url, accesskey=link.accesskey, current=current)

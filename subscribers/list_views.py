@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.views.generic import ListView
 
+from mctv.links import url_for_each
 from mctv.lists import StaffListMixin
 from mctv.paginator import CountingPaginator
 from mctv.views import StaffPermissionMixin
@@ -81,6 +82,9 @@ class SubscriberListView(StaffPermissionMixin, StaffListMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        detail_url = url_for_each("subscribers:detail")  # one reverse for the page, not one per row
+        for subscriber in context["subscribers"]:
+            subscriber.detail_url = detail_url(subscriber.pk)
         context.update(
             query=self.query, status=self.status, statuses=Subscriber.Status.choices, with_erased=self.erased
         )

@@ -1,7 +1,10 @@
 """The production shape: docker-compose services name modules that exist; the image has Pango and a Japanese font."""
 
 import importlib
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -109,3 +112,13 @@ def test_compose_lets_a_request_finish_on_stop_and_gives_the_worker_a_longer_sta
     worker_ms = int(re.fullmatch(r"\$\{WORKER_DB_STATEMENT_TIMEOUT_MS:-(\d+)\}", worker).group(1))
     assert conf.WEB_STATEMENT_TIMEOUT_MS < worker_ms < settings.CELERY_TASK_SOFT_TIME_LIMIT * 1000
     assert "DB_STATEMENT_TIMEOUT_MS" not in COMPOSE["services"]["migrate"]["environment"]
+
+
+def test_a_web_worker_leaves_what_it_loaded_at_start_out_of_the_garbage_collectors_scans():
+    """mctv/wsgi.py loads the URLconf with its views, then freezes: a full collection no longer walks them."""
+    script = "import gc, sys, mctv.wsgi; print(gc.get_freeze_count(), 'privacy.views.portal' in sys.modules)"
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "mctv.settings.test"}
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+
+    frozen, views_loaded = done.stdout.split()
+    assert int(frozen) > 50_000 and views_loaded == "True"

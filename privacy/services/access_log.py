@@ -4,10 +4,12 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from itertools import islice
 from typing import Any, Protocol
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import CharField, Field
 from django.utils import timezone
 
 from privacy.data_items import normalize_items
@@ -68,27 +70,71 @@ def access_log_record(
         subscribers = list(subscribers)
         count = len(subscribers)
     batch = batch or (uuid.uuid4() if count > 1 else None)
-    at = at or timezone.now()
-    rows = (
-        AccessLog(
-            at=at,
-            user=user,
-            subscriber_id=subscriber.pk,
-            subscriber_number=subscriber.number,
-            action=action,
-            path=path.replace("\x00", "")[:300],
-            detail=detail or {},
-            batch=batch,
-            batch_size=count,
-            batch_head=position == 0 and not headed,
-        )
-        for position, subscriber in enumerate(subscribers)
+    use = AccessLog(
+        at=at or timezone.now(),
+        user=user,
+        action=action,
+        path=path.replace("\x00", "")[:300],
+        detail=detail or {},
+        batch=batch,
+        batch_size=count,
     )
+    people = iter(subscribers)
     written = 0
-    while chunk := list(islice(rows, LOG_CHUNK)):
-        AccessLog.objects.bulk_create(chunk)
+    while chunk := list(islice(people, LOG_CHUNK)):
+        _write(use, chunk, first=written == 0 and not headed)
         written += len(chunk)
     return written
+
+
+# What one use's rows share, and so are bound once; each row adds its subscriber's id and number, and the first
+# of the use heads its batch.
+USE_FIELDS = ("at", "user", "action", "path", "detail", "batch", "batch_size")
+
+
+def _write(use: AccessLog, chunk: list[SubscriberRef], *, first: bool) -> None:
+    """Insert a chunk of ``use``'s rows. On PostgreSQL one INSERT … SELECT FROM UNNEST of the ids and numbers,
+    the shared values bound once: ``bulk_create`` readied ten fields of a model instance per row, 1.3 ms of CPU
+    for a page of 25 results and the same again for every 25 rows of an export. The rows are the same."""
+    if connection.vendor != "postgresql":
+        AccessLog.objects.bulk_create(
+            AccessLog(
+                **{name: getattr(use, name) for name in USE_FIELDS},
+                subscriber_id=subscriber.pk,
+                subscriber_number=subscriber.number,
+                batch_head=first and position == 0,
+            )
+            for position, subscriber in enumerate(chunk)
+        )
+        return
+    shared = [column.get_db_prep_save(getattr(use, column.attname), connection) for column in map(_field, USE_FIELDS)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _insert_sql(),
+            [*shared, first, [subscriber.pk for subscriber in chunk], [subscriber.number for subscriber in chunk]],
+        )
+
+
+def _field(name: str) -> Field:
+    found = AccessLog._meta.get_field(name)
+    assert isinstance(found, Field)
+    return found
+
+
+@cache
+def _insert_sql() -> str:
+    quote = connection.ops.quote_name
+    columns = [quote(_field(name).column) for name in (*USE_FIELDS, "subscriber", "subscriber_number", "batch_head")]
+    # Text for the character columns: a cast to varchar(n) would cut a longer value, where the column refuses it.
+    shared = ", ".join(
+        f"CAST(%s AS {'text' if isinstance(_field(name), CharField) else _field(name).db_type(connection)})"
+        for name in USE_FIELDS
+    )
+    return (
+        f"INSERT INTO {quote(AccessLog._meta.db_table)} ({', '.join(columns)}) "
+        f"SELECT {shared}, one.id, one.number, one.position = 1 AND %s "
+        "FROM UNNEST(%s::bigint[], %s::text[]) WITH ORDINALITY AS one(id, number, position)"
+    )
 
 
 @dataclass

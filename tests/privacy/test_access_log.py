@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from mctv.db import AppendOnlyError
 from privacy.models import AccessLog
+from privacy.services.access_log import Numbered, access_log_record
 from tests.factories import SubscriberFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -123,3 +124,52 @@ def test_log_entries_survive_the_subscribers_deletion(clerk_client):
     number = subscriber.number
     subscriber.delete()
     assert AccessLog.objects.get().subscriber_number == number
+
+
+@pytest.mark.parametrize("chunk", [2, 2000])
+def test_the_rows_of_one_use_share_its_moment_user_page_and_batch_and_the_first_heads_it(clerk, monkeypatch, chunk):
+    monkeypatch.setattr("privacy.services.access_log.LOG_CHUNK", chunk)  # 2: written three INSERTs at a time
+    subscribers = SubscriberFactory.create_batch(5)
+
+    written = access_log_record(
+        user=clerk,
+        subscribers=subscribers,
+        action=AccessLog.Action.LISTED,
+        path="/subscribers/?q=田中\x00",
+        detail={"query": "田中\x00", "status": ""},
+    )
+
+    rows = list(AccessLog.objects.order_by("id"))
+    assert written == 5 and [(r.subscriber_id, r.subscriber_number) for r in rows] == [
+        (s.pk, s.number) for s in subscribers
+    ]
+    shared = {(r.at, r.user_id, r.action, r.path, tuple(r.detail.items()), r.batch, r.batch_size) for r in rows}
+    assert shared == {
+        (rows[0].at, clerk.pk, "listed", "/subscribers/?q=田中", (("query", "田中"), ("status", "")), rows[0].batch, 5)
+    }
+    assert rows[0].batch is not None and [r.batch_head for r in rows] == [True, False, False, False, False]
+
+
+def test_one_subscriber_is_a_use_of_its_own_without_a_batch(clerk):
+    subscriber = SubscriberFactory.create()
+
+    access_log_record(user=clerk, subscribers=[subscriber], action=AccessLog.Action.VIEW, path="/x/")
+
+    entry = AccessLog.objects.get()
+    assert (entry.batch, entry.batch_size, entry.batch_head, entry.detail) == (None, 1, True, {})
+
+
+def test_a_path_too_long_for_its_column_is_cut_as_before(clerk):
+    subscriber = SubscriberFactory.create()
+
+    access_log_record(user=clerk, subscribers=[subscriber], action=AccessLog.Action.VIEW, path="/" + "p" * 400)
+
+    assert len(AccessLog.objects.get().path) == 300
+
+
+@pytest.mark.postgres
+def test_a_number_too_long_for_its_column_is_refused_not_cut(clerk):
+    subscriber = SubscriberFactory.create()
+
+    with pytest.raises(DatabaseError), transaction.atomic():
+        access_log_record(user=clerk, subscribers=[Numbered(subscriber.pk, "9" * 21)], action=AccessLog.Action.VIEW)

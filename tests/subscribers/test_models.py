@@ -149,3 +149,12 @@ def test_application_date_cannot_be_in_the_future():
     with pytest.raises(ValidationError) as caught:
         subscriber.full_clean()
     assert "applied_on" in caught.value.message_dict
+
+
+@pytest.mark.parametrize("status", [*Subscriber.Status.values, "unknown"])
+def test_the_status_label_is_the_one_django_gives(status):
+    subscriber = Subscriber(status=status)
+    field = Subscriber._meta.get_field("status")
+
+    assert subscriber.get_status_display() == subscriber._get_FIELD_display(field)
+    assert subscriber.get_status_display() == (str(Subscriber.Status(status).label) if status != "unknown" else status)

@@ -1,5 +1,8 @@
 """Normalisation of what clerks type: table-driven, with the awkward inputs."""
 
+import random
+
+import phonenumbers
 import pytest
 
 from subscribers import normalize
@@ -131,3 +134,34 @@ def test_a_query_of_digits_may_be_a_subscriber_number(query, number):
 @pytest.mark.parametrize("query", ["", "123456789", "0176-51-1349", "501号", "山田"])
 def test_other_queries_are_no_subscriber_number(query):
     assert normalize.subscriber_number_query(query) is None
+
+
+def _as_phonenumbers_formats(digits: str) -> str:
+    """format_phone as it was before its shortcut: phonenumbers' whole parse, then its national format."""
+    try:
+        number = phonenumbers.parse(digits, "JP")
+    except phonenumbers.NumberParseException:
+        return digits
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+
+
+def _domestic_numbers():
+    """Every 3-digit prefix at both lengths (010, the international prefix, among them), and a sample of longer
+    prefixes: area codes run to five digits."""
+    sample = random.Random(20)
+    for prefix in range(10, 100):
+        for length in (10, 11):
+            yield f"0{prefix}".ljust(length, str(prefix % 10))
+    for _ in range(3000):
+        yield "0" + "".join(sample.choices("0123456789", k=sample.choice((9, 10))))
+
+
+def test_a_domestic_number_is_formatted_as_phonenumbers_parse_would():
+    numbers = list(_domestic_numbers())
+
+    assert [normalize.format_phone(d) for d in numbers] == [_as_phonenumbers_formats(d) for d in numbers]
+
+
+@pytest.mark.parametrize("digits", ["0002123456", "00376801234", "0312345", "012345678901", "1176511349", "5112"])
+def test_other_digits_take_phonenumbers_whole_path(digits):
+    assert normalize.format_phone(digits) == _as_phonenumbers_formats(digits)
