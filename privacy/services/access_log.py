@@ -59,9 +59,9 @@ def access_log_record(
     The rows of one call are one use: one time, and, when more than one, one batch whose first row heads it.
 
     Given ``count`` (a streamed export's), ``subscribers`` is read once, lazily, and written a chunk at a time, so
-    a million rows cost no more memory than one chunk; ``batch`` lets the caller find the rows again. A use
-    logged over several calls passes the same ``batch``,
-    ``count`` and ``at`` to each, and ``headed`` once an earlier call wrote the head (``ExportLog``).
+    a million rows cost no more memory than one chunk; ``batch`` lets the caller find the rows again. A use logged
+    over several calls passes the same ``batch``, ``count`` and ``at`` to each, and ``headed`` once an earlier call
+    wrote the head (``ExportLog``).
 
     The log is append-only, so ``count`` is what the use stated: a record that left the reading after it was
     counted is not logged (it is not in the file either), and the rows say how many were asked for."""
