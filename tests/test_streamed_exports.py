@@ -30,14 +30,17 @@ def small_chunks(monkeypatch):
     monkeypatch.setattr("mctv.responses.STREAM_ROWS", 2)
 
 
+def _yamadas(n: int) -> list:
+    """Subscribers named 山田, in number order (the export's)."""
+    made = [SubscriberFactory.create(family_name="山田", family_name_kana="ヤマダ") for _ in range(n)]
+    return sorted(made, key=lambda p: p.number)
+
+
 def test_the_registry_export_logs_each_chunk_just_before_it_is_sent_and_holds_exactly_whom_the_log_names(
     clerk_client, clerk, small_chunks
 ):
     # Given five subscribers named 山田
-    people = sorted(
-        (SubscriberFactory.create(family_name="山田", family_name_kana="ヤマダ") for _ in range(5)),
-        key=lambda p: p.number,
-    )
+    people = _yamadas(5)
 
     # When the clerk exports the search
     response = clerk_client.get(reverse("subscribers:export"), {"q": "やまだ"})
@@ -72,10 +75,7 @@ def test_who_joins_or_leaves_the_search_while_the_file_is_sent_is_neither_in_the
     clerk_client, clerk, small_chunks
 ):
     # Given five subscribers named 山田, exported
-    people = sorted(
-        (SubscriberFactory.create(family_name="山田", family_name_kana="ヤマダ") for _ in range(5)),
-        key=lambda p: p.number,
-    )
+    people = _yamadas(5)
     response = clerk_client.get(reverse("subscribers:export"), {"q": "やまだ"})
     stream = iter(response.streaming_content)
     first = next(stream) + next(stream)
@@ -189,10 +189,7 @@ def test_an_export_of_one_subscriber_is_one_row_of_the_log_not_a_batch(clerk_cli
 
 def test_a_download_abandoned_after_its_first_rows_leaves_a_log_of_what_was_sent(clerk_client, small_chunks):
     # Given five subscribers exported two a chunk
-    people = sorted(
-        (SubscriberFactory.create(family_name="山田", family_name_kana="ヤマダ") for _ in range(5)),
-        key=lambda p: p.number,
-    )
+    people = _yamadas(5)
     response = clerk_client.get(reverse("subscribers:export"), {"q": "やまだ"})
 
     # When the download stops after the first rows (the connection is cut: the server reads no further)
