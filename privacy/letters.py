@@ -6,6 +6,7 @@ for a requester who asks for an electronic copy (■30(1)).
 """
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from django.utils import timezone
@@ -21,6 +22,8 @@ from privacy.services.request_lifecycle import TRANSFER_ARTICLE
 
 # A disclosure's provision lines laid out at a time (about forty pages): parts are laid out side by side.
 LINES_PER_PART = 1000
+# About so many provision lines fill a page of the disclosure (a print job's progress counts pages by it).
+LINES_PER_PAGE = 25
 
 Decision = SubjectRequest.Decision
 
@@ -171,15 +174,16 @@ def correction_notice_pdf(notice: CorrectionNotice) -> bytes:
     )
 
 
-def disclosure_pdf(request: SubjectRequest, user: User) -> bytes:
+def disclosure_pdf(request: SubjectRequest, user: User, *, on_page: Callable[[int], None] | None = None) -> bytes:
     """The disclosure. One with more than ``LINES_PER_PART`` provision lines is laid out in parts side by side
     (``render_pdf_in_parts``, its pages numbered once joined): the first part holds the letter and the first lines,
-    each further part a page headed 「続き」 and its lines, the last the contact."""
+    each further part a page headed 「続き」 and its lines, the last the contact. ``on_page`` hears of the pages
+    laid out (a print job's progress)."""
     assert request.subscriber is not None  # only a registered person's data is disclosed (request_decide)
     contents = disclosure_contents(request.subscriber, user, withheld_items=request.withheld_items)
     common, lines = {**_context(request, "3"), "contents": contents}, contents["provisions"]
     if len(lines) <= LINES_PER_PART:
-        return render_pdf("pdf/disclosure.html", {**common, "lines": lines})
+        return render_pdf("pdf/disclosure.html", {**common, "lines": lines}, on_page=on_page)
     parts = (
         {
             **common,
@@ -189,7 +193,7 @@ def disclosure_pdf(request: SubjectRequest, user: User) -> bytes:
         }
         for at in range(0, len(lines), LINES_PER_PART)
     )
-    return render_pdf_in_parts("pdf/disclosure.html", parts, numbered=True)
+    return render_pdf_in_parts("pdf/disclosure.html", parts, numbered=True, on_page=on_page)
 
 
 def disclosure_data(request: SubjectRequest, user: User) -> dict[str, Any]:

@@ -84,10 +84,9 @@ EXEMPT: dict[str, str] = {
     "nightly task `privacy.clear_expired_sessions` the expired ones.",
     "privacy.FormSubmission": "A spent one-time form token (who sent which page, and where it led): deleted "
     "after FORM_TOKEN_KEEP_HOURS by the nightly task `privacy.clear_expired_sessions`.",
-    "privacy.PrintJob": "A large print (address labels, an incident's notices) and its PDF file: deleted, "
-    "file and row, "
-    "PRINT_JOB_KEEP_HOURS after it was made (or asked for) by the task `privacy.delete_expired_print_jobs`; the "
-    "bulk-use log and the access log keep the use.",
+    "privacy.PrintJob": "A large print (address labels, an incident's notices, a long disclosure) and its PDF "
+    "file: deleted, file and row, PRINT_JOB_KEEP_HOURS after it was made (or asked for) by the task "
+    "`privacy.delete_expired_print_jobs`; the bulk-use log, the access log and the request's events keep the use.",
     "privacy.BulkHandover": "A bulk hand-over to a contractor (§2(1), ■19(2)④): its file is emptied once fetched or "
     "HANDOVER_FILE_KEEP_HOURS after it was made (task `privacy.expire_handover_files`), and its list of subscribers "
     "with it; the row then names no subscriber (the provision records do, under `provision`) and is kept with "

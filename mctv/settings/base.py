@@ -274,6 +274,9 @@ RETENTION_MAX_ATTEMPTS = env.int("RETENTION_MAX_ATTEMPTS", default=6)
 LABELS_SYNC_MAX = env.int("LABELS_SYNC_MAX", default=200)
 # An incident's notices likewise: a letter is a page or two of WeasyPrint, about 0.1 s each.
 NOTICES_SYNC_MAX = env.int("NOTICES_SYNC_MAX", default=100)
+# A disclosure listing more provision records than this is made by a worker as well (one part of
+# privacy.letters.LINES_PER_PART lines is laid out in the request in about two seconds).
+DISCLOSURE_SYNC_MAX_LINES = env.int("DISCLOSURE_SYNC_MAX_LINES", default=1000)
 # A long document is laid out in parts (privacy.pdf.render_pdf_in_parts) by this many processes side by side: one
 # core each (WeasyPrint is pure Python), by default the cores this process may run on (a container's cpuset; set it
 # to the container's CPU quota where that is lower). 1 lays the parts out one after another in the process itself.

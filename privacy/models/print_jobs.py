@@ -1,5 +1,5 @@
-"""A large print made by a worker — address labels, or an incident's notices to the people affected: its progress,
-and the file until it is fetched and deleted."""
+"""A large print made by a worker — address labels, an incident's notices to the people affected, or a long
+disclosure: its progress, and the file until it is fetched and deleted."""
 
 import uuid
 
@@ -13,15 +13,22 @@ from mctv.db import DayTimeField
 from privacy.label_sheets import DEFAULT_SHEET
 
 
+class PrintJobQuerySet(models.QuerySet):
+    def kept_for(self, user) -> "PrintJobQuerySet":
+        """The jobs ``user`` asked for whose files are not deleted yet: a job is its asker's alone."""
+        return self.filter(created_by=user, expires_at__gt=timezone.now()).defer("subscriber_ids", "printed")
+
+
 class PrintJob(models.Model):
-    """The staff member's choice (labels: purpose, filters, sheet; notices: the incident) and the subscribers it
-    selected when asked; the worker makes the PDF, the page shows its progress and, when ready, the download. The
-    file and this row are deleted at ``expires_at`` (``privacy.delete_expired_print_jobs``); the bulk-use log (labels)
-    and the access log (both) keep the use."""
+    """The staff member's choice (labels: purpose, filters, sheet; notices: the incident; a disclosure: the request)
+    and the subscribers it selected when asked; the worker makes the PDF, the page shows its progress and, when
+    ready, the download. The file and this row are deleted at ``expires_at`` (``privacy.delete_expired_print_jobs``);
+    the bulk-use log (labels), the access log (all) and the request's events (a disclosure) keep the use."""
 
     class Kind(models.TextChoices):
         LABELS = "labels", _("Address labels")
         INCIDENT_NOTICES = "notices", _("Notices to the people affected")
+        DISCLOSURE = "disclosure", _("Disclosure")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Waiting for a worker")
@@ -41,6 +48,14 @@ class PrintJob(models.Model):
     incident = models.ForeignKey(
         "privacy.Incident",
         verbose_name=_("incident"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    request = models.ForeignKey(
+        "privacy.SubjectRequest",
+        verbose_name=_("request"),
         on_delete=models.CASCADE,
         related_name="+",
         null=True,
@@ -68,15 +83,19 @@ class PrintJob(models.Model):
     expires_at = DayTimeField(_("deleted at"), db_index=True)
     downloads = models.PositiveIntegerField(_("downloads"), default=0)
 
+    objects = PrintJobQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("print job")
         verbose_name_plural = _("print jobs")
         ordering = ["-created_at"]
         constraints = [
-            # Labels are for a purpose, notices for an incident: each names what it prints for, and only that.
+            # Labels are for a purpose, notices for an incident, a disclosure for a request: each names what it
+            # prints for, and only that.
             models.CheckConstraint(
-                condition=Q(kind="labels", purpose__isnull=False, incident__isnull=True)
-                | Q(kind="notices", purpose__isnull=True, incident__isnull=False),
+                condition=Q(kind="labels", purpose__isnull=False, incident__isnull=True, request__isnull=True)
+                | Q(kind="notices", purpose__isnull=True, incident__isnull=False, request__isnull=True)
+                | Q(kind="disclosure", purpose__isnull=True, incident__isnull=True, request__isnull=False),
                 name="printjob_kind_names_its_subject",
             ),
         ]
@@ -96,5 +115,8 @@ class PrintJob(models.Model):
         if self.kind == self.Kind.INCIDENT_NOTICES:
             assert self.incident is not None  # the constraint
             return f"incident-{self.incident.number}-notices-export{self.export_no}.pdf"
+        if self.kind == self.Kind.DISCLOSURE:
+            assert self.request is not None  # the constraint
+            return f"disclosure-{self.request.number}-export{self.export_no}.pdf"
         assert self.purpose is not None  # the constraint
         return f"labels-{self.purpose.code}-{timezone.localtime(self.created_at):%Y%m%d}-export{self.export_no}.pdf"

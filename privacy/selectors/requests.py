@@ -42,6 +42,17 @@ def consultations_visible_to(user: Viewer) -> QuerySet[Consultation]:
     return Consultation.objects.none()
 
 
+def disclosed_items(withheld_items=()) -> list[str]:
+    """The data items a disclosure shows: every item but those the decision withholds."""
+    withheld = set(withheld_items)
+    return [code for code in ALL_ITEMS if code not in withheld]
+
+
+def disclosure_line_count(subscriber: Subscriber, user: Viewer) -> int:
+    """How many provision records the disclosure lists: its length, before it is laid out."""
+    return provisions_visible_to(user).filter(subscriber=subscriber).count()
+
+
 def disclosure_contents(subscriber: Subscriber, user: Viewer, *, withheld_items=()) -> dict[str, Any]:
     """Everything held about ``subscriber`` (■30): every data item, services, purposes, provision records.
 
@@ -51,11 +62,10 @@ def disclosure_contents(subscriber: Subscriber, user: Viewer, *, withheld_items=
     if found is None:
         raise PermissionDenied
     today = timezone.localdate()
-    withheld = set(withheld_items)
     return {
         "subscriber": found,
         "as_of": today,
-        "items": scoped_values(found, [code for code in ALL_ITEMS if code not in withheld]),
+        "items": scoped_values(found, disclosed_items(withheld_items)),
         "services": list(found.services.order_by("started_on", "service")),
         "purposes": [f"{p.title}：{p.description}" for p in purposes_of(found, on=today)],
         "consents": list(found.consents.select_related("purpose").order_by("given_on", "id")),

@@ -1,4 +1,5 @@
-"""Address label prints by purpose: a small print answered at once, a large one made by a worker.
+"""Address label prints by purpose: a small print answered at once, a large one made by a worker — and the print
+jobs' machinery, which an incident's notices (``notice_prints``) and a long disclosure (``disclosure_prints``) share.
 
 Who is printed is decided by ``subscribers_usable_by`` alone — when the staff member asks, and again by the
 worker for the job's subscribers (a use suspended meanwhile is left out). Every print is logged as the direct print
@@ -170,10 +171,12 @@ def label_job_make(job_id: uuid.UUID | str) -> bool:
 
 @dataclass
 class Made:
-    """A job's file as the worker made it: who is on it ([id, number]) and how to log the use, once it is stored."""
+    """A job's file as the worker made it: who is on it ([id, number]), how many of what it counts (labels, letters,
+    provision records) and how to log the use, once it is stored."""
 
     pdf: bytes
     printed: list[list]
+    count: int
     pages: int
     log: Callable[[], object]
 
@@ -210,6 +213,7 @@ def _labels_render(job: PrintJob) -> Made | None:
     return Made(
         pdf=pdf,
         printed=[[s.pk, s.number] for s in rows],
+        count=len(rows),
         pages=sheets,
         log=lambda: _log_file(
             user=user, purpose=purpose, rows=rows, filters=job.filters, path=job.path, export_no=job.export_no
@@ -218,10 +222,15 @@ def _labels_render(job: PrintJob) -> Made | None:
 
 
 def _make(job: PrintJob) -> bool:
+    # The notices' and the disclosure's modules build on this one.
     if job.kind == PrintJob.Kind.INCIDENT_NOTICES:
-        from privacy.services.notice_prints import notices_render  # that module builds on this one
+        from privacy.services.notice_prints import notices_render
 
         made = notices_render(job)
+    elif job.kind == PrintJob.Kind.DISCLOSURE:
+        from privacy.services.disclosure_prints import disclosure_render
+
+        made = disclosure_render(job)
     else:
         made = _labels_render(job)
     if made is None:
@@ -240,7 +249,7 @@ def _make(job: PrintJob) -> bool:
         now = timezone.now()
         job.file_name = path.name
         job.printed = made.printed
-        job.count, job.sheets, job.sheets_done, job.ready_at = len(made.printed), made.pages, made.pages, now
+        job.count, job.sheets, job.sheets_done, job.ready_at = made.count, made.pages, made.pages, now
         job.expires_at = now + timedelta(hours=settings.PRINT_JOB_KEEP_HOURS)
         set_status(job, Status.READY, lifecycle=PRINT_JOB_LIFECYCLE, user=None)
     return True
@@ -256,24 +265,35 @@ def label_job_download(*, job: PrintJob, user: User, path: str) -> bytes | None:
             pdf = job_file(job).read_bytes()
         except FileNotFoundError:
             return None
-        items: list[str]
-        if job.incident is not None:
-            if not incidents_visible_to(user).filter(pk=job.incident_id).exists():
-                return None  # the incident register is no longer this user's to see
-            items, detail = list(NOTICE_ITEMS), {"incident": job.incident.number, "letter": "notice"}
-        else:
-            assert job.purpose is not None  # the constraint: a job prints for a purpose or an incident
-            items, detail = label_items(job.purpose), {"purpose": job.purpose.code, "kind": BulkUse.Kind.LABELS_PDF}
-        access_log_export(
-            user=user,
-            subscribers=[Numbered(pk, number) for pk, number in job.printed],
-            items=items,
-            export_no=job.export_no,
-            path=path,
-            detail={**detail, "download": str(job.pk)},
-        )
+        if not _download_logged(job=job, user=user, path=path):
+            return None
         PrintJob.objects.filter(pk=job.pk).update(downloads=F("downloads") + 1)
     return pdf
+
+
+def _download_logged(*, job: PrintJob, user: User, path: str) -> bool:
+    """Log a download as its kind logs it, while ``user`` may still see what the job prints for."""
+    if job.kind == PrintJob.Kind.DISCLOSURE:
+        from privacy.services.disclosure_prints import disclosure_download_record  # that module builds on this one
+
+        return disclosure_download_record(job=job, user=user, path=path)
+    items: list[str]
+    if job.incident is not None:
+        if not incidents_visible_to(user).filter(pk=job.incident_id).exists():
+            return False  # the incident register is no longer this user's to see
+        items, detail = list(NOTICE_ITEMS), {"incident": job.incident.number, "letter": "notice"}
+    else:
+        assert job.purpose is not None  # the constraint: a job prints for a purpose, an incident or a request
+        items, detail = label_items(job.purpose), {"purpose": job.purpose.code, "kind": BulkUse.Kind.LABELS_PDF}
+    access_log_export(
+        user=user,
+        subscribers=[Numbered(pk, number) for pk, number in job.printed],
+        items=items,
+        export_no=job.export_no,
+        path=path,
+        detail={**detail, "download": str(job.pk)},
+    )
+    return True
 
 
 def print_jobs_delete_expired(*, now: datetime | None = None) -> int:

@@ -128,6 +128,7 @@ def notices_render(job: PrintJob) -> Made | None:
     return Made(
         pdf=pdf,
         printed=[[person.subscriber_id, person.subscriber.number] for person in people],
+        count=len(people),
         pages=len(PdfReader(io.BytesIO(pdf)).pages),  # a letter with long texts runs to a second page
         log=lambda: _log(incident=incident, people=people, user=user, path=job.path, export_no=job.export_no),
     )

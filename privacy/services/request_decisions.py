@@ -236,14 +236,20 @@ def request_record_fee(*, request: SubjectRequest, paid_on: date, user: User) ->
     return request
 
 
-def request_record_handover(*, request: SubjectRequest, user: User, form: str) -> None:
-    """The disclosed data was handed over (PDF printed, or an electronic copy downloaded) — only once a fee the
-    configuration sets has been paid or waived (■35, art. 89)."""
+def request_check_handover(request: SubjectRequest) -> SubjectRequest:
+    """The request as stored, if its disclosed data may be handed over: granted, and a fee the configuration sets
+    paid or waived (■35, art. 89). A long disclosure made by a worker is checked so when it is asked for."""
     request = SubjectRequest.objects.get(pk=request.pk)  # as stored: a waiver may have come since it was read
     if not request.grants_disclosure:
         raise PermissionDenied
     if request.fee_outstanding:
         raise ValidationError(_("The fee has not been recorded as paid: nothing is handed over before it is."))
+    return request
+
+
+def request_record_handover(*, request: SubjectRequest, user: User, form: str) -> None:
+    """The disclosed data was handed over (PDF printed, or an electronic copy downloaded), once allowed."""
+    request = request_check_handover(request)
     events.request_disclosure_handed_over_event(request=request, user=user, form=form)
 
 

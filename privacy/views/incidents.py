@@ -154,11 +154,7 @@ class IncidentDetailView(StaffPermissionMixin, IncidentObjectMixin, DetailView):
             can_print_notices=may_change and bool(affected) and bool(incident.notice_text),
             notice_text_missing=may_change and bool(affected) and not incident.notice_text,
             # Large prints of the notices this staff member asked for, made by a worker, until their files go.
-            notice_jobs=PrintJob.objects.filter(
-                incident=incident, created_by=self.request.user, expires_at__gt=timezone.now()
-            ).defer("subscriber_ids", "printed")
-            if may_change
-            else [],
+            notice_jobs=PrintJob.objects.kept_for(self.request.user).filter(incident=incident) if may_change else [],
             config=config,
             affected=affected,
             reasons=incident.reportable_reasons(config),

@@ -18,6 +18,7 @@ from privacy.forms.purposes import LabelPrintForm
 from privacy.label_sheets import SHEETS
 from privacy.models import PrintJob, Purpose
 from privacy.selectors.purposes import subscribers_usable_by
+from privacy.services.disclosure_prints import DISCLOSURE_PERMISSION
 from privacy.services.label_prints import label_job_create, label_job_download, labels_print_now
 
 from .purposes import PurposeBulkUseMixin
@@ -65,11 +66,9 @@ class LabelPrintView(LabelPrintMixin, FormView):
             usable_count=subscribers_usable_by(self.request.user, purpose).count(),
             sync_max=settings.LABELS_SYNC_MAX,
             sheets=SHEETS.values(),
-            jobs=PrintJob.objects.filter(
-                created_by=self.request.user, expires_at__gt=timezone.now(), kind=PrintJob.Kind.LABELS
-            )
-            .select_related("purpose")
-            .defer("subscriber_ids", "printed"),
+            jobs=PrintJob.objects.kept_for(self.request.user)
+            .filter(kind=PrintJob.Kind.LABELS)
+            .select_related("purpose"),
             **kwargs,
         )
 
@@ -99,10 +98,11 @@ class PurposeLabelsView(LabelPrintMixin, View):
         return self.print_labels(purpose, form)
 
 
-# Who may print what a job makes: labels by purpose, an incident's notices.
+# Who may print what a job makes: labels by purpose, an incident's notices, a request's disclosure.
 PRINT_JOB_PERMISSIONS = {
     PrintJob.Kind.LABELS: "subscribers.export_subscriber",
     PrintJob.Kind.INCIDENT_NOTICES: "privacy.change_incident",
+    PrintJob.Kind.DISCLOSURE: DISCLOSURE_PERMISSION,
 }
 
 
@@ -116,9 +116,9 @@ class PrintJobMixin(StaffPermissionMixin):
     def get_queryset(self):
         kinds = [kind for kind, perm in PRINT_JOB_PERMISSIONS.items() if self.request.user.has_perm(perm)]
         return (
-            PrintJob.objects.filter(created_by=self.request.user, expires_at__gt=timezone.now(), kind__in=kinds)
-            .select_related("purpose", "incident")
-            .defer("subscriber_ids", "printed")
+            PrintJob.objects.kept_for(self.request.user)
+            .filter(kind__in=kinds)
+            .select_related("purpose", "incident", "request")
         )
 
 
@@ -131,7 +131,7 @@ class PrintJobView(PrintJobMixin, DetailView):
 
 
 def progress_text(job: PrintJob) -> str:
-    if job.kind == PrintJob.Kind.INCIDENT_NOTICES:
+    if job.kind in (PrintJob.Kind.INCIDENT_NOTICES, PrintJob.Kind.DISCLOSURE):
         return _("%(done)d of %(pages)d pages") % {"done": job.sheets_done, "pages": job.sheets}
     return _("%(done)d of %(sheets)d sheets") % {"done": job.sheets_done, "sheets": job.sheets}
 

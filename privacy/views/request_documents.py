@@ -1,20 +1,23 @@
-"""What a request page prints or hands over: its letters (PDF), the disclosure itself (PDF, CSV, JSON) and the
-notices to the recipients of a correction (art. 97). Each is logged."""
+"""What a request page prints or hands over: its letters (PDF), the disclosure itself (PDF, CSV, JSON; a long PDF
+made by a worker) and the notices to the recipients of a correction (art. 97). Each is logged."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from mctv.confirmation import confirmation_page, is_confirmed
 from mctv.responses import csv_response, download_response, pdf_response
 from mctv.views import StaffPermissionMixin
 from privacy import letters
@@ -26,6 +29,8 @@ from privacy.selectors.requests import requests_visible_to
 from privacy.services import requests as service
 from privacy.services.access_log import access_log_record
 from privacy.services.correction_notices import correction_notice_mark_sent
+from privacy.services.disclosure_prints import disclosure_is_long, disclosure_job_create, disclosure_lines
+from privacy.services.request_decisions import request_check_handover
 
 
 class RequestObjectMixin:
@@ -140,6 +145,8 @@ class RequestDisclosureView(StaffPermissionMixin, RequestObjectMixin, View):
             raise Http404
         if not req.grants_disclosure:
             raise PermissionDenied(_("Only a disclosure request granted in full or in part is disclosed."))
+        if form == "pdf" and disclosure_is_long(req, request.user):
+            return self.print_by_worker(request, req)
         filename = f"disclosure-{req.number}.{form}"
         with transaction.atomic():
             # Handing the data over is recorded on the request and, like any export, in the access log.
@@ -164,3 +171,33 @@ class RequestDisclosureView(StaffPermissionMixin, RequestObjectMixin, View):
                 content_type="application/json; charset=utf-8",
                 filename=filename,
             )
+
+    def print_by_worker(self, request, req: SubjectRequest):
+        """A long disclosure is made by a worker, asked for once by a button; its page shows the progress."""
+        try:
+            if is_confirmed(request):
+                job = disclosure_job_create(request=req, user=request.user, path=request.get_full_path())
+                return redirect("privacy:print_job", pk=job.pk)
+            request_check_handover(req)  # the page asks only for what would be made
+        except ValidationError as refusal:
+            messages.error(request, " ".join(refusal.messages))
+            return redirect("privacy:request_detail", pk=req.pk)
+        lines = disclosure_lines(req, request.user)
+        return confirmation_page(
+            request,
+            title=_("Make the disclosure: %(number)s") % {"number": req.number},
+            confirm_label=_("Make the disclosure (%(n)d provision records)") % {"n": lines},
+            back_url=reverse("privacy:request_detail", args=[req.pk]),
+            warning=_(
+                "A disclosure of more than %(n)d provision records is made by the server in the background; its "
+                "page shows the progress."
+            )
+            % {"n": settings.DISCLOSURE_SYNC_MAX_LINES},
+            consequences=[
+                _(
+                    "The file holds what the office keeps about the person, with %(n)d provision records; each "
+                    "download is recorded on the request as handed over and in the access log."
+                )
+                % {"n": lines}
+            ],
+        )

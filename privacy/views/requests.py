@@ -42,7 +42,7 @@ from privacy.forms.requests import (
     TransferForm,
     WaiveFeeForm,
 )
-from privacy.models import AccessLog, SubjectRequest, User
+from privacy.models import AccessLog, PrintJob, SubjectRequest, User
 from privacy.selectors.requests import consultations_visible_to, requests_visible_to, requests_with_names_for
 from privacy.services import requests as service
 from privacy.services.access_log import access_log_record
@@ -339,6 +339,10 @@ class RequestDetailView(StaffPermissionMixin, RequestObjectMixin, DetailView):
             sent_on_form=SentOnForm(initial={"on": timezone.localdate()}),
             appeals=req.appeals.all() if user.has_perm("privacy.view_appeal") else [],
             can_hand_over=req.grants_disclosure and user.has_perm(RequestDisclosureView.permission_required),
+            # Long disclosures this staff member asked for, made by a worker, until their files go.
+            disclosure_jobs=PrintJob.objects.kept_for(user).filter(request=req)
+            if user.has_perm(RequestDisclosureView.permission_required)
+            else [],
             **kwargs,
         )
 
