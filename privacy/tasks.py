@@ -111,18 +111,21 @@ def clear_expired_sessions() -> None:
     FormSubmission.objects.filter(submitted_at__lt=spent_before).delete()
 
 
+# The name the first print jobs (address labels) were sent under: kept, so that a message queued before an upgrade
+# is still understood by the worker after it.
 @shared_task(name="privacy.make_label_print", acks_late=True)
-def make_label_print(job_id: str) -> bool:
-    """Make a large print of address labels (a ``PrintJob`` by id); idempotent: a job made already is left."""
-    from privacy.services.label_prints import label_job_make
+def make_print_job(job_id: str) -> bool:
+    """Make a large print — labels, an incident's notices, a long disclosure (a ``PrintJob`` by id); idempotent: a
+    job made already is left."""
+    from privacy.services.print_jobs import job_make
 
-    return label_job_make(job_id)
+    return job_make(job_id)
 
 
 @shared_task(name="privacy.delete_expired_print_jobs", acks_late=True)
 def delete_expired_print_jobs() -> int:
-    """Every quarter hour: label prints past PRINT_JOB_KEEP_HOURS go, their files with them."""
-    from privacy.services.label_prints import print_jobs_delete_expired
+    """Every quarter hour: print jobs past PRINT_JOB_KEEP_HOURS go, their files with them."""
+    from privacy.services.print_jobs import print_jobs_delete_expired
 
     return print_jobs_delete_expired()
 

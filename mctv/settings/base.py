@@ -275,7 +275,7 @@ LABELS_SYNC_MAX = env.int("LABELS_SYNC_MAX", default=200)
 # An incident's notices likewise: a letter is a page or two of WeasyPrint, about 0.1 s each.
 NOTICES_SYNC_MAX = env.int("NOTICES_SYNC_MAX", default=100)
 # A disclosure listing more provision records than this is made by a worker as well (one part of
-# privacy.letters.LINES_PER_PART lines is laid out in the request in about two seconds).
+# privacy.letters.LINES_PER_PART lines is laid out in the request in about 1.5 seconds).
 DISCLOSURE_SYNC_MAX_LINES = env.int("DISCLOSURE_SYNC_MAX_LINES", default=1000)
 # A long document is laid out in parts (privacy.pdf.render_pdf_in_parts) by this many processes side by side: one
 # core each (WeasyPrint is pure Python), by default the cores this process may run on (a container's cpuset; set it

@@ -102,8 +102,13 @@ def request_fee_paid_event(*, request: SubjectRequest, user: User, paid_on: date
     return _write(request, user, Kind.FEE_PAID, paid_on=paid_on, fee_yen=fee_yen)
 
 
-def request_disclosure_handed_over_event(*, request: SubjectRequest, user: User, form: str) -> RequestEvent:
-    return _write(request, user, Kind.DISCLOSURE_HANDED_OVER, form=form)
+def request_disclosure_handed_over_event(
+    *, request: SubjectRequest, user: User, form: str, export_no: int | None = None
+) -> RequestEvent:
+    """``export_no``: the print job's file handed over (a long disclosure), as the access log names it."""
+    if export_no is None:
+        return _write(request, user, Kind.DISCLOSURE_HANDED_OVER, form=form)
+    return _write(request, user, Kind.DISCLOSURE_HANDED_OVER, form=form, export_no=export_no)
 
 
 def request_correction_asked_event(*, request: SubjectRequest, user: User, correct_by: date) -> RequestEvent:
@@ -190,6 +195,8 @@ def describe(event: RequestEvent) -> str:
     if event.kind == Kind.FEE_PAID:
         return _("%(yen)s yen, paid on %(day)s") % {"yen": p.get("fee_yen"), "day": day_of(p, "paid_on")}
     if event.kind == Kind.DISCLOSURE_HANDED_OVER:
+        if p.get("export_no"):
+            return _("%(form)s, export #%(n)s") % {"form": str(p.get("form", "")).upper(), "n": p["export_no"]}
         return str(p.get("form", "")).upper()
     if event.kind == Kind.CORRECTION_ASKED:
         return _("corrected form due by %(day)s") % {"day": day_of(p, "correct_by")}

@@ -1,11 +1,11 @@
 """A long disclosure (■30, art. 76) made by a worker as a print job.
 
 A disclosure listing more than ``DISCLOSURE_SYNC_MAX_LINES`` provision records is asked for on the request's page
-and made by a worker with the labels' machinery (``label_prints``: the progress bar, the file kept
-``PRINT_JOB_KEEP_HOURS``). What the file holds is decided when it is made, by ``disclosure_contents`` for the staff
-member who asked, as the direct print's is. The making is written to the access log under the file's export number;
-each download writes it again, by who fetched it, and is recorded on the request as a hand-over, as each direct
-print is.
+and made by a worker as a print job (``print_jobs``: the progress bar, the file kept ``PRINT_JOB_KEEP_HOURS``).
+What the file holds is decided when it is made, by ``disclosure_contents`` for the staff member who asked, as the
+direct print's is. The making is written to the access log under the file's export number; each download writes
+it again, by who fetched it, and is recorded on the request as a hand-over naming the file, as each direct print
+is recorded. A person's erasure deletes the file (``print_jobs_delete_naming``).
 """
 
 import io
@@ -21,8 +21,9 @@ from privacy import letters
 from privacy.models import PrintJob, SubjectRequest, User
 from privacy.selectors.requests import disclosed_items, disclosure_line_count, requests_visible_to
 from privacy.services.access_log import access_log_export, export_number_reserve
-from privacy.services.label_prints import Made, job_fail, job_started, label_job_enqueue
+from privacy.services.print_jobs import Made, job_enqueue, job_fail, job_started
 from privacy.services.request_decisions import request_check_handover, request_record_handover
+from subscribers.models import Subscriber
 
 # Who hands a disclosure over (the request page's buttons), and so who may ask for, make and fetch its job.
 DISCLOSURE_PERMISSION = "privacy.change_subjectrequest"
@@ -62,7 +63,7 @@ def disclosure_job_create(*, request: SubjectRequest, user: User, path: str) -> 
             export_no=export_number_reserve(),
             expires_at=timezone.now() + timedelta(hours=settings.PRINT_JOB_KEEP_HOURS),
         )
-        transaction.on_commit(lambda: label_job_enqueue(job.pk))
+        transaction.on_commit(lambda: job_enqueue(job.pk))
     return job
 
 
@@ -104,15 +105,19 @@ def disclosure_render(job: PrintJob) -> Made | None:
     )
 
 
-def disclosure_download_record(*, job: PrintJob, user: User, path: str) -> bool:
-    """A download of the disclosure's file hands it over: recorded on the request and in the access log, while
-    ``user`` may still see the request and it may still be handed over. Returns whether it may be fetched."""
+def disclosure_download_logged(*, job: PrintJob, user: User, path: str) -> bool:
+    """A download of the disclosure's file hands it over: recorded on the request (naming the file) and in the
+    access log, while ``user`` may still hand it over — see the request and its subscriber, as the direct print
+    must (``disclosure_contents``), and the request still granted with no fee outstanding. Returns whether it may
+    be fetched."""
     assert job.request_id is not None  # the constraint: a disclosure job names its request
     request = requests_visible_to(user).filter(pk=job.request_id).first()
     if request is None or not user.has_perm(DISCLOSURE_PERMISSION):
         return False
+    if not Subscriber.objects.visible_to(user).filter(pk=request.subscriber_id).exists():
+        return False
     try:
-        request_record_handover(request=request, user=user, form="pdf")
+        request_record_handover(request=request, user=user, form="pdf", export_no=job.export_no)
     except (PermissionDenied, ValidationError):
         return False
     _log(request=request, user=user, path=path, export_no=job.export_no, download=str(job.pk))

@@ -10,6 +10,7 @@ from datetime import date
 from django.db import transaction
 
 from privacy.models import Consent, ProvisionStop, User, WorkOrder
+from privacy.services.print_jobs import print_jobs_delete_naming
 from subscribers.models import Subscriber
 from subscribers.services import subscribers_erase
 
@@ -26,7 +27,8 @@ def subscribers_personal_data_erase(
     *, subscriber_ids: Iterable[int], user: User | None, reason: str, on_date: date | None = None
 ) -> dict[str, int]:
     """Erase the registry rows (and their history), and delete the work orders, stops and consents about the
-    subscribers with their history — notes and reasons there may describe the person. Returns rows per table.
+    subscribers with their history — notes and reasons there may describe the person — and the print jobs whose
+    files name them (labels, notices, a disclosure made but not yet deleted). Returns rows per table.
     The purge passes a whole batch: the same statements, whatever the number of subscribers."""
     ids = set(subscriber_ids)
     if not ids:
@@ -39,6 +41,8 @@ def subscribers_personal_data_erase(
         counts[model._meta.db_table] = model.objects.filter(subscriber_id__any_of=ids)._raw_delete(db)
         counts[model.history.model._meta.db_table] = model.history.filter(subscriber_id__any_of=ids)._raw_delete(db)
     counts["django_admin_log"] = admin_log_forget(ids)
+    # A print job lives a day (exempt from the retention classes): its file goes now, uncounted in the record.
+    print_jobs_delete_naming(ids)
     erased = subscribers_erase(subscriber_ids=ids, user=user, reason=reason, on_date=on_date)
     counts["subscribers_subscriber (anonymised)"] = len(erased)
     return counts

@@ -1,7 +1,7 @@
 """An incident's notices to the people affected (§11(1)①): one letter per person, each about that person only.
 
-Up to ``NOTICES_SYNC_MAX`` letters are made in the request; more go to a worker as a print job, with the labels'
-machinery (``label_prints``: the progress bar, the file kept ``PRINT_JOB_KEEP_HOURS``, every download written to
+Up to ``NOTICES_SYNC_MAX`` letters are made in the request; more go to a worker as a print job (``print_jobs``: the
+progress bar, the file kept ``PRINT_JOB_KEEP_HOURS``, every download written to
 the access log). The access log names every person whose letter is in the file, under the file's export number.
 """
 
@@ -15,15 +15,17 @@ from django.db import transaction
 from django.utils import timezone
 from pypdf import PdfReader
 
-from privacy.data_items import item_labels
+from privacy.data_items import DataItem, item_labels
 from privacy.models import Incident, IncidentSubscriber, PrintJob, RequestSettings, User
 from privacy.pdf import render_pdf, render_pdf_in_parts
 from privacy.selectors.incident_scope import incident_scope_summary
 from privacy.selectors.incidents import incidents_visible_to
-from privacy.services.access_log import access_log_export, export_number_reserve
-from privacy.services.label_prints import NOTICE_ITEMS, Made, job_fail, job_started, label_job_enqueue
+from privacy.services.access_log import Numbered, access_log_export, export_number_reserve
+from privacy.services.print_jobs import Made, job_enqueue, job_fail, job_started
 from subscribers.models import Subscriber
 
+# What an incident's notice carries of each person: the address block (the letter's body is about the incident).
+NOTICE_ITEMS = (DataItem.NUMBER, DataItem.NAME, DataItem.ADDRESS)
 # Letters laid out at a time (privacy.pdf.render_pdf_in_parts): a letter is a page.
 LETTERS_PER_PART = 100
 
@@ -105,7 +107,7 @@ def notices_job_create(*, incident: Incident, people: list[IncidentSubscriber], 
         export_no=export_number_reserve(),
         expires_at=timezone.now() + timedelta(hours=settings.PRINT_JOB_KEEP_HOURS),
     )
-    transaction.on_commit(lambda: label_job_enqueue(job.pk))
+    transaction.on_commit(lambda: job_enqueue(job.pk))
     return job
 
 
@@ -132,3 +134,20 @@ def notices_render(job: PrintJob) -> Made | None:
         pages=len(PdfReader(io.BytesIO(pdf)).pages),  # a letter with long texts runs to a second page
         log=lambda: _log(incident=incident, people=people, user=user, path=job.path, export_no=job.export_no),
     )
+
+
+def notices_download_logged(*, job: PrintJob, user: User, path: str) -> bool:
+    """A download of a notices job's file: an access-log row per person on it, while the incident register is still
+    ``user``'s to see."""
+    assert job.incident is not None  # the constraint: a notices job prints for an incident
+    if not incidents_visible_to(user).filter(pk=job.incident_id).exists():
+        return False
+    access_log_export(
+        user=user,
+        subscribers=[Numbered(pk, number) for pk, number in job.printed],
+        items=list(NOTICE_ITEMS),
+        export_no=job.export_no,
+        path=path,
+        detail={"incident": job.incident.number, "letter": "notice", "download": str(job.pk)},
+    )
+    return True

@@ -247,10 +247,11 @@ def request_check_handover(request: SubjectRequest) -> SubjectRequest:
     return request
 
 
-def request_record_handover(*, request: SubjectRequest, user: User, form: str) -> None:
-    """The disclosed data was handed over (PDF printed, or an electronic copy downloaded), once allowed."""
+def request_record_handover(*, request: SubjectRequest, user: User, form: str, export_no: int | None = None) -> None:
+    """The disclosed data was handed over (PDF printed, or an electronic copy downloaded), once allowed;
+    ``export_no`` names a print job's file."""
     request = request_check_handover(request)
-    events.request_disclosure_handed_over_event(request=request, user=user, form=form)
+    events.request_disclosure_handed_over_event(request=request, user=user, form=form, export_no=export_no)
 
 
 @transaction.atomic

@@ -3,23 +3,21 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.http import HttpResponse
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import DetailView, FormView
+from django.views.generic import FormView
 
 from mctv.responses import pdf_response
-from mctv.views import StaffPermissionMixin
 from privacy.data_items import DataItem
 from privacy.forms.purposes import LabelPrintForm
 from privacy.label_sheets import SHEETS
 from privacy.models import PrintJob, Purpose
 from privacy.selectors.purposes import subscribers_usable_by
-from privacy.services.disclosure_prints import DISCLOSURE_PERMISSION
-from privacy.services.label_prints import label_job_create, label_job_download, labels_print_now
+from privacy.services.label_prints import label_job_create, labels_print_now
 
 from .purposes import PurposeBulkUseMixin
 
@@ -96,65 +94,3 @@ class PurposeLabelsView(LabelPrintMixin, View):
             )
             return redirect(f"{print_page}?{request.GET.urlencode()}")
         return self.print_labels(purpose, form)
-
-
-# Who may print what a job makes: labels by purpose, an incident's notices, a request's disclosure.
-PRINT_JOB_PERMISSIONS = {
-    PrintJob.Kind.LABELS: "subscribers.export_subscriber",
-    PrintJob.Kind.INCIDENT_NOTICES: "privacy.change_incident",
-    PrintJob.Kind.DISCLOSURE: DISCLOSURE_PERMISSION,
-}
-
-
-class PrintJobMixin(StaffPermissionMixin):
-    """A job is seen and fetched by the staff member who asked for it alone, while they may still print its kind;
-    anyone else finds nothing."""
-
-    def has_permission(self):
-        return any(self.request.user.has_perm(p) for p in PRINT_JOB_PERMISSIONS.values())
-
-    def get_queryset(self):
-        kinds = [kind for kind, perm in PRINT_JOB_PERMISSIONS.items() if self.request.user.has_perm(perm)]
-        return (
-            PrintJob.objects.kept_for(self.request.user)
-            .filter(kind__in=kinds)
-            .select_related("purpose", "incident", "request")
-        )
-
-
-class PrintJobView(PrintJobMixin, DetailView):
-    template_name = "privacy/print_job.html"
-    context_object_name = "job"
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(sheet=SHEETS[self.object.sheet], progress=progress_text(self.object), **kwargs)
-
-
-def progress_text(job: PrintJob) -> str:
-    if job.kind in (PrintJob.Kind.INCIDENT_NOTICES, PrintJob.Kind.DISCLOSURE):
-        return _("%(done)d of %(pages)d pages") % {"done": job.sheets_done, "pages": job.sheets}
-    return _("%(done)d of %(sheets)d sheets") % {"done": job.sheets_done, "sheets": job.sheets}
-
-
-class PrintJobStatusView(PrintJobMixin, View):
-    """What the job's page polls (static/js/print_job.js)."""
-
-    def get(self, request, pk):
-        job = get_object_or_404(self.get_queryset(), pk=pk)
-        return JsonResponse(
-            {
-                "status": job.status,
-                "percent": job.percent,
-                "text": progress_text(job),
-                "finished": job.status in (PrintJob.Status.READY, PrintJob.Status.FAILED),
-            }
-        )
-
-
-class PrintJobDownloadView(PrintJobMixin, View):
-    def get(self, request, pk):
-        job = get_object_or_404(self.get_queryset(), pk=pk)
-        pdf = label_job_download(job=job, user=request.user, path=request.get_full_path())
-        if pdf is None:
-            raise Http404
-        return pdf_response(pdf, job.download_name)

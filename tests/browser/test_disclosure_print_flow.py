@@ -22,6 +22,10 @@ pytestmark = [
 @pytest.fixture(autouse=True)
 def print_jobs_dir(settings, tmp_path):
     settings.PRINT_JOBS_DIR = tmp_path / "print-jobs"
+
+
+@pytest.fixture(autouse=True)
+def small_max(settings):
     settings.DISCLOSURE_SYNC_MAX_LINES = 3
 
 
@@ -43,7 +47,7 @@ def test_a_long_disclosure_is_made_in_the_background_then_downloaded(page: Page,
     # When they confirm, then the print's page shows its progress, and by itself the download once it is ready
     page.get_by_role("button", name=f"開示文書を作成する（提供記録 {LINES}件）").click()
     expect(page.get_by_role("heading", name=re.compile("開示"))).to_contain_text(request.number)
-    download = page.get_by_role("link", name="開示文書をダウンロード（PDF）")
+    download = page.get_by_role("button", name="開示文書をダウンロード（PDF）")
     expect(download).to_be_visible(timeout=MAKING)
     expect(page.get_by_text("請求の記録にも開示文書の交付として記録されます")).to_be_visible()
     text = "".join("".join(page_text.split()) for page_text in pdf_pages(download_pdf(page, download.click)))

@@ -3,20 +3,25 @@ print job — asked for once, its progress on its page, each download recorded o
 the access log, fetched by the asker alone and made only while they may still hand it over."""
 
 import time
+import uuid
 
 import pytest
+from django.contrib.auth.models import Group, Permission
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from privacy import letters
-from privacy.models import AccessLog, PrintJob, RequestRule
+from privacy.models import AccessLog, PrintJob, Purpose, RequestRule
+from privacy.services import print_jobs
 from privacy.services import requests as svc
 from privacy.services.disclosure_prints import disclosure_pages_estimate
+from privacy.services.erasure import subscriber_personal_data_erase
 from privacy.services.provision import provision_record
-from privacy.tasks import make_label_print
-from tests.factories import UserFactory, WorkOrderFactory
+from privacy.tasks import make_print_job
+from tests.factories import SubscriberFactory, UserFactory, WorkOrderFactory
 from tests.pdf import assert_japanese_font_embedded, needs_poppler, pdf_pages
+from tests.privacy.test_incidents import record
 from tests.privacy.test_labels import celery_worker_env, print_jobs_dir  # noqa: F401  (fixtures: the jobs' folder)
 from tests.privacy.test_requests import receive, to_review
 
@@ -42,13 +47,34 @@ def granted_disclosure(clerk, officer, lines: int = LINES, **decision):
             work_order=order,
         )
     request = to_review(receive(clerk, order.subscriber, kind="disclosure"), clerk)
-    svc.request_decide(request=request, decision="full", reasons="", user=officer)
+    svc.request_decide(request=request, **({"decision": "full", "reasons": ""} | decision), user=officer)
     request.refresh_from_db()
     return request
 
 
 def handed_over(request) -> int:
     return request.events.filter(kind="disclosure_handed_over").count()
+
+
+def asked_and_made(client, user, request) -> PrintJob:
+    client.force_login(user)
+    client.post(reverse("privacy:request_disclosure", args=[request.pk, "pdf"]), {"confirmed": "1"})
+    job = PrintJob.objects.get()
+    assert make_print_job(str(job.pk)) is True
+    return job
+
+
+def fetch(client, job, token=None):
+    """The job page's download button: a POST with the form's one-time token."""
+    data = {"submission_token": str(token or uuid.uuid4())}
+    return client.post(reverse("privacy:print_job_download", args=[job.pk]), data)
+
+
+def without_permission(user, codename: str) -> None:
+    """The user keeps every permission of their roles but ``codename``."""
+    group = Group.objects.create(name=f"{user.username} without {codename}")
+    group.permissions.set(Permission.objects.filter(group__in=user.groups.all()).exclude(codename=codename))
+    user.groups.set([group])
 
 
 @needs_poppler
@@ -79,7 +105,7 @@ def test_a_long_disclosure_goes_to_a_worker_and_each_download_hands_it_over(clie
     assert reverse("privacy:print_job", args=[job.pk]) in detail
 
     # When a worker makes it
-    assert make_label_print(str(job.pk)) is True
+    assert make_print_job(str(job.pk)) is True
 
     # Then the making is logged under the file's number with the items disclosed, and the job counts its pages
     job.refresh_from_db()
@@ -89,9 +115,15 @@ def test_a_long_disclosure_goes_to_a_worker_and_each_download_hands_it_over(clie
     assert made.detail["request"] == request.number and "name" in made.detail["items"]
     assert handed_over(request) == 0
 
-    # When the clerk downloads it, twice
-    first = client.get(reverse("privacy:print_job_download", args=[job.pk]))
-    client.get(reverse("privacy:print_job_download", args=[job.pk]))
+    # When the clerk opens the link to the file, then it leads to the job's page: fetching it is a button
+    assert client.get(reverse("privacy:print_job_download", args=[job.pk]))["Location"] == response["Location"]
+    assert handed_over(request) == 0
+
+    # When the clerk presses the download button, twice in a row, then once more from the page drawn again
+    token = uuid.uuid4()
+    first = fetch(client, job, token)
+    double_click = fetch(client, job, token)
+    fetch(client, job)
 
     # Then the file is the disclosure, every record in order, its pages numbered, the Japanese font embedded
     assert first["Content-Disposition"].endswith(f'disclosure-{request.number}-export{job.export_no}.pdf"')
@@ -100,12 +132,77 @@ def test_a_long_disclosure_goes_to_a_worker_and_each_download_hands_it_over(clie
     at = [text.index(f"修理（W{n}）") for n in range(LINES)]
     assert at == sorted(at) and subscriber.number in text and len(pages) == job.sheets
     assert_japanese_font_embedded(first.content)
-    # and each download is a hand-over on the request and a row in the access log, by who fetched it
-    assert handed_over(request) == 2
+    # and the double click hands nothing over again; each download is a hand-over on the request naming the file,
+    # and a row in the access log, by who fetched it
+    assert double_click.status_code == 302 and double_click["Content-Type"].startswith("text/html")
+    events = request.events.filter(kind="disclosure_handed_over")
+    assert [e.parameters for e in events] == [{"form": "pdf", "export_no": job.export_no}] * 2
     downloads = AccessLog.objects.filter(detail__export_no=job.export_no, detail__download=str(job.pk))
     assert downloads.count() == 2 and set(downloads.values_list("user", flat=True)) == {clerk.pk}
     # and the same message again makes nothing more
-    assert make_label_print(str(job.pk)) is False
+    assert make_print_job(str(job.pk)) is False
+
+
+@needs_poppler
+@pytest.mark.django_db
+def test_a_partial_disclosure_made_by_the_worker_leaves_out_what_it_withholds(client, clerk, officer, small_max):
+    # Given a long disclosure granted in part, withholding the occupation
+    request = granted_disclosure(
+        clerk,
+        officer,
+        decision="partial",
+        reasons="職業欄は第三者の情報を含むため",
+        withheld_items=["occupation"],
+        withholding_grounds={"occupation": "78-1-2"},
+    )
+    request.subscriber.occupation = "農業"
+    request.subscriber.save()
+
+    # When the worker makes it and the clerk fetches it
+    job = asked_and_made(client, clerk, request)
+    text = "".join("".join(page.split()) for page in pdf_pages(fetch(client, job).content))
+
+    # Then neither the file nor the access log carries the occupation
+    assert "農業" not in text and request.subscriber.number in text
+    logged = AccessLog.objects.filter(detail__export_no=job.export_no)
+    assert logged.count() == 2 and all("occupation" not in row.detail["items"] for row in logged)
+
+
+@needs_poppler
+@pytest.mark.django_db
+def test_a_disclosure_of_many_parts_is_made_by_the_worker_in_order_with_its_progress(
+    client, clerk, officer, small_max, monkeypatch, settings
+):
+    # Given parts of two lines (a thousand in the office), so that five lines are three parts
+    monkeypatch.setattr(letters, "LINES_PER_PART", 2)
+    settings.PDF_PROCESSES = 1
+    request = granted_disclosure(clerk, officer)
+
+    # When the worker makes it
+    job = asked_and_made(client, clerk, request)
+
+    # Then the file holds every line once and in order, the later parts headed 「続き」, the pages numbered throughout
+    pages = pdf_pages(fetch(client, job).content)
+    text = "".join("".join(page.split()) for page in pages)
+    assert [text.count(f"修理（W{n}）") for n in range(LINES)] == [1] * LINES and text.count("（続き）") == 2
+    assert "".join(pages[-1].split()).endswith(f"{len(pages)}/{len(pages)}")
+    job.refresh_from_db()
+    assert (job.status, job.sheets, job.sheets_done, job.percent) == ("ready", len(pages), len(pages), 100)
+
+
+@pytest.mark.django_db
+def test_the_progress_never_counts_more_pages_done_than_the_whole(clerk, officer):
+    # Given a job told to expect four pages
+    request = granted_disclosure(clerk, officer, lines=0)
+    job = PrintJob.objects.create(
+        kind="disclosure", request=request, created_by=clerk, export_no=1, expires_at=timezone.now(), status="running"
+    )
+    on_page = print_jobs.job_started(job, count=0, pages=4)
+
+    # When the layout runs over the estimate, then the whole grows with it
+    on_page(9)
+    job.refresh_from_db()
+    assert (job.sheets_done, job.sheets) == (8, 9) and job.percent < 100
 
 
 @pytest.mark.django_db
@@ -168,10 +265,9 @@ def test_a_disclosure_job_is_nobody_elses_and_not_made_for_one_who_may_no_longer
         for page in ("privacy:print_job", "privacy:print_job_download", "privacy:print_job_status"):
             assert client.get(reverse(page, args=[job.pk])).status_code == refused
 
-    # And once the asker's account is deactivated, the worker makes nothing and says why
-    clerk.is_active = False
-    clerk.save()
-    assert make_label_print(str(job.pk)) is False
+    # And once the asker's role no longer hands disclosures over, the worker makes nothing and says why
+    without_permission(clerk, "change_subjectrequest")
+    assert make_print_job(str(job.pk)) is False
     job.refresh_from_db()
     assert job.status == "failed" and "PermissionDenied" in job.error
     assert not AccessLog.objects.filter(detail__export_no=job.export_no).exists() and handed_over(request) == 0
@@ -181,29 +277,55 @@ def test_a_disclosure_job_is_nobody_elses_and_not_made_for_one_who_may_no_longer
 def test_a_made_disclosure_is_not_handed_over_to_one_who_lost_the_right_since(client, clerk, officer, small_max):
     # Given a long disclosure made for the clerk
     request = granted_disclosure(clerk, officer)
-    client.force_login(clerk)
-    client.post(reverse("privacy:request_disclosure", args=[request.pk, "pdf"]), {"confirmed": "1"})
-    job = PrintJob.objects.get()
-    assert make_label_print(str(job.pk)) is True
+    job = asked_and_made(client, clerk, request)
 
-    # When the clerk's role no longer hands disclosures over
-    clerk.groups.clear()
+    # When the clerk may no longer see requests (their role still hands disclosures over)
+    without_permission(clerk, "view_subjectrequest")
 
     # Then the file is not fetched, and neither the request nor the access log records a hand-over
-    assert client.get(reverse("privacy:print_job_download", args=[job.pk])).status_code in (403, 404)
+    assert fetch(client, job).status_code == 404
     assert handed_over(request) == 0
     assert not AccessLog.objects.filter(detail__download=str(job.pk)).exists()
 
 
 @pytest.mark.django_db
+def test_an_erasure_deletes_the_files_that_name_the_person(
+    client, clerk, officer, small_max, django_capture_on_commit_callbacks
+):
+    # Given a long disclosure made for a person, and a labels job naming someone else
+    request = granted_disclosure(clerk, officer)
+    job = asked_and_made(client, clerk, request)
+    other = PrintJob.objects.create(
+        purpose=Purpose.objects.first(),
+        created_by=clerk,
+        export_no=job.export_no + 1,
+        expires_at=job.expires_at,
+        subscriber_ids=[SubscriberFactory.create().pk],
+    )
+    made = print_jobs.job_file(job)
+    assert made.exists()
+
+    # When the person's data is erased
+    with django_capture_on_commit_callbacks(execute=True):
+        subscriber_personal_data_erase(subscriber=request.subscriber, user=officer, reason="消去請求")
+
+    # Then the job and its file are gone at once, not a day later; the other job stays
+    assert not made.exists() and list(PrintJob.objects.all()) == [other]
+    assert fetch(client, job).status_code == 404 and handed_over(request) == 0
+
+
+@pytest.mark.django_db
 def test_the_database_refuses_a_print_job_that_names_the_wrong_subject(clerk, officer):
     request = granted_disclosure(clerk, officer, lines=0)
+    purpose, incident = Purpose.objects.first(), record(officer, [request.subscriber])
     job = {"created_by": clerk, "export_no": 1, "expires_at": timezone.now()}
 
     for wrong in (
         {"kind": "disclosure"},
-        {"kind": "labels", "request": request},
-        {"kind": "notices", "request": request},
+        {"kind": "disclosure", "request": request, "purpose": purpose},
+        {"kind": "disclosure", "request": request, "incident": incident},
+        {"kind": "labels", "purpose": purpose, "request": request},
+        {"kind": "notices", "incident": incident, "request": request},
     ):
         with pytest.raises(IntegrityError), transaction.atomic():
             PrintJob.objects.create(**job, **wrong)
@@ -238,6 +360,6 @@ def test_a_real_worker_makes_the_disclosure_over_redis(celery_worker, client, cl
         time.sleep(0.2)
         job.refresh_from_db()
     assert job.status == "ready", job.error
-    text = "".join(pdf_pages(client.get(reverse("privacy:print_job_download", args=[job.pk])).content))
+    text = "".join(pdf_pages(fetch(client, job).content))
     assert all(f"修理（W{n}）" in "".join(text.split()) for n in range(LINES))
     assert handed_over(request) == 1

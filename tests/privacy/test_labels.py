@@ -18,8 +18,8 @@ from privacy.address_labels import labels_pdf
 from privacy.label_sheets import SHEETS
 from privacy.models import AccessLog, BulkUse, PrintJob
 from privacy.roles import Role
-from privacy.services import label_prints
-from privacy.tasks import delete_expired_print_jobs, make_label_print
+from privacy.services import label_prints, print_jobs
+from privacy.tasks import delete_expired_print_jobs, make_print_job
 from tests.factories import SubscriberFactory, UserFactory
 from tests.pdf import assert_japanese_font_embedded, embedded_fonts, needs_poppler, pdf_pages, pdf_text
 
@@ -290,7 +290,7 @@ def test_the_progress_is_written_as_the_sheets_are_laid_out(clerk_client, small_
 
     monkeypatch.setattr(label_prints, "labels_pdf", watched)
 
-    assert make_label_print(str(job.pk)) is True
+    assert make_print_job(str(job.pk)) is True
 
     assert seen == [("running", 0, 3), ("running", 1, 3), ("running", 2, 3)]
     job.refresh_from_db()
@@ -304,7 +304,7 @@ def test_progress_heard_a_part_at_a_time_is_written_whenever_a_step_is_crossed(c
     _print(clerk_client)
     job = PrintJob.objects.get()
     PrintJob.objects.filter(pk=job.pk).update(status="running")
-    on_page = label_prints.job_started(job, count=6, pages=834)
+    on_page = print_jobs.job_started(job, count=6, pages=834)
 
     # When the first part is done, and then the second, then the page is told each time
     on_page(50)
@@ -323,16 +323,16 @@ def test_the_worker_applies_the_purposes_rule_again_and_is_idempotent(clerk_clie
     people[3].use_suspended_on = timezone.localdate()
     people[3].save()
 
-    assert make_label_print(str(job.pk)) is True
+    assert make_print_job(str(job.pk)) is True
 
     job.refresh_from_db()
     assert job.count == 6 and people[3].number not in {number for _pk, number in job.printed}
     assert people[3].number not in AccessLog.objects.values_list("subscriber_number", flat=True)
-    made = label_prints.job_file(job).read_bytes()
+    made = print_jobs.job_file(job).read_bytes()
     # the same message again (redelivered, a second worker): nothing more is made or logged
-    assert make_label_print(str(job.pk)) is False
+    assert make_print_job(str(job.pk)) is False
     assert BulkUse.objects.count() == 1 and AccessLog.objects.count() == 6
-    assert label_prints.job_file(job).read_bytes() == made
+    assert print_jobs.job_file(job).read_bytes() == made
 
 
 @pytest.mark.django_db
@@ -342,7 +342,7 @@ def test_a_print_a_lost_worker_left_running_is_made_again(clerk_client, small_ma
     job = PrintJob.objects.get()
     PrintJob.objects.filter(pk=job.pk).update(status="running", sheets_done=0)
 
-    assert make_label_print(str(job.pk)) is True
+    assert make_print_job(str(job.pk)) is True
     assert PrintJob.objects.get().status == "ready"
 
 
@@ -355,7 +355,7 @@ def test_a_print_the_queue_would_not_take_says_so(
     def refuse(*args, **kwargs):
         raise OSError("broker down")
 
-    monkeypatch.setattr(make_label_print, "delay", refuse)
+    monkeypatch.setattr(make_print_job, "delay", refuse)
     with django_capture_on_commit_callbacks(execute=True):
         response = _print(clerk_client)
 
@@ -407,7 +407,7 @@ def test_a_print_is_deleted_with_its_file_once_its_time_is_up(
     with django_capture_on_commit_callbacks(execute=True):
         _print(clerk_client)
     job = PrintJob.objects.get()
-    made = label_prints.job_file(job)
+    made = print_jobs.job_file(job)
     assert made.is_file() and job.expires_at - job.ready_at == timedelta(hours=2)
     assert oct(made.stat().st_mode & 0o777) == "0o600"
     stray, fresh = print_jobs_dir / "stray.pdf", print_jobs_dir / "fresh.pdf"

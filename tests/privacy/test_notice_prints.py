@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from privacy.models import AccessLog, PrintJob
 from privacy.services import notice_prints
-from privacy.tasks import make_label_print
+from privacy.tasks import make_print_job
 from tests.factories import SubscriberFactory, UserFactory
 from tests.pdf import assert_japanese_font_embedded, needs_poppler, pdf_pages
 from tests.privacy.test_incidents import record
@@ -52,7 +52,7 @@ def test_many_notices_go_to_a_worker_and_are_fetched_once_made(client, officer, 
     )
 
     # When a worker makes it
-    assert make_label_print(str(job.pk)) is True
+    assert make_print_job(str(job.pk)) is True
 
     # Then the file holds one letter a page, each about its person, and the use is logged under the file's number
     job.refresh_from_db()
@@ -68,7 +68,7 @@ def test_many_notices_go_to_a_worker_and_are_fetched_once_made(client, officer, 
     # and each download is logged again, by who fetched it
     assert AccessLog.objects.filter(detail__export_no=job.export_no).count() == 10
     # and the same message again makes nothing more
-    assert make_label_print(str(job.pk)) is False
+    assert make_print_job(str(job.pk)) is False
 
 
 @pytest.mark.django_db
@@ -99,7 +99,7 @@ def test_a_notices_job_is_nobody_elses_and_not_made_for_one_who_may_no_longer_pr
     # And once the asker's account is deactivated, the worker makes nothing and says why
     officer.is_active = False
     officer.save()
-    assert make_label_print(str(job.pk)) is False
+    assert make_print_job(str(job.pk)) is False
     job.refresh_from_db()
     assert job.status == "failed" and "PermissionDenied" in job.error
     assert not AccessLog.objects.filter(detail__export_no=job.export_no).exists()
