@@ -86,7 +86,8 @@ EXEMPT: dict[str, str] = {
     "after FORM_TOKEN_KEEP_HOURS by the nightly task `privacy.clear_expired_sessions`.",
     "privacy.PrintJob": "A large print (address labels, an incident's notices, a long disclosure) and its PDF "
     "file: deleted, file and row, PRINT_JOB_KEEP_HOURS after it was made (or asked for) by the task "
-    "`privacy.delete_expired_print_jobs`; the bulk-use log, the access log and the request's events keep the use.",
+    "`privacy.delete_expired_print_jobs`, or at once when a person on it is erased or purged; the bulk-use log, "
+    "the access log and the request's events keep the use.",
     "privacy.BulkHandover": "A bulk hand-over to a contractor (§2(1), ■19(2)④): its file is emptied once fetched or "
     "HANDOVER_FILE_KEEP_HOURS after it was made (task `privacy.expire_handover_files`), and its list of subscribers "
     "with it; the row then names no subscriber (the provision records do, under `provision`) and is kept with "

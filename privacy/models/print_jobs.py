@@ -22,8 +22,9 @@ class PrintJobQuerySet(models.QuerySet):
 class PrintJob(models.Model):
     """The staff member's choice (labels: purpose, filters, sheet; notices: the incident; a disclosure: the request)
     and the subscribers it selected when asked; the worker makes the PDF, the page shows its progress and, when
-    ready, the download. The file and this row are deleted at ``expires_at`` (``privacy.delete_expired_print_jobs``);
-    the bulk-use log (labels), the access log (all) and the request's events (a disclosure) keep the use."""
+    ready, the download. The file and this row are deleted at ``expires_at`` (``privacy.delete_expired_print_jobs``),
+    or at once when a person on it is erased (``print_jobs_delete_naming``); the bulk-use log (labels), the access
+    log (all) and the request's events (a disclosure) keep the use."""
 
     class Kind(models.TextChoices):
         LABELS = "labels", _("Address labels")
@@ -71,7 +72,8 @@ class PrintJob(models.Model):
     subscriber_ids = models.JSONField(_("subscribers"), default=list)
     # Who is on the file made, as [id, subscriber number]: each download logs them.
     printed = models.JSONField(_("subscribers printed"), default=list, blank=True)
-    count = models.PositiveIntegerField(_("labels"), default=0)
+    # Labels, letters or provision records, by the kind.
+    count = models.PositiveIntegerField(_("number printed"), default=0)
     sheets = models.PositiveIntegerField(_("sheets"), default=0)
     sheets_done = models.PositiveIntegerField(_("sheets laid out"), default=0)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)

@@ -79,6 +79,11 @@ def _log(*, request: SubjectRequest, user: User, path: str, export_no: int, down
     )
 
 
+def _may_see_subscriber(user: User, request: SubjectRequest) -> bool:
+    """The registry's own rule, as ``disclosure_contents`` applies it to the direct print."""
+    return Subscriber.objects.visible_to(user).filter(pk=request.subscriber_id).exists()
+
+
 def disclosure_render(job: PrintJob) -> Made | None:
     """The worker's part: the asker may still hand the disclosure over, and it is made as they would see it now."""
     user = job.created_by
@@ -86,6 +91,9 @@ def disclosure_render(job: PrintJob) -> Made | None:
     request = requests_visible_to(user).select_related("subscriber").filter(pk=job.request_id).first()
     if not (user.is_active and user.has_perm(DISCLOSURE_PERMISSION)) or request is None:
         job_fail(job.pk, "PermissionDenied: the account may no longer hand the disclosure over")
+        return None
+    if not _may_see_subscriber(user, request):
+        job_fail(job.pk, "PermissionDenied: the account may no longer see the subscriber's record")
         return None
     try:
         request = request_check_handover(request)
@@ -114,7 +122,7 @@ def disclosure_download_logged(*, job: PrintJob, user: User, path: str) -> bool:
     request = requests_visible_to(user).filter(pk=job.request_id).first()
     if request is None or not user.has_perm(DISCLOSURE_PERMISSION):
         return False
-    if not Subscriber.objects.visible_to(user).filter(pk=request.subscriber_id).exists():
+    if not _may_see_subscriber(user, request):
         return False
     try:
         request_record_handover(request=request, user=user, form="pdf", export_no=job.export_no)

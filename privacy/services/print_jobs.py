@@ -4,7 +4,8 @@ long disclosure (``disclosure_prints``) share this machinery.
 A job is asked for once; the worker makes its PDF (``job_make``, idempotent) while the job's page shows its
 progress, stores it in ``PRINT_JOBS_DIR`` and logs the use as its kind does; each download (``job_download``) is
 logged again, by who fetched it, while they may still see what the job prints for. The file goes at ``expires_at``
-(``print_jobs_delete_expired``), or at once when a person on it is erased (``print_jobs_delete_naming``).
+(``print_jobs_delete_expired``), or at once when a person on it is erased or purged (``print_jobs_delete_naming``);
+a page following a job that is gone reloads and finds nothing.
 
 What differs by kind — how the file is made and what a download writes — lives in the kind's module, named here.
 """
@@ -140,9 +141,10 @@ def _make(job: PrintJob) -> bool:
     if made is None:
         return False
     with transaction.atomic():
-        job = PrintJob.objects.select_for_update(of=("self",)).select_related("purpose").get(pk=job.pk)
-        if job.status != Status.RUNNING:
-            return False  # another worker given the same message finished first
+        locked = PrintJob.objects.select_for_update(of=("self",)).select_related("purpose").filter(pk=job.pk).first()
+        if locked is None or locked.status != Status.RUNNING:
+            return False  # another worker given the same message finished first, or a person on it was erased
+        job = locked
         path = job_file(job)
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         partial = path.with_suffix(".part")
@@ -162,13 +164,15 @@ def _make(job: PrintJob) -> bool:
 def job_download(*, job: PrintJob, user: User, path: str) -> bytes | None:
     """The file of a ready job not yet expired, its download logged as its kind logs it; else ``None``."""
     with transaction.atomic():
-        job = (
+        locked = (
             PrintJob.objects.select_for_update(of=("self",))
             .select_related("purpose", "incident", "request")
-            .get(pk=job.pk)
+            .filter(pk=job.pk)
+            .first()
         )
-        if job.status != Status.READY or job.expires_at <= timezone.now():
-            return None
+        if locked is None or locked.status != Status.READY or locked.expires_at <= timezone.now():
+            return None  # deleted meanwhile (expired, or a person on it erased), not made, or past its time
+        job = locked
         try:
             pdf = job_file(job).read_bytes()
         except FileNotFoundError:

@@ -114,6 +114,7 @@ def _dispose_incidents(run: DisposalRun, ids: set[int], today: date) -> dict[str
 
 def _dispose_subscribers(run: DisposalRun, ids: set[int], today: date) -> dict[str, int]:
     from privacy.services.erasure import admin_log_forget, subscribers_personal_data_erase
+    from privacy.services.print_jobs import print_jobs_delete_naming
 
     counts: dict[str, int] = {}
     reason = _("Retention period over")
@@ -137,6 +138,7 @@ def _dispose_subscribers(run: DisposalRun, ids: set[int], today: date) -> dict[s
     if not deletable:
         return counts
     counts["django_admin_log"] = admin_log_forget(deletable)
+    print_jobs_delete_naming(deletable)  # as an erasure does: a day's print naming them goes now, uncounted
     # A plain SQL DELETE per table, children first: no per-row signals, so the history does not first gain a
     # "deleted" row for every row removed, and the batch costs a few statements instead of thousands. Every
     # table with a foreign key to the subscriber is listed (those that keep the number are anonymised above);

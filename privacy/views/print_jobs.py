@@ -1,6 +1,6 @@
 """A print job's page (progress, then the download), the status it polls, and the download itself."""
 
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views import View
@@ -84,7 +84,10 @@ class PrintJobDownloadView(PrintJobMixin, View):
         return self.fetch(request, job)
 
     def post(self, request, pk):
-        return self.fetch(request, get_object_or_404(self.get_queryset(), pk=pk))
+        job = get_object_or_404(self.get_queryset(), pk=pk)
+        if job.kind not in FETCHED_BY_POST:
+            return HttpResponseNotAllowed(["GET"])
+        return self.fetch(request, job)
 
     def fetch(self, request, job: PrintJob):
         pdf = job_download(job=job, user=request.user, path=request.get_full_path())

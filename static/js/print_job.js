@@ -1,4 +1,4 @@
-// A label print's page: the progress bar follows the worker, and the page reloads once the file is ready (or the
+// A print job's page: the progress bar follows the worker, and the page reloads once the file is ready (or the
 // print failed) to show the download. A static file: the Content-Security-Policy runs no inline script.
 (function () {
   "use strict";
@@ -12,9 +12,17 @@
   function poll() {
     fetch(url, { credentials: "same-origin", cache: "no-store", headers: { Accept: "application/json" } })
       .then(function (response) {
+        if (response.status === 404) {
+          // The job is gone (expired, or a person on it erased): the page says so once reloaded.
+          window.location.reload();
+          return undefined;
+        }
         return response.ok ? response.json() : null;
       })
       .then(function (job) {
+        if (job === undefined) {
+          return;
+        }
         if (job) {
           bar.value = job.percent;
           bar.textContent = job.percent + " %";

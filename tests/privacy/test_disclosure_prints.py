@@ -2,6 +2,7 @@
 print job — asked for once, its progress on its page, each download recorded on the request as handed over and in
 the access log, fetched by the asker alone and made only while they may still hand it over."""
 
+import re
 import time
 import uuid
 
@@ -64,6 +65,14 @@ def asked_and_made(client, user, request) -> PrintJob:
     return job
 
 
+def page_token(client, job) -> str:
+    """The one-time token of the download button on the job's page, as drawn now."""
+    page = client.get(reverse("privacy:print_job", args=[job.pk])).content.decode()
+    found = re.search(r'name="submission_token" value="([0-9a-f-]{36})"', page)
+    assert found, "the page draws its download button with a one-time token"
+    return found.group(1)
+
+
 def fetch(client, job, token=None):
     """The job page's download button: a POST with the form's one-time token."""
     data = {"submission_token": str(token or uuid.uuid4())}
@@ -119,11 +128,11 @@ def test_a_long_disclosure_goes_to_a_worker_and_each_download_hands_it_over(clie
     assert client.get(reverse("privacy:print_job_download", args=[job.pk]))["Location"] == response["Location"]
     assert handed_over(request) == 0
 
-    # When the clerk presses the download button, twice in a row, then once more from the page drawn again
-    token = uuid.uuid4()
+    # When the clerk presses the page's download button, twice in a row, then once more from the page drawn again
+    token = page_token(client, job)
     first = fetch(client, job, token)
     double_click = fetch(client, job, token)
-    fetch(client, job)
+    fetch(client, job, page_token(client, job))
 
     # Then the file is the disclosure, every record in order, its pages numbered, the Japanese font embedded
     assert first["Content-Disposition"].endswith(f'disclosure-{request.number}-export{job.export_no}.pdf"')
@@ -139,6 +148,8 @@ def test_a_long_disclosure_goes_to_a_worker_and_each_download_hands_it_over(clie
     assert [e.parameters for e in events] == [{"form": "pdf", "export_no": job.export_no}] * 2
     downloads = AccessLog.objects.filter(detail__export_no=job.export_no, detail__download=str(job.pk))
     assert downloads.count() == 2 and set(downloads.values_list("user", flat=True)) == {clerk.pk}
+    history = client.get(reverse("privacy:request_detail", args=[request.pk])).content.decode()
+    assert f"PDF、エクスポート#{job.export_no}" in history
     # and the same message again makes nothing more
     assert make_print_job(str(job.pk)) is False
 
@@ -288,20 +299,43 @@ def test_a_made_disclosure_is_not_handed_over_to_one_who_lost_the_right_since(cl
     assert not AccessLog.objects.filter(detail__download=str(job.pk)).exists()
 
 
+@pytest.mark.parametrize("made_first", [True, False])
+@pytest.mark.django_db
+def test_one_who_may_no_longer_see_the_subscriber_is_given_nothing_of_them(
+    client, clerk, officer, small_max, made_first
+):
+    # Given a long disclosure asked for by the clerk, made or not yet
+    request = granted_disclosure(clerk, officer)
+    client.force_login(clerk)
+    client.post(reverse("privacy:request_disclosure", args=[request.pk, "pdf"]), {"confirmed": "1"})
+    job = PrintJob.objects.get()
+    if made_first:
+        assert make_print_job(str(job.pk)) is True
+
+    # When the clerk's role no longer sees the registry (it still sees and hands over requests)
+    without_permission(clerk, "view_subscriber")
+
+    # Then the worker makes nothing and says why, or the file made is not fetched; nothing is handed over
+    if made_first:
+        assert fetch(client, job).status_code == 404
+    else:
+        assert make_print_job(str(job.pk)) is False
+        job.refresh_from_db()
+        assert job.status == "failed" and "subscriber's record" in job.error
+    assert handed_over(request) == 0 and not AccessLog.objects.filter(detail__download=str(job.pk)).exists()
+
+
 @pytest.mark.django_db
 def test_an_erasure_deletes_the_files_that_name_the_person(
     client, clerk, officer, small_max, django_capture_on_commit_callbacks
 ):
-    # Given a long disclosure made for a person, and a labels job naming someone else
+    # Given a long disclosure made for a person, a labels job naming them among others, and one naming others only
     request = granted_disclosure(clerk, officer)
     job = asked_and_made(client, clerk, request)
-    other = PrintJob.objects.create(
-        purpose=Purpose.objects.first(),
-        created_by=clerk,
-        export_no=job.export_no + 1,
-        expires_at=job.expires_at,
-        subscriber_ids=[SubscriberFactory.create().pk],
-    )
+    someone = SubscriberFactory.create().pk
+    labels = {"purpose": Purpose.objects.first(), "created_by": clerk, "expires_at": job.expires_at}
+    PrintJob.objects.create(**labels, export_no=job.export_no + 1, subscriber_ids=[someone, request.subscriber_id])
+    other = PrintJob.objects.create(**labels, export_no=job.export_no + 2, subscriber_ids=[someone])
     made = print_jobs.job_file(job)
     assert made.exists()
 

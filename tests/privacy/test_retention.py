@@ -17,6 +17,8 @@ from privacy.models import (
     Consent,
     DisposalRun,
     LegalHold,
+    PrintJob,
+    Purpose,
     RetentionRule,
     SubjectRequest,
     WorkOrder,
@@ -240,6 +242,22 @@ def test_deletion_removes_every_row_of_the_subscriber_history_tables_included(ol
     assert not WorkOrder.history.filter(subscriber_id=old_terminated.pk).exists()
     assert after["subscriber"] == before["subscriber"] - 1
     assert Subscriber.objects.filter(pk=kept.pk).exists() and kept.services.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_purge_takes_the_print_jobs_that_name_a_deleted_subscriber(old_terminated, officer, clerk):
+    # Given a day's print of labels naming the terminated subscriber, and one naming someone else
+    _delete_rule("terminated_subscriber")
+    kept = SubscriberFactory.create()
+    job = {"purpose": Purpose.objects.first(), "created_by": clerk, "expires_at": timezone.now() + timedelta(hours=1)}
+    PrintJob.objects.create(**job, export_no=1, subscriber_ids=[kept.pk, old_terminated.pk])
+    other = PrintJob.objects.create(**job, export_no=2, subscriber_ids=[kept.pk])
+
+    # When the purge deletes the subscriber
+    _approve_and_purge("terminated_subscriber", officer)
+
+    # Then the print naming them is gone with them, not a day later, and the other stays
+    assert list(PrintJob.objects.all()) == [other]
 
 
 @pytest.mark.django_db
