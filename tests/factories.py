@@ -136,6 +136,38 @@ def contractor_user(contractor, username=None):
     return user
 
 
+def granted_disclosure(clerk, officer, lines: int = 5, **decision):
+    """A disclosure request granted (in full unless ``decision`` says otherwise) for a subscriber with ``lines``
+    provision records, recorded through the gate for one work order: 修理（W0）, 修理（W1）…"""
+    from privacy.services import requests as svc
+    from privacy.services.provision import provision_record
+
+    order = WorkOrderFactory.create()
+    for n in range(lines):
+        provision_record(
+            subscriber=order.subscriber,
+            items=order.items,
+            method="server_access",
+            basis="contracted_work",
+            purpose=f"修理（W{n}）",
+            user=clerk,
+            work_order=order,
+        )
+    request = svc.request_receive(
+        subscriber=order.subscriber,
+        kind="disclosure",
+        received_on=timezone.localdate(),
+        channel="counter",
+        details="保有する個人情報の全部",
+        user=clerk,
+    )
+    svc.request_verify_identity(request=request, method="drivers_licence", user=clerk)
+    svc.request_start_review(request=request, user=clerk)
+    svc.request_decide(request=request, **({"decision": "full", "reasons": ""} | decision), user=officer)
+    request.refresh_from_db()
+    return request
+
+
 def carried_out_disclosure(clerk, officer, subscriber, *, disclosed_days_ago: int = 0):
     """A disclosure request about ``subscriber`` taken through the services to its carrying out (art. 87); the
     day it was carried out is then set ``disclosed_days_ago`` back, as if it had happened then."""

@@ -29,7 +29,7 @@ class PrintJob(models.Model):
     class Kind(models.TextChoices):
         LABELS = "labels", _("Address labels")
         INCIDENT_NOTICES = "notices", _("Notices to the people affected")
-        DISCLOSURE = "disclosure", _("Disclosure")
+        DISCLOSURE = "disclosure", _("Disclosure document")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Waiting for a worker")

@@ -8,9 +8,9 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.test_label_print_flow import MAKING, download_pdf
 from tests.browser.test_registry_flow import log_in
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, granted_disclosure
 from tests.pdf import needs_poppler, pdf_pages
-from tests.privacy.test_disclosure_prints import LINES, granted_disclosure
+from tests.privacy.test_disclosure_prints import LINES
 
 pytestmark = [
     pytest.mark.browser,

@@ -18,13 +18,11 @@ from privacy.services import print_jobs
 from privacy.services import requests as svc
 from privacy.services.disclosure_prints import disclosure_pages_estimate
 from privacy.services.erasure import subscriber_personal_data_erase
-from privacy.services.provision import provision_record
 from privacy.tasks import make_print_job
-from tests.factories import SubscriberFactory, UserFactory, WorkOrderFactory
+from tests.factories import SubscriberFactory, UserFactory, granted_disclosure
 from tests.pdf import assert_japanese_font_embedded, needs_poppler, pdf_pages
 from tests.privacy.test_incidents import record
 from tests.privacy.test_labels import celery_worker_env, print_jobs_dir  # noqa: F401  (fixtures: the jobs' folder)
-from tests.privacy.test_requests import receive, to_review
 
 LINES = 5
 
@@ -32,25 +30,6 @@ LINES = 5
 @pytest.fixture
 def small_max(settings):
     settings.DISCLOSURE_SYNC_MAX_LINES = 3
-
-
-def granted_disclosure(clerk, officer, lines: int = LINES, **decision):
-    """A disclosure request granted in full for a subscriber with ``lines`` provision records (修理（W0）…)."""
-    order = WorkOrderFactory.create()
-    for n in range(lines):
-        provision_record(
-            subscriber=order.subscriber,
-            items=order.items,
-            method="server_access",
-            basis="contracted_work",
-            purpose=f"修理（W{n}）",
-            user=clerk,
-            work_order=order,
-        )
-    request = to_review(receive(clerk, order.subscriber, kind="disclosure"), clerk)
-    svc.request_decide(request=request, **({"decision": "full", "reasons": ""} | decision), user=officer)
-    request.refresh_from_db()
-    return request
 
 
 def handed_over(request) -> int:
@@ -107,7 +86,7 @@ def test_a_long_disclosure_goes_to_a_worker_and_each_download_hands_it_over(clie
     assert response.status_code == 302 and response["Location"] == reverse("privacy:print_job", args=[job.pk])
     assert (job.kind, job.request, job.count, job.subscriber_ids) == ("disclosure", request, LINES, [subscriber.pk])
     page = client.get(response["Location"]).content.decode()
-    assert "開示" in page and request.number in page and "約" in page
+    assert "開示文書" in page and request.number in page and "約" in page
     assert handed_over(request) == 0 and not AccessLog.objects.filter(action="export").exists()
     # and the request's page links the job
     detail = client.get(reverse("privacy:request_detail", args=[request.pk])).content.decode()

@@ -28,6 +28,7 @@ from tests.factories import (
     WorkOrderFactory,
     carried_out_disclosure,
     contractor_user,
+    granted_disclosure,
 )
 from tests.pdf import assert_japanese_font_embedded, needs_poppler, pdf_pages, pdf_text
 
@@ -552,20 +553,7 @@ def test_a_long_disclosure_is_laid_out_in_parts_and_numbered_throughout(
     # Given a subscriber with seven provision records, and parts of so many lines laid out by two processes
     monkeypatch.setattr(letters, "LINES_PER_PART", per_part)
     settings.PDF_PROCESSES = 2
-    order = WorkOrderFactory.create()
-    for n in range(7):
-        provision_record(
-            subscriber=order.subscriber,
-            items=order.items,
-            method="server_access",
-            basis="contracted_work",
-            purpose=f"修理（W{n}）",
-            user=clerk,
-            work_order=order,
-        )
-    request = to_review(receive(clerk, order.subscriber, kind="disclosure"), clerk)
-    svc.request_decide(request=request, decision="full", reasons="", user=officer)
-    request.refresh_from_db()
+    request = granted_disclosure(clerk, officer, lines=7)
 
     # When the disclosure is made
     pdf = disclosure_pdf(request, clerk)
