@@ -1,10 +1,10 @@
 """Bulk documents in the benchmark (issue 20): an incident's notices (a letter a page), the disclosure of one
-subscriber with many provision lines and the 個人情報ファイル簿 (a page per file), each at two sizes and each in a
-process of its own — wall and CPU seconds, pages, the cost per item, and the peak memory of the process and of its
-largest child (the processes laying out parts side by side, ``PDF_PROCESSES``, whose CPU is counted too; Linux
-counts in a child's peak the memory of this process when it was started, before it became a fresh interpreter).
-The per-item cost at the larger size beside the smaller's is the figure that matters: a document whose layout grows
-faster than its items shows it there.
+subscriber with many provision lines, the 個人情報ファイル簿 (a page per file) and the yearly accountability report
+(a row per audit finding), each at two sizes and each in a process of its own — wall and CPU seconds, pages, the
+cost per item, and the peak memory of the process and of its largest child (the processes laying out parts side by
+side, ``PDF_PROCESSES``, whose CPU is counted too; Linux counts in a child's peak the memory of this process when it
+was started, before it became a fresh interpreter). The per-item cost at the larger size beside the smaller's is
+the figure that matters: a document whose layout grows faster than its items shows it there.
 
 Every run writes in one transaction and rolls it back: the data set is left as it was."""
 
@@ -12,11 +12,17 @@ from bench.child import run_child
 
 # Sizes per scale: tiny stays quick in CI; the others are issue 20's (notices for 5,000 people, 10,000 lines). The
 # 個人情報ファイル簿 is a page per file: a city publishes tens of files, so 100 and 1,000 are already far beyond it.
+# The yearly accountability report's rows are the year's audit findings: tens in an office, so 100 and 1,000 too.
 DOCUMENT_SIZES = {
-    "tiny": {"notices": (20, 100), "disclosure": (100, 1_000), "file_register": (10, 50)},
-    "small": {"notices": (1_000, 5_000), "disclosure": (1_000, 10_000), "file_register": (100, 1_000)},
-    "default": {"notices": (1_000, 5_000), "disclosure": (1_000, 10_000), "file_register": (100, 1_000)},
+    "tiny": {"notices": (20, 100), "disclosure": (100, 1_000), "file_register": (10, 50), "yearly_report": (10, 50)},
+    "small": {
+        "notices": (1_000, 5_000),
+        "disclosure": (1_000, 10_000),
+        "file_register": (100, 1_000),
+        "yearly_report": (100, 1_000),
+    },
 }
+DOCUMENT_SIZES["default"] = DOCUMENT_SIZES["small"]
 DOCUMENT_SIZES["large"] = DOCUMENT_SIZES["default"]  # a document's size is its own, not the registry's
 
 DOCUMENT_SCRIPT = r"""
@@ -42,6 +48,24 @@ with transaction.atomic():
         )
         letters = notice_people(incident)
         make = lambda: incident_notices_pdf(incident, letters)
+    elif kind == "yearly_report":
+        from mctv.wareki import fiscal_year_label
+        from privacy.fiscal_years import fiscal_year
+        from privacy.models import AuditFinding, Department
+        from privacy.pdf import render_pdf
+        from privacy.selectors.accountability import accountability_year
+        today = timezone.localdate()
+        year, departments = fiscal_year(today), list(Department.objects.order_by("code"))
+        AuditFinding.objects.bulk_create([
+            AuditFinding(fiscal_year=year, department=departments[i % len(departments)], found_on=today,
+                         finding=f"委託先への提供記録に、提供した項目の記載が漏れているものがある（{i + 1}）。",
+                         requested_action="記載漏れを補い、記録の様式を見直すこと。", written_by=officer,
+                         status="answered", answer="様式を改め、漏れた記録を補正した。", answered_on=today,
+                         answered_by=officer)
+            for i in range(n)
+        ], batch_size=2000)
+        context = {"label": fiscal_year_label(year), "today": today}
+        make = lambda: render_pdf("pdf/accountability_report.html", {**context, "year": accountability_year(year)})
     elif kind == "file_register":
         from types import SimpleNamespace
         from privacy.services.file_register import COLUMNS, register_entries
