@@ -139,7 +139,6 @@ def contractor_user(contractor, username=None):
 def granted_disclosure(clerk, officer, lines: int = 5, **decision):
     """A disclosure request granted (in full unless ``decision`` says otherwise) for a subscriber with ``lines``
     provision records, recorded through the gate for one work order: 修理（W0）, 修理（W1）…"""
-    from privacy.services import requests as svc
     from privacy.services.provision import provision_record
 
     order = WorkOrderFactory.create()
@@ -153,8 +152,16 @@ def granted_disclosure(clerk, officer, lines: int = 5, **decision):
             user=clerk,
             work_order=order,
         )
+    return decided_disclosure(clerk, officer, order.subscriber, **decision)
+
+
+def decided_disclosure(clerk, officer, subscriber, **decision):
+    """A disclosure request about ``subscriber`` received, checked and decided (in full unless ``decision`` says
+    otherwise) through the services."""
+    from privacy.services import requests as svc
+
     request = svc.request_receive(
-        subscriber=order.subscriber,
+        subscriber=subscriber,
         kind="disclosure",
         received_on=timezone.localdate(),
         channel="counter",
@@ -171,24 +178,10 @@ def granted_disclosure(clerk, officer, lines: int = 5, **decision):
 def carried_out_disclosure(clerk, officer, subscriber, *, disclosed_days_ago: int = 0):
     """A disclosure request about ``subscriber`` taken through the services to its carrying out (art. 87); the
     day it was carried out is then set ``disclosed_days_ago`` back, as if it had happened then."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
     from privacy.models import SubjectRequest
     from privacy.services import requests as svc
 
-    request = svc.request_receive(
-        subscriber=subscriber,
-        kind="disclosure",
-        received_on=timezone.localdate(),
-        channel="counter",
-        details="保有する個人情報の全部",
-        user=clerk,
-    )
-    svc.request_verify_identity(request=request, method="drivers_licence", user=clerk)
-    svc.request_start_review(request=request, user=clerk)
-    svc.request_decide(request=request, decision="full", reasons="", user=officer)
+    request = decided_disclosure(clerk, officer, subscriber)
     svc.request_carry_out_disclosure(request=request, on=timezone.localdate(), method="inspection", user=clerk)
     if disclosed_days_ago:
         SubjectRequest.objects.filter(pk=request.pk).update(

@@ -36,10 +36,15 @@ def handed_over(request) -> int:
     return request.events.filter(kind="disclosure_handed_over").count()
 
 
-def asked_and_made(client, user, request) -> PrintJob:
+def asked(client, user, request) -> PrintJob:
+    """The job ``user`` asks for by confirming the PDF button of ``request``'s page."""
     client.force_login(user)
     client.post(reverse("privacy:request_disclosure", args=[request.pk, "pdf"]), {"confirmed": "1"})
-    job = PrintJob.objects.get()
+    return PrintJob.objects.get()
+
+
+def asked_and_made(client, user, request) -> PrintJob:
+    job = asked(client, user, request)
     assert make_print_job(str(job.pk)) is True
     return job
 
@@ -243,9 +248,7 @@ def test_a_disclosure_job_is_nobody_elses_and_not_made_for_one_who_may_no_longer
     client, clerk, officer, auditor, small_max
 ):
     request = granted_disclosure(clerk, officer)
-    client.force_login(clerk)
-    client.post(reverse("privacy:request_disclosure", args=[request.pk, "pdf"]), {"confirmed": "1"})
-    job = PrintJob.objects.get()
+    job = asked(client, clerk, request)
 
     # Another clerk finds nothing of it, and an auditor who reads requests is refused every print job's page
     other = UserFactory.create(username="other-clerk")
@@ -285,9 +288,7 @@ def test_one_who_may_no_longer_see_the_subscriber_is_given_nothing_of_them(
 ):
     # Given a long disclosure asked for by the clerk, made or not yet
     request = granted_disclosure(clerk, officer)
-    client.force_login(clerk)
-    client.post(reverse("privacy:request_disclosure", args=[request.pk, "pdf"]), {"confirmed": "1"})
-    job = PrintJob.objects.get()
+    job = asked(client, clerk, request)
     if made_first:
         assert make_print_job(str(job.pk)) is True
 
